@@ -1,0 +1,152 @@
+/**
+ * The normalized event: the contract with consumers (see README "Event format").
+ * Every message on the events queue is one of these, as CloudEvents 1.0 JSON (structured mode).
+ * This file is shared by the runtime and by `lib/` (types only) and must stay free of I/O.
+ */
+import { createHash } from 'node:crypto';
+
+/** The normalized job statuses, in the order a job moves through them. */
+export const VIDEO_JOB_STATUSES = ['queued', 'processing', 'succeeded', 'failed', 'cancelled', 'expired'] as const;
+export type VideoJobStatus = (typeof VIDEO_JOB_STATUSES)[number];
+
+/** Statuses after which a job never changes again. */
+export const TERMINAL_STATUSES: ReadonlySet<VideoJobStatus> = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
+
+export function isTerminal(status: VideoJobStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+export interface VideoJobMedia {
+  readonly durationSeconds: number | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly fileSizeBytes: number | null;
+  readonly thumbnailUrl: string | null;
+  readonly captions: { readonly srt: string | null; readonly vtt: string | null };
+}
+
+export interface VideoJobError {
+  readonly message: string;
+  readonly code: string | null;
+}
+
+export type ReceivedVia = 'webhook' | 'poll';
+
+/** `data` of the CloudEvent. Fields that do not apply are `null`, never missing. */
+export interface VideoJobEventData {
+  readonly vendor: string;
+  readonly jobId: string;
+  readonly status: VideoJobStatus;
+  readonly terminal: boolean;
+  /** 0..1, or null when the vendor gave none. */
+  readonly progress: number | null;
+  readonly stage: string | null;
+  readonly outputUrl: string | null;
+  readonly media: VideoJobMedia | null;
+  readonly error: VideoJobError | null;
+  readonly vendorEventType: string | null;
+  readonly vendorStatus: string | null;
+  readonly receivedVia: ReceivedVia;
+  readonly receivedAt: string;
+  /** The vendor payload as parsed JSON. */
+  readonly raw: unknown;
+}
+
+export interface VideoJobEvent {
+  readonly specversion: '1.0';
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly subject: string;
+  readonly time: string;
+  readonly datacontenttype: 'application/json';
+  readonly data: VideoJobEventData;
+}
+
+/**
+ * What a vendor adapter (webhook or status API) extracts from one vendor message: everything of
+ * `data` except what the pipeline adds (vendor, receivedVia, receivedAt), plus the vendor's own time.
+ */
+export interface NormalizedFields {
+  readonly jobId: string;
+  readonly status: VideoJobStatus;
+  readonly progress: number | null;
+  readonly stage: string | null;
+  readonly outputUrl: string | null;
+  readonly media: VideoJobMedia | null;
+  readonly error: VideoJobError | null;
+  readonly vendorEventType: string | null;
+  readonly vendorStatus: string | null;
+  /** When the vendor says it happened (ms since epoch), or null if it does not say. */
+  readonly occurredAtMs: number | null;
+  readonly raw: unknown;
+}
+
+/** Progress is kept to this many decimals in event ids, so 0.4600001 and 0.46 are one step. */
+const PROGRESS_STEP_DECIMALS = 3;
+
+/**
+ * The deterministic event id: same vendor + job + status (+ progress step and stage for
+ * non-terminal events) gives the same id, whether the event came by webhook or by poll.
+ */
+export function eventIdFor(vendor: string, fields: Pick<NormalizedFields, 'jobId' | 'status' | 'progress' | 'stage'>): string {
+  const parts = [vendor, fields.jobId, fields.status];
+  if (!isTerminal(fields.status)) {
+    parts.push(fields.progress === null ? '' : fields.progress.toFixed(PROGRESS_STEP_DECIMALS), fields.stage ?? '');
+  }
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  // Shaped like a UUID so consumers' id columns accept it; derived, not random.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+export interface BuildEventOptions {
+  readonly vendor: string;
+  readonly receivedVia: ReceivedVia;
+  readonly receivedAtMs: number;
+}
+
+/** Builds the CloudEvent for normalized fields. Pure. */
+export function buildEvent(fields: NormalizedFields, options: BuildEventOptions): VideoJobEvent {
+  const receivedAt = new Date(options.receivedAtMs).toISOString();
+  const occurred = fields.occurredAtMs !== null && Number.isFinite(fields.occurredAtMs) ? fields.occurredAtMs : options.receivedAtMs;
+  return {
+    specversion: '1.0',
+    id: eventIdFor(options.vendor, fields),
+    source: `video-webhooks/${options.vendor}`,
+    type: `video.job.${fields.status}`,
+    subject: fields.jobId,
+    time: safeIso(occurred, receivedAt),
+    datacontenttype: 'application/json',
+    data: {
+      vendor: options.vendor,
+      jobId: fields.jobId,
+      status: fields.status,
+      terminal: isTerminal(fields.status),
+      progress: fields.progress,
+      stage: fields.stage,
+      outputUrl: fields.outputUrl,
+      media: fields.media,
+      error: fields.error,
+      vendorEventType: fields.vendorEventType,
+      vendorStatus: fields.vendorStatus,
+      receivedVia: options.receivedVia,
+      receivedAt,
+      raw: fields.raw,
+    },
+  };
+}
+
+function safeIso(ms: number, fallback: string): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? fallback : d.toISOString();
+}
+
+/** A media object with every field null, for adapters to spread over. */
+export const EMPTY_MEDIA: VideoJobMedia = Object.freeze({
+  durationSeconds: null,
+  width: null,
+  height: null,
+  fileSizeBytes: null,
+  thumbnailUrl: null,
+  captions: Object.freeze({ srt: null, vtt: null }),
+});
