@@ -1,0 +1,203 @@
+/**
+ * The delivery core: claim the event on the job's record, send it to the FIFO queue, mark it
+ * delivered. Two conditional DynamoDB writes and one SQS send per new event; duplicates, late
+ * progress and terminal conflicts cost one consistent read and no write.
+ *
+ * Why it is safe:
+ * - every write is conditional on the version read, so concurrent attempts cannot both claim;
+ * - the claim carries a lease: an attempt that dies between claim and send leaves state that a
+ *   retry of the same event (or the poller) takes over at once, and that other events wait out;
+ * - the same event id sent twice inside SQS's 5-minute window is dropped by SQS (dedup id = event
+ *   id), after it by the record (`lastEventDelivered`/`terminalDelivered`) for the dedupe window;
+ * - the terminal event id is written once and never replaced, so the first terminal wins.
+ */
+import { buildEvent, isTerminal, type NormalizedFields, type ReceivedVia, type VideoJobEvent, type VideoJobStatus } from './event';
+import type { Clock, EventQueue, JobRecord, JobStore, Telemetry } from './ports';
+
+export interface DeliveryConfig {
+  readonly dedupeWindowMs: number;
+  /** A non-final job with no news for this long is polled. */
+  readonly staleAfterMs: number;
+  /** Non-final jobs are kept at least this long after their last sign of life. */
+  readonly giveUpAfterMs: number;
+  readonly claimLeaseMs: number;
+  /** How long an attempt waits for another event of the same job to finish before answering busy. */
+  readonly busyWaitMs: number;
+}
+
+export interface DeliveryDeps {
+  readonly store: JobStore;
+  readonly queue: EventQueue;
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
+  readonly config: DeliveryConfig;
+}
+
+export type DeliveryOutcome =
+  /** Sent to the queue now. */
+  | 'enqueued'
+  /** Already delivered earlier: nothing sent. */
+  | 'duplicate'
+  /** Older than what the job already reported (late progress, progress after terminal): nothing sent. */
+  | 'stale'
+  /** A different terminal status after the job's terminal event: logged, counted, nothing sent. */
+  | 'conflict'
+  /** Another event of the job is between claim and send: try again shortly. */
+  | 'busy';
+
+export interface DeliveryResult {
+  readonly outcome: DeliveryOutcome;
+  readonly event: VideoJobEvent;
+}
+
+/** Publishes normalized fields: the one path for webhooks and polls alike. */
+export async function deliver(
+  fields: NormalizedFields,
+  source: { readonly vendor: string; readonly receivedVia: ReceivedVia; readonly receivedAtMs: number },
+  deps: DeliveryDeps,
+): Promise<DeliveryResult> {
+  const event = buildEvent(fields, source);
+  const { store, clock, config } = deps;
+  const waitUntil = clock.now() + config.busyWaitMs;
+  for (let attempt = 0; ; attempt++) {
+    const now = clock.now();
+    const stored = await store.get(source.vendor, fields.jobId);
+    const current = stored && stored.expiresAtMs > now ? stored : undefined;
+    const decision = decide(current, event, now, config);
+    if (decision.kind === 'busy') {
+      if (clock.now() < waitUntil) {
+        await clock.sleep(Math.min(25 * 2 ** attempt, 200));
+        continue;
+      }
+      return finish(deps, event, 'busy');
+    }
+    if (decision.kind !== 'claim') return finish(deps, event, decision.kind);
+
+    if (!(await store.put(decision.claimed, stored?.version ?? null))) continue; // raced: read again
+    await deps.queue.send(event);
+    const delivered = markDelivered(decision.claimed, event, clock.now(), config);
+    if (!(await store.put(delivered, decision.claimed.version))) {
+      // Someone moved the record on meanwhile: a concurrent copy of this event (SQS dropped its send)
+      // or a newer event of the job. Either way this event is in the queue.
+      deps.telemetry.log('info', 'record moved on before the delivered mark', logFields(event));
+    }
+    return finish(deps, event, 'enqueued');
+  }
+}
+
+type Decision = { readonly kind: Exclude<DeliveryOutcome, 'enqueued'> } | { readonly kind: 'claim'; readonly claimed: JobRecord };
+
+/** What to do with `event` given the job's current (unexpired) record. Pure. */
+export function decide(current: JobRecord | undefined, event: VideoJobEvent, now: number, config: DeliveryConfig): Decision {
+  const { data } = event;
+  const terminal = isTerminal(data.status);
+  const leaseHeldByOther = current !== undefined && current.leaseUntilMs !== null && current.leaseUntilMs > now && current.lastEventId !== event.id;
+
+  if (current?.terminalEventId) {
+    if (current.terminalEventId !== event.id) return { kind: terminal ? 'conflict' : 'stale' };
+    if (current.terminalDelivered) return { kind: 'duplicate' };
+    // Our own terminal claim, undelivered: a retry takes it over (a concurrent copy is dropped by SQS).
+  } else if (!terminal && current) {
+    if (current.lastEventId === event.id) {
+      if (current.lastEventDelivered) return { kind: 'duplicate' };
+    } else if (isBehind(positionOf(data.status, data.progress), data.progress, current.position)) {
+      return { kind: 'stale' };
+    }
+  }
+  if (leaseHeldByOther) return { kind: 'busy' };
+
+  const base: JobRecord = current ?? newRecord(data.vendor, data.jobId, now, config);
+  const claimed: JobRecord = {
+    ...base,
+    version: base.version + 1,
+    status: data.status,
+    position: Math.max(base.position, positionOf(data.status, data.progress)),
+    lastEventId: event.id,
+    lastEventDelivered: false,
+    leaseUntilMs: now + config.claimLeaseMs,
+    terminalEventId: terminal ? event.id : null,
+    terminalDelivered: false,
+    lastActivityMs: now,
+    // A terminal claim keeps the job visible to the poller until it is delivered.
+    nextPollAtMs: terminal ? (base.nextPollAtMs ?? now + config.staleAfterMs) : now + config.staleAfterMs,
+    pollAttempts: 0,
+    expiresAtMs: Math.max(base.expiresAtMs, now + config.giveUpAfterMs + config.dedupeWindowMs),
+  };
+  return { kind: 'claim', claimed };
+}
+
+/** A record for a job seen for the first time (by event or by registration). */
+export function newRecord(vendor: string, jobId: string, now: number, config: Pick<DeliveryConfig, 'staleAfterMs' | 'giveUpAfterMs' | 'dedupeWindowMs'>): JobRecord {
+  return {
+    vendor,
+    jobId,
+    version: 0,
+    status: 'registered',
+    position: 0,
+    lastEventId: null,
+    lastEventDelivered: false,
+    leaseUntilMs: null,
+    terminalEventId: null,
+    terminalDelivered: false,
+    lastActivityMs: now,
+    createdAtMs: now,
+    nextPollAtMs: now + config.staleAfterMs,
+    pollAttempts: 0,
+    expiresAtMs: now + config.giveUpAfterMs + config.dedupeWindowMs,
+  };
+}
+
+/** 0 registered, 1 queued, 2..2.5 processing by progress, 3 final. */
+export function positionOf(status: VideoJobStatus | 'registered', progress: number | null): number {
+  if (status === 'registered') return 0;
+  if (isTerminal(status)) return 3;
+  const base = status === 'queued' ? 1 : 2;
+  return progress === null || !Number.isFinite(progress) ? base : base + Math.min(Math.max(progress, 0), 1) / 2;
+}
+
+/**
+ * A non-terminal event is behind when the job is further along. Events without a progress figure
+ * (stage events) may share a position, so only a strictly greater position makes them stale.
+ */
+function isBehind(position: number, progress: number | null, currentPosition: number): boolean {
+  return progress === null ? currentPosition > position : currentPosition >= position;
+}
+
+function markDelivered(claimed: JobRecord, event: VideoJobEvent, now: number, config: DeliveryConfig): JobRecord {
+  const terminal = event.data.terminal;
+  return {
+    ...claimed,
+    version: claimed.version + 1,
+    lastEventDelivered: true,
+    leaseUntilMs: null,
+    terminalDelivered: terminal,
+    nextPollAtMs: terminal ? null : claimed.nextPollAtMs,
+    expiresAtMs: terminal ? now + config.dedupeWindowMs : claimed.expiresAtMs,
+  };
+}
+
+const OUTCOME_METRIC = {
+  enqueued: 'Enqueued',
+  duplicate: 'Duplicates',
+  stale: 'Stale',
+  conflict: 'Conflicts',
+  busy: 'Busy',
+} as const;
+
+function finish(deps: DeliveryDeps, event: VideoJobEvent, outcome: DeliveryOutcome): DeliveryResult {
+  deps.telemetry.count(OUTCOME_METRIC[outcome], event.data.vendor);
+  const level = outcome === 'conflict' ? 'warn' : 'info';
+  deps.telemetry.log(level, `event ${outcome}`, { ...logFields(event), outcome });
+  return { outcome, event };
+}
+
+/** The correlation fields of every log line about an event: never the payload. */
+export function logFields(event: VideoJobEvent): Record<string, unknown> {
+  return {
+    vendor: event.data.vendor,
+    jobId: event.data.jobId,
+    eventId: event.id,
+    status: event.data.status,
+    receivedVia: event.data.receivedVia,
+  };
+}

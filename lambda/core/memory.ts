@@ -1,0 +1,48 @@
+/** In-memory ports: for unit tests and the verifier benchmark. Same semantics as the AWS ones. */
+import type { VideoJobEvent } from './event';
+import type { DuePage, EventQueue, JobRecord, JobStore, QuarantineMessage, QuarantineQueue } from './ports';
+
+export class MemoryJobStore implements JobStore {
+  readonly records = new Map<string, JobRecord>();
+
+  async get(vendor: string, jobId: string): Promise<JobRecord | undefined> {
+    return this.records.get(`${vendor}#${jobId}`);
+  }
+
+  async put(record: JobRecord, expectedVersion: number | null): Promise<boolean> {
+    const key = `${record.vendor}#${record.jobId}`;
+    const stored = this.records.get(key);
+    if (expectedVersion === null ? stored !== undefined : stored?.version !== expectedVersion) return false;
+    this.records.set(key, record);
+    return true;
+  }
+
+  async listDue(vendor: string, dueAtMs: number, limit: number, cursor?: string): Promise<DuePage> {
+    const due = [...this.records.values()]
+      .filter((r) => r.vendor === vendor && r.nextPollAtMs !== null && r.nextPollAtMs <= dueAtMs)
+      .sort((a, b) => (a.nextPollAtMs ?? 0) - (b.nextPollAtMs ?? 0) || a.jobId.localeCompare(b.jobId));
+    const start = cursor ? Number(cursor) : 0;
+    const items = due.slice(start, start + limit);
+    return { items, cursor: start + limit < due.length ? String(start + limit) : undefined };
+  }
+}
+
+export class MemoryEventQueue implements EventQueue {
+  readonly events: VideoJobEvent[] = [];
+  private readonly seen = new Set<string>();
+
+  async send(event: VideoJobEvent): Promise<void> {
+    // Like SQS FIFO inside its deduplication interval.
+    if (this.seen.has(event.id)) return;
+    this.seen.add(event.id);
+    this.events.push(event);
+  }
+}
+
+export class MemoryQuarantineQueue implements QuarantineQueue {
+  readonly messages: QuarantineMessage[] = [];
+
+  async send(message: QuarantineMessage): Promise<void> {
+    this.messages.push(message);
+  }
+}

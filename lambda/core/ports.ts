@@ -1,0 +1,114 @@
+/**
+ * The small ports the delivery core talks through. Lambda, the local dev server, the poller and
+ * the tests all run the same core with different implementations of these.
+ */
+import type { VideoJobEvent, VideoJobStatus } from './event';
+
+/** A job's state, one DynamoDB item per job (`pk = vendor#jobId`). */
+export interface JobRecord {
+  readonly vendor: string;
+  readonly jobId: string;
+  /** Optimistic-concurrency version: every write is conditional on the version it read. */
+  readonly version: number;
+  /** `registered` until the first event for the job arrives. */
+  readonly status: VideoJobStatus | 'registered';
+  /** How far the job has got: 0 registered, 1 queued, 2..2.5 processing by progress, 3 final. Never goes down. */
+  readonly position: number;
+  /** The newest event claimed for the job, and whether it reached the queue. */
+  readonly lastEventId: string | null;
+  readonly lastEventDelivered: boolean;
+  /** While set and in the future, another attempt is between claim and delivery. */
+  readonly leaseUntilMs: number | null;
+  /** The job's one terminal event: set once, never replaced (the first terminal wins). */
+  readonly terminalEventId: string | null;
+  readonly terminalDelivered: boolean;
+  /** Last sign of life: an event or the registration. The poller's give-up age counts from here. */
+  readonly lastActivityMs: number;
+  readonly createdAtMs: number;
+  /** When the poller should look at the job next; null once the job is final (leaves the GSI). */
+  readonly nextPollAtMs: number | null;
+  readonly pollAttempts: number;
+  /** After this the item counts as absent (DynamoDB TTL deletes it days later). */
+  readonly expiresAtMs: number;
+}
+
+export interface DuePage {
+  readonly items: readonly JobRecord[];
+  /** Opaque cursor for the next page, or undefined when there is none. */
+  readonly cursor: string | undefined;
+}
+
+export interface JobStore {
+  /** The stored record (expired or not), read consistently. */
+  get(vendor: string, jobId: string): Promise<JobRecord | undefined>;
+  /**
+   * Writes `record` if the stored version is `expectedVersion` (null: nothing is stored).
+   * Resolves false when the condition fails; rejects on any other error.
+   */
+  put(record: JobRecord, expectedVersion: number | null): Promise<boolean>;
+  /** Jobs of a vendor that are not final and due for a poll at `dueAtMs`, oldest first. */
+  listDue(vendor: string, dueAtMs: number, limit: number, cursor?: string): Promise<DuePage>;
+}
+
+export interface EventQueue {
+  /** Sends one event (FIFO group `vendor#jobId`, deduplication id = event id). Rejects on failure. */
+  send(event: VideoJobEvent): Promise<void>;
+}
+
+/** An authenticated request we could not normalize, kept so it can be fed through the verifier again. */
+export interface QuarantineMessage {
+  readonly vendor: string;
+  readonly reason: string;
+  readonly receivedAt: string;
+  /** Only the headers the adapter needs to verify the request again. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly bodyBase64: string;
+}
+
+export interface QuarantineQueue {
+  send(message: QuarantineMessage): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Webhook secrets (or status-API keys) by name; several values are accepted during rotation. */
+export interface SecretSource {
+  /** The accepted values, or an empty list if the secret is not configured. */
+  get(name: string): Promise<readonly string[]>;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Structured logs and counters. Never pass a secret, a signature or a payload. */
+export interface Telemetry {
+  log(level: LogLevel, message: string, fields?: Readonly<Record<string, unknown>>): void;
+  count(metric: MetricName, vendor: string, value?: number, extraDimensions?: Readonly<Record<string, string>>): void;
+}
+
+export type MetricName =
+  | 'Received'
+  | 'Rejected'
+  | 'Quarantined'
+  | 'Ignored'
+  | 'Duplicates'
+  | 'Stale'
+  | 'Enqueued'
+  | 'Conflicts'
+  | 'Busy'
+  | 'BackendErrors'
+  | 'PollRequests'
+  | 'PollHits'
+  | 'PollErrors'
+  | 'PollAuthErrors'
+  | 'PollRateLimited'
+  | 'Expired';
+
+export const silentTelemetry: Telemetry = { log: () => undefined, count: () => undefined };

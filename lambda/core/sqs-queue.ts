@@ -1,0 +1,54 @@
+/** EventQueue and QuarantineQueue on SQS FIFO queues. */
+import { createHash } from 'node:crypto';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { VideoJobEvent } from './event';
+import type { EventQueue, QuarantineMessage, QuarantineQueue } from './ports';
+
+/** FIFO group of a job's events: keeps one job's events in order, lets jobs flow in parallel. */
+export function messageGroupOf(vendor: string, jobId: string): string {
+  // Group ids are at most 128 characters; long job ids are hashed to stay inside it.
+  const group = `${vendor}#${jobId}`;
+  return group.length <= 128 ? group : `${vendor}#sha256:${createHash('sha256').update(jobId).digest('hex')}`.slice(0, 128);
+}
+
+export class SqsEventQueue implements EventQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async send(event: VideoJobEvent): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(event),
+        MessageGroupId: messageGroupOf(event.data.vendor, event.data.jobId),
+        MessageDeduplicationId: event.id,
+        MessageAttributes: {
+          'ce-type': { DataType: 'String', StringValue: event.type },
+          'ce-source': { DataType: 'String', StringValue: event.source },
+        },
+      }),
+    );
+  }
+}
+
+export class SqsQuarantineQueue implements QuarantineQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async send(message: QuarantineMessage): Promise<void> {
+    const body = JSON.stringify(message);
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: body,
+        MessageGroupId: `quarantine#${message.vendor}`,
+        // The same request quarantined twice (a vendor retry) is kept once.
+        MessageDeduplicationId: createHash('sha256').update(message.vendor).update('\0').update(message.bodyBase64).digest('hex'),
+      }),
+    );
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * One inbound webhook, start to answer: size check, authenticate, normalize, deliver (or
+ * quarantine). Transport-free: the Lambda handler and the dev server map HTTP to and from this.
+ */
+import type { RawRequest, VendorAdapter } from '../vendors/types';
+import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
+import type { QuarantineQueue, SecretSource } from './ports';
+
+export interface WebhookDeps extends DeliveryDeps {
+  /** Adapters by path id. */
+  readonly adapters: ReadonlyMap<string, VendorAdapter>;
+  readonly secrets: SecretSource;
+  /** Secret name for a vendor id (what `secrets.get` is asked for). */
+  readonly secretNameFor: (vendor: string) => string;
+  readonly quarantine: QuarantineQueue;
+  readonly maxBodyBytes: number;
+}
+
+export interface WebhookAnswer {
+  readonly statusCode: number;
+  readonly body: { readonly [key: string]: string | boolean };
+  readonly headers?: Readonly<Record<string, string>>;
+  /** What happened, for logs and local tooling (never sent to the vendor). */
+  readonly result: WebhookResult;
+}
+
+export type WebhookResult =
+  | { readonly kind: 'delivered'; readonly outcome: DeliveryOutcome; readonly eventId: string; readonly jobId: string }
+  | { readonly kind: 'ignored'; readonly reason: string }
+  | { readonly kind: 'quarantined'; readonly reason: string }
+  | { readonly kind: 'rejected'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+/** Handles one webhook. Never throws: every failure becomes an answer. */
+export async function handleWebhook(vendorId: string, request: RawRequest, deps: WebhookDeps): Promise<WebhookAnswer> {
+  const adapter = deps.adapters.get(vendorId);
+  if (!adapter) return reject(deps, 'unknown', 404, 'unknown_vendor', 'unknown vendor');
+  deps.telemetry.count('Received', vendorId);
+  if (request.body.length > deps.maxBodyBytes) return reject(deps, vendorId, 413, 'body_too_large', 'body too large');
+
+  let secrets: readonly string[];
+  try {
+    secrets = await deps.secrets.get(deps.secretNameFor(vendorId));
+  } catch (err) {
+    return fail(deps, vendorId, 'secret_unavailable', err);
+  }
+  if (secrets.length === 0) {
+    return reject(deps, vendorId, 503, 'not_configured', `vendor ${vendorId} has no webhook secret configured (${deps.secretNameFor(vendorId)})`);
+  }
+
+  const auth = adapter.authenticate(request, secrets, deps.clock.now());
+  if (!auth.ok) return reject(deps, vendorId, 401, auth.reason, 'unauthorized');
+
+  const receivedAtMs = deps.clock.now();
+  const normalized = adapter.normalize(request, auth);
+  try {
+    if (normalized.kind === 'ignored') {
+      deps.telemetry.count('Ignored', vendorId);
+      deps.telemetry.log('info', 'event type ignored', { vendor: vendorId, vendorEventType: normalized.vendorEventType, reason: normalized.reason });
+      return { statusCode: 202, body: { accepted: true, ignored: true }, result: { kind: 'ignored', reason: normalized.reason } };
+    }
+    if (normalized.kind === 'invalid') {
+      await deps.quarantine.send({
+        vendor: vendorId,
+        reason: normalized.reason,
+        receivedAt: new Date(receivedAtMs).toISOString(),
+        headers: pick(request.headers, adapter.authHeaders),
+        bodyBase64: request.body.toString('base64'),
+      });
+      deps.telemetry.count('Quarantined', vendorId);
+      deps.telemetry.log('warn', 'authenticated request quarantined', { vendor: vendorId, reason: normalized.reason });
+      return { statusCode: 202, body: { accepted: true, quarantined: true }, result: { kind: 'quarantined', reason: normalized.reason } };
+    }
+    const { outcome, event } = await deliver(normalized.fields, { vendor: vendorId, receivedVia: 'webhook', receivedAtMs }, deps);
+    const result: WebhookResult = { kind: 'delivered', outcome, eventId: event.id, jobId: event.data.jobId };
+    if (outcome === 'busy') {
+      return { statusCode: 503, body: { error: 'another event of this job is being delivered; retry' }, headers: { 'retry-after': '5' }, result };
+    }
+    return { statusCode: 200, body: { accepted: true, outcome }, result };
+  } catch (err) {
+    const fields = normalized.kind === 'event' ? { jobId: normalized.fields.jobId } : {};
+    return fail(deps, vendorId, 'backend_error', err, fields);
+  }
+}
+
+function reject(deps: WebhookDeps, vendor: string, statusCode: number, reason: string, message: string): WebhookAnswer {
+  deps.telemetry.count('Rejected', vendor, 1, { Reason: reason });
+  deps.telemetry.log('warn', 'request rejected', { vendor, statusCode, reason });
+  return { statusCode, body: { error: message }, result: { kind: 'rejected', reason } };
+}
+
+function fail(deps: WebhookDeps, vendor: string, reason: string, err: unknown, fields: Record<string, unknown> = {}): WebhookAnswer {
+  deps.telemetry.count('BackendErrors', vendor);
+  deps.telemetry.log('error', 'backend failure; the vendor should retry', { vendor, reason, error: describeError(err), ...fields });
+  return { statusCode: 500, body: { error: 'temporary failure; retry' }, result: { kind: 'failed', reason } };
+}
+
+/** Error name and message only: SDK errors can carry request metadata but not our payloads. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
+  return String(err).slice(0, 300);
+}
+
+function pick(headers: Readonly<Record<string, string>>, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = headers[name.toLowerCase()];
+    if (value !== undefined) out[name.toLowerCase()] = value;
+  }
+  return out;
+}
+

@@ -1,0 +1,151 @@
+import { deliver, type DeliveryDeps } from '../../lambda/core/delivery';
+import { EMPTY_MEDIA, type NormalizedFields, type VideoJobStatus } from '../../lambda/core/event';
+import { CountingTelemetry } from '../../lambda/core/telemetry';
+import { drainEvents, drainQueue, FaultyQueue, FaultyStore, freshBackend, ManualClock, TEST_DELIVERY_CONFIG, type TestBackend } from '../support/emulators';
+
+function fields(jobId: string, status: VideoJobStatus, extra: Partial<NormalizedFields> = {}): NormalizedFields {
+  return {
+    jobId,
+    status,
+    progress: null,
+    stage: null,
+    outputUrl: status === 'succeeded' ? `https://cdn.example/${jobId}.mp4` : null,
+    media: status === 'succeeded' ? { ...EMPTY_MEDIA, durationSeconds: 10 } : null,
+    error: status === 'failed' ? { message: 'boom', code: 'X' } : null,
+    vendorEventType: null,
+    vendorStatus: status,
+    occurredAtMs: null,
+    raw: { jobId, status },
+    ...extra,
+  };
+}
+
+describe('delivery core on DynamoDB (dynalite) and SQS FIFO (fauxqs)', () => {
+  let backend: TestBackend;
+  let clock: ManualClock;
+  let store: FaultyStore;
+  let queue: FaultyQueue;
+  let telemetry: CountingTelemetry;
+  let deps: DeliveryDeps;
+  const via = (receivedVia: 'webhook' | 'poll' = 'webhook') => ({ vendor: 'viralsync', receivedVia, receivedAtMs: clock.now() });
+
+  beforeEach(async () => {
+    backend = await freshBackend();
+    clock = new ManualClock();
+    store = new FaultyStore(backend.store);
+    queue = new FaultyQueue(backend.queue);
+    telemetry = new CountingTelemetry();
+    deps = { store, queue, clock, telemetry, config: TEST_DELIVERY_CONFIG };
+  });
+
+  it('queues the same delivery sent 10 times concurrently once', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => deliver(fields('job-1', 'succeeded'), via(), deps)));
+    const events = await drainEvents(backend.sqs, backend.queueUrl);
+    expect(events).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'enqueued').length).toBeGreaterThanOrEqual(1);
+    expect(results.every((r) => r.outcome === 'enqueued' || r.outcome === 'duplicate')).toBe(true);
+  });
+
+  it('sends nothing to SQS for a redelivery after the SQS 5-minute deduplication window', async () => {
+    expect((await deliver(fields('job-2', 'succeeded'), via(), deps)).outcome).toBe('enqueued');
+    clock.advance(6 * 60_000);
+    const again = await deliver(fields('job-2', 'succeeded'), via(), deps);
+    clock.advance(6 * 24 * 3600_000); // still inside the 7-day window
+    const later = await deliver(fields('job-2', 'succeeded'), via(), deps);
+    expect([again.outcome, later.outcome]).toEqual(['duplicate', 'duplicate']);
+    expect(queue.sent).toBe(1); // the core never relied on SQS's own window
+    expect(await drainEvents(backend.sqs, backend.queueUrl)).toHaveLength(1);
+  });
+
+  it('gives one message when webhook and poll report the same terminal status, with one id', async () => {
+    const a = await deliver(fields('job-3', 'succeeded'), via('webhook'), deps);
+    const b = await deliver(fields('job-3', 'succeeded'), via('poll'), deps);
+    expect(a.event.id).toBe(b.event.id);
+    expect(b.outcome).toBe('duplicate');
+    expect(await drainEvents(backend.sqs, backend.queueUrl)).toHaveLength(1);
+  });
+
+  it('keeps the first terminal status and counts a later different one as a conflict', async () => {
+    await deliver(fields('job-4', 'succeeded'), via(), deps);
+    const second = await deliver(fields('job-4', 'failed'), via(), deps);
+    expect(second.outcome).toBe('conflict');
+    expect(telemetry.get('Conflicts')).toBe(1);
+    const events = await drainEvents(backend.sqs, backend.queueUrl);
+    expect(events.map((e) => e.type)).toEqual(['video.job.succeeded']);
+  });
+
+  it('does not queue progress that arrives after the terminal event, nor progress that goes backwards', async () => {
+    await deliver(fields('job-5', 'processing', { progress: 0.5 }), via(), deps);
+    expect((await deliver(fields('job-5', 'processing', { progress: 0.2 }), via(), deps)).outcome).toBe('stale');
+    await deliver(fields('job-5', 'succeeded'), via(), deps);
+    expect((await deliver(fields('job-5', 'processing', { progress: 0.9 }), via(), deps)).outcome).toBe('stale');
+    const events = await drainQueue(backend.sqs, backend.queueUrl);
+    expect(events.map((e) => JSON.parse(e.body).data.status)).toEqual(['processing', 'succeeded']);
+    expect(new Set(events.map((e) => e.groupId))).toEqual(new Set(['viralsync#job-5']));
+  });
+
+  it('answers a SendMessage failure with an error, and the retry then delivers exactly one message', async () => {
+    queue.failSends = 1;
+    await expect(deliver(fields('job-6', 'succeeded'), via(), deps)).rejects.toThrow('injected SendMessage');
+    const retry = await deliver(fields('job-6', 'succeeded'), via(), deps);
+    expect(retry.outcome).toBe('enqueued');
+    expect(await drainEvents(backend.sqs, backend.queueUrl)).toHaveLength(1);
+  });
+
+  it('lets a different event of the job through once the lease of a crashed attempt has expired', async () => {
+    queue.failSends = 1; // crash between claim and send
+    await expect(deliver(fields('job-7', 'processing', { progress: 0.1 }), via(), deps)).rejects.toThrow();
+    const blocked = await deliver(fields('job-7', 'succeeded'), via(), { ...deps, config: { ...TEST_DELIVERY_CONFIG, busyWaitMs: 0 } });
+    expect(blocked.outcome).toBe('busy');
+    clock.advance(TEST_DELIVERY_CONFIG.claimLeaseMs + 1);
+    expect((await deliver(fields('job-7', 'succeeded'), via(), deps)).outcome).toBe('enqueued');
+    expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.data.status)).toEqual(['succeeded']);
+  });
+
+  it('queues nothing when DynamoDB fails, at the read or at the claim', async () => {
+    store.failGets = 1;
+    await expect(deliver(fields('job-8', 'succeeded'), via(), deps)).rejects.toThrow('injected GetItem');
+    store.failPuts = 1;
+    await expect(deliver(fields('job-8', 'succeeded'), via(), deps)).rejects.toThrow('injected PutItem');
+    expect(queue.sent).toBe(0);
+    expect(await drainEvents(backend.sqs, backend.queueUrl)).toHaveLength(0);
+    expect((await deliver(fields('job-8', 'succeeded'), via(), deps)).outcome).toBe('enqueued');
+  });
+
+  it('recovers when the delivered mark fails after the send: the retry re-sends inside the SQS window and SQS keeps one', async () => {
+    store.resetCount();
+    store.failPutNumber = 2; // claim ok, mark fails
+    await expect(deliver(fields('job-9', 'failed'), via(), deps)).rejects.toThrow('injected PutItem');
+    expect((await deliver(fields('job-9', 'failed'), via(), deps)).outcome).toBe('enqueued');
+    expect((await deliver(fields('job-9', 'failed'), via(), deps)).outcome).toBe('duplicate');
+    expect(await drainEvents(backend.sqs, backend.queueUrl)).toHaveLength(1);
+  });
+
+  it('forgets a terminal event after the dedupe window, filtering the expired item in code', async () => {
+    await deliver(fields('job-10', 'succeeded'), via(), deps);
+    clock.advance(TEST_DELIVERY_CONFIG.dedupeWindowMs + 1000);
+    // The item is still in the table (TTL deletes days late); the core must treat it as gone.
+    expect(await backend.store.get('viralsync', 'job-10')).toBeDefined();
+    expect((await deliver(fields('job-10', 'succeeded'), via(), deps)).outcome).toBe('enqueued');
+  });
+
+  it('keeps a job visible to the poller until its terminal event is delivered, then removes it', async () => {
+    queue.failSends = 1;
+    await expect(deliver(fields('job-11', 'succeeded'), via(), deps)).rejects.toThrow();
+    const due = await backend.store.listDue('viralsync', clock.now() + TEST_DELIVERY_CONFIG.staleAfterMs, 10);
+    expect(due.items.map((r) => r.jobId)).toEqual(['job-11']);
+    await deliver(fields('job-11', 'succeeded'), via('poll'), deps);
+    expect((await backend.store.listDue('viralsync', clock.now() + 10 * TEST_DELIVERY_CONFIG.staleAfterMs, 10)).items).toHaveLength(0);
+  });
+
+  it('serializes different events of one job arriving at once: progress and terminal keep their order', async () => {
+    const all = await Promise.all([
+      deliver(fields('job-12', 'processing', { progress: 0.3 }), via(), deps),
+      deliver(fields('job-12', 'succeeded'), via(), deps),
+    ]);
+    const statuses = (await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.data.status);
+    expect(statuses[statuses.length - 1]).toBe('succeeded');
+    expect(statuses.filter((s) => s === 'succeeded')).toHaveLength(1);
+    expect(all.some((r) => r.outcome === 'enqueued')).toBe(true);
+  });
+});
