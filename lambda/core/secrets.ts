@@ -50,8 +50,10 @@ export class SecretsManagerSource implements SecretSource {
       this.cache.set(secretId, { values, fetchedAt: this.clock.now() });
       return values;
     } catch (err) {
-      if (stale) return stale;
-      throw err;
+      if (!stale) throw err;
+      // Serve the last good value and try again in at most 30 s, not on every request.
+      this.cache.set(secretId, { values: stale, fetchedAt: this.clock.now() - this.refreshMs + Math.min(30_000, this.refreshMs) });
+      return stale;
     }
   }
 }
