@@ -61,3 +61,15 @@ export const DEFAULTS = {
   /** A claim that was never completed can be taken again after this long. */
   claimLeaseMs: 30_000,
 } as const;
+
+/** The job table's key schema and index, shared by the table construct and the DynamoDB store. */
+export const TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  ttlAttribute: 'expiresAt',
+  pendingIndex: 'pending',
+  pendingPartitionKey: 'pollVendor',
+  pendingSortKey: 'nextPollAt',
+} as const;
+
+/** The CloudWatch namespace of every metric the handlers emit (the alarms in lib/ use it). */
+export const METRIC_NAMESPACE = 'VideoWebhooks';

@@ -11,16 +11,10 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { TABLE_SCHEMA } from '../config';
 import type { DuePage, JobRecord, JobStore } from './ports';
 
-/** Names shared with the table construct (lib/job-table.ts). */
-export const TABLE_SCHEMA = {
-  partitionKey: 'pk',
-  ttlAttribute: 'expiresAt',
-  pendingIndex: 'pending',
-  pendingPartitionKey: 'pollVendor',
-  pendingSortKey: 'nextPollAt',
-} as const;
+export { TABLE_SCHEMA };
 
 export class DynamoJobStore implements JobStore {
   constructor(

@@ -3,10 +3,10 @@
  * counters, in the spirit of Powertools for AWS Lambda. Lambda ships stdout to CloudWatch Logs,
  * which turns EMF lines into metrics with no API call.
  */
+import { METRIC_NAMESPACE } from '../config';
 import type { LogLevel, MetricName, Telemetry } from './ports';
 
-/** The CloudWatch namespace of every metric (the alarms in lib/ use it). */
-export const METRIC_NAMESPACE = 'VideoWebhooks';
+export { METRIC_NAMESPACE };
 
 export interface JsonTelemetryOptions {
   /** Where lines go. @default console.log */
