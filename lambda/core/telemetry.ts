@@ -37,12 +37,14 @@ export class JsonTelemetry implements Telemetry {
 
   count(metric: MetricName, vendor: string, value = 1, extraDimensions: Readonly<Record<string, string>> = {}): void {
     if (this.options.metrics === false) return;
-    const dimensionNames = ['Vendor', ...Object.keys(extraDimensions)];
+    // Always a per-vendor series (what the alarms watch), plus a finer one when there are extra dimensions.
+    const extra = Object.keys(extraDimensions);
+    const dimensionSets = extra.length === 0 ? [['Vendor']] : [['Vendor'], ['Vendor', ...extra]];
     this.write(
       JSON.stringify({
         _aws: {
           Timestamp: Date.now(),
-          CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [dimensionNames], Metrics: [{ Name: metric, Unit: 'Count' }] }],
+          CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: dimensionSets, Metrics: [{ Name: metric, Unit: 'Count' }] }],
         },
         Vendor: vendor,
         ...extraDimensions,
