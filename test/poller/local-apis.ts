@@ -6,6 +6,7 @@ import { EMPTY_MEDIA, type NormalizedFields, type VideoJobStatus } from '../../l
 import type { StatusParseResult, VendorStatusApi } from '../../lambda/vendors/types';
 
 type Obj = Record<string, unknown>;
+const auth = (name: string, key: string | undefined): Record<string, string> => (key ? { [name]: key } : {});
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function fields(jobId: string, status: VideoJobStatus, vendorStatus: string, raw: unknown, extra: Partial<NormalizedFields> = {}): NormalizedFields {
@@ -38,7 +39,7 @@ const SYNC: Record<string, VideoJobStatus> = {
 export const localSync: VendorStatusApi = {
   defaultBaseUrl: 'https://api.sync.so',
   documentedReadsPerMinute: 600,
-  request: (id, ctx) => ({ url: `${ctx.baseUrl}/v2/generate/${encodeURIComponent(id)}`, headers: ctx.apiKey ? { 'x-api-key': ctx.apiKey } : {} }),
+  request: (id, ctx) => ({ url: `${ctx.baseUrl}/v2/generate/${encodeURIComponent(id)}`, headers: auth('x-api-key', ctx.apiKey) }),
   parse(id, body): StatusParseResult {
     if (!isObj(body) || typeof body.status !== 'string' || !(body.status in SYNC)) return { kind: 'invalid', reason: 'no known status' };
     const status = SYNC[body.status];
@@ -66,7 +67,7 @@ const LIPDUB: Record<string, VideoJobStatus> = {
 export const localLipdub: VendorStatusApi = {
   defaultBaseUrl: 'https://api.lipdub.ai',
   documentedReadsPerMinute: undefined,
-  request: (id, ctx) => ({ url: `${ctx.baseUrl}/v1/renders/${encodeURIComponent(id)}/status`, headers: ctx.apiKey ? { 'X-Api-Key': ctx.apiKey } : {} }),
+  request: (id, ctx) => ({ url: `${ctx.baseUrl}/v1/renders/${encodeURIComponent(id)}/status`, headers: auth('X-Api-Key', ctx.apiKey) }),
   parse(id, body, ctx): StatusParseResult {
     if (!isObj(body) || typeof body.status !== 'string' || !(body.status in LIPDUB)) return { kind: 'invalid', reason: 'no known status' };
     const vendorStatus = body.status;
@@ -74,7 +75,7 @@ export const localLipdub: VendorStatusApi = {
     if (status !== 'succeeded') return { kind: 'status', fields: fields(id, status, vendorStatus, body) };
     return {
       kind: 'follow',
-      request: { url: `${ctx.baseUrl}/v1/renders/${encodeURIComponent(id)}/download`, headers: ctx.apiKey ? { 'X-Api-Key': ctx.apiKey } : {} },
+      request: { url: `${ctx.baseUrl}/v1/renders/${encodeURIComponent(id)}/download`, headers: auth('X-Api-Key', ctx.apiKey) },
       then: (httpStatus, download) => ({
         kind: 'status',
         fields: fields(id, 'succeeded', vendorStatus, body, {
@@ -90,7 +91,7 @@ const VIRALSYNC: Record<string, VideoJobStatus> = { running: 'processing', done:
 export const localViralsync: VendorStatusApi = {
   defaultBaseUrl: undefined,
   documentedReadsPerMinute: undefined,
-  request: (id, ctx) => ({ url: `${ctx.baseUrl}/v1/jobs/${encodeURIComponent(id)}`, headers: ctx.apiKey ? { 'x-api-key': ctx.apiKey } : {} }),
+  request: (id, ctx) => ({ url: `${ctx.baseUrl}/v1/jobs/${encodeURIComponent(id)}`, headers: auth('x-api-key', ctx.apiKey) }),
   parse(id, body): StatusParseResult {
     if (!isObj(body) || typeof body.status !== 'string' || !(body.status in VIRALSYNC)) return { kind: 'invalid', reason: 'no known status' };
     const status = VIRALSYNC[body.status];
@@ -116,7 +117,7 @@ const SYNTHESIA: Record<string, VideoJobStatus> = {
 export const localSynthesia: VendorStatusApi = {
   defaultBaseUrl: 'https://api.synthesia.io',
   documentedReadsPerMinute: 60,
-  request: (id, ctx) => ({ url: `${ctx.baseUrl}/v2/videos/${encodeURIComponent(id)}`, headers: ctx.apiKey ? { Authorization: ctx.apiKey } : {} }),
+  request: (id, ctx) => ({ url: `${ctx.baseUrl}/v2/videos/${encodeURIComponent(id)}`, headers: auth('Authorization', ctx.apiKey) }),
   parse(id, body): StatusParseResult {
     if (!isObj(body) || typeof body.status !== 'string' || !(body.status in SYNTHESIA)) return { kind: 'invalid', reason: 'no known status' };
     const status = SYNTHESIA[body.status];
