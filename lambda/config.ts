@@ -48,6 +48,11 @@ export const ENV = {
   POLL_CONCURRENCY: 'VW_POLL_CONCURRENCY',
   /** Poller: stop this many ms before the Lambda's own timeout. */
   POLL_SAFETY_MARGIN_MS: 'VW_POLL_SAFETY_MARGIN_MS',
+  /**
+   * Your own functions: the jobs table name `registerJob` reads when no `tableName` is passed. The
+   * construct's `grantRegisterJobs(fn)` sets it on a Lambda function it is given.
+   */
+  JOBS_TABLE_NAME: 'VIDEO_WEBHOOKS_TABLE_NAME',
 } as const;
 
 /** Defaults shared by the constructs, the handlers and the dev server. */
