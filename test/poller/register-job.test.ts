@@ -1,0 +1,103 @@
+import { deliver } from '../../lambda/core/delivery';
+import { EMPTY_MEDIA } from '../../lambda/core/event';
+import { silentTelemetry } from '../../lambda/core/ports';
+import { MemoryJobStore } from '../../lambda/core/memory';
+import { JobRegistry, registerJob, TABLE_NAME_ENV } from '../../lambda/runtime/register-job';
+import { drainEvents, freshBackend, ManualClock, TEST_DELIVERY_CONFIG, testEmulators, type TestBackend } from '../support/emulators';
+
+describe('registerJob on DynamoDB (dynalite)', () => {
+  let backend: TestBackend;
+  const client = () => testEmulators().dynamoClient();
+
+  beforeEach(async () => {
+    backend = await freshBackend();
+  });
+  afterEach(() => {
+    delete process.env[TABLE_NAME_ENV];
+  });
+
+  it('creates a registered, pollable record once; registering again is harmless', async () => {
+    const first = await registerJob({ vendor: 'sync', jobId: 'gen-1', tableName: backend.tableName, client: client() });
+    const stored = await backend.store.get('sync', 'gen-1');
+    const second = await registerJob({ vendor: 'sync', jobId: 'gen-1', tableName: backend.tableName, client: client() });
+    expect(first).toEqual({ registered: true });
+    expect(second).toEqual({ registered: false });
+    expect(await backend.store.get('sync', 'gen-1')).toEqual(stored);
+    expect(stored).toMatchObject({ status: 'registered', version: 0, lastEventId: null, pollAttempts: 0 });
+    expect(stored!.nextPollAtMs! - stored!.createdAtMs).toBe(600_000);
+    expect(stored!.expiresAtMs - stored!.createdAtMs).toBe((48 * 3600 + 7 * 24 * 3600) * 1000);
+  });
+
+  it('leaves a job that is already final untouched and off the poll index', async () => {
+    const clock = new ManualClock();
+    const deps = { store: backend.store, queue: backend.queue, clock, telemetry: silentTelemetry, config: TEST_DELIVERY_CONFIG };
+    await deliver(
+      {
+        jobId: '77',
+        status: 'succeeded',
+        progress: null,
+        stage: null,
+        outputUrl: 'https://cdn.lipdub.ai/77.mp4',
+        media: EMPTY_MEDIA,
+        error: null,
+        vendorEventType: 'VIDEO_RENDER_COMPLETE',
+        vendorStatus: null,
+        occurredAtMs: null,
+        raw: {},
+      },
+      { vendor: 'lipdub', receivedVia: 'webhook', receivedAtMs: clock.now() },
+      deps,
+    );
+    const final = await backend.store.get('lipdub', '77');
+    expect(await registerJob({ vendor: 'lipdub', jobId: 77, tableName: backend.tableName, client: client() })).toEqual({ registered: false });
+    expect(await backend.store.get('lipdub', '77')).toEqual(final);
+    expect(final!.nextPollAtMs).toBeNull();
+    expect(await drainEvents(backend.sqs, backend.queueUrl)).toHaveLength(1);
+  });
+
+  it('leaves a job whose webhook came first (not final) untouched', async () => {
+    const registry = new JobRegistry(backend.store);
+    await registry.register('viralsync', 'job_1');
+    const r = (await backend.store.get('viralsync', 'job_1'))!;
+    const moved = { ...r, version: 1, status: 'processing' as const, position: 2.3 };
+    await backend.store.put(moved, 0);
+    expect(await registry.register('viralsync', 'job_1')).toEqual({ registered: false });
+    expect(await backend.store.get('viralsync', 'job_1')).toEqual(moved);
+  });
+
+  it('reads the table name from VIDEO_WEBHOOKS_TABLE_NAME and stores a numeric job id as a string', async () => {
+    process.env[TABLE_NAME_ENV] = backend.tableName;
+    expect(await registerJob({ vendor: 'lipdub', jobId: 12345, client: client() })).toEqual({ registered: true });
+    expect(await backend.store.get('lipdub', '12345')).toMatchObject({ jobId: '12345', vendor: 'lipdub' });
+  });
+
+  it('says how to give the table name when there is none, and rejects empty ids', async () => {
+    await expect(registerJob({ vendor: 'sync', jobId: 'x', client: client() })).rejects.toThrow(
+      'registerJob needs the jobs table name: pass tableName, or set VIDEO_WEBHOOKS_TABLE_NAME',
+    );
+    await expect(registerJob({ vendor: 'sync', jobId: '', tableName: backend.tableName, client: client() })).rejects.toThrow('jobId must be a non-empty string');
+    await expect(registerJob({ vendor: '', jobId: 'x', tableName: backend.tableName, client: client() })).rejects.toThrow('vendor must be a non-empty string');
+  });
+});
+
+describe('JobRegistry on any store', () => {
+  it('uses the configured stale and give-up ages, and replaces only a record past its expiry', async () => {
+    const store = new MemoryJobStore();
+    const clock = new ManualClock();
+    const registry = new JobRegistry(store, { staleAfterSeconds: 60, giveUpAfterSeconds: 3600, dedupeWindowSeconds: 600 }, clock);
+    expect(await registry.register('acme', 'a')).toEqual({ registered: true });
+    const r = (await store.get('acme', 'a'))!;
+    expect(r.nextPollAtMs).toBe(clock.now() + 60_000);
+    expect(r.expiresAtMs).toBe(clock.now() + 4200_000);
+
+    clock.advance(4200_000 - 1);
+    expect(await registry.register('acme', 'a')).toEqual({ registered: false });
+    clock.advance(1); // expired: counts as absent, like in the delivery core
+    expect(await registry.register('acme', 'a')).toEqual({ registered: true });
+    expect((await store.get('acme', 'a'))!).toMatchObject({ version: r.version + 1, createdAtMs: clock.now() });
+  });
+
+  it('rejects negative settings', () => {
+    expect(() => new JobRegistry(new MemoryJobStore(), { giveUpAfterSeconds: -1 })).toThrow('giveUpAfterSeconds must be a non-negative number of seconds, got -1');
+  });
+});
