@@ -12,6 +12,7 @@ import { isTerminal, type NormalizedFields } from '../core/event';
 import type { DuePage, JobRecord } from '../core/ports';
 import type { VendorStatusApi } from '../vendors/types';
 import { Semaphore, type VendorRateLimiter } from './rate-limiter';
+import { RunTelemetry } from './run-telemetry';
 import type { StatusCheckResult, StatusClient } from './status-client';
 
 /** One vendor as a poll run sees it. */
@@ -99,8 +100,13 @@ export interface PollSummary extends Omit<VendorPollSummary, 'stop' | 'errorsByR
 
 /** One poll run. Never throws for a single job; a vendor whose index or key cannot be read is listed in `failedVendors`. */
 export async function pollOnce(deps: PollerDeps, options: PollRunOptions): Promise<PollSummary> {
-  const run = new PollRun(deps, options);
-  await Promise.all(deps.vendors.map((vendor) => run.lane(vendor)));
+  const telemetry = new RunTelemetry(deps.telemetry);
+  const run = new PollRun({ ...deps, telemetry }, options);
+  try {
+    await Promise.all(deps.vendors.map((vendor) => run.lane(vendor)));
+  } finally {
+    telemetry.flush();
+  }
   const summary = run.summary();
   deps.telemetry.log('info', 'poll run finished', { ...summary });
   return summary;
@@ -358,7 +364,7 @@ class PollRun {
         if (++lane.consecutiveAuthErrors >= this.deps.settings.authErrorsBeforeStop) lane.authStopped = true;
         return this.failedPoll(lane, job, now, this.deps.settings.authErrorBackoffMs);
       default:
-        this.countError(lane, result);
+        this.countError(lane, job.jobId, result);
         return this.failedPoll(lane, job, now, undefined);
     }
   }
@@ -422,13 +428,16 @@ class PollRun {
     this.deps.telemetry.count('PollRequests', lane.vendor.id);
   }
 
-  private countError(lane: Lane, result: Exclude<StatusCheckResult, { kind: 'status' | 'rate_limited' | 'deferred' | 'auth_error' }>): void {
+  private countError(lane: Lane, jobId: string, result: Exclude<StatusCheckResult, { kind: 'status' | 'rate_limited' | 'deferred' | 'auth_error' }>): void {
     const reason = result.kind === 'error' ? result.reason : result.kind;
     lane.stats.errors++;
     lane.stats.errorsByReason[reason] = (lane.stats.errorsByReason[reason] ?? 0) + 1;
     this.deps.telemetry.count('PollErrors', lane.vendor.id, 1, { Reason: reason });
-    this.deps.telemetry.log(result.kind === 'not_found' ? 'info' : 'warn', 'status poll failed; backing off', {
+    // The first few per vendor and reason; the rest at debug (a vendor outage fails every job).
+    const logged = (lane.stats.errorsByReason[reason] ?? 0) <= LOUD_ERRORS_PER_REASON;
+    this.deps.telemetry.log(!logged ? 'debug' : result.kind === 'not_found' ? 'info' : 'warn', 'status poll failed; backing off', {
       vendor: lane.vendor.id,
+      jobId,
       reason,
       httpStatus: result.httpStatus,
       ...(result.kind === 'invalid' ? { detail: result.reason } : {}),
@@ -453,6 +462,9 @@ class PollRun {
     this.jobError(lane, reason, err);
   }
 }
+
+/** Per run, vendor and reason, poll failures logged at warn before the rest go to debug. */
+const LOUD_ERRORS_PER_REASON = 5;
 
 function emptyStats(): VendorPollSummary {
   return { polled: 0, requests: 0, hits: 0, expired: 0, rateLimited: 0, errors: 0, skipped: 0, remaining: 0, moreDue: false, stop: 'done', errorsByReason: {} };

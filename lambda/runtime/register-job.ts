@@ -19,13 +19,13 @@
  * or not, e.g. because its webhook came first), changes nothing.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DEFAULTS } from '../config';
+import { DEFAULTS, ENV } from '../config';
 import { newRecord } from '../core/delivery';
 import { DynamoJobStore } from '../core/dynamo-store';
 import { systemClock, type Clock, type JobStore } from '../core/ports';
 
 /** The environment variable `registerJob` reads the table name from. */
-export const TABLE_NAME_ENV = 'VIDEO_WEBHOOKS_TABLE_NAME';
+export const TABLE_NAME_ENV = ENV.JOBS_TABLE_NAME;
 
 export interface RegistrationSettings {
   /**
