@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+/**
+ * The example app (`npx cdk synth` / `npx cdk deploy`): all four vendors, one sample consumer, and
+ * cdk-nag's AwsSolutions pack with every acknowledgement justified below.
+ *
+ * Context (optional): `-c viralsyncStatusApiBaseUrl=https://...` turns on polling for ViralSync,
+ * whose status API has no public base URL.
+ */
+import { App, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { Vendor, VideoWebhookIngestion } from '../lib';
+
+export class VideoWebhooksExampleStack extends Stack {
+  readonly ingestion: VideoWebhookIngestion;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    // Secrets are created empty-ish (a random value): paste each vendor's value after the first
+    // deploy. A value is one string, or a JSON array of strings accepted together during a rotation.
+    const secret = (secretId: string, description: string): secretsmanager.Secret => {
+      const s = new secretsmanager.Secret(this, secretId, { description });
+      Validations.of(s).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Vendor-issued credential: the vendor (Sync, LipDub, ViralSync, Synthesia) creates and rotates it, so a Secrets Manager ' +
+          'rotation Lambda cannot; rotate by storing a JSON array of the old and new value, then the new one alone.',
+      });
+      return s;
+    };
+    const viralsyncBaseUrl = this.node.tryGetContext('viralsyncStatusApiBaseUrl') as string | undefined;
+
+    const alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Video webhook alarms', enforceSSL: true });
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'The topic carries only CloudWatch alarm state changes (no event data). CloudWatch cannot publish to a topic encrypted ' +
+        'with the AWS-managed SNS key; a customer-managed key ($1/month plus a key policy for cloudwatch.amazonaws.com) is left to real deployments.',
+    });
+
+    this.ingestion = new VideoWebhookIngestion(this, 'Webhooks', {
+      vendors: [
+        Vendor.sync({
+          webhookSecret: secret('SyncWebhookSecret', 'Sync webhook secret (whsec_...)'),
+          apiKey: secret('SyncApiKey', 'Sync API key, for the status API'),
+        }),
+        Vendor.lipdub({
+          webhookSecret: secret('LipDubWebhookKey', 'LipDub webhook key (sent as Authorization: Bearer)'),
+          apiKey: secret('LipDubApiKey', 'LipDub API key, for the status API'),
+        }),
+        Vendor.viralsync({
+          webhookSecret: secret('ViralSyncWebhookSecret', 'ViralSync webhook signing secret'),
+          apiKey: secret('ViralSyncApiKey', 'ViralSync API key, for the status API'),
+          statusApiBaseUrl: viralsyncBaseUrl,
+          polling: viralsyncBaseUrl !== undefined,
+        }),
+        Vendor.synthesia({
+          webhookSecret: secret('SynthesiaWebhookSecret', 'Synthesia webhook subscription secret'),
+          apiKey: secret('SynthesiaApiKey', 'Synthesia API key, for the status API'),
+        }),
+      ],
+      alarmTopic,
+    });
+    // The routes live under Webhooks/Verifiers/<vendor>/Route: acknowledged for the whole construct.
+    Validations.of(this.ingestion).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Webhook routes cannot use IAM, JWT or Lambda authorizers: vendors send plain HTTPS POSTs. Each verifier authenticates ' +
+        'the raw body (HMAC signature with timestamp tolerance, or the static key) before anything is parsed or stored.',
+    });
+    Validations.of(this.ingestion.quarantine).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'The quarantine is itself a terminal holding queue, like a DLQ: nothing consumes it automatically, and a receive limit ' +
+        'would move messages away when an operator inspects them in the console. It is alarmed (QuarantineNotEmpty).',
+    });
+    Validations.of(this.ingestion).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'The handlers are bundled for and tested on Node.js 22 (esbuild target node22); Node.js 22 is a supported Lambda ' +
+        'runtime. The library moves runtimes in a release, not per deployment.',
+    });
+
+    const consumer = sampleConsumer(this);
+    this.ingestion.addConsumer(consumer, { batchSize: 10 });
+  }
+}
+
+/** A consumer that logs each event and reports the ones it cannot read as batch item failures. */
+function sampleConsumer(scope: Construct): lambda.Function {
+  const logGroup = new logs.LogGroup(scope, 'SampleConsumerLogs', { retention: logs.RetentionDays.ONE_WEEK });
+  const role = new iam.Role(scope, 'SampleConsumerRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  logGroup.grantWrite(role);
+  const fn = new lambda.Function(scope, 'SampleConsumer', {
+    description: 'Sample consumer of normalized video job events',
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    handler: 'index.handler',
+    timeout: Duration.seconds(30),
+    memorySize: 128,
+    role,
+    logGroup,
+    code: lambda.Code.fromInline(`
+exports.handler = async (event) => {
+  const batchItemFailures = [];
+  for (const record of event.Records) {
+    try {
+      const e = JSON.parse(record.body);
+      if (e.specversion !== '1.0' || !e.data || typeof e.data.jobId !== 'string') throw new Error('not a video job event');
+      console.log(JSON.stringify({ message: 'event', id: e.id, type: e.type, vendor: e.data.vendor, jobId: e.data.jobId, status: e.data.status, outputUrl: e.data.outputUrl }));
+    } catch (err) {
+      console.log(JSON.stringify({ level: 'error', message: 'cannot handle message', messageId: record.messageId, error: String(err) }));
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
+};
+`),
+  });
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: 'Matches the runtime of the pipeline functions (Node.js 22, a supported Lambda runtime) so the example runs one runtime.',
+  });
+  return fn;
+}
+
+const app = new App();
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+new VideoWebhooksExampleStack(app, 'VideoWebhooksExample', {
+  description: 'cdk-video-webhooks example: verified, deduplicated, ordered webhooks from AI video vendors',
+});

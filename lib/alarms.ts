@@ -1,0 +1,144 @@
+import { Annotations, Duration } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../lambda/config';
+import type { WebhookEventQueue } from './event-queue';
+import type { WebhookQuarantineQueue } from './quarantine-queue';
+import { assertDurationInRange, assertIntegerInRange } from './validation';
+import type { Vendor } from './vendor';
+
+/** The CloudWatch namespace of the handlers' embedded-metric-format metrics (dimension `Vendor`). */
+export const VIDEO_WEBHOOKS_METRIC_NAMESPACE = METRIC_NAMESPACE;
+
+/** Metric names the handlers emit in `VIDEO_WEBHOOKS_METRIC_NAMESPACE`, each with a `Vendor` dimension. */
+export const VideoWebhooksMetric = {
+  RECEIVED: 'Received',
+  /** Webhooks answered 401/413 (also per `Reason`). */
+  REJECTED: 'Rejected',
+  QUARANTINED: 'Quarantined',
+  IGNORED: 'Ignored',
+  DUPLICATES: 'Duplicates',
+  ENQUEUED: 'Enqueued',
+  CONFLICTS: 'Conflicts',
+  BACKEND_ERRORS: 'BackendErrors',
+  POLL_REQUESTS: 'PollRequests',
+  POLL_HITS: 'PollHits',
+  POLL_ERRORS: 'PollErrors',
+  /** Status-API answers 401/403: the API key is wrong or revoked. */
+  POLL_AUTH_ERRORS: 'PollAuthErrors',
+  POLL_RATE_LIMITED: 'PollRateLimited',
+  EXPIRED: 'Expired',
+} as const;
+
+/** Alarm thresholds (all optional). */
+export interface IngestionAlarmThresholds {
+  /**
+   * Age of the oldest unconsumed event that raises the alarm.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly oldestMessageAge?: Duration;
+
+  /**
+   * API 5xx answers in 5 minutes that raise the alarm (vendors retry some, Sync retries none).
+   *
+   * @default 1
+   */
+  readonly serverErrorsPer5Minutes?: number;
+
+  /**
+   * Rejected webhooks of one vendor in 5 minutes that raise its alarm (a spike usually means a
+   * secret mismatch after a rotation, or someone probing the endpoint).
+   *
+   * @default 10
+   */
+  readonly rejectionsPer5Minutes?: number;
+}
+
+export interface IngestionAlarmsProps {
+  readonly thresholds?: IngestionAlarmThresholds;
+  readonly topic?: sns.ITopic;
+  readonly events: WebhookEventQueue;
+  readonly quarantine: WebhookQuarantineQueue;
+  readonly api: apigwv2.HttpApi;
+  readonly poller: lambda.IFunction;
+  readonly vendors: readonly Vendor[];
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/** The pipeline's CloudWatch alarms; each notifies `topic` (alarm and OK) when one is given. */
+export class IngestionAlarms extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly topic: sns.ITopic | undefined;
+
+  constructor(scope: Construct, id: string, props: IngestionAlarmsProps) {
+    super(scope, id);
+    this.topic = props.topic;
+    const t = props.thresholds ?? {};
+    const oldestAge = t.oldestMessageAge ?? Duration.minutes(15);
+    assertDurationInRange('alarmThresholds.oldestMessageAge', oldestAge, Duration.minutes(1), Duration.days(14));
+    const serverErrors = t.serverErrorsPer5Minutes ?? 1;
+    assertIntegerInRange('alarmThresholds.serverErrorsPer5Minutes', serverErrors, 1, 1_000_000);
+    const rejections = t.rejectionsPer5Minutes ?? 10;
+    assertIntegerInRange('alarmThresholds.rejectionsPer5Minutes', rejections, 1, 1_000_000);
+
+    if (props.events.deadLetterQueue) {
+      this.add('DeadLetterQueueNotEmpty', props.events.metricDeadLetterDepth({ period: FIVE_MINUTES }), 1,
+        'Events failed by consumers maxReceiveCount times are in the dead-letter queue: fix the consumer, then "Start DLQ redrive" in the SQS console.');
+    } else {
+      Annotations.of(this).addWarningV2('cdk-video-webhooks:noDeadLetterQueue',
+        'no dead-letter queue is known for the existing events queue, so there is no dead-letter alarm: pass existingDeadLetterQueue');
+    }
+    this.add('OldestMessageAge', props.events.metricOldestMessageAge({ period: FIVE_MINUTES }), oldestAge.toSeconds(),
+      `An event has waited ${oldestAge.toHumanString()} or more on the events queue: consumers are down, slow, or a job group is blocked.`);
+    this.add('QuarantineNotEmpty', props.quarantine.metricDepth({ period: FIVE_MINUTES }), 1,
+      'Authenticated webhooks could not be normalized (a vendor changed its format?) and wait in the quarantine queue: fix the adapter, then replay them.');
+    this.add('ServerErrors', props.api.metricServerError({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }), serverErrors,
+      'The webhook API answered 5xx: a verifier failed or its backend (DynamoDB, SQS, Secrets Manager) did. Vendors may retry; the poller reconciles missed jobs.');
+    this.add('PollerErrors', props.poller.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }), 1,
+      'A poll run failed (a status-API key or the jobs index could not be read): see the poller log group.');
+
+    const rejected = new Construct(this, 'Rejections');
+    const pollAuth = new Construct(this, 'PollAuthErrors');
+    for (const vendor of props.vendors) {
+      this.add(vendor.id, vendorMetric(VideoWebhooksMetric.REJECTED, vendor.id), rejections,
+        `Webhooks of vendor ${vendor.id} are being rejected (bad or missing signature, stale timestamp, too large): check its webhook secret.`, rejected);
+      if (vendor.pollingEnabled) {
+        this.add(vendor.id, vendorMetric(VideoWebhooksMetric.POLL_AUTH_ERRORS, vendor.id), 1,
+          `The status API of vendor ${vendor.id} answered 401/403 to the poller: check its API key secret.`, pollAuth);
+      }
+    }
+  }
+
+  private add(id: string, metric: cloudwatch.IMetric, threshold: number, description: string, scope: Construct = this): void {
+    const alarm = new cloudwatch.Alarm(scope, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    if (this.topic) {
+      const action = new cwActions.SnsAction(this.topic);
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    this.alarms.push(alarm);
+  }
+}
+
+function vendorMetric(metricName: string, vendorId: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: VIDEO_WEBHOOKS_METRIC_NAMESPACE,
+    metricName,
+    dimensionsMap: { Vendor: vendorId },
+    statistic: cloudwatch.Stats.SUM,
+    period: FIVE_MINUTES,
+  });
+}

@@ -1,0 +1,38 @@
+/** Prop validation shared by the constructs. Messages are lower case, show the bad value and say what to do. */
+import { Duration, Token } from 'aws-cdk-lib';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+
+/** Throws when new-resource properties are given together with an existing resource. */
+export function rejectWithExisting(existingName: string, props: object, newResourceProps: readonly string[]): void {
+  const given = newResourceProps.filter((name) => (props as Record<string, unknown>)[name] !== undefined);
+  if (given.length > 0) {
+    throw new Error(
+      `${existingName} cannot be combined with ${given.join(', ')}: these configure a new resource; ` +
+        `set them on the existing one, or drop ${existingName} to let the construct create it`,
+    );
+  }
+}
+
+/** Throws when a queue whose ARN is known is not FIFO (an unresolved ARN is trusted). */
+export function assertFifo(name: string, queue: sqs.IQueue): void {
+  if (!queue.fifo && !Token.isUnresolved(queue.queueArn)) {
+    throw new Error(`${name} ${queue.queueArn} is not a FIFO queue: pass a queue whose name ends with ".fifo"`);
+  }
+}
+
+/** Throws unless `value` is a whole number in [min, max]; tokens are skipped. */
+export function assertIntegerInRange(name: string, value: number | undefined, min: number, max: number, hint = ''): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!(Number.isInteger(value) && value >= min && value <= max)) {
+    throw new Error(`${name} ${value} is out of range: use a whole number from ${min} to ${max}${hint ? ` (${hint})` : ''}`);
+  }
+}
+
+/** Throws unless the duration is within [min, max]; tokens are skipped. */
+export function assertDurationInRange(name: string, value: Duration | undefined, min: Duration, max: Duration): void {
+  if (value === undefined || value.isUnresolved()) return;
+  const ms = value.toMilliseconds();
+  if (ms < min.toMilliseconds() || ms > max.toMilliseconds()) {
+    throw new Error(`${name} ${value.toHumanString()} is out of range: use ${min.toHumanString()} to ${max.toHumanString()}`);
+  }
+}
