@@ -1,0 +1,336 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { ENV, Vendor, VideoWebhookIngestion, type VideoWebhookIngestionProps } from '../../lib';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+
+const VENDOR_IDS = ['sync', 'lipdub', 'viralsync', 'synthesia'];
+
+function newStack(): Stack {
+  return new Stack(new App(), 'TestStack', { env: { account: '111111111111', region: 'eu-west-1' } });
+}
+
+/** A stack with all four vendors, each with a webhook secret and an API key created in the stack. */
+function build(extra: Partial<VideoWebhookIngestionProps> = {}, stack = newStack()) {
+  const secrets: Record<string, { webhook: secretsmanager.Secret; api: secretsmanager.Secret }> = {};
+  for (const id of VENDOR_IDS) {
+    secrets[id] = { webhook: new secretsmanager.Secret(stack, `${id}Webhook`), api: new secretsmanager.Secret(stack, `${id}Api`) };
+  }
+  const ingestion = new VideoWebhookIngestion(stack, 'Webhooks', {
+    vendors: [
+      Vendor.sync({ webhookSecret: secrets.sync.webhook, apiKey: secrets.sync.api }),
+      Vendor.lipdub({ webhookSecret: secrets.lipdub.webhook, apiKey: secrets.lipdub.api }),
+      Vendor.viralsync({ webhookSecret: secrets.viralsync.webhook, apiKey: secrets.viralsync.api }),
+      Vendor.synthesia({ webhookSecret: secrets.synthesia.webhook, apiKey: secrets.synthesia.api }),
+    ],
+    ...extra,
+  });
+  return { stack, ingestion, secrets };
+}
+
+const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+
+/** Every IAM statement attached to the role of `fn`. */
+function statementsOf(template: Template, stack: Stack, fn: lambda.IFunction): Array<Record<string, unknown>> {
+  const roleId = logicalId(stack, fn.role as never);
+  const policies = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>).filter((p) =>
+    JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`),
+  );
+  return policies.flatMap((p) => (p.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement);
+}
+
+describe('VideoWebhookIngestion with the four vendors', () => {
+  const { stack, ingestion, secrets } = build();
+  const t = Template.fromStack(stack);
+  const secretRef = (s: secretsmanager.Secret) => ({ Ref: logicalId(stack, s) });
+
+  it('creates one HTTP API with one POST /webhooks/<vendor> route per vendor, each to its own verifier (payload 2.0)', () => {
+    t.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    t.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
+    for (const id of VENDOR_IDS) {
+      t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `POST /webhooks/${id}`, AuthorizationType: 'NONE' });
+      const fnId = logicalId(stack, ingestion.verifierFunction(id));
+      t.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      });
+    }
+  });
+
+  it('throttles the $default stage and writes JSON access logs to a log group with retention', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApiAccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+    });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('runs every function on arm64 Node.js 22 from the prebuilt bundles, with its own log group', () => {
+    t.resourceCountIs('AWS::Lambda::Function', 5);
+    t.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      LoggingConfig: { LogGroup: Match.anyValue() },
+    });
+    t.resourceCountIs('AWS::Logs::LogGroup', 6); // 5 functions + access logs
+  });
+
+  it('configures each verifier through the deployment contract', () => {
+    const fnId = logicalId(stack, ingestion.verifierFunction('synthesia'));
+    const fn = (t.findResources('AWS::Lambda::Function') as Record<string, Resource>)[fnId];
+    const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(JSON.parse(env[ENV.VENDOR] as string)).toEqual({ id: 'synthesia', kind: 'synthesia', options: { timestampToleranceSeconds: 600 } });
+    expect(env).toMatchObject({
+      [ENV.WEBHOOK_SECRET_ARN]: secretRef(secrets.synthesia.webhook),
+      [ENV.TABLE_NAME]: { Ref: logicalId(stack, ingestion.table) },
+      [ENV.QUEUE_URL]: { Ref: logicalId(stack, ingestion.queue) },
+      [ENV.QUARANTINE_QUEUE_URL]: { Ref: logicalId(stack, ingestion.quarantineQueue) },
+      [ENV.MAX_BODY_BYTES]: '262144',
+      [ENV.DEDUPE_WINDOW_SECONDS]: '604800',
+      [ENV.STALE_AFTER_SECONDS]: '600',
+      [ENV.GIVE_UP_AFTER_SECONDS]: '172800',
+    });
+    expect(fn.Properties).toMatchObject({ Timeout: 10, MemorySize: 256 });
+  });
+
+  it('lets a verifier read only its own webhook secret, write the table, and send to the two queues', () => {
+    const statements = statementsOf(t, stack, ingestion.verifierFunction('sync'));
+    const secretStatements = statements.filter((s) => JSON.stringify(s.Action).includes('secretsmanager'));
+    expect(secretStatements).toEqual([
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretRef(secrets.sync.webhook) },
+    ]);
+    const all = JSON.stringify(statements);
+    for (const other of VENDOR_IDS.filter((id) => id !== 'sync')) {
+      expect(all).not.toContain(logicalId(stack, secrets[other].webhook));
+    }
+    expect(all).not.toContain(logicalId(stack, secrets.sync.api));
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Resource: { 'Fn::GetAtt': [logicalId(stack, ingestion.table), 'Arn'] },
+    });
+    const sends = statements.filter((s) => JSON.stringify(s.Action).includes('sqs:SendMessage'));
+    expect(sends.map((s) => s.Resource)).toEqual([
+      { 'Fn::GetAtt': [logicalId(stack, ingestion.queue), 'Arn'] },
+      { 'Fn::GetAtt': [logicalId(stack, ingestion.quarantineQueue), 'Arn'] },
+    ]);
+    expect(all).not.toContain('"*"');
+    expect(all).not.toContain('sqs:ReceiveMessage');
+    expect(all).not.toContain('dynamodb:Query');
+  });
+
+  it('runs the poller every 5 minutes with every vendor, reading only the API keys of polled vendors', () => {
+    t.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stack, ingestion.pollerFunction), 'Arn'] } })],
+    });
+    const fn = (t.findResources('AWS::Lambda::Function') as Record<string, Resource>)[logicalId(stack, ingestion.pollerFunction)];
+    expect(fn.Properties).toMatchObject({ Timeout: 240 });
+    const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const pollerVendors = JSON.stringify(stack.resolve(env[ENV.POLLER_VENDORS]));
+    for (const id of VENDOR_IDS) expect(pollerVendors).toContain(`\\"id\\":\\"${id}\\"`);
+
+    const statements = statementsOf(t, stack, ingestion.pollerFunction);
+    const secretResources = statements.filter((s) => JSON.stringify(s.Action).includes('secretsmanager')).map((s) => s.Resource);
+    // ViralSync is not polled here (no status API base URL), so its key is not readable.
+    expect(secretResources).toEqual([secretRef(secrets.sync.api), secretRef(secrets.lipdub.api), secretRef(secrets.synthesia.api)]);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'dynamodb:Query',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack, ingestion.table), 'Arn'] }, '/index/pending']] },
+    });
+    expect(JSON.stringify(statements)).not.toContain(logicalId(stack, ingestion.quarantineQueue));
+  });
+
+  it('does not use the AWSLambdaBasicExecutionRole managed policy: each role writes only its own log group', () => {
+    for (const role of Object.values(t.findResources('AWS::IAM::Role') as Record<string, Resource>)) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+    const statements = statementsOf(t, stack, ingestion.verifierFunction('lipdub'));
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::GetAtt': [logicalId(stack, ingestion.node.findChild('Verifiers').node.findChild('lipdub').node.findChild('LogGroup')), 'Arn'] },
+    });
+  });
+
+  it('creates the alarms: DLQ, oldest message, quarantine, API 5xx, poller errors, rejections per vendor, poll auth errors per polled vendor', () => {
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 5 + 4 + 3);
+    expect(ingestion.alarms).toHaveLength(12);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, ingestion.deadLetterQueue!), 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway', MetricName: '5xx', Statistic: 'Sum' });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Errors' });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'VideoWebhooks',
+      MetricName: 'Rejected',
+      Dimensions: [{ Name: 'Vendor', Value: 'lipdub' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 10,
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'VideoWebhooks', MetricName: 'PollAuthErrors', Dimensions: [{ Name: 'Vendor', Value: 'sync' }] });
+  });
+
+  it('outputs each webhook URL, the queue URLs, the table name and a console link to the DLQ', () => {
+    const outputs = t.findOutputs('*') as Record<string, { Value: unknown }>;
+    const values = Object.values(outputs).map((o) => JSON.stringify(o.Value));
+    for (const id of VENDOR_IDS) expect(values.some((v) => v.includes(`webhooks/${id}`))).toBe(true);
+    expect(Object.keys(outputs)).toHaveLength(4 + 5);
+    const consoleLink = values.find((v) => v.includes('console.aws.amazon.com'));
+    expect(consoleLink).toContain('https://console.aws.amazon.com/sqs/v3/home?region=eu-west-1#/queues/https%3A%2F%2Fsqs.eu-west-1.');
+    expect(consoleLink).toContain('%2F111111111111%2F');
+    expect(stack.resolve(ingestion.endpointUrl('sync'))).toEqual({
+      'Fn::Join': ['', ['https://', { Ref: logicalId(stack, ingestion.api) }, '.execute-api.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/webhooks/sync']],
+    });
+  });
+});
+
+describe('VideoWebhookIngestion wiring', () => {
+  it('addConsumer wires an SQS event source with ReportBatchItemFailures and grants the consumer the queue', () => {
+    const { stack, ingestion } = build();
+    const fn = new lambda.Function(stack, 'Consumer', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] })'),
+    });
+    ingestion.addConsumer(fn, { batchSize: 5 });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, ingestion.queue), 'Arn'] },
+      BatchSize: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(() => ingestion.addConsumer(fn, { batchSize: 11 })).toThrow(/^batchSize 11 is out of range: use a whole number from 1 to 10/);
+  });
+
+  it('refuses a consumer whose timeout exceeds the queue visibility timeout', () => {
+    const { stack, ingestion } = build({ queue: { visibilityTimeout: Duration.seconds(60) } });
+    const fn = new lambda.Function(stack, 'Slow', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      timeout: Duration.minutes(2),
+      code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+    });
+    expect(() => ingestion.addConsumer(fn)).toThrow(/has a timeout of 2 minutes, longer than the events queue's visibility timeout 1 minute/);
+  });
+
+  it('grantRegisterJobs gives a function item writes on the table and its name in VIDEO_WEBHOOKS_TABLE_NAME', () => {
+    const { stack, ingestion } = build();
+    const fn = new lambda.Function(stack, 'Producer', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+    });
+    ingestion.grantRegisterJobs(fn);
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { VIDEO_WEBHOOKS_TABLE_NAME: { Ref: logicalId(stack, ingestion.table) } } },
+    });
+    expect(statementsOf(t, stack, fn)).toEqual([
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': [logicalId(stack, ingestion.table), 'Arn'] } },
+    ]);
+  });
+
+  it('sends alarm and OK notifications to the topic when one is given', () => {
+    const stack = newStack();
+    const alarmTopic = new sns.Topic(stack, 'Topic');
+    build({ alarmTopic }, stack);
+    Template.fromStack(stack).allResourcesProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [{ Ref: logicalId(stack, alarmTopic) }],
+      OKActions: [{ Ref: logicalId(stack, alarmTopic) }],
+    });
+  });
+
+  it('composes existing queues and an existing table, creating none of them', () => {
+    const stack = newStack();
+    const existingQueue = sqs.Queue.fromQueueArn(stack, 'Q', 'arn:aws:sqs:eu-west-1:111111111111:events.fifo');
+    const existingDeadLetterQueue = sqs.Queue.fromQueueArn(stack, 'D', 'arn:aws:sqs:eu-west-1:111111111111:events-dlq.fifo');
+    const quarantine = sqs.Queue.fromQueueArn(stack, 'QQ', 'arn:aws:sqs:eu-west-1:111111111111:quarantine.fifo');
+    const existingTable = dynamodb.Table.fromTableName(stack, 'T', 'jobs');
+    const { ingestion } = build({ queue: { existingQueue, existingDeadLetterQueue }, quarantine: { existingQueue: quarantine }, table: { existingTable } }, stack);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::SQS::Queue', 0);
+    t.resourceCountIs('AWS::DynamoDB::Table', 0);
+    expect(ingestion.queue).toBe(existingQueue);
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [ENV.TABLE_NAME]: 'jobs' }) } });
+  });
+
+  it('sets custom settings into the environment, the stage and the schedule', () => {
+    const { stack } = build({
+      maxBodyBytes: 1024 * 1024,
+      dedupeWindow: Duration.days(3),
+      staleAfter: Duration.minutes(20),
+      giveUpAfter: Duration.hours(24),
+      pollConcurrency: 4,
+      throttle: { rateLimit: 10, burstLimit: 20 },
+      verifierMemorySize: 512,
+      reservedConcurrency: 5,
+      maxReceiveCount: 7,
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 512,
+      ReservedConcurrentExecutions: 5,
+      Environment: { Variables: Match.objectLike({ VW_MAX_BODY_BYTES: '1048576', VW_DEDUPE_WINDOW_SECONDS: '259200', VW_STALE_AFTER_SECONDS: '1200', VW_GIVE_UP_AFTER_SECONDS: '86400' }) },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ VW_POLL_CONCURRENCY: '4' }) } });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 } });
+    t.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: 7 }) });
+  });
+});
+
+describe('VideoWebhookIngestion validation', () => {
+  const secret = () => secretsmanager.Secret.fromSecretNameV2(newStack(), 'S', 'x');
+
+  it('needs at least one vendor', () => {
+    expect(() => new VideoWebhookIngestion(newStack(), 'W', { vendors: [] })).toThrow(/^vendors is empty: pass at least one vendor/);
+  });
+
+  it('refuses a duplicate vendor id and says how to fix it', () => {
+    const webhookSecret = secret();
+    expect(() => new VideoWebhookIngestion(newStack(), 'W', { vendors: [Vendor.sync({ webhookSecret }), Vendor.sync({ webhookSecret })] })).toThrow(
+      'vendor id "sync" is given twice: each vendor needs its own id (set id: "sync-2" on the second one)',
+    );
+  });
+
+  it('refuses an unknown vendor in endpointUrl and verifierFunction', () => {
+    const { ingestion } = build();
+    expect(() => ingestion.endpointUrl('heygen')).toThrow('unknown vendor "heygen": this construct has sync, lipdub, viralsync, synthesia; pass one of them');
+    expect(() => ingestion.verifierFunction('heygen')).toThrow(/^unknown vendor "heygen"/);
+  });
+
+  it.each([0, 1001])('refuses maxReceiveCount %p', (maxReceiveCount) => {
+    expect(() => build({ maxReceiveCount })).toThrow(`maxReceiveCount ${maxReceiveCount} is out of range: use a whole number from 1 to 1000`);
+  });
+
+  it('refuses an existing queue together with new-queue settings', () => {
+    const stack = newStack();
+    const existingQueue = sqs.Queue.fromQueueArn(stack, 'Q', 'arn:aws:sqs:eu-west-1:111111111111:events.fifo');
+    expect(() => build({ queue: { existingQueue, visibilityTimeout: Duration.minutes(1) } }, stack)).toThrow(
+      /^existingQueue cannot be combined with visibilityTimeout: /,
+    );
+    expect(() => build({ queue: { existingQueue }, maxReceiveCount: 5 }, newStack())).toThrow(/existingQueue cannot be combined with maxReceiveCount/);
+  });
+
+  it('refuses settings out of range, naming the value and the range', () => {
+    expect(() => build({ maxBodyBytes: 10 * 1024 * 1024 })).toThrow(/^maxBodyBytes 10485760 is out of range: use a whole number from 1024 to 4194304/);
+    expect(() => build({ staleAfter: Duration.hours(2), giveUpAfter: Duration.hours(1) })).toThrow(/^giveUpAfter 1 hour is not longer than staleAfter 2 hours/);
+    expect(() => build({ pollerTimeout: Duration.minutes(20) })).toThrow(/^pollerTimeout 20 minutes is out of range/);
+  });
+});

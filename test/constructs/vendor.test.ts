@@ -1,0 +1,73 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Vendor } from '../../lib';
+
+const s = new Stack(new App(), 'TestStack', { env: { account: '111111111111', region: 'eu-west-1' } });
+const secret = (name: string) => secretsmanager.Secret.fromSecretCompleteArn(s, name, `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${name}-AbCdEf`);
+const webhookSecret = secret('webhook');
+const apiKey = secret('api');
+
+describe('Vendor', () => {
+  it('gives the built-in vendors their ids, kinds and documented defaults', () => {
+    const sync = Vendor.sync({ webhookSecret, apiKey });
+    expect(sync.runtimeConfig()).toEqual({ id: 'sync', kind: 'sync', options: { timestampToleranceSeconds: 300 } });
+    expect(sync.pollerConfig()).toEqual({
+      vendor: sync.runtimeConfig(),
+      apiKeySecretArn: apiKey.secretArn,
+      statusApiBaseUrl: undefined,
+      requestsPerMinute: 300,
+      pollingEnabled: true,
+      requestTimeoutMs: 5000,
+    });
+    const synthesia = Vendor.synthesia({ webhookSecret });
+    expect(synthesia.runtimeConfig().options).toEqual({ timestampToleranceSeconds: 600 });
+    expect(synthesia.pollRequestsPerMinute).toBe(50);
+    expect(Vendor.lipdub({ webhookSecret }).pollerConfig()).toMatchObject({ requestsPerMinute: 60, pollingEnabled: true, apiKeySecretArn: undefined });
+    expect(Vendor.lipdub({ webhookSecret }).runtimeConfig()).toEqual({ id: 'lipdub', kind: 'lipdub', options: {} });
+  });
+
+  it('polls ViralSync only when its status API base URL is set, and refuses polling without one', () => {
+    expect(Vendor.viralsync({ webhookSecret }).pollingEnabled).toBe(false);
+    const v = Vendor.viralsync({ webhookSecret, statusApiBaseUrl: 'https://api.viralsync.example' });
+    expect(v.pollerConfig()).toMatchObject({ pollingEnabled: true, statusApiBaseUrl: 'https://api.viralsync.example', requestsPerMinute: 60 });
+    expect(() => Vendor.viralsync({ webhookSecret, polling: true })).toThrow(
+      'vendor viralsync: polling is on but its status API has no public base URL: set statusApiBaseUrl, or polling: false',
+    );
+  });
+
+  it('passes overrides and adapter options through, typed options winning', () => {
+    const v = Vendor.sync({
+      id: 'sync-eu',
+      webhookSecret,
+      timestampTolerance: Duration.minutes(2),
+      pollRequestsPerMinute: 120,
+      statusRequestTimeout: Duration.seconds(3),
+      polling: false,
+      adapterOptions: { timestampToleranceSeconds: 1, acceptHeaderNames: ['x-signature-primary'] },
+    });
+    expect(v.runtimeConfig()).toEqual({
+      id: 'sync-eu',
+      kind: 'sync',
+      options: { timestampToleranceSeconds: 120, acceptHeaderNames: ['x-signature-primary'] },
+    });
+    expect(v.pollerConfig()).toMatchObject({ requestsPerMinute: 120, requestTimeoutMs: 3000, pollingEnabled: false });
+  });
+
+  it('runs a custom vendor on the generic adapter and needs its id', () => {
+    const acme = Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { signature: { header: 'x-acme-signature' } } });
+    expect(acme.runtimeConfig()).toEqual({ id: 'acme', kind: 'generic', options: { signature: { header: 'x-acme-signature' } } });
+    expect(acme.pollingEnabled).toBe(false);
+    expect(() => Vendor.custom({ webhookSecret } as never)).toThrow(/a custom vendor needs an id/);
+  });
+
+  it.each(['Sync', '1abc', 'a_b', 'x'.repeat(33), 'has space', ''])('rejects the id %p and says what ids look like', (id) => {
+    expect(() => Vendor.custom({ id, webhookSecret })).toThrow(`vendor id "${id}" is invalid: use lower case letters, digits and "-"`);
+  });
+
+  it('rejects out-of-range rates, timeouts, tolerances and a base URL that is not http(s)', () => {
+    expect(() => Vendor.sync({ webhookSecret, pollRequestsPerMinute: 0 })).toThrow(/vendor sync: pollRequestsPerMinute 0 is out of range/);
+    expect(() => Vendor.sync({ webhookSecret, statusRequestTimeout: Duration.minutes(2) })).toThrow(/statusRequestTimeout 2 minutes is out of range/);
+    expect(() => Vendor.synthesia({ webhookSecret, timestampTolerance: Duration.days(2) })).toThrow(/timestampTolerance 172800 seconds is out of range/);
+    expect(() => Vendor.sync({ webhookSecret, statusApiBaseUrl: 'api.sync.so' })).toThrow(/statusApiBaseUrl "api.sync.so" is not an http\(s\) URL/);
+  });
+});
