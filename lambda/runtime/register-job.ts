@@ -30,18 +30,18 @@ export const TABLE_NAME_ENV = ENV.JOBS_TABLE_NAME;
 export interface RegistrationSettings {
   /**
    * How long after registration the poller first asks the vendor. Match the construct's `staleAfter`.
-   * @default 600 (10 minutes)
+   * @default - `VW_STALE_AFTER_SECONDS` when set (by `grantRegisterJobs`), else 600 (10 minutes)
    */
   readonly staleAfterSeconds?: number;
   /**
    * How long a job may stay non-final before it expires. Match the construct's `giveUpAfter`:
    * the registration is kept at least this long plus the dedupe window.
-   * @default 172800 (48 hours)
+   * @default - `VW_GIVE_UP_AFTER_SECONDS` when set, else 172800 (48 hours)
    */
   readonly giveUpAfterSeconds?: number;
   /**
    * Match the construct's `dedupeWindow`.
-   * @default 604800 (7 days)
+   * @default - `VW_DEDUPE_WINDOW_SECONDS` when set, else 604800 (7 days)
    */
   readonly dedupeWindowSeconds?: number;
 }
@@ -75,11 +75,12 @@ export async function registerJob(options: RegisterJobOptions): Promise<Register
     throw new Error(`registerJob needs the jobs table name: pass tableName, or set ${TABLE_NAME_ENV} (the construct's table.tableName)`);
   }
   const store = new DynamoJobStore(options.client ?? defaultClient(), tableName);
-  return new JobRegistry(store, options).register(options.vendor, options.jobId);
+  return new JobRegistry(store, { ...settingsFromEnv(process.env), ...definedOnly(options) }).register(options.vendor, options.jobId);
 }
 
 /**
  * The same registration on any `JobStore`: the local dev server uses it with its embedded store.
+ * It reads no environment: settings not passed take the library defaults.
  */
 export class JobRegistry {
   private readonly staleAfterMs: number;
@@ -111,6 +112,31 @@ export class JobRegistry {
     if (stored && stored.expiresAtMs <= now) return { registered: await this.store.put({ ...record, version: stored.version + 1 }, stored.version) };
     return { registered: false };
   }
+}
+
+/**
+ * The construct's settings, when the environment carries them (`VW_STALE_AFTER_SECONDS`,
+ * `VW_GIVE_UP_AFTER_SECONDS`, `VW_DEDUPE_WINDOW_SECONDS`), so a registration matches the deployment.
+ */
+function settingsFromEnv(env: NodeJS.ProcessEnv): RegistrationSettings {
+  const read = (name: string): number | undefined => {
+    const value = env[name];
+    const n = value === undefined || value.trim() === '' ? NaN : Number(value);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+  };
+  return definedOnly({
+    staleAfterSeconds: read(ENV.STALE_AFTER_SECONDS),
+    giveUpAfterSeconds: read(ENV.GIVE_UP_AFTER_SECONDS),
+    dedupeWindowSeconds: read(ENV.DEDUPE_WINDOW_SECONDS),
+  });
+}
+
+function definedOnly(settings: RegistrationSettings): RegistrationSettings {
+  const out: { -readonly [K in keyof RegistrationSettings]: RegistrationSettings[K] } = {};
+  if (settings.staleAfterSeconds !== undefined) out.staleAfterSeconds = settings.staleAfterSeconds;
+  if (settings.giveUpAfterSeconds !== undefined) out.giveUpAfterSeconds = settings.giveUpAfterSeconds;
+  if (settings.dedupeWindowSeconds !== undefined) out.dedupeWindowSeconds = settings.dedupeWindowSeconds;
+  return out;
 }
 
 let sharedClient: DynamoDBClient | undefined;

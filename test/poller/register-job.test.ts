@@ -71,6 +71,26 @@ describe('registerJob on DynamoDB (dynalite)', () => {
     expect(await backend.store.get('lipdub', '12345')).toMatchObject({ jobId: '12345', vendor: 'lipdub' });
   });
 
+  it('takes the stale and give-up ages from the environment the construct sets, options first', async () => {
+    process.env[TABLE_NAME_ENV] = backend.tableName;
+    process.env.VW_STALE_AFTER_SECONDS = '120';
+    process.env.VW_GIVE_UP_AFTER_SECONDS = '86400';
+    process.env.VW_DEDUPE_WINDOW_SECONDS = '3600';
+    try {
+      await registerJob({ vendor: 'sync', jobId: 'env', client: client() });
+      await registerJob({ vendor: 'sync', jobId: 'opt', staleAfterSeconds: 30, client: client() });
+    } finally {
+      delete process.env.VW_STALE_AFTER_SECONDS;
+      delete process.env.VW_GIVE_UP_AFTER_SECONDS;
+      delete process.env.VW_DEDUPE_WINDOW_SECONDS;
+    }
+    const env = (await backend.store.get('sync', 'env'))!;
+    expect(env.nextPollAtMs! - env.createdAtMs).toBe(120_000);
+    expect(env.expiresAtMs - env.createdAtMs).toBe((86400 + 3600) * 1000);
+    const opt = (await backend.store.get('sync', 'opt'))!;
+    expect(opt.nextPollAtMs! - opt.createdAtMs).toBe(30_000);
+  });
+
   it('says how to give the table name when there is none, and rejects empty ids', async () => {
     await expect(registerJob({ vendor: 'sync', jobId: 'x', client: client() })).rejects.toThrow(
       'registerJob needs the jobs table name: pass tableName, or set VIDEO_WEBHOOKS_TABLE_NAME',
