@@ -115,6 +115,8 @@ export class VideoWebhookIngestion extends Construct {
   readonly alarms: readonly cloudwatch.IAlarm[];
 
   private readonly vendorIds: readonly string[];
+  /** The settings `registerJob` must match, passed to functions given to `grantRegisterJobs`. */
+  private readonly registrationEnv: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: VideoWebhookIngestionProps) {
     super(scope, id);
@@ -138,6 +140,12 @@ export class VideoWebhookIngestion extends Construct {
     this.jobTable = new WebhookJobTable(this, 'Jobs', props.table?.existingTable ? props.table : { removalPolicy: stateful, ...props.table });
     this.table = this.jobTable.table;
 
+    this.registrationEnv = {
+      [ENV.JOBS_TABLE_NAME]: this.jobTable.tableName,
+      [ENV.DEDUPE_WINDOW_SECONDS]: String(settings.dedupeWindow.toSeconds()),
+      [ENV.STALE_AFTER_SECONDS]: String(settings.staleAfter.toSeconds()),
+      [ENV.GIVE_UP_AFTER_SECONDS]: String(settings.giveUpAfter.toSeconds()),
+    };
     const shared: Record<string, string> = {
       [ENV.TABLE_NAME]: this.jobTable.tableName,
       [ENV.QUEUE_URL]: this.queue.queueUrl,
@@ -286,10 +294,14 @@ export class VideoWebhookIngestion extends Construct {
   /**
    * Lets the grantee register jobs (`registerJob` from `cdk-video-webhooks/runtime`): GetItem,
    * PutItem and UpdateItem on the jobs table. A Lambda function also gets the table name in
-   * `VIDEO_WEBHOOKS_TABLE_NAME`.
+   * `VIDEO_WEBHOOKS_TABLE_NAME` and the pipeline's `staleAfter`, `giveUpAfter` and `dedupeWindow`
+   * (`VW_STALE_AFTER_SECONDS`, `VW_GIVE_UP_AFTER_SECONDS`, `VW_DEDUPE_WINDOW_SECONDS`), which
+   * `registerJob` reads.
    */
   grantRegisterJobs(grantee: iam.IGrantable): iam.Grant {
-    if (grantee instanceof lambda.Function) grantee.addEnvironment(ENV.JOBS_TABLE_NAME, this.jobTable.tableName);
+    if (grantee instanceof lambda.Function) {
+      for (const [name, value] of Object.entries(this.registrationEnv)) grantee.addEnvironment(name, value);
+    }
     return this.jobTable.grantRegisterJobs(grantee);
   }
 

@@ -230,7 +230,7 @@ describe('VideoWebhookIngestion wiring', () => {
     expect(() => ingestion.addConsumer(fn)).toThrow(/has a timeout of 2 minutes, longer than the events queue's visibility timeout 1 minute/);
   });
 
-  it('grantRegisterJobs gives a function item writes on the table and its name in VIDEO_WEBHOOKS_TABLE_NAME', () => {
+  it('grantRegisterJobs gives a function item writes on the table, its name and the registration settings in its environment', () => {
     const { stack, ingestion } = build();
     const fn = new lambda.Function(stack, 'Producer', {
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -240,7 +240,14 @@ describe('VideoWebhookIngestion wiring', () => {
     ingestion.grantRegisterJobs(fn);
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: { VIDEO_WEBHOOKS_TABLE_NAME: { Ref: logicalId(stack, ingestion.table) } } },
+      Environment: {
+        Variables: {
+          VIDEO_WEBHOOKS_TABLE_NAME: { Ref: logicalId(stack, ingestion.table) },
+          VW_STALE_AFTER_SECONDS: '600',
+          VW_GIVE_UP_AFTER_SECONDS: '172800',
+          VW_DEDUPE_WINDOW_SECONDS: '604800',
+        },
+      },
     });
     expect(statementsOf(t, stack, fn)).toEqual([
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': [logicalId(stack, ingestion.table), 'Arn'] } },
