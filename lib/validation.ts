@@ -1,5 +1,5 @@
 /** Prop validation shared by the constructs. Messages are lower case, show the bad value and say what to do. */
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib/core';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 
 /** Throws when new-resource properties are given together with an existing resource. */

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib/core';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { PollerVendorConfig, VendorKind, VendorRuntimeConfig } from '../lambda/config';
 
