@@ -1,0 +1,121 @@
+/**
+ * The scheduled poller Lambda handler end to end: built from the environment the construct sets,
+ * real AWS SDK clients pointed at the emulators (AWS_ENDPOINT_URL_*), the status-API key from a
+ * local Secrets Manager endpoint, the real vendor adapter, and a fake Sync status API.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ENV, type PollerVendorConfig } from '../../lambda/config';
+import type { PollSummary } from '../../lambda/poller/poller';
+import { JobRegistry } from '../../lambda/runtime/register-job';
+import { drainEvents, freshBackend, type TestBackend } from '../support/emulators';
+import { startFakeVendor, type FakeVendorServer } from './support';
+
+type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<PollSummary>;
+
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:sync-status-key-AbCdEf';
+const hasAdapters = existsSync(join(__dirname, '../../lambda/vendors/registry.ts'));
+
+/** Secrets Manager's JSON 1.1 protocol, GetSecretValue only. */
+function fakeSecretsManager(values: Map<string, string>, calls: string[]): Promise<{ server: Server; endpoint: string }> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const { SecretId } = JSON.parse(body || '{}') as { SecretId?: string };
+      calls.push(String(SecretId));
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      const value = SecretId ? values.get(SecretId) : undefined;
+      if (value === undefined) {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'not found' }));
+        return;
+      }
+      res.end(JSON.stringify({ ARN: SecretId, Name: SecretId, SecretString: value, VersionId: 'v1' }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+}
+
+(hasAdapters ? describe : describe.skip)('poller Lambda handler', () => {
+  let backend: TestBackend;
+  let sync: FakeVendorServer;
+  let secrets: { server: Server; endpoint: string };
+  const secretValues = new Map<string, string>();
+  const secretCalls: string[] = [];
+  const saved = { ...process.env };
+  const logs: string[] = [];
+
+  function loadHandler(vendors: PollerVendorConfig[]): Handler {
+    Object.assign(process.env, {
+      [ENV.POLLER_VENDORS]: JSON.stringify(vendors),
+      [ENV.TABLE_NAME]: backend.tableName,
+      [ENV.QUEUE_URL]: backend.queueUrl,
+      [ENV.POLL_SAFETY_MARGIN_MS]: '1000',
+      AWS_ENDPOINT_URL_DYNAMODB: process.env.VW_TEST_DYNAMO_ENDPOINT,
+      AWS_ENDPOINT_URL_SQS: process.env.VW_TEST_SQS_ENDPOINT,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    });
+    let handler: Handler | undefined;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      handler = (require('../../lambda/handlers/poller') as { handler: Handler }).handler;
+    });
+    return handler!;
+  }
+
+  const syncConfig = (): PollerVendorConfig => ({
+    vendor: { id: 'sync', kind: 'sync', options: {} },
+    apiKeySecretArn: SECRET_ARN,
+    statusApiBaseUrl: sync.baseUrl,
+    requestsPerMinute: 600,
+    pollingEnabled: true,
+    requestTimeoutMs: 2000,
+  });
+
+  beforeEach(async () => {
+    backend = await freshBackend();
+    sync = await startFakeVendor('sync', 'sync-status-key');
+    secrets = await fakeSecretsManager(secretValues, secretCalls);
+    secretValues.set(SECRET_ARN, JSON.stringify(['sync-status-key', 'sync-next-key']));
+    secretCalls.length = 0;
+    logs.length = 0;
+    jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
+    // The SDK warns that fauxqs's queue URL host (sqs.<region>.127.0.0.1) is not a valid URL; it uses the endpoint.
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+    await sync.close();
+    await new Promise<void>((resolve) => secrets.server.close(() => resolve()));
+  });
+
+  it('polls a quiet registered job with the key from Secrets Manager and queues its final status', async () => {
+    await new JobRegistry(backend.store, {}, { now: () => Date.now() - 11 * 60_000 }).register('sync', 'gen-lost');
+    sync.jobs.set('gen-lost', { id: 'gen-lost', status: 'COMPLETED', outputUrl: 'https://cdn.sync.so/gen-lost.mp4', outputDuration: 4 });
+    const handler = loadHandler([syncConfig()]);
+
+    const summary = await handler({ 'detail-type': 'Scheduled Event' }, { getRemainingTimeInMillis: () => 6000 });
+    expect(summary).toMatchObject({ polled: 1, hits: 1, errors: 0, failedVendors: [] });
+    expect(sync.requests[0].headers['x-api-key']).toBe('sync-status-key'); // the first value of the secret
+    const [event] = await drainEvents(backend.sqs, backend.queueUrl);
+    expect(event.data).toMatchObject({ vendor: 'sync', jobId: 'gen-lost', status: 'succeeded', receivedVia: 'poll' });
+    expect(logs.map((l) => JSON.parse(l) as Record<string, unknown>).some((l) => l.message === 'poll run finished' && l.polled === 1)).toBe(true);
+
+    // A warm container: the key is cached, nothing is due.
+    expect(await handler({}, { getRemainingTimeInMillis: () => 6000 })).toMatchObject({ polled: 0 });
+    expect(secretCalls).toEqual([SECRET_ARN]);
+  });
+
+  it('fails the invocation when the status-API key cannot be read, and polls nothing for that vendor', async () => {
+    secretValues.delete(SECRET_ARN);
+    await new JobRegistry(backend.store, {}, { now: () => Date.now() - 11 * 60_000 }).register('sync', 'gen-x');
+    const handler = loadHandler([syncConfig()]);
+    await expect(handler({}, { getRemainingTimeInMillis: () => 6000 })).rejects.toThrow('poll run failed for vendor(s) sync');
+    expect(sync.requests).toHaveLength(0);
+  });
+});
