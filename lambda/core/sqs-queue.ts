@@ -1,6 +1,6 @@
 /** EventQueue and QuarantineQueue on SQS FIFO queues. */
 import { createHash } from 'node:crypto';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { VideoJobEvent } from './event';
 import type { EventQueue, QuarantineMessage, QuarantineQueue } from './ports';
 
@@ -9,6 +9,16 @@ export function messageGroupOf(vendor: string, jobId: string): string {
   // Group ids are at most 128 characters; long job ids are hashed to stay inside it.
   const group = `${vendor}#${jobId}`;
   return group.length <= 128 ? group : `${vendor}#sha256:${createHash('sha256').update(jobId).digest('hex')}`.slice(0, 128);
+}
+
+/**
+ * An SQS client for the handlers. When an endpoint override is configured (`AWS_ENDPOINT_URL_SQS`
+ * or `AWS_ENDPOINT_URL`, as for a local emulator), requests go there and not to the queue URL's
+ * host, which emulators make up and which need not resolve.
+ */
+export function createSqsClient(config: SQSClientConfig = {}, env: NodeJS.ProcessEnv = process.env): SQSClient {
+  const overridden = Boolean(env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL);
+  return new SQSClient({ ...(overridden ? { useQueueUrlAsEndpoint: false } : {}), ...config });
 }
 
 export class SqsEventQueue implements EventQueue {

@@ -5,14 +5,13 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { DEFAULTS, ENV } from '../config';
 import { DynamoJobStore } from '../core/dynamo-store';
 import { requireEnv, seconds } from '../core/http';
 import { systemClock } from '../core/ports';
 import { SecretsManagerSource } from '../core/secrets';
-import { SqsEventQueue } from '../core/sqs-queue';
+import { createSqsClient, SqsEventQueue } from '../core/sqs-queue';
 import { JsonTelemetry } from '../core/telemetry';
 import { pollerFromEnv } from '../poller/from-env';
 import { pollOnce, type PollSummary } from '../poller/poller';
@@ -24,7 +23,7 @@ const telemetry = new JsonTelemetry({ context: { function: process.env.AWS_LAMBD
 const { deps, safetyMarginMs } = pollerFromEnv(process.env, {
   createAdapter,
   store: new DynamoJobStore(new DynamoDBClient({ maxAttempts }), requireEnv(process.env, ENV.TABLE_NAME)),
-  queue: new SqsEventQueue(new SQSClient({ maxAttempts }), requireEnv(process.env, ENV.QUEUE_URL)),
+  queue: new SqsEventQueue(createSqsClient({ maxAttempts }), requireEnv(process.env, ENV.QUEUE_URL)),
   secrets: new SecretsManagerSource(
     new SecretsManagerClient({ maxAttempts }),
     seconds(process.env[ENV.SECRET_REFRESH_SECONDS], DEFAULTS.secretRefreshSeconds) * 1000,

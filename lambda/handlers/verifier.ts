@@ -4,14 +4,13 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DEFAULTS, ENV, type VendorRuntimeConfig } from '../config';
 import { DynamoJobStore } from '../core/dynamo-store';
 import { deliveryConfigFromEnv, rawRequest, requireEnv, seconds, toHttpResponse } from '../core/http';
 import { systemClock } from '../core/ports';
 import { SecretsManagerSource } from '../core/secrets';
-import { SqsEventQueue, SqsQuarantineQueue } from '../core/sqs-queue';
+import { createSqsClient, SqsEventQueue, SqsQuarantineQueue } from '../core/sqs-queue';
 import { JsonTelemetry } from '../core/telemetry';
 import { handleWebhook, type WebhookDeps } from '../core/webhook';
 import { createAdapter } from '../vendors/registry';
@@ -20,11 +19,12 @@ import { createAdapter } from '../vendors/registry';
 const vendor = JSON.parse(requireEnv(process.env, ENV.VENDOR)) as VendorRuntimeConfig;
 const secretArn = requireEnv(process.env, ENV.WEBHOOK_SECRET_ARN);
 const maxAttempts = 3;
+const sqs = createSqsClient({ maxAttempts });
 const deps: WebhookDeps = {
   adapters: new Map([[vendor.id, createAdapter(vendor)]]),
   store: new DynamoJobStore(new DynamoDBClient({ maxAttempts }), requireEnv(process.env, ENV.TABLE_NAME)),
-  queue: new SqsEventQueue(new SQSClient({ maxAttempts }), requireEnv(process.env, ENV.QUEUE_URL)),
-  quarantine: new SqsQuarantineQueue(new SQSClient({ maxAttempts }), requireEnv(process.env, ENV.QUARANTINE_QUEUE_URL)),
+  queue: new SqsEventQueue(sqs, requireEnv(process.env, ENV.QUEUE_URL)),
+  quarantine: new SqsQuarantineQueue(sqs, requireEnv(process.env, ENV.QUARANTINE_QUEUE_URL)),
   secrets: new SecretsManagerSource(
     new SecretsManagerClient({ maxAttempts }),
     seconds(process.env[ENV.SECRET_REFRESH_SECONDS], DEFAULTS.secretRefreshSeconds) * 1000,
