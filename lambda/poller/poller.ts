@@ -370,7 +370,17 @@ class PollRun {
   }
 
   /** Publishes the vendor's answer; a quiet job past its give-up age expires instead. */
-  private async publish(lane: Lane, job: JobRecord, fields: NormalizedFields, now: number): Promise<void> {
+  private async publish(lane: Lane, job: JobRecord, answer: NormalizedFields, now: number): Promise<void> {
+    // The answer is about the job we asked for (by URL), whatever id its body carries: published
+    // under another id, it would leave this job due and polled again every run.
+    const fields = answer.jobId === job.jobId ? answer : { ...answer, jobId: job.jobId };
+    if (fields !== answer) {
+      this.deps.telemetry.log('warn', 'status answer names another job id; publishing under the id asked for', {
+        vendor: lane.vendor.id,
+        jobId: job.jobId,
+        answerJobId: answer.jobId.slice(0, 200),
+      });
+    }
     const { outcome } = await deliver(fields, { vendor: lane.vendor.id, receivedVia: 'poll', receivedAtMs: now }, this.delivery);
     if (outcome === 'enqueued') {
       lane.stats.hits++;

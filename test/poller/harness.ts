@@ -6,17 +6,19 @@ import { DEFAULT_POLLER_SETTINGS, type PollerDeps, type PollerSettings, type Pol
 import { VendorRateLimiter } from '../../lambda/poller/rate-limiter';
 import { StatusClient } from '../../lambda/poller/status-client';
 import { JobRegistry } from '../../lambda/runtime/register-job';
+import { createAdapter } from '../../lambda/vendors/registry';
 import type { VendorStatusApi } from '../../lambda/vendors/types';
 import { TEST_DELIVERY_CONFIG } from '../support/emulators';
-import { LOCAL_APIS } from './local-apis';
 import type { FakeVendor, FakeVendorServer } from './support';
 
 export const STALE_MS = TEST_DELIVERY_CONFIG.staleAfterMs;
 export const GIVE_UP_MS = TEST_DELIVERY_CONFIG.giveUpAfterMs;
 
-/** The status API the poller uses for a vendor. */
+/** The status API the poller uses for a vendor: the real adapter's, with default options. */
 export function statusApiFor(vendor: FakeVendor): VendorStatusApi {
-  return LOCAL_APIS[vendor];
+  const api = createAdapter({ id: vendor, kind: vendor, options: {} }).statusApi;
+  if (!api) throw new Error(`the ${vendor} adapter has no status API`);
+  return api;
 }
 
 export interface HarnessVendor {

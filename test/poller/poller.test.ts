@@ -1,9 +1,12 @@
-import { deliver, type DeliveryResult } from '../../lambda/core/delivery';
+import { createHmac } from 'node:crypto';
+import { StaticSecretSource } from '../../lambda/core/secrets';
+import { handleWebhook, type WebhookAnswer, type WebhookDeps } from '../../lambda/core/webhook';
+import { createAdapter } from '../../lambda/vendors/registry';
 import type { JobRecord } from '../../lambda/core/ports';
 import { CountingTelemetry } from '../../lambda/core/telemetry';
 import { pollOnce, type PollerDeps } from '../../lambda/poller/poller';
 import { drainEvents, freshBackend, TEST_DELIVERY_CONFIG, type TestBackend } from '../support/emulators';
-import { GIVE_UP_MS, pollerDeps, registry, STALE_MS, statusApiFor } from './harness';
+import { GIVE_UP_MS, pollerDeps, registry, STALE_MS } from './harness';
 import { OffsetClock, startFakeVendor, type FakeVendorServer } from './support';
 
 describe('poller against fake vendor status APIs, DynamoDB (dynalite) and SQS FIFO (fauxqs)', () => {
@@ -92,32 +95,47 @@ describe('poller against fake vendor status APIs, DynamoDB (dynalite) and SQS FI
     }
     clock.advance(STALE_MS + 1);
 
-    // The webhook path: the same normalized fields through the same core, received by webhook. Each
-    // webhook is fired when the poller's request for that job reaches the vendor: for even jobs at
-    // once (the webhook is delivered while the poll's answer is in flight), for odd jobs 25 ms later
-    // (while the poll's own delivery is under way).
-    const api = statusApiFor('sync');
-    const webhooks: Array<Promise<DeliveryResult>> = [];
-    const webhook = async (id: string, delayMs: number) => {
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      const parsed = api.parse(id, sync.jobs.get(id), { baseUrl: sync.baseUrl, apiKey: undefined });
-      if (parsed.kind !== 'status') throw new Error('fixture did not parse');
-      return deliver(parsed.fields, { vendor: 'sync', receivedVia: 'webhook', receivedAtMs: clock.now() }, { ...deps, config: TEST_DELIVERY_CONFIG });
+    // The webhook path: the verifier core with the real Sync adapter, on a webhook signed here as
+    // Sync signs (hex HMAC-SHA256 of `<t>.<raw body>`). Each webhook is sent when the poller's
+    // request for that job reaches the vendor: for even jobs at once (delivered while the poll's
+    // answer is in flight), for odd jobs 25 ms later (while the poll's own delivery is under way).
+    const secret = 'whsec_race-test-secret';
+    const webhookDeps: WebhookDeps = {
+      store: backend.store,
+      queue: backend.queue,
+      clock,
+      telemetry,
+      config: TEST_DELIVERY_CONFIG,
+      adapters: new Map([['sync', createAdapter({ id: 'sync', kind: 'sync', options: {} })]]),
+      secrets: new StaticSecretSource({ sync: [secret] }),
+      secretNameFor: (vendor) => vendor,
+      quarantine: backend.quarantine,
+      maxBodyBytes: 256 * 1024,
     };
+    const webhook = async (id: string, delayMs: number): Promise<WebhookAnswer> => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const body = Buffer.from(JSON.stringify({ id, status: 'FAILED', error: 'pipeline failed', error_code: 'generation_pipeline_failed', outputUrl: null }));
+      const t = Math.floor(clock.now() / 1000);
+      const signature = createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex');
+      return handleWebhook('sync', { headers: { 'sync-signature': `t=${t},v1=${signature}`, 'content-type': 'application/json' }, body }, webhookDeps);
+    };
+    const webhooks: Array<Promise<WebhookAnswer>> = [];
     sync.override = (req) => {
       webhooks.push(webhook(req.jobId, Number(req.jobId.split('-')[1]) % 2 === 0 ? 0 : 25));
       return undefined;
     };
     const summary = await run(deps);
-    const outcomes = await Promise.all(webhooks);
+    const answers = await Promise.all(webhooks);
 
     const events = await drainEvents(backend.sqs, backend.queueUrl);
     expect(events.map((e) => e.subject).sort()).toEqual([...ids].sort());
     expect(events.every((e) => e.type === 'video.job.failed')).toBe(true);
-    expect(outcomes).toHaveLength(ids.length);
+    expect(answers).toHaveLength(ids.length);
+    expect(answers.every((a) => a.statusCode === 200 || a.statusCode === 503)).toBe(true); // 503: busy, the vendor retries
     expect(summary).toMatchObject({ polled: ids.length, errors: 0 });
     // Both paths ran for real: some jobs were delivered by the webhook, some by the poll.
-    expect(outcomes.some((w) => w.outcome === 'enqueued')).toBe(true);
+    const outcomes = answers.map((a) => (a.result.kind === 'delivered' ? a.result.outcome : a.result.kind));
+    expect(outcomes).toContain('enqueued');
     expect(summary.hits).toBeGreaterThan(0);
     for (const id of ids) expect((await record('sync', id)).terminalDelivered).toBe(true);
   });
@@ -213,6 +231,18 @@ describe('poller against fake vendor status APIs, DynamoDB (dynalite) and SQS FI
     expect(await run(deps)).toMatchObject({ polled: 1, hits: 1, expired: 0 });
     expect(synthesia.requests[0].headers.authorization).toBe(synthesia.apiKey);
     expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.type)).toEqual(['video.job.succeeded']);
+  });
+
+  it('publishes an answer under the job id it asked for, even when the body names another', async () => {
+    const sync = await fake('sync');
+    const deps = pollerDeps({ ...backend, clock, telemetry, vendors: [{ server: sync }] });
+    await registry(backend.store, clock).register('sync', 'asked-for');
+    sync.jobs.set('asked-for', { id: ' other-id ', status: 'COMPLETED' });
+    clock.advance(STALE_MS + 1);
+    expect(await run(deps)).toMatchObject({ polled: 1, hits: 1 });
+    expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.subject)).toEqual(['asked-for']);
+    expect((await record('sync', 'asked-for')).nextPollAtMs).toBeNull(); // not left due, polled every run
+    expect(telemetry.lines.some((l) => l.message.includes('another job id'))).toBe(true);
   });
 
   it('leaves a job alone while another attempt holds its lease', async () => {
