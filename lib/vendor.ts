@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib/core';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { PollerVendorConfig, VendorKind, VendorRuntimeConfig } from '../lambda/config';
+import { VIDEO_JOB_STATUSES } from '../lambda/core/event';
 
 /** Options every vendor takes. */
 export interface VendorOptions {
@@ -86,10 +87,19 @@ export type LipDubVendorOptions = VendorOptions;
 /** ViralSync: its status API has no public base URL; set `statusApiBaseUrl` to poll it. */
 export type ViralSyncVendorOptions = VendorOptions;
 
-/** A vendor you add yourself, run by the generic adapter configured through `adapterOptions`. */
+/**
+ * A vendor you add yourself, run by the generic adapter. `adapterOptions` is the adapter's
+ * `GenericOptions` (lambda/vendors/generic.ts): `auth` (`{ type: 'hmac', signatureHeader,
+ * timestampHeader?, template?, encoding?, signaturePrefix? }` or `{ type: 'bearer', header? }`),
+ * `paths` (`jobId`, `status`, ...: dotted JSON paths), `statusMap` (vendor word to normalized
+ * status) and, for polling, `statusUrlTemplate` (`https://api.acme.com/v1/jobs/{jobId}`).
+ * `timestampTolerance` sets `auth.toleranceSeconds`.
+ */
 export interface CustomVendorOptions extends TimestampedVendorOptions {
   /** The vendor id (required for a custom vendor). */
   readonly id: string;
+  /** The generic adapter's options (required for a custom vendor). */
+  readonly adapterOptions: Readonly<Record<string, unknown>>;
 }
 
 /** The pattern a vendor id must match. */
@@ -176,9 +186,16 @@ export class Vendor {
     this.statusApiBaseUrl = options.statusApiBaseUrl;
     validateBaseUrl(id, options.statusApiBaseUrl);
 
-    this.pollingEnabled = options.polling ?? (defaults.statusApiWithDefaultUrl || options.statusApiBaseUrl !== undefined);
-    if (this.pollingEnabled && !defaults.statusApiWithDefaultUrl && options.statusApiBaseUrl === undefined && kind !== 'generic') {
-      throw new Error(`vendor ${id}: polling is on but its status API has no public base URL: set statusApiBaseUrl, or polling: false`);
+    if (kind === 'generic') validateGenericOptions(id, options.adapterOptions);
+    const hasStatusUrlTemplate = typeof options.adapterOptions?.statusUrlTemplate === 'string';
+    const pollable = kind === 'generic' ? hasStatusUrlTemplate : defaults.statusApiWithDefaultUrl || options.statusApiBaseUrl !== undefined;
+    this.pollingEnabled = options.polling ?? pollable;
+    if (this.pollingEnabled && !pollable) {
+      throw new Error(
+        kind === 'generic'
+          ? `vendor ${id}: polling is on but adapterOptions has no statusUrlTemplate: set it (e.g. "https://api.example.com/v1/jobs/{jobId}"), or polling: false`
+          : `vendor ${id}: polling is on but its status API has no public base URL: set statusApiBaseUrl, or polling: false`,
+      );
     }
 
     this.pollRequestsPerMinute = options.pollRequestsPerMinute ?? defaults.requestsPerMinute;
@@ -198,7 +215,7 @@ export class Vendor {
     if (toleranceSeconds !== undefined && !Token.isUnresolved(toleranceSeconds) && !(toleranceSeconds >= 1 && toleranceSeconds <= 86_400)) {
       throw new Error(`vendor ${id}: timestampTolerance ${toleranceSeconds} seconds is out of range: use 1 second to 24 hours`);
     }
-    this.options = {
+    this.options = kind === 'generic' ? genericOptions(id, options.adapterOptions ?? {}, toleranceSeconds) : {
       ...(options.adapterOptions ?? {}),
       ...(toleranceSeconds !== undefined ? { timestampToleranceSeconds: toleranceSeconds } : {}),
     };
@@ -235,5 +252,44 @@ function validateBaseUrl(id: string, url: string | undefined): void {
   if (url === undefined || Token.isUnresolved(url)) return;
   if (!/^https?:\/\/[^/\s]+/.test(url)) {
     throw new Error(`vendor ${id}: statusApiBaseUrl "${url}" is not an http(s) URL: use e.g. "https://api.example.com"`);
+  }
+}
+
+/** The generic adapter's options with `timestampTolerance` applied to `auth.toleranceSeconds`. */
+function genericOptions(id: string, options: Readonly<Record<string, unknown>>, toleranceSeconds: number | undefined): Record<string, unknown> {
+  if (toleranceSeconds === undefined) return { ...options };
+  const auth = options.auth as Record<string, unknown>;
+  if (auth.type !== 'hmac') {
+    throw new Error(`vendor ${id}: timestampTolerance applies to hmac auth only (auth.type is ${JSON.stringify(auth.type)}): remove it`);
+  }
+  return { ...options, auth: { ...auth, toleranceSeconds } };
+}
+
+/** Synth-time checks of the generic adapter's required options, so a mistake fails `cdk synth`, not the first webhook. */
+function validateGenericOptions(id: string, options: Readonly<Record<string, unknown>> | undefined): void {
+  const problem = (text: string) => new Error(`vendor ${id}: adapterOptions.${text}`);
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(options)) {
+    throw new Error(`vendor ${id}: a custom vendor needs adapterOptions with auth, paths and statusMap (the generic adapter's options)`);
+  }
+  const auth = options.auth;
+  if (!isObject(auth) || (auth.type !== 'hmac' && auth.type !== 'bearer')) throw problem(`auth.type must be "hmac" or "bearer" (got ${JSON.stringify(isObject(auth) ? auth.type : auth)})`);
+  if (auth.type === 'hmac') {
+    if (typeof auth.signatureHeader !== 'string' || auth.signatureHeader === '') throw problem('auth.signatureHeader is required for hmac auth: set the header name, e.g. "x-acme-signature"');
+    if (String(auth.template ?? '{body}').includes('{timestamp}') && typeof auth.timestampHeader !== 'string') {
+      throw problem('auth.template uses {timestamp}: set auth.timestampHeader');
+    }
+  }
+  const paths = options.paths;
+  if (!isObject(paths) || !paths.jobId || !paths.status) throw problem('paths.jobId and paths.status are required: dotted JSON paths such as "data.id"');
+  if (!isObject(options.statusMap)) throw problem('statusMap is required: map each vendor status word to a normalized status');
+  for (const [word, status] of Object.entries(options.statusMap)) {
+    if (!(VIDEO_JOB_STATUSES as readonly unknown[]).includes(status)) {
+      throw problem(`statusMap.${word} is ${JSON.stringify(status)}: use one of ${VIDEO_JOB_STATUSES.join(', ')}`);
+    }
+  }
+  const template = options.statusUrlTemplate;
+  if (template !== undefined && (typeof template !== 'string' || !template.includes('{jobId}') || !/^https?:\/\/[^/\s]+/.test(template))) {
+    throw problem(`statusUrlTemplate ${JSON.stringify(template)} must be an absolute http(s) URL containing {jobId}, e.g. "https://api.acme.com/v1/jobs/{jobId}"`);
   }
 }

@@ -54,5 +54,5 @@ describe('the example app', () => {
     expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(1);
     expect(ofType('AWS::CloudWatch::Alarm').length).toBeGreaterThanOrEqual(5);
     expect(Object.keys(template.Outputs).length).toBe(4 + 5);
-   }, 240_000); // a busy 2-core machine can take minutes
+  }, 240_000); // a busy 2-core machine can take minutes
 });

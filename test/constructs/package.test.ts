@@ -107,5 +107,5 @@ describe('the npm package', () => {
     expect(assetDirs.length).toBeGreaterThan(0);
     const staged = assetDirs.map((dir) => readFileSync(join(outdir, dir, 'index.js'), 'utf8'));
     expect(new Set(staged)).toEqual(new Set(bundles));
-   }, 240_000); // a busy 2-core machine can take minutes
+  }, 240_000); // a busy 2-core machine can take minutes
 });

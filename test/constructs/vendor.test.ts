@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Vendor } from '../../lib';
+import { createAdapter } from '../../lambda/vendors/registry';
 
 const s = new Stack(new App(), 'TestStack', { env: { account: '111111111111', region: 'eu-west-1' } });
 const secret = (name: string) => secretsmanager.Secret.fromSecretCompleteArn(s, name, `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${name}-AbCdEf`);
@@ -53,15 +54,42 @@ describe('Vendor', () => {
     expect(v.pollerConfig()).toMatchObject({ requestsPerMinute: 120, requestTimeoutMs: 3000, pollingEnabled: false });
   });
 
-  it('runs a custom vendor on the generic adapter and needs its id', () => {
-    const acme = Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { signature: { header: 'x-acme-signature' } } });
-    expect(acme.runtimeConfig()).toEqual({ id: 'acme', kind: 'generic', options: { signature: { header: 'x-acme-signature' } } });
+  const acmeOptions = {
+    auth: { type: 'hmac', signatureHeader: 'x-acme-signature', timestampHeader: 'x-acme-timestamp', template: '{timestamp}.{body}' },
+    paths: { jobId: 'data.id', status: 'data.state' },
+    statusMap: { done: 'succeeded', broken: 'failed', working: 'processing' },
+  };
+
+  it('runs a custom vendor on the generic adapter, timestampTolerance going to auth.toleranceSeconds', () => {
+    const acme = Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: acmeOptions, timestampTolerance: Duration.minutes(1) });
+    expect(acme.runtimeConfig()).toEqual({
+      id: 'acme',
+      kind: 'generic',
+      options: { ...acmeOptions, auth: { ...acmeOptions.auth, toleranceSeconds: 60 } },
+    });
     expect(acme.pollingEnabled).toBe(false);
-    expect(() => Vendor.custom({ webhookSecret } as never)).toThrow(/a custom vendor needs an id/);
+    expect(() => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: acmeOptions, polling: true })).toThrow(
+      /^vendor acme: polling is on but adapterOptions has no statusUrlTemplate/,
+    );
+    const polled = Vendor.custom({ id: 'acme', webhookSecret, apiKey, adapterOptions: { ...acmeOptions, statusUrlTemplate: 'https://api.acme.example/v1/jobs/{jobId}' } });
+    expect(polled.pollerConfig()).toMatchObject({ pollingEnabled: true, requestsPerMinute: 60, apiKeySecretArn: apiKey.secretArn });
+  });
+
+  it('checks the generic adapter options at synth time', () => {
+    const custom = (adapterOptions: Record<string, unknown>) => () => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions });
+    expect(() => Vendor.custom({ webhookSecret, adapterOptions: acmeOptions } as never)).toThrow(/a custom vendor needs an id/);
+    expect(custom({ ...acmeOptions, auth: { type: 'jwt' } })).toThrow('vendor acme: adapterOptions.auth.type must be "hmac" or "bearer" (got "jwt")');
+    expect(custom({ ...acmeOptions, auth: { type: 'hmac' } })).toThrow(/adapterOptions.auth.signatureHeader is required/);
+    expect(custom({ ...acmeOptions, paths: { jobId: 'id' } })).toThrow(/adapterOptions.paths.jobId and paths.status are required/);
+    expect(custom({ ...acmeOptions, statusMap: { done: 'finished' } })).toThrow(/adapterOptions.statusMap.done is "finished": use one of queued, processing/);
+    expect(custom({ ...acmeOptions, statusUrlTemplate: 'https://api.acme.example/v1/jobs' })).toThrow(/statusUrlTemplate .* must be an absolute http\(s\) URL containing \{jobId\}/);
+    expect(() => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { ...acmeOptions, auth: { type: 'bearer' } }, timestampTolerance: Duration.seconds(30) })).toThrow(
+      /timestampTolerance applies to hmac auth only/,
+    );
   });
 
   it.each(['Sync', '1abc', 'a_b', 'x'.repeat(33), 'has space', ''])('rejects the id %p and says what ids look like', (id) => {
-    expect(() => Vendor.custom({ id, webhookSecret })).toThrow(`vendor id "${id}" is invalid: use lower case letters, digits and "-"`);
+    expect(() => Vendor.sync({ id, webhookSecret })).toThrow(`vendor id "${id}" is invalid: use lower case letters, digits and "-"`);
   });
 
   it('rejects out-of-range rates, timeouts, tolerances and a base URL that is not http(s)', () => {
@@ -69,5 +97,22 @@ describe('Vendor', () => {
     expect(() => Vendor.sync({ webhookSecret, statusRequestTimeout: Duration.minutes(2) })).toThrow(/statusRequestTimeout 2 minutes is out of range/);
     expect(() => Vendor.synthesia({ webhookSecret, timestampTolerance: Duration.days(2) })).toThrow(/timestampTolerance 172800 seconds is out of range/);
     expect(() => Vendor.sync({ webhookSecret, statusApiBaseUrl: 'api.sync.so' })).toThrow(/statusApiBaseUrl "api.sync.so" is not an http\(s\) URL/);
+  });
+
+  it('produces configurations the runtime adapters accept (the deployment contract holds)', () => {
+    const vendors = [
+      Vendor.sync({ webhookSecret, timestampTolerance: Duration.minutes(2) }),
+      Vendor.lipdub({ webhookSecret }),
+      Vendor.viralsync({ webhookSecret, statusApiBaseUrl: 'https://api.viralsync.example' }),
+      Vendor.synthesia({ webhookSecret }),
+      Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { ...acmeOptions, statusUrlTemplate: 'https://api.acme.example/v1/jobs/{jobId}' } }),
+    ];
+    for (const vendor of vendors) {
+      const adapter = createAdapter(vendor.runtimeConfig());
+      expect(adapter.id).toBe(vendor.id);
+      // Every vendor polled by default has a status API the poller can use.
+      expect(vendor.pollingEnabled).toBe(true);
+      expect(adapter.statusApi).toBeDefined();
+    }
   });
 });
