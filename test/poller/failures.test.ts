@@ -167,6 +167,7 @@ describe('poller under vendor failures: 429, 401/403, 5xx, timeouts, bad answers
       ...backend,
       clock,
       telemetry,
+      settings: { concurrency: 1 }, // one answer before the next request: the stop after three is exact
       vendors: [
         { server: synthesia, apiKey: 'wrong-key' },
         { server: lipdub, apiKey: 'wrong-key' },

@@ -198,7 +198,10 @@ describe('poller against fake vendor status APIs, DynamoDB (dynalite) and SQS FI
     const c = await run(deps);
     clock.advance(STALE_MS * 10);
     const d = await run(deps);
-    expect(a.expired + b.expired + c.expired + d.expired).toBe(2);
+    // Two concurrent runs may both send the same expired event (the core lets a copy of an undelivered
+    // claim through; SQS FIFO drops it by its deduplication id): the queue holds exactly one per job.
+    expect(a.expired + b.expired + c.expired + d.expired).toBeGreaterThanOrEqual(2);
+    expect(c.expired + d.expired).toBe(0);
 
     const events = await drainEvents(backend.sqs, backend.queueUrl);
     const expired = events.filter((e) => e.data.status === 'expired');
@@ -219,7 +222,7 @@ describe('poller against fake vendor status APIs, DynamoDB (dynalite) and SQS FI
     const unknown = expired.find((e) => e.subject === 'unknown-to-vendor')!;
     expect(unknown.data).toMatchObject({ vendorStatus: null, raw: { reason: 'give-up', lastKnownStatus: 'registered' } });
     expect((await record('sync', 'stuck')).nextPollAtMs).toBeNull();
-    expect(telemetry.get('Expired:sync')).toBe(2);
+    expect(telemetry.get('Expired:sync')).toBe(a.expired + b.expired);
   });
 
   it('publishes a final status found at the give-up age instead of expiring the job', async () => {
