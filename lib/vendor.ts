@@ -200,7 +200,7 @@ export class Vendor {
 
     this.pollRequestsPerMinute = options.pollRequestsPerMinute ?? defaults.requestsPerMinute;
     if (!Token.isUnresolved(this.pollRequestsPerMinute) && !(this.pollRequestsPerMinute > 0 && this.pollRequestsPerMinute <= 100_000)) {
-      throw new Error(`vendor ${id}: pollRequestsPerMinute ${this.pollRequestsPerMinute} is out of range: use a number from 1 to 100000, below the vendor's read limit`);
+      throw new Error(`vendor ${id}: pollRequestsPerMinute ${this.pollRequestsPerMinute} is out of range: use a positive number up to 100000, below the vendor's read limit`);
     }
 
     this.statusRequestTimeout = options.statusRequestTimeout ?? DEFAULT_STATUS_REQUEST_TIMEOUT;
