@@ -18,13 +18,21 @@ export class MemoryJobStore implements JobStore {
   }
 
   async listDue(vendor: string, dueAtMs: number, limit: number, cursor?: string): Promise<DuePage> {
+    // Like a DynamoDB Query: the cursor is the last key returned, so records that moved meanwhile
+    // do not shift the next page.
+    const after = cursor ? (JSON.parse(cursor) as [number, string]) : undefined;
     const due = [...this.records.values()]
       .filter((r) => r.vendor === vendor && r.nextPollAtMs !== null && r.nextPollAtMs <= dueAtMs)
-      .sort((a, b) => (a.nextPollAtMs ?? 0) - (b.nextPollAtMs ?? 0) || a.jobId.localeCompare(b.jobId));
-    const start = cursor ? Number(cursor) : 0;
-    const items = due.slice(start, start + limit);
-    return { items, cursor: start + limit < due.length ? String(start + limit) : undefined };
+      .sort(byDue)
+      .filter((r) => !after || (r.nextPollAtMs ?? 0) > after[0] || ((r.nextPollAtMs ?? 0) === after[0] && r.jobId > after[1]));
+    const items = due.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, cursor: due.length > limit && last ? JSON.stringify([last.nextPollAtMs, last.jobId]) : undefined };
   }
+}
+
+function byDue(a: JobRecord, b: JobRecord): number {
+  return (a.nextPollAtMs ?? 0) - (b.nextPollAtMs ?? 0) || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0);
 }
 
 export class MemoryEventQueue implements EventQueue {

@@ -149,3 +149,21 @@ describe('delivery core on DynamoDB (dynalite) and SQS FIFO (fauxqs)', () => {
     expect(all.some((r) => r.outcome === 'enqueued')).toBe(true);
   });
 });
+
+describe('MemoryJobStore (the in-memory port used by benchmarks and local tools)', () => {
+  it('pages due jobs like a DynamoDB query: moving a returned job does not make the next page skip any', async () => {
+    const { MemoryJobStore } = await import('../../lambda/core/memory');
+    const { newRecord } = await import('../../lambda/core/delivery');
+    const store = new MemoryJobStore();
+    for (let i = 0; i < 25; i++) {
+      await store.put({ ...newRecord('sync', `j${String(i).padStart(2, '0')}`, 0, TEST_DELIVERY_CONFIG), nextPollAtMs: i }, null);
+    }
+    const first = await store.listDue('sync', 100, 10);
+    for (const r of first.items) await store.put({ ...r, version: r.version + 1, nextPollAtMs: 1000 }, r.version);
+    const second = await store.listDue('sync', 100, 10, first.cursor);
+    expect(second.items.map((r) => r.jobId)).toEqual(['j10', 'j11', 'j12', 'j13', 'j14', 'j15', 'j16', 'j17', 'j18', 'j19']);
+    const third = await store.listDue('sync', 100, 10, second.cursor);
+    expect(third.items.map((r) => r.jobId)).toHaveLength(5);
+    expect(third.cursor).toBeUndefined();
+  });
+});
