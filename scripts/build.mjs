@@ -14,6 +14,20 @@ const handlersDir = join(root, 'lambda', 'handlers');
 const assetsDir = join(root, 'assets');
 const started = Date.now();
 
+/**
+ * In Lambda the role's credentials are always in the environment: resolve the SDK's default
+ * credential chain to the environment provider alone (lambda/shims/credential-provider-env-only.ts).
+ */
+const lambdaCredentialsOnly = {
+  name: 'lambda-credentials-only',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: join(root, 'lambda', 'shims', 'credential-provider-env-only.ts'),
+    }));
+  },
+};
+
+
 const [tscOk, bundles] = await Promise.all([compile(), bundle()]);
 copySchemas();
 for (const b of bundles ?? []) {
@@ -65,10 +79,12 @@ async function bundle() {
       // runtime's own SDK copy and pins the version we test against.
       external: [],
       mainFields: ['module', 'main'],
+      plugins: [lambdaCredentialsOnly],
       logLevel: 'warning',
     });
-  } catch {
-    return undefined; // esbuild has printed the errors
+  } catch (err) {
+    if (!err?.errors) console.error(err); // esbuild has printed its own errors; anything else is ours
+    return undefined;
   }
   return entries.map((f) => {
     const file = join(assetsDir, basename(f, '.ts'), 'index.js');
