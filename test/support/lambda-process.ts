@@ -11,7 +11,7 @@ export interface LambdaProcess<E, R> {
 
 export async function startLambda<E, R>(bundle: string, env: NodeJS.ProcessEnv): Promise<LambdaProcess<E, R>> {
   const child: ChildProcess = fork(join(__dirname, 'lambda-runner.cjs'), [bundle], {
-    env: { ...env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1', NODE_NO_WARNINGS: '1' },
+    env: { ...env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1', NODE_NO_WARNINGS: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const logs: string[] = [];

@@ -1,0 +1,81 @@
+/**
+ * `npm run demo`: the local pipeline end to end. Starts the dev server on a free port with demo
+ * secrets, fires signed, duplicate, forged and progress webhooks for every vendor, and checks
+ * what reached the queue.
+ */
+import { randomBytes } from 'node:crypto';
+import type { VideoJobEvent } from '../lambda/core/event';
+import { startDevServer } from '../lambda/local/dev-server';
+import { BUILT_IN_VENDOR_IDS, BUILT_IN_VENDORS, type BuiltInVendorId } from '../lambda/vendors/registry';
+import { VENDOR_EVENTS } from '../lambda/vendors/samples';
+import { buildSample } from './cli-send';
+
+interface Check {
+  readonly vendor: BuiltInVendorId;
+  readonly step: 'completed' | 'duplicate' | 'forged' | 'progress';
+  readonly expected: string;
+  actual: string;
+  ok: boolean;
+}
+
+export async function runDemo(out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const id of BUILT_IN_VENDOR_IDS) env[BUILT_IN_VENDORS[id].webhookSecretEnv] = `demo_${id}_${randomBytes(8).toString('hex')}`;
+  const events: VideoJobEvent[] = [];
+  const rejections: string[] = [];
+  const started = Date.now();
+  const server = await startDevServer({ port: 0, env, onEvent: (e) => events.push(e), onRejection: (l) => rejections.push(l), pollIntervalSeconds: 3600 });
+  out(`dev server on ${server.url}, embedded DynamoDB (dynalite) and SQS FIFO (fauxqs)\n`);
+  const checks: Check[] = [];
+  try {
+    for (const vendor of BUILT_IN_VENDOR_IDS) {
+      const secret = env[BUILT_IN_VENDORS[vendor].webhookSecretEnv]!;
+      const url = `${server.url}/webhooks/${vendor}`;
+      const completed = buildSample(vendor, 'completed', { secret, url });
+      checks.push(await post(vendor, 'completed', completed, '200 enqueued'));
+      checks.push(await post(vendor, 'duplicate', completed, '200 duplicate'));
+      checks.push(await post(vendor, 'forged', buildSample(vendor, 'completed', { secret: 'not-the-secret', url }), '401'));
+      const progressEvent = VENDOR_EVENTS[vendor].includes('progress') ? 'progress' : VENDOR_EVENTS[vendor].includes('created') ? 'created' : undefined;
+      if (progressEvent) checks.push(await post(vendor, 'progress', buildSample(vendor, progressEvent, { secret, url }), '200 enqueued'));
+      else checks.push({ vendor, step: 'progress', expected: 'none', actual: 'none: Sync sends only final webhooks (the poller covers the rest)', ok: true });
+    }
+    const expectedEvents = checks.filter((c) => c.expected === '200 enqueued').length;
+    const deadline = Date.now() + 10_000;
+    while (events.length < expectedEvents && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300)); // a duplicate that slipped through would show up now
+
+    out(`${'vendor'.padEnd(10)} ${'completed'.padEnd(14)} ${'duplicate'.padEnd(15)} ${'forged'.padEnd(8)} progress`);
+    for (const vendor of BUILT_IN_VENDOR_IDS) {
+      const cell = (step: Check['step'], width: number) => {
+        const c = checks.find((x) => x.vendor === vendor && x.step === step)!;
+        return `${c.ok ? '✓' : '✗'} ${c.actual}`.padEnd(width);
+      };
+      out(`${vendor.padEnd(10)} ${cell('completed', 14)} ${cell('duplicate', 15)} ${cell('forged', 8)} ${cell('progress', 0)}`);
+    }
+    out('\nqueued (read back from the FIFO queue):');
+    for (const e of events) out(`  ${e.data.vendor.padEnd(10)} ${e.type.padEnd(22)} job ${e.data.jobId.padEnd(20)} id ${e.id}`);
+    out('\nrejected or not queued (the dev server\'s stderr lines):');
+    for (const line of rejections) out(`  ${line}`);
+
+    const ids = new Set(events.map((e) => e.id));
+    const eventsOk = events.length === expectedEvents && ids.size === events.length;
+    const failed = checks.filter((c) => !c.ok);
+    out(
+      `\n${events.length} events queued (expected ${expectedEvents}), ${ids.size} distinct ids; ` +
+        `${checks.filter((c) => c.step === 'forged' && c.ok).length} forged requests rejected; ${failed.length} unexpected answers; ` +
+        `${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    const ok = eventsOk && failed.length === 0;
+    out(ok ? 'demo passed' : 'demo FAILED');
+    return ok ? 0 : 1;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function post(vendor: BuiltInVendorId, step: Check['step'], sample: { url: string; headers: Record<string, string>; body: string }, expected: string): Promise<Check> {
+  const res = await fetch(sample.url, { method: 'POST', headers: sample.headers, body: sample.body });
+  const body = (await res.json().catch(() => ({}))) as { outcome?: string };
+  const actual = body.outcome ? `${res.status} ${body.outcome}` : String(res.status);
+  return { vendor, step, expected, actual, ok: actual === expected };
+}
