@@ -138,6 +138,8 @@ export class WebhookEventQueue extends Construct {
       new sqs.Queue(this, 'DeadLetterQueue', {
         ...common,
         retentionPeriod: EVENT_QUEUE_DEFAULTS.deadLetterRetention,
+        // SQS's largest message (1 MiB): an event carries the vendor payload, a quarantined request its base64 body.
+        maxMessageSizeBytes: 1_048_576,
         redriveAllowPolicy: {
           redrivePermission: sqs.RedrivePermission.BY_QUEUE,
           sourceQueues: [sqs.Queue.fromQueueArn(this, 'SourceQueueRef', sourceQueueArn)],
@@ -154,6 +156,8 @@ export class WebhookEventQueue extends Construct {
         : {}),
       visibilityTimeout: this.visibilityTimeout,
       retentionPeriod: props.retentionPeriod ?? EVENT_QUEUE_DEFAULTS.retentionPeriod,
+      // SQS's largest message (1 MiB): an event carries the vendor payload, a quarantined request its base64 body.
+      maxMessageSizeBytes: 1_048_576,
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount },
     });
     this.deadLetterQueue = deadLetterQueue;

@@ -396,7 +396,8 @@ function resolveSettings(props: VideoWebhookIngestionProps) {
     throttle: { ...DEFAULT_THROTTLE, ...props.throttle },
   };
   // Base64 inflates a body by 4/3 and Lambda takes 6 MB per synchronous request.
-  assertIntegerInRange('maxBodyBytes', s.maxBodyBytes, 1024, 4 * 1024 * 1024, 'default 262144');
+  // 700 KiB: the largest body whose quarantine message (base64, plus headers) still fits SQS's 1 MiB.
+  assertIntegerInRange('maxBodyBytes', s.maxBodyBytes, 1024, 700 * 1024, 'default 262144');
   assertDurationInRange('dedupeWindow', s.dedupeWindow, Duration.minutes(10), Duration.days(365));
   assertDurationInRange('staleAfter', s.staleAfter, Duration.minutes(1), Duration.days(7));
   assertDurationInRange('giveUpAfter', s.giveUpAfter, Duration.minutes(10), Duration.days(365));

@@ -65,6 +65,8 @@ export class WebhookQuarantineQueue extends Construct {
       contentBasedDeduplication: false,
       enforceSSL: true,
       retentionPeriod: props.retentionPeriod ?? Duration.days(14),
+      // SQS's largest message (1 MiB): an event carries the vendor payload, a quarantined request its base64 body.
+      maxMessageSizeBytes: 1_048_576,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       ...(props.encryptionKey
         ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }

@@ -26,6 +26,7 @@ describe('WebhookEventQueue', () => {
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 1209600,
       VisibilityTimeout: 300,
+      MaximumMessageSize: 1048576,
       DeduplicationScope: 'messageGroup',
       FifoThroughputLimit: 'perMessageGroupId',
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('EventsDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 3 },
@@ -34,6 +35,7 @@ describe('WebhookEventQueue', () => {
       FifoQueue: true,
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 1209600,
+      MaximumMessageSize: 1048576,
       RedrivePolicy: Match.absent(),
     });
   });

@@ -280,7 +280,7 @@ describe('VideoWebhookIngestion wiring', () => {
 
   it('sets custom settings into the environment, the stage and the schedule', () => {
     const { stack } = build({
-      maxBodyBytes: 1024 * 1024,
+      maxBodyBytes: 512 * 1024,
       dedupeWindow: Duration.days(3),
       staleAfter: Duration.minutes(20),
       giveUpAfter: Duration.hours(24),
@@ -294,7 +294,7 @@ describe('VideoWebhookIngestion wiring', () => {
     t.hasResourceProperties('AWS::Lambda::Function', {
       MemorySize: 512,
       ReservedConcurrentExecutions: 5,
-      Environment: { Variables: Match.objectLike({ VW_MAX_BODY_BYTES: '1048576', VW_DEDUPE_WINDOW_SECONDS: '259200', VW_STALE_AFTER_SECONDS: '1200', VW_GIVE_UP_AFTER_SECONDS: '86400' }) },
+      Environment: { Variables: Match.objectLike({ VW_MAX_BODY_BYTES: '524288', VW_DEDUPE_WINDOW_SECONDS: '259200', VW_STALE_AFTER_SECONDS: '1200', VW_GIVE_UP_AFTER_SECONDS: '86400' }) },
     });
     t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ VW_POLL_CONCURRENCY: '4' }) } });
     t.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 } });
@@ -336,7 +336,7 @@ describe('VideoWebhookIngestion validation', () => {
   });
 
   it('refuses settings out of range, naming the value and the range', () => {
-    expect(() => build({ maxBodyBytes: 10 * 1024 * 1024 })).toThrow(/^maxBodyBytes 10485760 is out of range: use a whole number from 1024 to 4194304/);
+    expect(() => build({ maxBodyBytes: 10 * 1024 * 1024 })).toThrow(/^maxBodyBytes 10485760 is out of range: use a whole number from 1024 to 716800/);
     expect(() => build({ staleAfter: Duration.hours(2), giveUpAfter: Duration.hours(1) })).toThrow(/^giveUpAfter 1 hour is not longer than staleAfter 2 hours/);
     expect(() => build({ pollerTimeout: Duration.minutes(20) })).toThrow(/^pollerTimeout 20 minutes is out of range/);
   });
