@@ -187,7 +187,9 @@ const OUTCOME_METRIC = {
 function finish(deps: DeliveryDeps, event: VideoJobEvent, outcome: DeliveryOutcome): DeliveryResult {
   deps.telemetry.count(OUTCOME_METRIC[outcome], event.data.vendor);
   const level = outcome === 'conflict' ? 'warn' : 'info';
-  deps.telemetry.log(level, `event ${outcome}`, { ...logFields(event), outcome });
+  const fields = logFields(event);
+  fields.outcome = outcome;
+  deps.telemetry.log(level, `event ${outcome}`, fields);
   return { outcome, event };
 }
 

@@ -3,6 +3,7 @@
  * Every message on the events queue is one of these, as CloudEvents 1.0 JSON (structured mode).
  * This file is shared by the runtime and by `lib/` (types only) and must stay free of I/O.
  */
+import * as cryptoModule from 'node:crypto';
 import { createHash } from 'node:crypto';
 
 /** The normalized job statuses, in the order a job moves through them. */
@@ -94,9 +95,15 @@ export function eventIdFor(vendor: string, fields: Pick<NormalizedFields, 'jobId
   if (!isTerminal(fields.status)) {
     parts.push(fields.progress === null ? '' : fields.progress.toFixed(PROGRESS_STEP_DECIMALS), fields.stage ?? '');
   }
-  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  const hex = sha256Hex(parts.join('\u0000'));
   // Shaped like a UUID so consumers' id columns accept it; derived, not random.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** One-shot `crypto.hash` where the runtime has it (Node >= 20.12): no Hash object per event. */
+const oneShot = (cryptoModule as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+function sha256Hex(data: string): string {
+  return oneShot ? oneShot('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
 export interface BuildEventOptions {
