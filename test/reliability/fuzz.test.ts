@@ -4,7 +4,6 @@
  * RELIABILITY=full sends 10,000 per vendor; `npm test` 1,000.
  */
 import fc from 'fast-check';
-import { createHmac } from 'node:crypto';
 import { rawRequest } from '../../lambda/core/http';
 import { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } from '../../lambda/core/memory';
 import { systemClock } from '../../lambda/core/ports';
