@@ -42,7 +42,7 @@ export interface WebhookJobTableProps {
   /**
    * Use this table instead of creating one. It must have the schema of `TABLE_SCHEMA`: partition
    * key `pk` (S), TTL on `expiresAt`, and a GSI `pending` (`pollVendor` S, `nextPollAt` N,
-   * projection ALL). Pass a table imported with its KMS key (if any) so grants cover the key.
+   * projection KEYS_ONLY). Pass a table imported with its KMS key (if any) so grants cover the key.
    *
    * @default - a new table
    */
@@ -83,7 +83,8 @@ export class WebhookJobTable extends Construct {
       indexName: TABLE_SCHEMA.pendingIndex,
       partitionKey: { name: TABLE_SCHEMA.pendingPartitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TABLE_SCHEMA.pendingSortKey, type: dynamodb.AttributeType.NUMBER },
-      projectionType: dynamodb.ProjectionType.ALL,
+      // Keys only: writes that change a job's other attributes then cost no index write.
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     this.table = table;
   }
@@ -103,9 +104,12 @@ export class WebhookJobTable extends Construct {
     return this.grantActions(grantee, WRITE_ACTIONS, [this.table.tableArn]);
   }
 
-  /** What the poller needs: the item writes of `grantRegisterJobs` plus Query on the `pending` index. */
+  /**
+   * What the poller needs: the item writes of `grantRegisterJobs`, BatchGetItem on the table (the
+   * index projects keys only, so due jobs are read back in batches) and Query on the `pending` index.
+   */
   grantReadWriteJobs(grantee: iam.IGrantable): iam.Grant {
-    const writes = this.grantRegisterJobs(grantee);
+    const writes = this.grantActions(grantee, [...WRITE_ACTIONS, 'dynamodb:BatchGetItem'], [this.table.tableArn]);
     return writes.combine(this.grantActions(grantee, ['dynamodb:Query'], [this.pendingIndexArn]));
   }
 

@@ -4,6 +4,7 @@
  * not final. Every write is a conditional PutItem on the version read.
  */
 import {
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
@@ -47,6 +48,10 @@ export class DynamoJobStore implements JobStore {
     }
   }
 
+  /**
+   * The index projects keys only (so the many writes that change a job's other attributes cost no
+   * index write); the records themselves come from one consistent BatchGetItem per page.
+   */
   async listDue(vendor: string, dueAtMs: number, limit: number, cursor?: string): Promise<DuePage> {
     const out = await this.client.send(
       new QueryCommand({
@@ -55,14 +60,30 @@ export class DynamoJobStore implements JobStore {
         KeyConditionExpression: 'pollVendor = :v AND nextPollAt <= :due',
         ExpressionAttributeValues: { ':v': { S: vendor }, ':due': { N: String(dueAtMs) } },
         ScanIndexForward: true,
-        Limit: limit,
+        Limit: Math.min(limit, 100),
         ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) } : {}),
       }),
     );
+    const keys = (out.Items ?? []).map((item) => item.pk?.S).filter((pk): pk is string => pk !== undefined);
+    const records = await this.batchGet(keys);
     return {
-      items: (out.Items ?? []).map(fromItem),
+      // In index order; a record that became final or moved on since the query is left out.
+      items: keys.map((pk) => records.get(pk)).filter((r): r is JobRecord => r !== undefined && r.nextPollAtMs !== null && r.nextPollAtMs <= dueAtMs),
       cursor: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined,
     };
+  }
+
+  private async batchGet(keys: readonly string[]): Promise<Map<string, JobRecord>> {
+    const found = new Map<string, JobRecord>();
+    let request: Record<string, AttributeValue>[] = keys.map((pk) => ({ pk: { S: pk } }));
+    for (let attempt = 0; request.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 1000)));
+      if (attempt > 8) throw new Error(`BatchGetItem left ${request.length} keys unprocessed after ${attempt} attempts`);
+      const out = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: request, ConsistentRead: true } } }));
+      for (const item of out.Responses?.[this.tableName] ?? []) found.set(item.pk?.S ?? '', fromItem(item));
+      request = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
+    }
+    return found;
   }
 }
 

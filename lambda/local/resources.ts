@@ -24,7 +24,7 @@ export async function createJobTable(client: DynamoDBClient, tableName: string):
             { AttributeName: TABLE_SCHEMA.pendingPartitionKey, KeyType: 'HASH' },
             { AttributeName: TABLE_SCHEMA.pendingSortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     }),

@@ -29,7 +29,7 @@ describe('WebhookJobTable', () => {
     });
   });
 
-  it('has the sparse GSI "pending" (pollVendor S, nextPollAt N, projection ALL) the poller walks', () => {
+  it('has the sparse GSI "pending" (pollVendor S, nextPollAt N, projection KEYS_ONLY) the poller walks', () => {
     const s = stack();
     new WebhookJobTable(s, 'Jobs');
     Template.fromStack(s).hasResourceProperties('AWS::DynamoDB::Table', {
@@ -45,7 +45,7 @@ describe('WebhookJobTable', () => {
             { AttributeName: 'pollVendor', KeyType: 'HASH' },
             { AttributeName: 'nextPollAt', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     });
@@ -93,7 +93,7 @@ describe('WebhookJobTable', () => {
     Template.fromStack(s).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
-          Match.objectLike({ Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] }),
+          Match.objectLike({ Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'] }),
           {
             Effect: 'Allow',
             Action: 'dynamodb:Query',
