@@ -17,6 +17,8 @@ export interface JsonTelemetryOptions {
   readonly context?: Readonly<Record<string, unknown>>;
   /** Emit EMF metric lines. @default true */
   readonly metrics?: boolean;
+  /** Gather counters until `flush()` (one EMF line per invocation instead of one per counter). @default false */
+  readonly buffered?: boolean;
 }
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -37,21 +39,41 @@ export class JsonTelemetry implements Telemetry {
 
   count(metric: MetricName, vendor: string, value = 1, extraDimensions: Readonly<Record<string, string>> = {}): void {
     if (this.options.metrics === false) return;
-    // Always a per-vendor series (what the alarms watch), plus a finer one when there are extra dimensions.
-    const extra = Object.keys(extraDimensions);
-    const dimensionSets = extra.length === 0 ? [['Vendor']] : [['Vendor'], ['Vendor', ...extra]];
-    this.write(
-      JSON.stringify({
-        _aws: {
-          Timestamp: Date.now(),
-          CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: dimensionSets, Metrics: [{ Name: metric, Unit: 'Count' }] }],
-        },
-        Vendor: vendor,
-        ...extraDimensions,
-        [metric]: value,
-      }),
-    );
+    const key = JSON.stringify([vendor, extraDimensions]);
+    let pending = this.pending.get(key);
+    if (!pending) {
+      pending = { vendor, dimensions: extraDimensions, values: {} };
+      this.pending.set(key, pending);
+    }
+    pending.values[metric] = (pending.values[metric] ?? 0) + value;
+    if (!this.options.buffered) this.flush();
   }
+
+  /**
+   * Writes the counters gathered since the last flush as one EMF document per dimension set (a
+   * verifier invocation usually writes one line: `Received` and its outcome together).
+   */
+  flush(): void {
+    for (const { vendor, dimensions, values } of this.pending.values()) {
+      // Always a per-vendor series (what the alarms watch), plus a finer one when there are extra dimensions.
+      const extra = Object.keys(dimensions);
+      const dimensionSets = extra.length === 0 ? [['Vendor']] : [['Vendor'], ['Vendor', ...extra]];
+      this.write(
+        JSON.stringify({
+          _aws: {
+            Timestamp: Date.now(),
+            CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: dimensionSets, Metrics: Object.keys(values).map((Name) => ({ Name, Unit: 'Count' })) }],
+          },
+          Vendor: vendor,
+          ...dimensions,
+          ...values,
+        }),
+      );
+    }
+    this.pending.clear();
+  }
+
+  private readonly pending = new Map<string, { vendor: string; dimensions: Readonly<Record<string, string>>; values: Record<string, number> }>();
 }
 
 /** Counts in memory: for tests, benchmarks and the local dev server's summary. */

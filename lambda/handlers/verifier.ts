@@ -20,6 +20,7 @@ const vendor = JSON.parse(requireEnv(process.env, ENV.VENDOR)) as VendorRuntimeC
 const secretArn = requireEnv(process.env, ENV.WEBHOOK_SECRET_ARN);
 const maxAttempts = 3;
 const sqs = createSqsClient({ maxAttempts });
+const telemetry = new JsonTelemetry({ context: { function: process.env.AWS_LAMBDA_FUNCTION_NAME }, buffered: true });
 const deps: WebhookDeps = {
   adapters: new Map([[vendor.id, createAdapter(vendor)]]),
   store: new DynamoJobStore(new DynamoDBClient({ maxAttempts }), requireEnv(process.env, ENV.TABLE_NAME)),
@@ -31,7 +32,7 @@ const deps: WebhookDeps = {
   ),
   secretNameFor: () => secretArn,
   clock: systemClock,
-  telemetry: new JsonTelemetry({ context: { function: process.env.AWS_LAMBDA_FUNCTION_NAME } }),
+  telemetry,
   config: deliveryConfigFromEnv(process.env),
   maxBodyBytes: seconds(process.env[ENV.MAX_BODY_BYTES], DEFAULTS.maxBodyBytes),
 };
@@ -39,8 +40,12 @@ const deps: WebhookDeps = {
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const pathVendor = event.pathParameters?.vendor ?? lastPathSegment(event.rawPath);
   const vendorId = pathVendor === undefined || pathVendor === vendor.id ? vendor.id : pathVendor;
-  const answer = await handleWebhook(vendorId, rawRequest(event.headers, event.body, event.isBase64Encoded), deps);
-  return toHttpResponse(answer);
+  try {
+    const answer = await handleWebhook(vendorId, rawRequest(event.headers, event.body, event.isBase64Encoded), deps);
+    return toHttpResponse(answer);
+  } finally {
+    telemetry.flush();
+  }
 }
 
 function lastPathSegment(path: string | undefined): string | undefined {

@@ -215,6 +215,27 @@ describe('verifier Lambda bundle', () => {
     secrets.fail.next = 0;
   });
 
+  it('logs JSON lines with vendor, job id and event id, one EMF line per invocation, and never the secret, signature or payload', async () => {
+    await load('viralsync');
+    const fn = started[started.length - 1];
+    const { headers, body } = completed('viralsync', 'job-logged');
+    expect((await fn.invoke(apiEvent('viralsync', headers, body))).statusCode).toBe(200);
+    const forged = completed('viralsync', 'job-forged', 'wrong-secret');
+    expect((await fn.invoke(apiEvent('viralsync', forged.headers, forged.body))).statusCode).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = fn.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.message === 'event enqueued')).toMatchObject({ level: 'info', vendor: 'viralsync', jobId: 'job-logged', eventId: expect.any(String) });
+    const emf = lines.filter((l) => l._aws !== undefined);
+    expect(emf[0]).toMatchObject({ Vendor: 'viralsync', Received: 1, Enqueued: 1 });
+    expect(emf.find((l) => l.Rejected === 1)).toMatchObject({ Vendor: 'viralsync', Reason: 'bad_signature' });
+    expect(emf).toHaveLength(3); // success: 1 line; rejection: a per-vendor line (Received) and a per-reason line (Rejected)
+    const all = fn.logs.join('\n');
+    for (const secret of [SECRETS.viralsync, headers['X-Render-Signature'], forged.headers['X-Render-Signature'], 'https://r2/out.mp4', '8432156']) {
+      expect(all).not.toContain(secret);
+    }
+    await drainQueue(backend.sqs, backend.queueUrl);
+  });
+
   it('never answers 2xx, always answers JSON and queues nothing for random and mutated unauthenticated requests (property-based)', async () => {
     const vendors = Object.keys(SECRETS) as VendorId[];
     const headerNames = ['sync-signature', 'x-signature-primary', 'x-render-signature', 'synthesia-signature', 'synthesia-timestamp', 'authorization', 'x-api-key', 'content-type'];
