@@ -34,7 +34,7 @@ await bundles();
 await verifierCore();
 await pipeline();
 await poller();
-costModel();
+await costModel();
 report();
 
 // 1. Bundle size and cold init, beside the SDK-external build and an empty handler.
@@ -253,8 +253,9 @@ async function poller() {
   await new Promise((r) => server.close(r));
 }
 
-// 5. Cost per million webhook events at on-demand us-east-1 prices.
-function costModel() {
+// 5. Cost per million webhook events at on-demand us-east-1 prices. Request units are counted by
+// running a realistic webhook mix through the real core with a store that applies DynamoDB's rules.
+async function costModel() {
   const prices = {
     apiGatewayHttpPerMillion: 1.0,
     lambdaArmPerGbSecond: 0.0000133334,
@@ -264,23 +265,96 @@ function costModel() {
     dynamoReadUnitsPerMillion: 0.125,
     cloudWatchLogsPerGb: 0.5,
   };
+  const { handleWebhook } = require('./dist/lambda/core/webhook.js');
+  const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/lambda/core/memory.js');
+  const { StaticSecretSource } = require('./dist/lambda/core/secrets.js');
+  const { JsonTelemetry } = require('./dist/lambda/core/telemetry.js');
+  const { JobRegistry } = require('./dist/lambda/runtime/register-job.js');
+  const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  const { samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
+  const { rawRequest } = require('./dist/lambda/core/http.js');
+
+  // DynamoDB's accounting: a write is ceil(size / 1 KB) WRU (a failed conditional write too); the
+  // keys-only sparse index costs 1 WRU when an item enters or leaves it, 2 when its key changes.
+  const units = { wru: 0, rru: 0, gsiWru: 0 };
+  const inner = new MemoryJobStore();
+  const size = (r) => Buffer.byteLength(JSON.stringify(r));
+  const store = {
+    async get(v, j) {
+      const r = await inner.get(v, j);
+      units.rru += r ? Math.ceil(size(r) / 4096) : 1;
+      return r;
+    },
+    async put(record, expected) {
+      const before = await inner.get(record.vendor, record.jobId);
+      const ok = await inner.put(record, expected);
+      units.wru += Math.ceil(size(record) / 1024);
+      if (ok) {
+        const was = before?.nextPollAtMs ?? null;
+        const now = record.nextPollAtMs;
+        if (was === null && now !== null) units.gsiWru += 1;
+        else if (was !== null && now === null) units.gsiWru += 1;
+        else if (was !== null && now !== null && was !== now) units.gsiWru += 2;
+      }
+      return ok;
+    },
+    listDue: (...a) => inner.listDue(...a),
+  };
+  let logBytes = 0;
+  const telemetry = new JsonTelemetry({ write: (line) => (logBytes += Buffer.byteLength(line) + 1), buffered: true });
+  let sends = 0;
+  const deps = {
+    adapters: new Map(BUILT_IN_VENDOR_IDS.map((v) => [v, createAdapter({ id: v, kind: v, options: {} })])),
+    store,
+    queue: { async send() { sends++; } },
+    quarantine: new MemoryQuarantineQueue(),
+    secrets: new StaticSecretSource({ s: ['secret'] }),
+    secretNameFor: () => 's',
+    clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+    telemetry,
+    config: { dedupeWindowMs: 604800e3, staleAfterMs: 600e3, giveUpAfterMs: 172800e3, claimLeaseMs: 30e3, busyWaitMs: 0 },
+    maxBodyBytes: 262144,
+  };
+  // The mix: each vendor's documented webhooks per job, Sync jobs registered by the app (as the
+  // README asks), and 10% vendor retries (duplicates).
+  const registry = new JobRegistry(store);
+  const sequences = { sync: ['completed'], lipdub: ['progress', 'completed'], viralsync: ['progress', 'completed'], synthesia: ['created', 'completed'] };
+  let webhooks = 0;
+  let registrations = 0;
+  const jobsPerVendor = 250;
+  const unitsBefore = { ...units };
+  for (const vendor of BUILT_IN_VENDOR_IDS) {
+    for (let i = 0; i < jobsPerVendor; i++) {
+      const jobId = vendor === 'lipdub' ? String(500000 + i) : `cost-${vendor}-${i}`;
+      if (vendor === 'sync') {
+        await registry.register(vendor, jobId);
+        registrations++;
+      }
+      for (const event of sequences[vendor]) {
+        const body = JSON.stringify(samplePayload(vendor, event, jobId, Date.now()));
+        const req = rawRequest(signRequest(vendor, body, 'secret', Date.now()), body);
+        for (let copy = 0; copy < (i % 10 === 0 ? 2 : 1); copy++) {
+          await handleWebhook(vendor, req, deps);
+          telemetry.flush();
+          webhooks++;
+        }
+      }
+    }
+  }
   const memoryGb = 256 / 1024;
-  // Assumed duration: the in-process core (well under 1 ms) plus 4 AWS round trips at ~8 ms
-  // (1 GetItem, 2 PutItem, 1 SendMessage), and ~5 ms of handler overhead; billed per ms.
+  // Assumed billed duration: the core (well under 1 ms, part 2) plus 4 AWS round trips at ~8 ms
+  // (1 GetItem, 2 PutItem, 1 SendMessage) and ~5 ms of handler overhead.
   const durationMs = 40;
   const perEvent = {
     apiGatewayRequests: 1,
     lambdaInvocations: 1,
     lambdaGbSeconds: memoryGb * (durationMs / 1000),
-    // SendMessage by the verifier; ReceiveMessage and DeleteMessageBatch by a consumer at batch 10.
-    sqsRequests: 1 + 0.1 + 0.1,
-    // Claim and delivered mark: 1 WRU each on the table (items < 1 KB); while the job is not final the
-    // item is in the sparse GSI, which costs 1 more WRU per write (2 on the final mark: the GSI entry is removed).
-    dynamoWriteUnits: 2 + 2,
-    // One strongly consistent GetItem (<= 4 KB) = 1 RRU.
-    dynamoReadUnits: 1,
-    // Our JSON log lines and EMF metric lines (~3 x 300 B) plus Lambda's START/END/REPORT (~300 B).
-    logBytes: 1200,
+    // SendMessage by the verifier (measured), ReceiveMessage + DeleteMessageBatch by a consumer at batch 10.
+    sqsRequests: sends / webhooks + 0.2,
+    dynamoWriteUnits: (units.wru + units.gsiWru - unitsBefore.wru - unitsBefore.gsiWru) / webhooks,
+    dynamoReadUnits: (units.rru - unitsBefore.rru) / webhooks,
+    // Our log and EMF lines (measured) plus Lambda's START/END/REPORT lines (~350 bytes).
+    logBytes: logBytes / webhooks + 350,
   };
   const cost = {
     apiGateway: perEvent.apiGatewayRequests * prices.apiGatewayHttpPerMillion,
@@ -292,8 +366,16 @@ function costModel() {
     logs: ((perEvent.logBytes * 1e6) / 1024 ** 3) * prices.cloudWatchLogsPerGb,
   };
   const total = Object.values(cost).reduce((a, b) => a + b, 0);
-  results.cost = { prices, assumptions: { verifierMemoryMb: 256, durationMs, secretsManager: 'cached per container: negligible per event' }, perEvent, perMillionUsd: cost, totalPerMillionUsd: total };
+  results.cost = {
+    prices,
+    assumptions: { verifierMemoryMb: 256, durationMs, mix: `${jobsPerVendor} jobs per vendor, each vendor's webhooks per job, 10% retries, Sync jobs registered`, secretsManager: 'cached per container: negligible per event' },
+    counted: { webhooks, registrations, tableWriteUnits: units.wru, indexWriteUnits: units.gsiWru, readUnits: units.rru, sqsSends: sends },
+    perEvent,
+    perMillionUsd: cost,
+    totalPerMillionUsd: total,
+  };
   row('cost', 'USD per million webhook events', `$${fmt(total, 2)}`, Object.entries(cost).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', '), '', '<= $5', total <= 5);
+  row('cost', 'per event: DynamoDB WRU / RRU, SQS requests, log bytes', `${fmt(perEvent.dynamoWriteUnits, 2)} / ${fmt(perEvent.dynamoReadUnits, 2)}, ${fmt(perEvent.sqsRequests, 2)}, ${fmt(perEvent.logBytes, 0)} B`, 'counted on the real core', '', '', undefined);
 }
 
 function report() {
