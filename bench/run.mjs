@@ -59,7 +59,7 @@ async function bundles() {
     AWS_REGION: 'us-east-1',
   };
   const probe = `const t0=process.hrtime.bigint();require(process.argv[1]);const t1=process.hrtime.bigint();process.stdout.write(String(Number(t1-t0)/1e6));`;
-  const runs = quick ? 7 : 20;
+  const runs = quick ? 7 : 30;
   const subjects = [
     ['verifier', join(root, 'assets', 'verifier', 'index.js')],
     ['verifier (SDK external)', join(tmp, 'verifier-sdk-external.js')],
