@@ -66,21 +66,12 @@ export interface VideoJobEvent {
 
 /**
  * What a vendor adapter (webhook or status API) extracts from one vendor message: everything of
- * `data` except what the pipeline adds (vendor, receivedVia, receivedAt), plus the vendor's own time.
+ * `data` except what the pipeline adds (vendor, terminal, receivedVia, receivedAt), plus the
+ * vendor's own time.
  */
-export interface NormalizedFields {
-  readonly jobId: string;
-  readonly status: VideoJobStatus;
-  readonly progress: number | null;
-  readonly stage: string | null;
-  readonly outputUrl: string | null;
-  readonly media: VideoJobMedia | null;
-  readonly error: VideoJobError | null;
-  readonly vendorEventType: string | null;
-  readonly vendorStatus: string | null;
+export interface NormalizedFields extends Omit<VideoJobEventData, 'vendor' | 'terminal' | 'receivedVia' | 'receivedAt'> {
   /** When the vendor says it happened (ms since epoch), or null if it does not say. */
   readonly occurredAtMs: number | null;
-  readonly raw: unknown;
 }
 
 /** Progress is kept to this many decimals in event ids, so 0.4600001 and 0.46 are one step. */
