@@ -2,7 +2,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export function hmacSha256(key: string, ...parts: Array<string | Buffer>): Buffer {
-  const mac = createHmac('sha256', Buffer.from(key, 'utf8'));
+  const mac = createHmac('sha256', key); // a string key is used as its UTF-8 bytes
   for (const part of parts) mac.update(part);
   return mac.digest();
 }
@@ -40,14 +40,27 @@ export function matchesAnySecret(signature: Buffer, secrets: readonly string[], 
 
 /** Constant-time comparison of a presented key with every configured key. */
 export function matchesAnyKey(presented: string, keys: readonly string[]): boolean {
-  const got = Buffer.from(presented, 'utf8');
+  // Compare fixed-length digests, so a wrong length takes the same time as a wrong key.
+  const got = keyDigest(presented);
   let ok = false;
-  for (const key of keys) {
-    const want = Buffer.from(key, 'utf8');
-    // Compare fixed-length digests, so a wrong length takes the same time as a wrong key.
-    if (safeEqual(hmacSha256('key-compare', got), hmacSha256('key-compare', want))) ok = true;
-  }
+  for (const key of keys) if (safeEqual(got, configuredKeyDigest(key))) ok = true;
   return ok;
+}
+
+function keyDigest(key: string): Buffer {
+  return hmacSha256('key-compare', key);
+}
+
+/** Digests of the configured keys, computed once per container (a rotation adds one entry). */
+const configuredDigests = new Map<string, Buffer>();
+function configuredKeyDigest(key: string): Buffer {
+  let digest = configuredDigests.get(key);
+  if (!digest) {
+    if (configuredDigests.size > 64) configuredDigests.clear();
+    digest = keyDigest(key);
+    configuredDigests.set(key, digest);
+  }
+  return digest;
 }
 
 /** Unix seconds as a string ("1712052052"); undefined unless it is a plain non-negative integer. */
