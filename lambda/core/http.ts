@@ -39,15 +39,16 @@ export function toHttpResponse(answer: Pick<WebhookAnswer, 'statusCode' | 'body'
 /** The delivery settings from the environment the constructs set, with the library defaults. */
 export function deliveryConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DeliveryConfig {
   return {
-    dedupeWindowMs: seconds(env[ENV.DEDUPE_WINDOW_SECONDS], DEFAULTS.dedupeWindowSeconds) * 1000,
-    staleAfterMs: seconds(env[ENV.STALE_AFTER_SECONDS], DEFAULTS.staleAfterSeconds) * 1000,
-    giveUpAfterMs: seconds(env[ENV.GIVE_UP_AFTER_SECONDS], DEFAULTS.giveUpAfterSeconds) * 1000,
+    dedupeWindowMs: envNumber(env[ENV.DEDUPE_WINDOW_SECONDS], DEFAULTS.dedupeWindowSeconds) * 1000,
+    staleAfterMs: envNumber(env[ENV.STALE_AFTER_SECONDS], DEFAULTS.staleAfterSeconds) * 1000,
+    giveUpAfterMs: envNumber(env[ENV.GIVE_UP_AFTER_SECONDS], DEFAULTS.giveUpAfterSeconds) * 1000,
     claimLeaseMs: DEFAULTS.claimLeaseMs,
     busyWaitMs: 1500,
   };
 }
 
-export function seconds(value: string | undefined, fallback: number): number {
+/** A non-negative number from an environment variable, or `fallback` when unset or not one. */
+export function envNumber(value: string | undefined, fallback: number): number {
   const n = value === undefined || value === '' ? NaN : Number(value);
   return Number.isFinite(n) && n >= 0 ? n : fallback;
 }

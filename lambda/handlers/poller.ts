@@ -8,7 +8,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { DEFAULTS, ENV } from '../config';
 import { DynamoJobStore } from '../core/dynamo-store';
-import { requireEnv, seconds } from '../core/http';
+import { envNumber, requireEnv } from '../core/http';
 import { systemClock } from '../core/ports';
 import { SecretsManagerSource } from '../core/secrets';
 import { createSqsClient, SqsEventQueue } from '../core/sqs-queue';
@@ -26,7 +26,7 @@ const { deps, safetyMarginMs } = pollerFromEnv(process.env, {
   queue: new SqsEventQueue(createSqsClient({ maxAttempts }), requireEnv(process.env, ENV.QUEUE_URL)),
   secrets: new SecretsManagerSource(
     new SecretsManagerClient({ maxAttempts }),
-    seconds(process.env[ENV.SECRET_REFRESH_SECONDS], DEFAULTS.secretRefreshSeconds) * 1000,
+    envNumber(process.env[ENV.SECRET_REFRESH_SECONDS], DEFAULTS.secretRefreshSeconds) * 1000,
   ),
   clock: systemClock,
   telemetry,

@@ -7,7 +7,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DEFAULTS, ENV, type VendorRuntimeConfig } from '../config';
 import { DynamoJobStore } from '../core/dynamo-store';
-import { deliveryConfigFromEnv, rawRequest, requireEnv, seconds, toHttpResponse } from '../core/http';
+import { deliveryConfigFromEnv, envNumber, rawRequest, requireEnv, toHttpResponse } from '../core/http';
 import { systemClock } from '../core/ports';
 import { SecretsManagerSource } from '../core/secrets';
 import { createSqsClient, SqsEventQueue, SqsQuarantineQueue } from '../core/sqs-queue';
@@ -28,13 +28,13 @@ const deps: WebhookDeps = {
   quarantine: new SqsQuarantineQueue(sqs, requireEnv(process.env, ENV.QUARANTINE_QUEUE_URL)),
   secrets: new SecretsManagerSource(
     new SecretsManagerClient({ maxAttempts }),
-    seconds(process.env[ENV.SECRET_REFRESH_SECONDS], DEFAULTS.secretRefreshSeconds) * 1000,
+    envNumber(process.env[ENV.SECRET_REFRESH_SECONDS], DEFAULTS.secretRefreshSeconds) * 1000,
   ),
   secretNameFor: () => secretArn,
   clock: systemClock,
   telemetry,
   config: deliveryConfigFromEnv(process.env),
-  maxBodyBytes: seconds(process.env[ENV.MAX_BODY_BYTES], DEFAULTS.maxBodyBytes),
+  maxBodyBytes: envNumber(process.env[ENV.MAX_BODY_BYTES], DEFAULTS.maxBodyBytes),
 };
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {

@@ -4,7 +4,7 @@
  */
 import { DEFAULTS, ENV, type PollerVendorConfig, type VendorRuntimeConfig } from '../config';
 import type { DeliveryConfig } from '../core/delivery';
-import { deliveryConfigFromEnv, requireEnv, seconds } from '../core/http';
+import { deliveryConfigFromEnv, envNumber, requireEnv } from '../core/http';
 import type { Clock, EventQueue, JobStore, SecretSource, Telemetry } from '../core/ports';
 import type { VendorStatusApi } from '../vendors/types';
 import { DEFAULT_POLLER_SETTINGS, type PollerDeps, type PollerVendor } from './poller';
@@ -34,7 +34,7 @@ export interface PollerFromEnv {
 export function pollerFromEnv(env: NodeJS.ProcessEnv, ports: PollerPorts): PollerFromEnv {
   const configs = parseVendors(requireEnv(env, ENV.POLLER_VENDORS));
   const config: DeliveryConfig = deliveryConfigFromEnv(env);
-  const concurrency = Math.max(1, Math.floor(seconds(env[ENV.POLL_CONCURRENCY], DEFAULTS.pollConcurrency)));
+  const concurrency = Math.max(1, Math.floor(envNumber(env[ENV.POLL_CONCURRENCY], DEFAULTS.pollConcurrency)));
   const vendors = configs.map((c) => pollerVendor(c, ports));
   return {
     deps: {
@@ -48,7 +48,7 @@ export function pollerFromEnv(env: NodeJS.ProcessEnv, ports: PollerPorts): Polle
       statusClient: ports.statusClient ?? new StatusClient({ now: () => ports.clock.now() }),
       settings: { ...DEFAULT_POLLER_SETTINGS, concurrency },
     },
-    safetyMarginMs: seconds(env[ENV.POLL_SAFETY_MARGIN_MS], DEFAULT_POLL_SAFETY_MARGIN_MS),
+    safetyMarginMs: envNumber(env[ENV.POLL_SAFETY_MARGIN_MS], DEFAULT_POLL_SAFETY_MARGIN_MS),
   };
 }
 

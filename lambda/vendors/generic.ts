@@ -167,12 +167,23 @@ function validate(options: GenericOptions, id: string): void {
   if (!options.auth || (options.auth.type !== 'hmac' && options.auth.type !== 'bearer')) throw problem("auth.type must be 'hmac' or 'bearer'");
   if (options.auth.type === 'hmac') {
     if (!options.auth.signatureHeader) throw problem('auth.signatureHeader is required for hmac');
-    if ((options.auth.template ?? '{body}').includes('{timestamp}') && !options.auth.timestampHeader) {
+    const encoding: unknown = options.auth.encoding;
+    if (encoding !== undefined && encoding !== 'hex' && encoding !== 'base64') throw problem(`auth.encoding is ${JSON.stringify(encoding)}: use 'hex' or 'base64'`);
+    const template = options.auth.template ?? '{body}';
+    if (!template.includes('{body}')) throw problem(`auth.template ${JSON.stringify(template)} must contain {body}: a signature that does not cover the body would authenticate any body`);
+    if (template.includes('{timestamp}') && !options.auth.timestampHeader) {
       throw problem('auth.template uses {timestamp}: set auth.timestampHeader');
     }
   }
   if (!options.paths?.jobId || !options.paths?.status) throw problem('paths.jobId and paths.status are required');
-  for (const [word, status] of Object.entries(options.statusMap ?? {})) {
+  for (const [name, paths] of [['paths', options.paths], ['statusPaths', options.statusPaths ?? {}]] as const) {
+    for (const [key, path] of Object.entries(paths)) {
+      const ok = typeof path === 'string' ? path !== '' : Array.isArray(path) && path.length > 0 && path.every((p) => typeof p === 'string' && p !== '');
+      if (!ok) throw problem(`${name}.${key} is ${JSON.stringify(path)}: use a dotted path such as "data.id", or a list of them`);
+    }
+  }
+  if (!isObject(options.statusMap as unknown)) throw problem(`statusMap is required: map each status word of the vendor to one of ${VIDEO_JOB_STATUSES.join(', ')}`);
+  for (const [word, status] of Object.entries(options.statusMap)) {
     if (!(VIDEO_JOB_STATUSES as readonly string[]).includes(status)) throw problem(`statusMap.${word} is ${status}: use one of ${VIDEO_JOB_STATUSES.join(', ')}`);
   }
   if (options.statusUrlTemplate !== undefined) {

@@ -74,11 +74,12 @@ export function lipdubAdapter(options: LipDubOptions = {}, id = 'lipdub'): Vendo
       if (!body) return { kind: 'invalid', reason: 'body is not a JSON object' };
       const eventType = readString(body.event_type) ?? readString(req.headers['x-lipdub-event']);
       if (!eventType) return { kind: 'invalid', reason: 'no event_type' };
-      if (!isObject(body.data)) return { kind: 'invalid', reason: 'no data object' };
       const status = eventStatus(eventType);
+      // Unknown types are ignored whatever their data looks like: LipDub asks receivers to ignore them gracefully.
       if (!status && !options.emitUnknownEvents) {
         return { kind: 'ignored', vendorEventType: eventType, reason: `event type ${eventType} is not one we turn into events` };
       }
+      if (!isObject(body.data)) return { kind: 'invalid', reason: 'no data object' };
       const jobId = readId(firstPath(body.data, paths.jobId));
       if (!jobId) return { kind: 'invalid', reason: `no job id in data (looked at ${paths.jobId.join(', ')})` };
       const normalized = status ?? 'processing';
