@@ -1,0 +1,62 @@
+/** The vendor registry: one factory per kind, options passed through, unknown kinds refused. */
+import type { VendorKind } from '../../lambda/config';
+import { BUILT_IN_VENDOR_IDS, createAdapter, isBuiltInVendor } from '../../lambda/vendors/registry';
+import { fixture, hmacHex, NOW_MS, NOW_S, request } from './support';
+
+const GENERIC_OPTIONS = {
+  auth: { type: 'bearer' },
+  paths: { jobId: 'id', status: 'state' },
+  statusMap: { done: 'succeeded' },
+  statusUrlTemplate: 'https://api.acme.example/v1/jobs/{jobId}',
+};
+
+describe('vendor registry', () => {
+  it.each<[VendorKind, string[], string | undefined]>([
+    ['sync', ['sync-signature', 'x-signature-primary'], 'https://api.sync.so'],
+    ['lipdub', ['authorization', 'x-api-key', 'x-lipdub-event'], 'https://api.lipdub.ai'],
+    ['viralsync', ['x-render-signature'], undefined],
+    ['synthesia', ['synthesia-signature', 'synthesia-timestamp'], 'https://api.synthesia.io'],
+  ])('creates the %s adapter under the configured id', (kind, authHeaders, defaultBaseUrl) => {
+    const adapter = createAdapter({ id: `${kind}-eu`, kind, options: {} });
+    expect(adapter.id).toBe(`${kind}-eu`);
+    expect(adapter.authHeaders).toEqual(authHeaders);
+    expect(adapter.statusApi?.defaultBaseUrl).toBe(defaultBaseUrl);
+  });
+
+  it('creates the generic adapter from its options', () => {
+    const adapter = createAdapter({ id: 'acme', kind: 'generic', options: GENERIC_OPTIONS });
+    expect(adapter.id).toBe('acme');
+    expect(adapter.authHeaders).toEqual(['authorization']);
+    expect(adapter.statusApi?.defaultBaseUrl).toBe('https://api.acme.example');
+    expect(adapter.authenticate(request({ authorization: 'Bearer k' }, '{}'), ['k'], NOW_MS).ok).toBe(true);
+  });
+
+  it('passes the options on to the adapter', () => {
+    const body = fixture('sync-completed');
+    const t = NOW_S - 31;
+    const req = request({ 'sync-signature': `t=${t},v1=${hmacHex('whsec_k', `${t}.`, body)}` }, body);
+    expect(createAdapter({ id: 'sync', kind: 'sync', options: {} }).authenticate(req, ['whsec_k'], NOW_MS).ok).toBe(true);
+    expect(createAdapter({ id: 'sync', kind: 'sync', options: { timestampToleranceSeconds: 30 } }).authenticate(req, ['whsec_k'], NOW_MS)).toEqual({ ok: false, reason: 'stale_timestamp' });
+    expect(createAdapter({ id: 'vs', kind: 'viralsync', options: { signatureHeader: 'x-sig' } }).authHeaders).toEqual(['x-sig']);
+  });
+
+  it('refuses bad generic options with the vendor id in the message', () => {
+    expect(() => createAdapter({ id: 'acme', kind: 'generic', options: { ...GENERIC_OPTIONS, statusMap: { done: 'ok' } } })).toThrow(
+      'generic vendor acme: statusMap.done is ok: use one of queued, processing, succeeded, failed, cancelled, expired',
+    );
+    expect(() => createAdapter({ id: 'acme', kind: 'generic', options: {} })).toThrow("generic vendor acme: auth.type must be 'hmac' or 'bearer'");
+  });
+
+  it.each(['heygen', 'Sync', '', 'toString', '__proto__', 'constructor'])('refuses the unknown kind %j with a message listing the known ones', (kind) => {
+    expect(() => createAdapter({ id: 'x', kind: kind as VendorKind, options: {} })).toThrow(
+      new Error(`unknown vendor kind ${JSON.stringify(kind)}: use one of sync, lipdub, viralsync, synthesia, generic`),
+    );
+  });
+
+  it('lists the built-in vendors, and does not take Object.prototype names for one', () => {
+    expect(BUILT_IN_VENDOR_IDS).toEqual(['sync', 'lipdub', 'viralsync', 'synthesia']);
+    expect(isBuiltInVendor('synthesia')).toBe(true);
+    expect(isBuiltInVendor('generic')).toBe(false);
+    expect(isBuiltInVendor('toString')).toBe(false);
+  });
+});
