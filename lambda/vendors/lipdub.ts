@@ -121,7 +121,7 @@ function statusApi(outputUrlFields: readonly string[]): VendorStatusApi {
     parse(jobId, body, ctx): StatusParseResult {
       if (!isObject(body)) return { kind: 'invalid', reason: 'status answer is not a JSON object' };
       const vendorStatus = readString(body.status);
-      const status = vendorStatus === null ? undefined : RENDER_STATUS[vendorStatus.toLowerCase()];
+      const status = vendorStatus === null ? undefined : lookup(RENDER_STATUS, vendorStatus.toLowerCase());
       if (!status) return { kind: 'invalid', reason: `unknown render status ${JSON.stringify(body.status)}`.slice(0, 120) };
       const fields = renderFields(readId(body.generate_id) ?? jobId, status, vendorStatus, body);
       if (status !== 'succeeded') return { kind: 'status', fields };
@@ -152,4 +152,9 @@ function renderFields(jobId: string, status: VideoJobStatus, vendorStatus: strin
     occurredAtMs: null,
     raw: body,
   };
+}
+
+/** The map's own entry for a vendor word: "constructor" or "__proto__" are not statuses. */
+function lookup(map: Readonly<Record<string, VideoJobStatus>>, word: string): VideoJobStatus | undefined {
+  return Object.hasOwn(map, word) ? map[word] : undefined;
 }

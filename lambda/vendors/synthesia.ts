@@ -61,7 +61,7 @@ export function synthesiaAdapter(options: SynthesiaOptions = {}, id = 'synthesia
       if (!body) return { kind: 'invalid', reason: 'body is not a JSON object' };
       const eventType = readString(body.type) ?? readString(body.event);
       if (!isObject(body.data)) return { kind: 'invalid', reason: 'no data object' };
-      const status = (eventType ? EVENT_STATUS[eventType] : undefined) ?? videoStatus(body.data);
+      const status = (eventType ? lookup(EVENT_STATUS, eventType) : undefined) ?? videoStatus(body.data);
       if (!status) {
         return eventType
           ? { kind: 'ignored', vendorEventType: eventType, reason: `event type ${eventType} is not a video status change` }
@@ -94,7 +94,7 @@ const STATUS_API: VendorStatusApi = {
 
 function videoStatus(video: JsonObject): VideoJobStatus | undefined {
   const s = readString(video.status);
-  return s === null ? undefined : VIDEO_STATUS[s.toLowerCase()];
+  return s === null ? undefined : lookup(VIDEO_STATUS, s.toLowerCase());
 }
 
 /** A video object (webhook `data` or status answer) to normalized fields. */
@@ -144,4 +144,9 @@ function readDuration(value: unknown): number | null {
 function readInstant(value: unknown): number | null {
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value < 1e11 ? value * 1000 : value;
   return readTime(value);
+}
+
+/** The map's own entry for a vendor word: "constructor" or "__proto__" are not statuses. */
+function lookup(map: Readonly<Record<string, VideoJobStatus>>, word: string): VideoJobStatus | undefined {
+  return Object.hasOwn(map, word) ? map[word] : undefined;
 }

@@ -81,7 +81,7 @@ function normalizeJob(body: JsonObject, fallbackJobId: string | undefined): Norm
   const jobId = readId(body.jobId) ?? readId(body.id) ?? fallbackJobId;
   if (!jobId) return 'no jobId';
   const vendorStatus = readString(body.status);
-  const status = vendorStatus === null ? undefined : STATUS_MAP[vendorStatus.toLowerCase()];
+  const status = vendorStatus === null ? undefined : lookup(STATUS_MAP, vendorStatus.toLowerCase());
   if (!status) return `unknown status ${JSON.stringify(vendorStatus)}`.slice(0, 120);
   const media = isObject(body.mediaData)
     ? {
@@ -113,4 +113,9 @@ export function splitError(value: unknown): { message: string; code: string | nu
   const text = typeof value === 'string' ? value : isObject(value) ? (readString(value.message) ?? JSON.stringify(value)) : 'failed';
   const match = /^([A-Z][A-Z0-9_]{1,63}):\s+([\s\S]*)$/.exec(text);
   return match ? { code: match[1], message: match[2] } : { code: null, message: text };
+}
+
+/** The map's own entry for a vendor word: "constructor" or "__proto__" are not statuses. */
+function lookup(map: Readonly<Record<string, VideoJobStatus>>, word: string): VideoJobStatus | undefined {
+  return Object.hasOwn(map, word) ? map[word] : undefined;
 }

@@ -328,7 +328,9 @@ describe('LipDub AI adapter', () => {
       ['a string', 'running'],
       ['no status', { generate_id: 48213 }],
       ['an unknown status', { status: 'teleported', generate_id: 48213 }],
-      ['a numeric status', { status: 2, generate_id: 48213 }],
+      ['a numeric status', { status: 2, generate_id: 48213 }],      ['a status named like an Object.prototype property', { status: '__proto__', generate_id: 48213 }],
+      ['another one', { status: 'constructor', generate_id: 48213 }],
+
     ])('answers invalid for %s', (_what, body) => {
       expect(api.parse('48213', body, ctx)).toEqual({ kind: 'invalid', reason: expect.any(String) });
     });

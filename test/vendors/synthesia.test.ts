@@ -222,6 +222,15 @@ describe('Synthesia adapter', () => {
         reason: 'event type video.shared is not a video status change',
       });
     });
+    it('does not take Object.prototype names for event types or statuses', () => {
+      expect(receive(adapter, signed(JSON.stringify({ type: '__proto__', data: { id: 'v-4' } })), [SECRET])).toEqual({
+        kind: 'ignored',
+        vendorEventType: '__proto__',
+        reason: 'event type __proto__ is not a video status change',
+      });
+      expect(receive(adapter, signed(JSON.stringify({ type: 'constructor', data: { id: 'v-4', status: 'complete' } })), [SECRET])).toMatchObject({ kind: 'event', fields: { status: 'succeeded' } });
+      expect(receive(adapter, signed(JSON.stringify({ data: { id: 'v-4', status: 'constructor' } })), [SECRET])).toEqual({ kind: 'invalid', reason: 'no event type and no known video status' });
+    });
     it.each([
       ['not JSON', '<html>'],
       ['a JSON array', '[]'],
@@ -307,7 +316,8 @@ describe('Synthesia adapter', () => {
       ['a string', 'complete'],
       ['no status', { id: 'v' }],
       ['an unknown status', { id: 'v', status: 'melted' }],
-      ['a numeric status', { id: 'v', status: 1 }],
+      ['a numeric status', { id: 'v', status: 1 }],      ['a status named like an Object.prototype property', { id: 'v', status: 'constructor' }],
+
     ])('answers invalid for %s', (_what, body) => {
       expect(api.parse('v', body, ctx)).toEqual({ kind: 'invalid', reason: expect.any(String) });
     });

@@ -191,6 +191,9 @@ describe('ViralSync adapter', () => {
       const result = receive(adapter, signed(JSON.stringify({ jobId: 'j1', status: 'running', progress: 46, timestamp: '2026-04-02T10:00:08.000Z' })), [SECRET]);
       expect(result).toMatchObject({ kind: 'event', fields: { status: 'processing', progress: null } });
     });
+    it.each(['constructor', '__proto__', 'toString'])('quarantines a status named like an Object.prototype property (%s) instead of passing it on', (word) => {
+      expect(receive(adapter, signed(JSON.stringify({ jobId: 'j', status: word, progress: 0.5 })), [SECRET])).toEqual({ kind: 'invalid', reason: `unknown status ${JSON.stringify(word)}` });
+    });
     it.each([
       ['not JSON', 'upstream timed out'],
       ['a JSON array', '[{"jobId":"j","status":"done"}]'],
@@ -244,7 +247,8 @@ describe('ViralSync adapter', () => {
       ['a number', 42],
       ['no status', { jobId: 'j', progress: 0.5 }],
       ['an unknown status', { jobId: 'j', status: 'warping' }],
-      ['a non-string status', { jobId: 'j', status: ['done'] }],
+      ['a non-string status', { jobId: 'j', status: ['done'] }],      ['a status named like an Object.prototype property', { jobId: 'j', status: 'constructor' }],
+
     ])('answers invalid for %s', (_what, body) => {
       expect(api.parse('j', body, ctx)).toEqual({ kind: 'invalid', reason: expect.any(String) });
     });
