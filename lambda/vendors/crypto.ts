@@ -1,16 +1,34 @@
 /** Shared, vendor-neutral helpers for adapters: HMAC, constant-time comparison, tolerant JSON reading. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+/** HMAC-SHA256 of the parts, in order. A string key is used as its UTF-8 bytes; string parts likewise. */
 export function hmacSha256(key: string, ...parts: Array<string | Buffer>): Buffer {
-  const mac = createHmac('sha256', key); // a string key is used as its UTF-8 bytes
+  const mac = createHmac('sha256', key);
   for (const part of parts) mac.update(part);
   return mac.digest();
 }
 
-/** Constant-time equality of two byte strings; false (not an exception) when the lengths differ. */
+export function hmacSha256Hex(key: string, ...parts: Array<string | Buffer>): string {
+  return hmacSha256(key, ...parts).toString('hex');
+}
+
+export function hmacSha256Base64(key: string, ...parts: Array<string | Buffer>): string {
+  return hmacSha256(key, ...parts).toString('base64');
+}
+
+/** Constant-time equality of two byte strings; false (not an exception) when the lengths differ or both are empty. */
 export function safeEqual(a: Buffer, b: Buffer): boolean {
   if (a.length !== b.length || a.length === 0) return false;
   return timingSafeEqual(a, b);
+}
+
+/**
+ * Constant-time equality of two strings (compared as UTF-8 through fixed-length digests, so a
+ * length difference neither throws nor shows in the timing); false when either is empty.
+ */
+export function safeEqualStrings(a: string, b: string): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  return safeEqual(keyDigest(a), keyDigest(b));
 }
 
 /** Decodes a hex signature; undefined when it is not an even-length hex string. */
@@ -32,19 +50,26 @@ export function fromBase64(value: string): Buffer | undefined {
 export function matchesAnySecret(signature: Buffer, secrets: readonly string[], ...parts: Array<string | Buffer>): boolean {
   let ok = false;
   for (const secret of secrets) {
+    // An empty secret is a configuration slip, never a key anyone may sign with.
+    if (!usable(secret)) continue;
     // No early exit: the time taken does not say which secret matched.
     if (safeEqual(signature, hmacSha256(secret, ...parts))) ok = true;
   }
   return ok;
 }
 
-/** Constant-time comparison of a presented key with every configured key. */
+/** Constant-time comparison of a presented key with every configured (non-empty) key. */
 export function matchesAnyKey(presented: string, keys: readonly string[]): boolean {
+  if (presented.length === 0) return false;
   // Compare fixed-length digests, so a wrong length takes the same time as a wrong key.
   const got = keyDigest(presented);
   let ok = false;
-  for (const key of keys) if (safeEqual(got, configuredKeyDigest(key))) ok = true;
+  for (const key of keys) if (usable(key) && safeEqual(got, configuredKeyDigest(key))) ok = true;
   return ok;
+}
+
+function usable(secret: string): boolean {
+  return typeof secret === 'string' && secret.trim().length > 0;
 }
 
 function keyDigest(key: string): Buffer {
@@ -76,14 +101,19 @@ export function withinTolerance(timestampMs: number, nowMs: number, toleranceSec
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-/** Parses a JSON object; undefined for anything else (not JSON, an array, a number...). */
-export function parseJsonObject(body: Buffer | string): JsonObject | undefined {
+/** Parses JSON without throwing; undefined when the text is not JSON. */
+export function safeJsonParse(body: Buffer | string): unknown {
   try {
-    const value: unknown = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
-    return isObject(value) ? value : undefined;
+    return JSON.parse(typeof body === 'string' ? body : body.toString('utf8')) as unknown;
   } catch {
     return undefined;
   }
+}
+
+/** Parses a JSON object; undefined for anything else (not JSON, an array, a number...). */
+export function parseJsonObject(body: Buffer | string): JsonObject | undefined {
+  const value = safeJsonParse(body);
+  return isObject(value) ? value : undefined;
 }
 
 export function isObject(value: unknown): value is JsonObject {
@@ -144,4 +174,34 @@ export function firstPath(root: unknown, paths: readonly string[]): unknown {
     if (value !== undefined && value !== null && value !== '') return value;
   }
   return undefined;
+}
+
+/**
+ * Adapter options travel as JSON in an environment variable: a wrong type there should fail the
+ * cold start with a message that says what to fix, not quietly reject every webhook.
+ */
+export function secondsOption(vendor: string, name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Error(`vendor ${vendor}: ${name} is ${JSON.stringify(value)}: use a number of seconds, at least 0 (default ${fallback})`);
+  }
+  return value;
+}
+
+/** A list-of-strings option (field names, paths), checked like secondsOption. */
+export function stringListOption(vendor: string, name: string, value: unknown, fallback: readonly string[]): readonly string[] {
+  if (value === undefined) return fallback;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && v !== '')) {
+    throw new Error(`vendor ${vendor}: ${name} is ${JSON.stringify(value)}: use a non-empty list of field names, e.g. ${JSON.stringify(fallback)}`);
+  }
+  return value as string[];
+}
+
+/** A non-empty string option (a header name), checked like secondsOption. */
+export function stringOption(vendor: string, name: string, value: unknown, fallback: string, allowEmpty = false): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || (!allowEmpty && value.trim() === '')) {
+    throw new Error(`vendor ${vendor}: ${name} is ${JSON.stringify(value)}: use a ${allowEmpty ? '' : 'non-empty '}string (default ${JSON.stringify(fallback)})`);
+  }
+  return value;
 }

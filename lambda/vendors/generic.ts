@@ -11,6 +11,8 @@ import type { AuthResult, NormalizeResult, RawRequest, StatusParseResult, Vendor
 /** HMAC-SHA256 over `template`, where `{timestamp}` and `{body}` are replaced by the header value and the raw body. */
 export interface GenericHmacAuth {
   readonly type: 'hmac';
+  /** The HMAC hash; SHA-256 is the only one supported. @default 'sha256' */
+  readonly algorithm?: 'sha256';
   /** Header with the signature, e.g. `x-acme-signature`. */
   readonly signatureHeader: string;
   /** @default 'hex' */
@@ -167,6 +169,12 @@ function validate(options: GenericOptions, id: string): void {
   if (!options.auth || (options.auth.type !== 'hmac' && options.auth.type !== 'bearer')) throw problem("auth.type must be 'hmac' or 'bearer'");
   if (options.auth.type === 'hmac') {
     if (!options.auth.signatureHeader) throw problem('auth.signatureHeader is required for hmac');
+    const algorithm: unknown = options.auth.algorithm;
+    if (algorithm !== undefined && algorithm !== 'sha256') throw problem(`auth.algorithm is ${JSON.stringify(algorithm)}: only 'sha256' is supported`);
+    const tolerance: unknown = options.auth.toleranceSeconds;
+    if (tolerance !== undefined && !(typeof tolerance === 'number' && Number.isFinite(tolerance) && tolerance >= 0)) {
+      throw problem(`auth.toleranceSeconds is ${JSON.stringify(tolerance)}: use a number of seconds, at least 0`);
+    }
     const encoding: unknown = options.auth.encoding;
     if (encoding !== undefined && encoding !== 'hex' && encoding !== 'base64') throw problem(`auth.encoding is ${JSON.stringify(encoding)}: use 'hex' or 'base64'`);
     const template = options.auth.template ?? '{body}';

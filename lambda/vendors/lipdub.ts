@@ -7,7 +7,7 @@
  * Status API: `GET {base}/v1/renders/{id}/status` with `X-Api-Key`, then `/download` once finished.
  */
 import { type NormalizedFields, type VideoJobStatus } from '../core/event';
-import { firstPath, isObject, matchesAnyKey, parseJsonObject, readId, readString, readTime, type JsonObject } from './crypto';
+import { firstPath, isObject, matchesAnyKey, parseJsonObject, readId, readString, readTime, stringListOption, type JsonObject } from './crypto';
 import type { AuthResult, NormalizeResult, RawRequest, StatusRequestContext, StatusParseResult, VendorAdapter, VendorStatusApi } from './types';
 
 export interface LipDubOptions {
@@ -50,9 +50,9 @@ const RENDER_STATUS: Readonly<Record<string, VideoJobStatus>> = {
 
 export function lipdubAdapter(options: LipDubOptions = {}, id = 'lipdub'): VendorAdapter {
   const paths = {
-    jobId: options.jobIdFields ?? ['generate_id', 'render_id', 'job_id', 'id'],
-    outputUrl: options.outputUrlFields ?? ['download_url', 'output_url', 'video_url'],
-    error: options.errorFields ?? ['failure_reason', 'error', 'message'],
+    jobId: stringListOption(id, 'jobIdFields', options.jobIdFields, ['generate_id', 'render_id', 'job_id', 'id']),
+    outputUrl: stringListOption(id, 'outputUrlFields', options.outputUrlFields, ['download_url', 'output_url', 'video_url']),
+    error: stringListOption(id, 'errorFields', options.errorFields, ['failure_reason', 'error', 'message']),
   };
   return {
     id,
@@ -61,13 +61,14 @@ export function lipdubAdapter(options: LipDubOptions = {}, id = 'lipdub'): Vendo
       const authorization = req.headers.authorization?.trim();
       const legacy = req.headers['x-api-key']?.trim();
       if (!authorization && !legacy) return { ok: false, reason: 'missing_key' };
-      let presented: string | undefined;
-      if (authorization) {
-        const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-        if (!match) return { ok: false, reason: 'malformed_signature' };
-        presented = match[1];
-      } else presented = legacy;
-      return presented && matchesAnyKey(presented, keys) ? { ok: true, timestampMs: null } : { ok: false, reason: 'bad_key' };
+      const bearer = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
+      // An Authorization header that is not a Bearer token (say a proxy's Basic credentials) does
+      // not hide a legacy X-Api-Key next to it; on its own it is malformed.
+      const presented = [bearer, legacy].filter((k): k is string => k !== undefined && k !== '');
+      if (presented.length === 0) return { ok: false, reason: 'malformed_signature' };
+      let ok = false;
+      for (const key of presented) if (matchesAnyKey(key, keys)) ok = true;
+      return ok ? { ok: true, timestampMs: null } : { ok: false, reason: 'bad_key' };
     },
     normalize(req: RawRequest): NormalizeResult {
       const body = parseJsonObject(req.body);

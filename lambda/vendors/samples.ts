@@ -3,6 +3,7 @@
  * `video-webhooks send`, the demo and the benchmarks. Shapes follow ../shared/VENDORS.md.
  */
 import { createHmac } from 'node:crypto';
+import { isObject, readString, safeJsonParse } from './crypto';
 import type { BuiltInVendorId } from './registry';
 
 export const SAMPLE_EVENTS = ['created', 'progress', 'completed', 'failed', 'cancelled'] as const;
@@ -39,7 +40,7 @@ export function samplePayload(vendor: BuiltInVendorId, event: SampleEvent, jobId
   }
 }
 
-/** The headers `vendor` sends with `body`, authenticated with `secret` at `nowMs`. */
+/** The headers `vendor` sends with `body`, authenticated with `secret` at `nowMs`. Never throws, whatever the body. */
 export function signRequest(vendor: BuiltInVendorId, body: string, secret: string, nowMs: number): Record<string, string> {
   const t = String(Math.floor(nowMs / 1000));
   const hex = (data: string) => createHmac('sha256', secret).update(data).digest('hex');
@@ -48,12 +49,19 @@ export function signRequest(vendor: BuiltInVendorId, body: string, secret: strin
     case 'sync':
       return { ...json, 'sync-signature': `t=${t},v1=${hex(`${t}.${body}`)}` };
     case 'lipdub':
-      return { ...json, authorization: `Bearer ${secret}`, 'x-lipdub-event': String((JSON.parse(body) as { event_type?: string }).event_type ?? '') };
+      return { ...json, authorization: `Bearer ${secret}`, ...lipdubEventHeader(body) };
     case 'viralsync':
       return { ...json, 'x-render-signature': hex(body) };
     case 'synthesia':
       return { ...json, 'synthesia-timestamp': t, 'synthesia-signature': hex(`${t}.${body}`) };
   }
+}
+
+/** X-LipDub-Event repeats the body's event_type; a body without one (or not JSON) gets no header. */
+function lipdubEventHeader(body: string): Record<string, string> {
+  const parsed = safeJsonParse(body);
+  const eventType = isObject(parsed) ? readString(parsed.event_type) : null;
+  return eventType === null ? {} : { 'x-lipdub-event': eventType };
 }
 
 function syncPayload(event: SampleEvent, id: string, nowMs: number): Record<string, unknown> {

@@ -5,7 +5,7 @@
  * Status API: `GET https://api.sync.so/v2/generate/{id}` with `x-api-key`.
  */
 import { EMPTY_MEDIA, type NormalizedFields, type VideoJobStatus } from '../core/event';
-import { fromHex, hmacSha256, isObject, matchesAnySecret, parseJsonObject, parseUnixSeconds, readId, readNumber, readPercent, readString, safeEqual, withinTolerance, type JsonObject } from './crypto';
+import { fromHex, hmacSha256, isObject, matchesAnySecret, parseJsonObject, parseUnixSeconds, readId, readNumber, readPercent, readString, safeEqual, secondsOption, withinTolerance, type JsonObject } from './crypto';
 import type { AuthResult, NormalizeResult, RawRequest, StatusParseResult, VendorAdapter, VendorStatusApi } from './types';
 
 export interface SyncOptions {
@@ -16,10 +16,12 @@ export interface SyncOptions {
    */
   readonly timestampToleranceSeconds?: number;
   /**
-   * Also accept a signature computed over the body re-serialized as compact JSON, as Sync's own
-   * samples do, when the raw body does not verify. Off by default: it parses the body before it
-   * is authenticated (bounded by the body size limit), and is only needed if Sync's signer turns
-   * out to hash re-serialized JSON rather than the bytes it sends.
+   * Also accept a signature computed over the body re-serialized as compact JSON
+   * (`JSON.stringify(JSON.parse(body))`), as Sync's own samples do, when the raw body does not
+   * verify. Off by default. Risk: it parses the body before it is authenticated (an
+   * unauthenticated sender can make the verifier parse up to the body size limit of JSON), and
+   * two bodies with the same JSON meaning but different bytes then both verify. Turn it on only
+   * if Sync's signer turns out to hash re-serialized JSON rather than the bytes it sends.
    * @default false
    */
   readonly compactJsonFallback?: boolean;
@@ -38,8 +40,12 @@ const STATUS_MAP: Readonly<Record<string, VideoJobStatus>> = {
   CANCELLED: 'cancelled',
 };
 
+/**
+ * The Sync adapter. `vendorEventType` is always null: Sync webhooks have no event type, only the
+ * generation's `status` (which is `vendorStatus`); the time is the signed `t` (the body has none).
+ */
 export function syncAdapter(options: SyncOptions = {}, id = 'sync'): VendorAdapter {
-  const tolerance = options.timestampToleranceSeconds ?? 300;
+  const tolerance = secondsOption(id, 'timestampToleranceSeconds', options.timestampToleranceSeconds, 300);
   return {
     id,
     authHeaders: [...SIGNATURE_HEADERS],

@@ -8,7 +8,7 @@
  * Status API: `GET https://api.synthesia.io/v2/videos/{id}` with `Authorization: <key>` (no Bearer).
  */
 import { EMPTY_MEDIA, type NormalizedFields, type VideoJobStatus } from '../core/event';
-import { fromHex, isObject, matchesAnySecret, parseJsonObject, parseUnixSeconds, readId, readNumber, readString, readTime, withinTolerance, type JsonObject } from './crypto';
+import { fromHex, isObject, matchesAnySecret, parseJsonObject, parseUnixSeconds, readId, readNumber, readString, readTime, secondsOption, withinTolerance, type JsonObject } from './crypto';
 import type { AuthResult, NormalizeResult, RawRequest, StatusParseResult, VendorAdapter, VendorStatusApi } from './types';
 
 export interface SynthesiaOptions {
@@ -37,7 +37,7 @@ const VIDEO_STATUS: Readonly<Record<string, VideoJobStatus>> = {
 };
 
 export function synthesiaAdapter(options: SynthesiaOptions = {}, id = 'synthesia'): VendorAdapter {
-  const tolerance = options.timestampToleranceSeconds ?? 600;
+  const tolerance = secondsOption(id, 'timestampToleranceSeconds', options.timestampToleranceSeconds, 600);
   return {
     id,
     authHeaders: ['synthesia-signature', 'synthesia-timestamp'],
@@ -61,7 +61,10 @@ export function synthesiaAdapter(options: SynthesiaOptions = {}, id = 'synthesia
       if (!body) return { kind: 'invalid', reason: 'body is not a JSON object' };
       const eventType = readString(body.type) ?? readString(body.event);
       if (!isObject(body.data)) return { kind: 'invalid', reason: 'no data object' };
-      const status = (eventType ? lookup(EVENT_STATUS, eventType) : undefined) ?? videoStatus(body.data);
+      // A known event type decides; a video event we do not know yet (or none) falls back to
+      // data.status; anything else (not about a video) is not a job status change.
+      const videoEvent = eventType === null || eventType.startsWith('video.');
+      const status = (eventType ? lookup(EVENT_STATUS, eventType) : undefined) ?? (videoEvent ? videoStatus(body.data) : undefined);
       if (!status) {
         return eventType
           ? { kind: 'ignored', vendorEventType: eventType, reason: `event type ${eventType} is not a video status change` }

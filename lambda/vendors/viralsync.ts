@@ -5,7 +5,7 @@
  * Status API: `GET {base}/v1/jobs/{jobId}`, same shape as the events; its base URL is not public.
  */
 import { EMPTY_MEDIA, type NormalizedFields, type VideoJobStatus } from '../core/event';
-import { fromHex, isObject, matchesAnySecret, parseJsonObject, readId, readNumber, readProgress, readString, readTime, type JsonObject } from './crypto';
+import { fromHex, isObject, matchesAnySecret, parseJsonObject, readId, readNumber, readProgress, readString, readTime, stringOption, type JsonObject } from './crypto';
 import type { AuthResult, NormalizeResult, RawRequest, StatusParseResult, VendorAdapter, VendorStatusApi } from './types';
 
 export interface ViralSyncOptions {
@@ -15,7 +15,8 @@ export interface ViralSyncOptions {
    */
   readonly signatureHeader?: string;
   /**
-   * Header the status API key is sent in. Not documented publicly: a guess, hence configurable.
+   * Header the status API key is sent in. ViralSync documents no auth for `GET /v1/jobs/{jobId}`:
+   * the default is a guess, hence configurable.
    * @default 'authorization'
    */
   readonly statusApiKeyHeader?: string;
@@ -37,7 +38,7 @@ const STATUS_MAP: Readonly<Record<string, VideoJobStatus>> = {
 };
 
 export function viralsyncAdapter(options: ViralSyncOptions = {}, id = 'viralsync'): VendorAdapter {
-  const signatureHeader = (options.signatureHeader ?? 'x-render-signature').toLowerCase();
+  const signatureHeader = stringOption(id, 'signatureHeader', options.signatureHeader, 'x-render-signature').trim().toLowerCase();
   return {
     id,
     authHeaders: [signatureHeader],
@@ -54,13 +55,13 @@ export function viralsyncAdapter(options: ViralSyncOptions = {}, id = 'viralsync
       const fields = normalizeJob(body, undefined);
       return typeof fields === 'string' ? { kind: 'invalid', reason: fields } : { kind: 'event', fields };
     },
-    statusApi: statusApi(options),
+    statusApi: statusApi(options, id),
   };
 }
 
-function statusApi(options: ViralSyncOptions): VendorStatusApi {
-  const header = (options.statusApiKeyHeader ?? 'authorization').toLowerCase();
-  const prefix = options.statusApiKeyPrefix ?? 'Bearer ';
+function statusApi(options: ViralSyncOptions, id: string): VendorStatusApi {
+  const header = stringOption(id, 'statusApiKeyHeader', options.statusApiKeyHeader, 'authorization').trim().toLowerCase();
+  const prefix = stringOption(id, 'statusApiKeyPrefix', options.statusApiKeyPrefix, 'Bearer ', true);
   return {
     defaultBaseUrl: undefined,
     documentedReadsPerMinute: undefined,

@@ -64,6 +64,10 @@ describe('generic adapter', () => {
       expect(auth(signed(body, NOW_S - 60), [SECRET], strict).ok).toBe(true);
       expect(auth(signed(body, NOW_S - 61), [SECRET], strict)).toEqual({ ok: false, reason: 'stale_timestamp' });
     });
+    it("accepts an explicit algorithm: 'sha256'", () => {
+      const explicit = genericAdapter({ ...HMAC, auth: { ...HMAC.auth, algorithm: 'sha256' } as GenericOptions['auth'] }, 'acme');
+      expect(auth(signed(body), [SECRET], explicit).ok).toBe(true);
+    });
     it('rejects a delivery without the signature header, or without the timestamp header, as missing_signature', () => {
       expect(auth(request({ 'x-acme-timestamp': String(NOW_S) }, body))).toEqual(MISSING);
       expect(auth(request({ 'x-acme-signature': hmacHex(SECRET, `${NOW_S}.`, body) }, body))).toEqual(MISSING);
@@ -232,6 +236,9 @@ describe('generic adapter', () => {
       ['{timestamp} without a timestamp header', { ...HMAC, auth: { type: 'hmac', signatureHeader: 'x-sig', template: '{timestamp}.{body}' } }, 'generic vendor acme: auth.template uses {timestamp}: set auth.timestampHeader'],
       ['a template without {body}', { ...HMAC, auth: { ...hmacAuth, template: '{timestamp}' } }, 'generic vendor acme: auth.template "{timestamp}" must contain {body}: a signature that does not cover the body would authenticate any body'],
       ['an unknown encoding', { ...HMAC, auth: { ...hmacAuth, encoding: 'base32' } }, `generic vendor acme: auth.encoding is "base32": use 'hex' or 'base64'`],
+      ['an algorithm other than sha256', { ...HMAC, auth: { ...hmacAuth, algorithm: 'sha1' } }, `generic vendor acme: auth.algorithm is "sha1": only 'sha256' is supported`],
+      ['a negative tolerance', { ...HMAC, auth: { ...hmacAuth, toleranceSeconds: -1 } }, 'generic vendor acme: auth.toleranceSeconds is -1: use a number of seconds, at least 0'],
+      ['a tolerance given as text', { ...HMAC, auth: { ...hmacAuth, toleranceSeconds: '300' } }, 'generic vendor acme: auth.toleranceSeconds is "300": use a number of seconds, at least 0'],
       ['no paths.jobId', { ...HMAC, paths: { ...PATHS, jobId: '' } }, 'generic vendor acme: paths.jobId and paths.status are required'],
       ['no paths.status', { ...HMAC, paths: { jobId: 'id' } }, 'generic vendor acme: paths.jobId and paths.status are required'],
       ['a path that is not a string', { ...HMAC, paths: { ...PATHS, progress: 5 } }, 'generic vendor acme: paths.progress is 5: use a dotted path such as "data.id", or a list of them'],

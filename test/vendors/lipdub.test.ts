@@ -53,6 +53,18 @@ describe('LipDub AI adapter', () => {
     it('rejects a wrong legacy X-Api-Key as bad_key', () => {
       expect(auth(request({ 'x-api-key': 'ld_whk_0000000000' }, body))).toEqual(BAD_KEY);
     });
+    it('accepts a right legacy X-Api-Key next to an Authorization header that is not a Bearer token', () => {
+      expect(auth(request({ authorization: 'Basic dXNlcjpwYXNz', 'x-api-key': KEY }, body))).toEqual(OK);
+    });
+    it('accepts a delivery when either the Bearer token or the X-Api-Key is right, and rejects it as bad_key when neither is', () => {
+      expect(auth(request({ authorization: 'Bearer ld_whk_wrong', 'x-api-key': KEY }, body))).toEqual(OK);
+      expect(auth(request({ authorization: `Bearer ${KEY}`, 'x-api-key': 'ld_whk_wrong' }, body))).toEqual(OK);
+      expect(auth(request({ authorization: 'Bearer ld_whk_wrong', 'x-api-key': 'ld_whk_wrong2' }, body))).toEqual(BAD_KEY);
+    });
+    it('never matches an empty or blank configured key', () => {
+      expect(auth(bearer(body, 'x'), ['', ' '])).toEqual(BAD_KEY);
+      expect(auth(request({ 'x-api-key': 'x' }, body), ['', ' ', '\u0000'])).toEqual(BAD_KEY);
+    });
     it('rejects every delivery when no key is configured', () => {
       expect(auth(bearer(body), [])).toEqual(BAD_KEY);
     });

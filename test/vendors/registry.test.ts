@@ -47,6 +47,27 @@ describe('vendor registry', () => {
     expect(() => createAdapter({ id: 'acme', kind: 'generic', options: {} })).toThrow("generic vendor acme: auth.type must be 'hmac' or 'bearer'");
   });
 
+  it.each<[VendorKind, Record<string, unknown>, string]>([
+    ['sync', { timestampToleranceSeconds: '300' }, 'vendor sync: timestampToleranceSeconds is "300": use a number of seconds, at least 0 (default 300)'],
+    ['synthesia', { timestampToleranceSeconds: -5 }, 'vendor synthesia: timestampToleranceSeconds is -5: use a number of seconds, at least 0 (default 600)'],
+    ['lipdub', { jobIdFields: 'generate_id' }, 'vendor lipdub: jobIdFields is "generate_id": use a non-empty list of field names, e.g. ["generate_id","render_id","job_id","id"]'],
+    ['lipdub', { outputUrlFields: [] }, 'vendor lipdub: outputUrlFields is []: use a non-empty list of field names, e.g. ["download_url","output_url","video_url"]'],
+    ['viralsync', { signatureHeader: '' }, 'vendor viralsync: signatureHeader is "": use a non-empty string (default "x-render-signature")'],
+    ['viralsync', { statusApiKeyPrefix: 5 }, 'vendor viralsync: statusApiKeyPrefix is 5: use a string (default "Bearer ")'],
+  ])('refuses %s options of the wrong type at creation, saying what to use: %j', (kind, options, message) => {
+    expect(() => createAdapter({ id: kind, kind, options })).toThrow(new Error(message));
+  });
+
+  it.each<[VendorKind, (body: string) => Record<string, string>]>([
+    ['sync', (body) => ({ 'sync-signature': `t=${NOW_S},v1=${hmacHex('', `${NOW_S}.`, body)}` })],
+    ['viralsync', (body) => ({ 'x-render-signature': hmacHex('', body) })],
+    ['synthesia', (body) => ({ 'synthesia-timestamp': String(NOW_S), 'synthesia-signature': hmacHex('', `${NOW_S}.`, body) })],
+  ])('never lets an empty configured secret authenticate a %s delivery signed with the empty key', (kind, sign) => {
+    const body = '{"id":"x","jobId":"x","status":"COMPLETED"}';
+    const adapter = createAdapter({ id: kind, kind, options: {} });
+    expect(adapter.authenticate(request(sign(body), body), ['', '  '], NOW_MS)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
   it.each(['heygen', 'Sync', '', 'toString', '__proto__', 'constructor'])('refuses the unknown kind %j with a message listing the known ones', (kind) => {
     expect(() => createAdapter({ id: 'x', kind: kind as VendorKind, options: {} })).toThrow(
       new Error(`unknown vendor kind ${JSON.stringify(kind)}: use one of sync, lipdub, viralsync, synthesia, generic`),

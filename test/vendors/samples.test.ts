@@ -21,6 +21,10 @@ describe('sample webhooks', () => {
     it('LipDub: the key as a Bearer token, the event type in X-LipDub-Event', () => {
       expect(signRequest('lipdub', '{"event_type":"VIDEO_RENDER_COMPLETE","data":{}}', 'ld_k', NOW_MS)).toEqual({ ...JSON_TYPE, authorization: 'Bearer ld_k', 'x-lipdub-event': 'VIDEO_RENDER_COMPLETE' });
     });
+    it('LipDub: sends no X-LipDub-Event, and does not throw, for a body without an event type or not JSON', () => {
+      expect(signRequest('lipdub', 'not json', 'ld_k', NOW_MS)).toEqual({ ...JSON_TYPE, authorization: 'Bearer ld_k' });
+      expect(signRequest('lipdub', '{"data":{}}', 'ld_k', NOW_MS)).toEqual({ ...JSON_TYPE, authorization: 'Bearer ld_k' });
+    });
     it('ViralSync: x-render-signature, the hex HMAC of the body', () => {
       expect(signRequest('viralsync', body, 'vs_k', NOW_MS)).toEqual({ ...JSON_TYPE, 'x-render-signature': hmacHex('vs_k', body) });
     });

@@ -215,6 +215,16 @@ describe('Synthesia adapter', () => {
     it('falls back to data.status when the envelope names no event type', () => {
       expect(fieldsOf({ data: { id: 'v-2', status: 'in_progress' } })).toMatchObject({ jobId: 'v-2', status: 'processing', vendorEventType: null });
     });
+    it('falls back to data.status for a video.* event type it does not know yet', () => {
+      expect(fieldsOf({ type: 'video.deleted', data: { id: 'v-5', status: 'deleted' } })).toMatchObject({ jobId: 'v-5', status: 'cancelled', vendorEventType: 'video.deleted' });
+    });
+    it('ignores an event type outside video.* even when its data carries a video-like status', () => {
+      expect(receive(adapter, signed(JSON.stringify({ type: 'avatar.completed', data: { id: 'a-1', status: 'complete' } })), [SECRET])).toEqual({
+        kind: 'ignored',
+        vendorEventType: 'avatar.completed',
+        reason: 'event type avatar.completed is not a video status change',
+      });
+    });
     it('ignores an event type that is not a video status change', () => {
       expect(receive(adapter, signed(JSON.stringify({ type: 'video.shared', data: { id: 'v-3' } })), [SECRET])).toEqual({
         kind: 'ignored',
@@ -228,7 +238,7 @@ describe('Synthesia adapter', () => {
         vendorEventType: '__proto__',
         reason: 'event type __proto__ is not a video status change',
       });
-      expect(receive(adapter, signed(JSON.stringify({ type: 'constructor', data: { id: 'v-4', status: 'complete' } })), [SECRET])).toMatchObject({ kind: 'event', fields: { status: 'succeeded' } });
+      expect(receive(adapter, signed(JSON.stringify({ type: 'constructor', data: { id: 'v-4', status: 'complete' } })), [SECRET])).toMatchObject({ kind: 'ignored', vendorEventType: 'constructor' });
       expect(receive(adapter, signed(JSON.stringify({ data: { id: 'v-4', status: 'constructor' } })), [SECRET])).toEqual({ kind: 'invalid', reason: 'no event type and no known video status' });
     });
     it.each([
