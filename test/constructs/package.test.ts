@@ -1,13 +1,13 @@
 /**
- * The published package works for a consumer: `npm pack` the built library, install the tarball
- * into a fresh CDK app (offline, from the npm cache; aws-cdk-lib and constructs linked from this
- * repo; no esbuild anywhere), compose VideoWebhookIngestion inside an existing stack and
+ * The published package works for a consumer: `npm pack` the built library, unpack the tarball
+ * into a fresh CDK app's node_modules (its dependencies and peers linked from this repo, offline;
+ * no esbuild in the app), compose VideoWebhookIngestion inside an existing stack and
  * synthesize it. Needs `npm run build` first (`npm test` runs it).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 
@@ -73,14 +73,27 @@ describe('the npm package', () => {
     expect(files.filter((f) => /^(test|lib|lambda|bin|scripts)\//.test(f) || f.endsWith('.test.js') || f.startsWith('dist/bin/app'))).toEqual([]);
 
     const appDir = join(work, 'app');
-    mkdirSync(appDir);
+    const installed = join(appDir, 'node_modules', 'cdk-video-webhooks');
+    mkdirSync(installed, { recursive: true });
     writeFileSync(
       join(appDir, 'package.json'),
       JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true, dependencies: { 'cdk-video-webhooks': `file:../${packed[0].filename}` } }),
     );
-    // Offline from the npm cache. Peer dependencies are linked below rather than unpacked again.
-    run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', '--loglevel=error'], appDir);
-    for (const peer of ['aws-cdk-lib', 'constructs']) symlinkSync(join(root, 'node_modules', peer), join(appDir, 'node_modules', peer), 'dir');
+    // Unpack the tarball where npm would put it. Its dependencies and peers are linked from this
+    // repo's node_modules (the versions of our lockfile) instead of fetched: tests stay offline, and
+    // `npm install --offline` cannot resolve them from a cache that `npm ci` filled with tarballs only.
+    run('tar', ['-xzf', join(work, packed[0].filename), '-C', installed, '--strip-components=1'], appDir);
+    const manifestOfPackage = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+      peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+    };
+    const required = Object.keys(manifestOfPackage.peerDependencies ?? {}).filter((p) => !manifestOfPackage.peerDependenciesMeta?.[p]?.optional);
+    for (const dep of [...Object.keys(manifestOfPackage.dependencies ?? {}), ...required]) {
+      const target = join(appDir, 'node_modules', dep);
+      mkdirSync(dirname(target), { recursive: true });
+      symlinkSync(join(root, 'node_modules', dep), target, 'dir');
+    }
     expect(() => require.resolve('esbuild', { paths: [appDir] })).toThrow();
     expect(readdirSync(join(appDir, 'node_modules'))).not.toContain('esbuild');
 
