@@ -2,6 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib/core';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { PollerVendorConfig, VendorKind, VendorRuntimeConfig } from '../lambda/config';
 import { VIDEO_JOB_STATUSES } from '../lambda/core/event';
+import { createAdapter } from '../lambda/vendors/registry';
 
 /** Options every vendor takes. */
 export interface VendorOptions {
@@ -219,6 +220,15 @@ export class Vendor {
       ...(options.adapterOptions ?? {}),
       ...(toleranceSeconds !== undefined ? { timestampToleranceSeconds: toleranceSeconds } : {}),
     };
+    // Last, build the adapter the verifier will build at cold start: whatever it would reject
+    // (a template without {body}, an unknown encoding, a path that is not a string...) fails synth.
+    if (toleranceSeconds === undefined || !Token.isUnresolved(toleranceSeconds)) {
+      try {
+        createAdapter(this.runtimeConfig());
+      } catch (err) {
+        throw new Error(`${(err as Error).message} (check adapterOptions of vendor ${id})`);
+      }
+    }
   }
 
   /** The verifier's view of this vendor (the `VW_VENDOR` environment variable). */

@@ -44,12 +44,12 @@ describe('Vendor', () => {
       pollRequestsPerMinute: 120,
       statusRequestTimeout: Duration.seconds(3),
       polling: false,
-      adapterOptions: { timestampToleranceSeconds: 1, acceptHeaderNames: ['x-signature-primary'] },
+      adapterOptions: { timestampToleranceSeconds: 1, compactJsonFallback: true },
     });
     expect(v.runtimeConfig()).toEqual({
       id: 'sync-eu',
       kind: 'sync',
-      options: { timestampToleranceSeconds: 120, acceptHeaderNames: ['x-signature-primary'] },
+      options: { timestampToleranceSeconds: 120, compactJsonFallback: true },
     });
     expect(v.pollerConfig()).toMatchObject({ requestsPerMinute: 120, requestTimeoutMs: 3000, pollingEnabled: false });
   });
@@ -86,6 +86,18 @@ describe('Vendor', () => {
     expect(() => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { ...acmeOptions, auth: { type: 'bearer' } }, timestampTolerance: Duration.seconds(30) })).toThrow(
       /timestampTolerance applies to hmac auth only/,
     );
+  });
+
+  it('rejects at synth time whatever the verifier would reject at cold start', () => {
+    const custom = (adapterOptions: Record<string, unknown>) => () => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions });
+    expect(custom({ ...acmeOptions, auth: { ...acmeOptions.auth, template: '{timestamp}' } })).toThrow(
+      /^generic vendor acme: auth.template "\{timestamp\}" must contain \{body\}.*\(check adapterOptions of vendor acme\)$/,
+    );
+    expect(custom({ ...acmeOptions, auth: { ...acmeOptions.auth, encoding: 'base32' } })).toThrow(/auth.encoding is "base32": use 'hex' or 'base64'/);
+    expect(custom({ ...acmeOptions, paths: { jobId: 42, status: 'data.state' } })).toThrow(/paths.jobId is 42: use a dotted path/);
+    expect(custom({ ...acmeOptions, auth: { ...acmeOptions.auth, algorithm: 'sha1' } })).toThrow(/auth.algorithm is "sha1": only 'sha256' is supported/);
+    expect(() => Vendor.sync({ webhookSecret, adapterOptions: { compactJsonFallback: true, timestampToleranceSeconds: 'soon' } })).not.toThrow(); // the construct's own tolerance wins
+    expect(() => Vendor.lipdub({ webhookSecret, adapterOptions: { jobIdFields: [] } })).toThrow(/jobIdFields is \[\]: use a non-empty list.*\(check adapterOptions of vendor lipdub\)/);
   });
 
   it.each(['Sync', '1abc', 'a_b', 'x'.repeat(33), 'has space', ''])('rejects the id %p and says what ids look like', (id) => {
