@@ -1,8 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib/core';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { PollerVendorConfig, VendorKind, VendorRuntimeConfig } from '../lambda/config';
-import { VIDEO_JOB_STATUSES } from '../lambda/core/event';
-import { createAdapter } from '../lambda/vendors/registry';
+import { genericOptionsProblem } from '../lambda/vendors/generic-options';
 
 /** Options every vendor takes. */
 export interface VendorOptions {
@@ -220,15 +219,6 @@ export class Vendor {
       ...(options.adapterOptions ?? {}),
       ...(toleranceSeconds !== undefined ? { timestampToleranceSeconds: toleranceSeconds } : {}),
     };
-    // Last, build the adapter the verifier will build at cold start: whatever it would reject
-    // (a template without {body}, an unknown encoding, a path that is not a string...) fails synth.
-    if (toleranceSeconds === undefined || !Token.isUnresolved(toleranceSeconds)) {
-      try {
-        createAdapter(this.runtimeConfig());
-      } catch (err) {
-        throw new Error(`${(err as Error).message} (check adapterOptions of vendor ${id})`);
-      }
-    }
   }
 
   /** The verifier's view of this vendor (the `VW_VENDOR` environment variable). */
@@ -275,31 +265,11 @@ function genericOptions(id: string, options: Readonly<Record<string, unknown>>, 
   return { ...options, auth: { ...auth, toleranceSeconds } };
 }
 
-/** Synth-time checks of the generic adapter's required options, so a mistake fails `cdk synth`, not the first webhook. */
+/** Synth-time check of the generic adapter's options, the same the adapter makes at cold start. */
 function validateGenericOptions(id: string, options: Readonly<Record<string, unknown>> | undefined): void {
-  const problem = (text: string) => new Error(`vendor ${id}: adapterOptions.${text}`);
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObject(options)) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new Error(`vendor ${id}: a custom vendor needs adapterOptions with auth, paths and statusMap (the generic adapter's options)`);
   }
-  const auth = options.auth;
-  if (!isObject(auth) || (auth.type !== 'hmac' && auth.type !== 'bearer')) throw problem(`auth.type must be "hmac" or "bearer" (got ${JSON.stringify(isObject(auth) ? auth.type : auth)})`);
-  if (auth.type === 'hmac') {
-    if (typeof auth.signatureHeader !== 'string' || auth.signatureHeader === '') throw problem('auth.signatureHeader is required for hmac auth: set the header name, e.g. "x-acme-signature"');
-    if (String(auth.template ?? '{body}').includes('{timestamp}') && typeof auth.timestampHeader !== 'string') {
-      throw problem('auth.template uses {timestamp}: set auth.timestampHeader');
-    }
-  }
-  const paths = options.paths;
-  if (!isObject(paths) || !paths.jobId || !paths.status) throw problem('paths.jobId and paths.status are required: dotted JSON paths such as "data.id"');
-  if (!isObject(options.statusMap)) throw problem('statusMap is required: map each vendor status word to a normalized status');
-  for (const [word, status] of Object.entries(options.statusMap)) {
-    if (!(VIDEO_JOB_STATUSES as readonly unknown[]).includes(status)) {
-      throw problem(`statusMap.${word} is ${JSON.stringify(status)}: use one of ${VIDEO_JOB_STATUSES.join(', ')}`);
-    }
-  }
-  const template = options.statusUrlTemplate;
-  if (template !== undefined && (typeof template !== 'string' || !template.includes('{jobId}') || !/^https?:\/\/[^/\s]+/.test(template))) {
-    throw problem(`statusUrlTemplate ${JSON.stringify(template)} must be an absolute http(s) URL containing {jobId}, e.g. "https://api.acme.com/v1/jobs/{jobId}"`);
-  }
+  const problem = genericOptionsProblem(options);
+  if (problem) throw new Error(`vendor ${id}: adapterOptions.${problem}`);
 }

@@ -247,7 +247,7 @@ describe('generic adapter', () => {
       ['no statusMap', { ...HMAC, statusMap: undefined }, 'generic vendor acme: statusMap is required: map each status word of the vendor to one of queued, processing, succeeded, failed, cancelled, expired'],
       ['a status outside the normalized ones', { ...HMAC, statusMap: { done: 'finished' } }, 'generic vendor acme: statusMap.done is finished: use one of queued, processing, succeeded, failed, cancelled, expired'],
       ['a status URL template without {jobId}', { ...HMAC, statusUrlTemplate: 'https://api.acme.example/v1/jobs' }, 'generic vendor acme: statusUrlTemplate must contain {jobId}'],
-      ['a relative status URL template', { ...HMAC, statusUrlTemplate: '/v1/jobs/{jobId}' }, 'generic vendor acme: statusUrlTemplate /v1/jobs/{jobId} is not an absolute URL'],
+      ['a relative status URL template', { ...HMAC, statusUrlTemplate: '/v1/jobs/{jobId}' }, 'generic vendor acme: statusUrlTemplate /v1/jobs/{jobId} is not an absolute http(s) URL'],
     ])('refuses %s', (_what, options, message) => {
       expect(() => genericAdapter(options as GenericOptions, 'acme')).toThrow(new Error(message));
     });
