@@ -32,6 +32,10 @@ export const VideoWebhooksMetric = {
   POLL_AUTH_ERRORS: 'PollAuthErrors',
   POLL_RATE_LIMITED: 'PollRateLimited',
   EXPIRED: 'Expired',
+  /** Quarantined requests a replay delivered through the core. */
+  QUARANTINE_REPLAYED: 'QuarantineReplayed',
+  /** Quarantined requests a replay could not deliver (backend failure; they stay quarantined). */
+  QUARANTINE_REPLAY_FAILURES: 'QuarantineReplayFailures',
 } as const;
 
 /** Alarm thresholds (all optional). */
@@ -97,7 +101,7 @@ export class IngestionAlarms extends Construct {
     this.add('OldestMessageAge', props.events.metricOldestMessageAge({ period: FIVE_MINUTES }), oldestAge.toSeconds(),
       `An event has waited ${oldestAge.toHumanString()} or more on the events queue: consumers are down, slow, or a job group is blocked.`);
     this.add('QuarantineNotEmpty', props.quarantine.metricDepth({ period: FIVE_MINUTES }), 1,
-      'Authenticated webhooks could not be normalized (a vendor changed its format?) and wait in the quarantine queue: fix the adapter, then replay them.');
+      'Authenticated webhooks could not be normalized (a vendor changed its format?) and wait in the quarantine queue: fix the adapter, deploy, then run the QuarantineReplayCommand stack output.');
     this.add('ServerErrors', props.api.metricServerError({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }), serverErrors,
       'The webhook API answered 5xx: a verifier failed or its backend (DynamoDB, SQS, Secrets Manager) did. Vendors may retry; the poller reconciles missed jobs.');
     this.add('PollerErrors', props.poller.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }), 1,

@@ -213,6 +213,8 @@ export class VideoWebhookIngestion extends Construct {
         ...shared,
         [ENV.POLLER_VENDORS]: Stack.of(this).toJsonString(vendors.map((v) => v.pollerConfig())),
         [ENV.POLL_CONCURRENCY]: String(settings.pollConcurrency),
+        // For the quarantine replay ({"action":"replay-quarantine"}, invoked by hand).
+        [ENV.QUARANTINE_QUEUE_URL]: this.quarantineQueue.queueUrl,
       },
     }, logRetention, stateful);
     for (const vendor of vendors) {
@@ -220,6 +222,9 @@ export class VideoWebhookIngestion extends Construct {
     }
     this.jobTable.grantReadWriteJobs(poller);
     this.eventQueue.grantSendEvents(poller);
+    // A replay reads and deletes quarantined requests, and sends back the ones still not understood.
+    this.quarantine.grantReplay(poller);
+    this.quarantine.grantQuarantine(poller);
     new events.Rule(pollerScope, 'Schedule', {
       description: 'Runs the cdk-video-webhooks poller',
       schedule: props.pollSchedule ?? events.Schedule.rate(Duration.minutes(5)),
@@ -305,6 +310,16 @@ export class VideoWebhookIngestion extends Construct {
     return this.jobTable.grantRegisterJobs(grantee);
   }
 
+  /**
+   * Lets the grantee replay the quarantine: invoke the poller function with
+   * `{"action": "replay-quarantine"}` (optionally `"maxMessages": N`, default 1000). The replay
+   * feeds each quarantined request through today's adapter and the delivery core; what still does
+   * not normalize goes back to the quarantine. See the `QuarantineReplayCommand` output.
+   */
+  grantReplayQuarantine(grantee: iam.IGrantable): iam.Grant {
+    return this.pollerFunction.grantInvoke(grantee);
+  }
+
   private endpointUrlOf(vendorId: string): string {
     return `${this.stage.url}webhooks/${vendorId}`;
   }
@@ -336,6 +351,10 @@ export class VideoWebhookIngestion extends Construct {
     const outputs = new Construct(this, 'Outputs');
     new CfnOutput(outputs, 'EventsQueueUrl', { description: 'Events queue (FIFO): consumers read it', value: this.queue.queueUrl });
     new CfnOutput(outputs, 'QuarantineQueueUrl', { description: 'Quarantine queue (FIFO)', value: this.quarantineQueue.queueUrl });
+    new CfnOutput(outputs, 'QuarantineReplayCommand', {
+      description: 'Replays the quarantine through the vendor adapters (after an adapter fix): run with AWS CLI v2',
+      value: `aws lambda invoke --function-name ${this.pollerFunction.functionName} --cli-binary-format raw-in-base64-out --payload '{"action":"replay-quarantine"}' replay.json && cat replay.json`,
+    });
     new CfnOutput(outputs, 'JobsTableName', { description: 'Jobs table: registerJob({ tableName })', value: this.jobTable.tableName });
     if (this.deadLetterQueue) {
       const dlq = this.deadLetterQueue;

@@ -46,8 +46,9 @@ export interface WebhookQuarantineQueueProps {
  * queue of its own: nothing consumes it automatically, and with a receive limit, reading messages
  * in the SQS console (which counts as a receive) would move them away. SQS's own redrive
  * (StartMessageMoveTask) only moves messages from a dead-letter queue back to the queue they came
- * from, and quarantined requests did not come from a queue: replaying means re-verifying them,
- * which `grantReplay` allows a replay tool to do.
+ * from, and quarantined requests did not come from a queue: replaying means normalizing them again,
+ * which `grantReplay` allows a replay tool to do (VideoWebhookIngestion runs one in its poller:
+ * see `grantReplayQuarantine`).
  */
 export class WebhookQuarantineQueue extends Construct {
   readonly queue: sqs.IQueue;

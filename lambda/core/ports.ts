@@ -63,6 +63,12 @@ export interface QuarantineMessage {
   /** Only the headers the adapter needs to verify the request again. */
   readonly headers: Readonly<Record<string, string>>;
   readonly bodyBase64: string;
+  /** The vendor's signed timestamp (ms since epoch) checked when it arrived, if it had one. */
+  readonly signedTimestampMs?: number;
+  /** Set by a replay that sent the message back (see core/quarantine-replay.ts). */
+  readonly replayRunId?: string;
+  /** How many replays have sent it back. */
+  readonly replays?: number;
 }
 
 export interface QuarantineQueue {
@@ -109,6 +115,8 @@ export type MetricName =
   | 'PollErrors'
   | 'PollAuthErrors'
   | 'PollRateLimited'
-  | 'Expired';
+  | 'Expired'
+  | 'QuarantineReplayed'
+  | 'QuarantineReplayFailures';
 
 export const silentTelemetry: Telemetry = { log: () => undefined, count: () => undefined };

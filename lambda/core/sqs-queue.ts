@@ -1,8 +1,9 @@
 /** EventQueue and QuarantineQueue on SQS FIFO queues. */
 import { createHash } from 'node:crypto';
-import { SendMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { VideoJobEvent } from './event';
 import type { EventQueue, QuarantineMessage, QuarantineQueue } from './ports';
+import type { QuarantineReceipt, QuarantineSource } from './quarantine-replay';
 
 /** FIFO group of a job's events: keeps one job's events in order, lets jobs flow in parallel. */
 export function messageGroupOf(vendor: string, jobId: string): string {
@@ -56,9 +57,52 @@ export class SqsQuarantineQueue implements QuarantineQueue {
         QueueUrl: this.queueUrl,
         MessageBody: body,
         MessageGroupId: `quarantine#${message.vendor}`,
-        // The same request quarantined twice (a vendor retry) is kept once.
-        MessageDeduplicationId: createHash('sha256').update(message.vendor).update('\0').update(message.bodyBase64).digest('hex'),
+        // The same request quarantined twice (a vendor retry) is kept once; a replay's send-back
+        // is a new message (it must not be dropped as a copy of the one it replaces).
+        MessageDeduplicationId: createHash('sha256')
+          .update(message.vendor)
+          .update('\0')
+          .update(message.bodyBase64)
+          .update(message.replayRunId ? `\0${message.replayRunId}\0${message.replays ?? 0}` : '')
+          .digest('hex'),
       }),
     );
+  }
+}
+
+/** The quarantine read by a replay (core/quarantine-replay.ts). */
+export class SqsQuarantineSource implements QuarantineSource {
+  private readonly sender: SqsQuarantineQueue;
+
+  /**
+   * @param visibilityTimeoutSeconds how long a received message stays hidden; a message the run
+   * could not finish reappears after it
+   */
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+    private readonly visibilityTimeoutSeconds = 60,
+  ) {
+    this.sender = new SqsQuarantineQueue(client, queueUrl);
+  }
+
+  async receive(max: number): Promise<readonly QuarantineReceipt[]> {
+    const out = await this.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.queueUrl,
+        MaxNumberOfMessages: Math.min(10, Math.max(1, max)),
+        VisibilityTimeout: this.visibilityTimeoutSeconds,
+        WaitTimeSeconds: 0,
+      }),
+    );
+    return (out.Messages ?? []).flatMap((m) => (m.Body !== undefined && m.ReceiptHandle ? [{ body: m.Body, handle: m.ReceiptHandle }] : []));
+  }
+
+  async delete(handle: string): Promise<void> {
+    await this.client.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: handle }));
+  }
+
+  requeue(message: QuarantineMessage): Promise<void> {
+    return this.sender.send(message);
   }
 }

@@ -66,6 +66,7 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
         receivedAt: new Date(receivedAtMs).toISOString(),
         headers: pick(request.headers, adapter.authHeaders),
         bodyBase64: request.body.toString('base64'),
+        ...(auth.timestampMs !== null ? { signedTimestampMs: auth.timestampMs } : {}),
       });
       deps.telemetry.count('Quarantined', vendorId);
       deps.telemetry.log('warn', 'authenticated request quarantined', { vendor: vendorId, reason: normalized.reason });

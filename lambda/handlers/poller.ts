@@ -2,7 +2,12 @@
  * The poller Lambda, run by an EventBridge schedule: one poll run per invocation, stopping a
  * safety margin before the function's own timeout; what it could not reach waits for the next
  * run. Thin: build the ports once per container, run `pollOnce`, report.
+ *
+ * Invoked directly with `{"action": "replay-quarantine"}` (optionally `"maxMessages": N`), it
+ * replays the quarantine instead (core/quarantine-replay.ts): it holds every vendor's adapter and
+ * may write the table and the events queue, which is all a replay needs.
  */
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context, ScheduledEvent } from 'aws-lambda';
@@ -10,8 +15,9 @@ import { DEFAULTS, ENV } from '../config';
 import { DynamoJobStore } from '../core/dynamo-store';
 import { envNumber, requireEnv } from '../core/http';
 import { systemClock } from '../core/ports';
+import { DEFAULT_REPLAY_MAX_MESSAGES, replayQuarantine, type ReplaySummary } from '../core/quarantine-replay';
 import { SecretsManagerSource } from '../core/secrets';
-import { createSqsClient, SqsEventQueue } from '../core/sqs-queue';
+import { createSqsClient, SqsEventQueue, SqsQuarantineSource } from '../core/sqs-queue';
 import { JsonTelemetry } from '../core/telemetry';
 import { pollerFromEnv } from '../poller/from-env';
 import { pollOnce, type PollSummary } from '../poller/poller';
@@ -20,10 +26,11 @@ import { createAdapter } from '../vendors/registry';
 // Built once per container. Creating clients does no I/O; keys are fetched on first use and cached.
 const maxAttempts = 3;
 const telemetry = new JsonTelemetry({ context: { function: process.env.AWS_LAMBDA_FUNCTION_NAME } });
-const { deps, safetyMarginMs } = pollerFromEnv(process.env, {
+const sqs = createSqsClient({ maxAttempts });
+const { deps, safetyMarginMs, vendorConfigs } = pollerFromEnv(process.env, {
   createAdapter,
   store: new DynamoJobStore(new DynamoDBClient({ maxAttempts }), requireEnv(process.env, ENV.TABLE_NAME)),
-  queue: new SqsEventQueue(createSqsClient({ maxAttempts }), requireEnv(process.env, ENV.QUEUE_URL)),
+  queue: new SqsEventQueue(sqs, requireEnv(process.env, ENV.QUEUE_URL)),
   secrets: new SecretsManagerSource(
     new SecretsManagerClient({ maxAttempts }),
     envNumber(process.env[ENV.SECRET_REFRESH_SECONDS], DEFAULTS.secretRefreshSeconds) * 1000,
@@ -31,17 +38,45 @@ const { deps, safetyMarginMs } = pollerFromEnv(process.env, {
   clock: systemClock,
   telemetry,
 });
+const adapters = new Map(vendorConfigs.map((c) => [c.id, createAdapter(c)]));
 
-export async function handler(_event: ScheduledEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<PollSummary> {
+/** The direct invocation that replays the quarantine. */
+export interface ReplayQuarantineRequest {
+  readonly action: 'replay-quarantine';
+  /** @default 1000 */
+  readonly maxMessages?: number;
+}
+
+export async function handler(
+  event: ScheduledEvent | ReplayQuarantineRequest,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<PollSummary | ReplaySummary> {
   const remainingMs = context.getRemainingTimeInMillis();
   const deadlineMs = systemClock.now() + remainingMs - safetyMarginMs;
   if (remainingMs <= safetyMarginMs) {
     telemetry.log('warn', 'the function timeout leaves no time after the safety margin: raise the timeout', { remainingMs, safetyMarginMs });
   }
+  if (isReplayRequest(event)) return replay(event, deadlineMs);
+
   const summary = await pollOnce(deps, { deadlineMs });
   if (summary.failedVendors.length > 0) {
     // Fails the invocation so the function's Errors metric (the poller-failure alarm) sees it.
     throw new Error(`poll run failed for vendor(s) ${summary.failedVendors.join(', ')}: see the error log lines`);
   }
   return summary;
+}
+
+function isReplayRequest(event: unknown): event is ReplayQuarantineRequest {
+  return typeof event === 'object' && event !== null && (event as { action?: unknown }).action === 'replay-quarantine';
+}
+
+async function replay(request: ReplayQuarantineRequest, deadlineMs: number): Promise<ReplaySummary> {
+  const quarantineUrl = process.env[ENV.QUARANTINE_QUEUE_URL];
+  if (!quarantineUrl) throw new Error(`${ENV.QUARANTINE_QUEUE_URL} is not set: this poller was deployed without quarantine access; update the stack`);
+  const max = request.maxMessages ?? DEFAULT_REPLAY_MAX_MESSAGES;
+  if (!Number.isInteger(max) || max < 1) throw new Error(`maxMessages ${JSON.stringify(request.maxMessages)} is not valid: use a whole number of at least 1`);
+  return replayQuarantine(
+    { ...deps, quarantine: new SqsQuarantineSource(sqs, quarantineUrl), adapterFor: (vendor) => adapters.get(vendor) },
+    { runId: randomUUID(), maxMessages: max, deadlineMs },
+  );
 }

@@ -29,6 +29,8 @@ export interface PollerPorts {
 export interface PollerFromEnv {
   readonly deps: PollerDeps;
   readonly safetyMarginMs: number;
+  /** Every vendor of the deployment, polled or not (the quarantine replay normalizes for all). */
+  readonly vendorConfigs: readonly VendorRuntimeConfig[];
 }
 
 export function pollerFromEnv(env: NodeJS.ProcessEnv, ports: PollerPorts): PollerFromEnv {
@@ -49,6 +51,7 @@ export function pollerFromEnv(env: NodeJS.ProcessEnv, ports: PollerPorts): Polle
       settings: { ...DEFAULT_POLLER_SETTINGS, concurrency },
     },
     safetyMarginMs: envNumber(env[ENV.POLL_SAFETY_MARGIN_MS], DEFAULT_POLL_SAFETY_MARGIN_MS),
+    vendorConfigs: configs.map((c) => c.vendor),
   };
 }
 

@@ -53,6 +53,6 @@ describe('the example app', () => {
     expect(ofType('AWS::Events::Rule')).toHaveLength(1);
     expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(1);
     expect(ofType('AWS::CloudWatch::Alarm').length).toBeGreaterThanOrEqual(5);
-    expect(Object.keys(template.Outputs).length).toBe(4 + 5);
+    expect(Object.keys(template.Outputs).length).toBe(4 + 6);
   }, 240_000); // a busy 2-core machine can take minutes
 });

@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -148,7 +149,36 @@ describe('VideoWebhookIngestion with the four vendors', () => {
       Action: 'dynamodb:Query',
       Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack, ingestion.table), 'Arn'] }, '/index/pending']] },
     });
-    expect(JSON.stringify(statements)).not.toContain(logicalId(stack, ingestion.quarantineQueue));
+    // The quarantine replay runs in the poller: it reads and deletes quarantined requests and sends back the ones still not understood.
+    const quarantine = { 'Fn::GetAtt': [logicalId(stack, ingestion.quarantineQueue), 'Arn'] };
+    const onQuarantine = statements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(quarantine)).flatMap((s) => [s.Action].flat()).sort();
+    expect(onQuarantine).toEqual(
+      ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
+    );
+    expect(env[ENV.QUARANTINE_QUEUE_URL]).toEqual({ Ref: logicalId(stack, ingestion.quarantineQueue) });
+    expect(JSON.stringify(statements)).not.toContain('"*"');
+  });
+
+  it('lets a principal replay the quarantine by invoking the poller, and outputs the command', () => {
+    const { stack: s2, ingestion: i2 } = build();
+    const operator = new iam.Role(s2, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    i2.grantReplayQuarantine(operator);
+    const t2 = Template.fromStack(s2);
+    t2.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(s2, operator) }],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 'lambda:InvokeFunction',
+            Resource: Match.arrayWith([{ 'Fn::GetAtt': [logicalId(s2, i2.pollerFunction), 'Arn'] }]),
+          }),
+        ],
+      },
+    });
+    const outputs = t2.findOutputs('*') as Record<string, { Value: unknown }>;
+    const command = Object.entries(outputs).find(([id]) => id.includes('QuarantineReplayCommand'))?.[1].Value;
+    expect(JSON.stringify(command)).toContain(`aws lambda invoke --function-name `);
+    expect(JSON.stringify(command)).toContain(`--payload '{\\"action\\":\\"replay-quarantine\\"}'`);
   });
 
   it('does not use the AWSLambdaBasicExecutionRole managed policy: each role writes only its own log group', () => {
@@ -187,11 +217,11 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'VideoWebhooks', MetricName: 'PollAuthErrors', Dimensions: [{ Name: 'Vendor', Value: 'sync' }] });
   });
 
-  it('outputs each webhook URL, the queue URLs, the table name and a console link to the DLQ', () => {
+  it('outputs each webhook URL, the queue URLs, the table name, the quarantine replay command and a console link to the DLQ', () => {
     const outputs = t.findOutputs('*') as Record<string, { Value: unknown }>;
     const values = Object.values(outputs).map((o) => JSON.stringify(o.Value));
     for (const id of VENDOR_IDS) expect(values.some((v) => v.includes(`webhooks/${id}`))).toBe(true);
-    expect(Object.keys(outputs)).toHaveLength(4 + 5);
+    expect(Object.keys(outputs)).toHaveLength(4 + 6);
     const consoleLink = values.find((v) => v.includes('console.aws.amazon.com'));
     expect(consoleLink).toContain('https://console.aws.amazon.com/sqs/v3/home?region=eu-west-1#/queues/https%3A%2F%2Fsqs.eu-west-1.');
     expect(consoleLink).toContain('%2F111111111111%2F');

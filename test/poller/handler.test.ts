@@ -8,12 +8,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ENV, type PollerVendorConfig } from '../../lambda/config';
+import type { ReplaySummary } from '../../lambda/core/quarantine-replay';
 import type { PollSummary } from '../../lambda/poller/poller';
 import { JobRegistry } from '../../lambda/runtime/register-job';
 import { drainEvents, freshBackend, type TestBackend } from '../support/emulators';
 import { startFakeVendor, type FakeVendorServer } from './support';
 
-type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<PollSummary>;
+type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<PollSummary | ReplaySummary>;
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:sync-status-key-AbCdEf';
 const hasAdapters = existsSync(join(__dirname, '../../lambda/vendors/registry.ts'));
@@ -117,5 +118,35 @@ function fakeSecretsManager(values: Map<string, string>, calls: string[]): Promi
     const handler = loadHandler([syncConfig()]);
     await expect(handler({}, { getRemainingTimeInMillis: () => 6000 })).rejects.toThrow('poll run failed for vendor(s) sync');
     expect(sync.requests).toHaveLength(0);
+  });
+
+  it('replays the quarantine when invoked with {"action":"replay-quarantine"}, for every vendor, polled or not', async () => {
+    process.env[ENV.QUARANTINE_QUEUE_URL] = backend.quarantineQueueUrl;
+    const generation = { id: 'gen-q', status: 'COMPLETED', outputUrl: 'https://cdn.sync.so/gen-q.mp4' };
+    await backend.quarantine.send({
+      vendor: 'sync',
+      reason: 'an older adapter could not read it',
+      receivedAt: '2026-11-20T10:00:00.000Z',
+      headers: {},
+      bodyBase64: Buffer.from(JSON.stringify(generation)).toString('base64'),
+      signedTimestampMs: Date.parse('2026-11-20T09:59:58.000Z'),
+    });
+    const handler = loadHandler([{ ...syncConfig(), pollingEnabled: false }]);
+
+    const summary = await handler({ action: 'replay-quarantine' }, { getRemainingTimeInMillis: () => 6000 });
+    expect(summary).toMatchObject({ received: 1, delivered: { enqueued: 1 }, requeued: 0, failed: 0, stoppedBecause: 'empty' });
+    const [event] = await drainEvents(backend.sqs, backend.queueUrl);
+    expect(event).toMatchObject({ time: '2026-11-20T09:59:58.000Z', data: { jobId: 'gen-q', status: 'succeeded', receivedVia: 'webhook', receivedAt: '2026-11-20T10:00:00.000Z' } });
+    expect(sync.requests).toHaveLength(0); // a replay polls nothing
+    await expect(handler({ action: 'replay-quarantine', maxMessages: 0 } as never, { getRemainingTimeInMillis: () => 6000 })).rejects.toThrow(
+      'maxMessages 0 is not valid: use a whole number of at least 1',
+    );
+  });
+
+  it('says what to do when the poller has no quarantine queue to replay', async () => {
+    const handler = loadHandler([syncConfig()]);
+    await expect(handler({ action: 'replay-quarantine' }, { getRemainingTimeInMillis: () => 6000 })).rejects.toThrow(
+      'VW_QUARANTINE_QUEUE_URL is not set: this poller was deployed without quarantine access; update the stack',
+    );
   });
 });

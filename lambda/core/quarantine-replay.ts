@@ -1,0 +1,192 @@
+/**
+ * Feeds quarantined requests through the vendor adapters again, after an adapter fix. A
+ * quarantined request was authenticated when it arrived, and only verifiers may write to the
+ * quarantine, so it is not authenticated again (its timestamp is long stale by now): it is
+ * normalized with the adapter of today and published through the same delivery core, with the
+ * time it was first received. Event ids are deterministic, so replaying twice queues nothing twice.
+ *
+ * What happens to each message:
+ * - it normalizes now: delivered (or found to be a duplicate, stale, a conflict), then deleted;
+ * - its event type is one the adapter ignores: deleted;
+ * - it still does not normalize, names a vendor this deployment does not have, or is not a
+ *   quarantine message at all: sent again to the back of the quarantine (reason updated), then
+ *   deleted, so it never blocks its vendor's FIFO group and nothing is lost;
+ * - the backend fails while delivering it: left as it is; it becomes visible again and the next
+ *   replay retries it.
+ * A run stops when the quarantine is empty, when it receives only messages it sent back itself
+ * (every FIFO group has come round), after `maxMessages`, or at its deadline.
+ */
+import type { NormalizedFields } from './event';
+import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
+import type { QuarantineMessage } from './ports';
+import type { NormalizeResult, RawRequest } from '../vendors/types';
+import { describeError } from './webhook';
+
+/** One received quarantine message. */
+export interface QuarantineReceipt {
+  /** The message body as received (normally a QuarantineMessage as JSON). */
+  readonly body: string;
+  /** What `delete` needs (the SQS receipt handle). */
+  readonly handle: string;
+}
+
+/** The quarantine as the replay sees it. */
+export interface QuarantineSource {
+  /** Up to `max` (at most 10) messages, hidden from other readers while this run works on them. */
+  receive(max: number): Promise<readonly QuarantineReceipt[]>;
+  delete(handle: string): Promise<void>;
+  /** Sends a message to the back of the quarantine as a new message (never dropped as a duplicate of itself). */
+  requeue(message: QuarantineMessage): Promise<void>;
+}
+
+/** The part of an adapter the replay uses. */
+export interface ReplayAdapter {
+  normalize(req: RawRequest, auth: { readonly ok: true; readonly timestampMs: number | null }): NormalizeResult;
+}
+
+export interface ReplayDeps extends DeliveryDeps {
+  readonly quarantine: QuarantineSource;
+  /** The adapter of a vendor id, or undefined when this deployment has no such vendor. */
+  readonly adapterFor: (vendor: string) => ReplayAdapter | undefined;
+}
+
+export interface ReplayOptions {
+  /** Marks the messages this run sends back, so the run stops when they come round. */
+  readonly runId: string;
+  /** @default 1000 */
+  readonly maxMessages?: number;
+  /** Stop receiving at this time (ms since epoch). @default no deadline */
+  readonly deadlineMs?: number;
+}
+
+export interface ReplaySummary {
+  /** Messages handled (a message this run sent back is not handled twice). */
+  readonly received: number;
+  /** Delivered through the core, by outcome (`enqueued` are new events on the queue). */
+  readonly delivered: Readonly<Record<DeliveryOutcome, number>>;
+  readonly ignored: number;
+  /** Sent back to the quarantine: still not normalizable, unknown vendor, or unreadable. */
+  readonly requeued: number;
+  /** Left in place after a backend failure (visible again after the visibility timeout). */
+  readonly failed: number;
+  /** Why the run stopped. */
+  readonly stoppedBecause: 'empty' | 'came-round' | 'max-messages' | 'deadline';
+}
+
+export const DEFAULT_REPLAY_MAX_MESSAGES = 1000;
+
+/** Replays the quarantine once. Throws only when the quarantine itself cannot be read. */
+export async function replayQuarantine(deps: ReplayDeps, options: ReplayOptions): Promise<ReplaySummary> {
+  const maxMessages = options.maxMessages ?? DEFAULT_REPLAY_MAX_MESSAGES;
+  const delivered: Record<DeliveryOutcome, number> = { enqueued: 0, duplicate: 0, stale: 0, conflict: 0, busy: 0 };
+  let received = 0;
+  let ignored = 0;
+  let requeued = 0;
+  let failed = 0;
+  const summary = (stoppedBecause: ReplaySummary['stoppedBecause']): ReplaySummary => {
+    const result = { received, delivered, ignored, requeued, failed, stoppedBecause };
+    deps.telemetry.log('info', 'quarantine replay finished', { ...result, runId: options.runId });
+    return result;
+  };
+
+  for (;;) {
+    if (received >= maxMessages) return summary('max-messages');
+    if (options.deadlineMs !== undefined && deps.clock.now() >= options.deadlineMs) return summary('deadline');
+    const batch = await deps.quarantine.receive(Math.min(10, maxMessages - received));
+    if (batch.length === 0) return summary('empty');
+    let fresh = 0;
+    for (const receipt of batch) {
+      const message = parseQuarantineMessage(receipt.body);
+      if (message?.replayRunId === options.runId) {
+        // Sent back by this very run: everything before it in its FIFO group has been tried.
+        // Leave it hidden (its group waits for the visibility timeout); other groups go on.
+        continue;
+      }
+      fresh++;
+      received++;
+      try {
+        const outcome = await replayOne(deps, message, receipt.body, options.runId);
+        if (outcome === 'ignored') ignored++;
+        else if (outcome === 'requeued') requeued++;
+        else delivered[outcome]++;
+        await deps.quarantine.delete(receipt.handle);
+      } catch (err) {
+        failed++;
+        deps.telemetry.count('QuarantineReplayFailures', message?.vendor ?? 'unknown');
+        deps.telemetry.log('error', 'quarantine replay failed for a message; it stays in the quarantine', {
+          vendor: message?.vendor,
+          error: describeError(err),
+        });
+      }
+    }
+    // Only messages this run sent back: every group has come round.
+    if (fresh === 0) return summary('came-round');
+  }
+}
+
+type OneOutcome = DeliveryOutcome | 'ignored' | 'requeued';
+
+async function replayOne(deps: ReplayDeps, message: QuarantineMessage | undefined, rawBody: string, runId: string): Promise<OneOutcome> {
+  if (!message) {
+    // Not ours (someone sent by hand?): keep it, readable, for a person to look at.
+    await deps.quarantine.requeue({
+      vendor: 'unknown',
+      reason: 'not a quarantine message (kept as bodyBase64)',
+      receivedAt: new Date(deps.clock.now()).toISOString(),
+      headers: {},
+      bodyBase64: Buffer.from(rawBody, 'utf8').toString('base64'),
+      replayRunId: runId,
+    });
+    return 'requeued';
+  }
+  const adapter = deps.adapterFor(message.vendor);
+  if (!adapter) return requeue(deps, message, `vendor ${message.vendor} is not configured in this deployment`, runId);
+
+  const request: RawRequest = { headers: message.headers, body: Buffer.from(message.bodyBase64, 'base64') };
+  const normalized = adapter.normalize(request, { ok: true, timestampMs: message.signedTimestampMs ?? null });
+  if (normalized.kind === 'ignored') {
+    deps.telemetry.count('Ignored', message.vendor);
+    return 'ignored';
+  }
+  if (normalized.kind === 'invalid') return requeue(deps, message, normalized.reason, runId);
+
+  const receivedAtMs = Date.parse(message.receivedAt);
+  const fields: NormalizedFields = normalized.fields;
+  const { outcome } = await deliver(fields, { vendor: message.vendor, receivedVia: 'webhook', receivedAtMs: Number.isNaN(receivedAtMs) ? deps.clock.now() : receivedAtMs }, deps);
+  deps.telemetry.count('QuarantineReplayed', message.vendor);
+  // Busy: another event of the job is between claim and send; try this one again later.
+  return outcome === 'busy' ? requeue(deps, message, message.reason, runId) : outcome;
+}
+
+async function requeue(deps: ReplayDeps, message: QuarantineMessage, reason: string, runId: string): Promise<'requeued'> {
+  await deps.quarantine.requeue({ ...message, reason, replayRunId: runId, replays: (message.replays ?? 0) + 1 });
+  return 'requeued';
+}
+
+/** The message, or undefined when the body is not a quarantine message. */
+export function parseQuarantineMessage(body: string): QuarantineMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const m = value as Record<string, unknown>;
+  const headers = m.headers;
+  const headersOk =
+    typeof headers === 'object' && headers !== null && !Array.isArray(headers) && Object.values(headers).every((v) => typeof v === 'string');
+  if (typeof m.vendor !== 'string' || typeof m.reason !== 'string' || typeof m.receivedAt !== 'string' || typeof m.bodyBase64 !== 'string' || !headersOk) {
+    return undefined;
+  }
+  return {
+    vendor: m.vendor,
+    reason: m.reason,
+    receivedAt: m.receivedAt,
+    headers: headers as Record<string, string>,
+    bodyBase64: m.bodyBase64,
+    ...(typeof m.signedTimestampMs === 'number' ? { signedTimestampMs: m.signedTimestampMs } : {}),
+    ...(typeof m.replayRunId === 'string' ? { replayRunId: m.replayRunId } : {}),
+    ...(typeof m.replays === 'number' ? { replays: m.replays } : {}),
+  };
+}
