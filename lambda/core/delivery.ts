@@ -9,7 +9,10 @@
  *   retry of the same event (or the poller) takes over at once, and that other events wait out;
  * - the same event id sent twice inside SQS's 5-minute window is dropped by SQS (dedup id = event
  *   id), after it by the record (`lastEventDelivered`/`terminalDelivered`) for the dedupe window;
- * - the terminal event id is written once and never replaced, so the first terminal wins.
+ * - the terminal event id is written once and never replaced, so the first terminal wins;
+ * - the claimed terminal event itself is kept on the record until its delivery is confirmed, so
+ *   an attempt that dies after claiming it cannot lose it: the next event of the job, or the
+ *   poller, sends it first.
  */
 import { buildEvent, isTerminal, type NormalizedFields, type ReceivedVia, type VideoJobEvent, type VideoJobStatus } from './event';
 import type { Clock, EventQueue, JobRecord, JobStore, Telemetry } from './ports';
@@ -63,6 +66,13 @@ export async function deliver(
     const now = clock.now();
     const stored = await store.get(source.vendor, fields.jobId);
     const current = stored && stored.expiresAtMs > now ? stored : undefined;
+    const pending = pendingTerminalOf(current, now);
+    if (current && pending && pending.id !== event.id) {
+      // The job's first terminal event was claimed by an attempt that died before confirming it:
+      // send that one now, then judge this event against a job that is final.
+      await sendPending(current, pending, now, deps);
+      continue;
+    }
     const decision = decide(current, event, now, config);
     if (decision.kind === 'busy') {
       if (clock.now() < waitUntil) {
@@ -83,6 +93,57 @@ export async function deliver(
     }
     return finish(deps, event, 'enqueued');
   }
+}
+
+/**
+ * Sends the job's pending terminal event (see JobRecord.pendingTerminal) if it has one whose
+ * attempt died. For the poller: a job whose terminal event is claimed but unconfirmed needs no
+ * vendor request. Resolves true when it sent one.
+ */
+export async function deliverPendingTerminal(vendor: string, jobId: string, deps: DeliveryDeps): Promise<boolean> {
+  const now = deps.clock.now();
+  const stored = await deps.store.get(vendor, jobId);
+  const current = stored && stored.expiresAtMs > now ? stored : undefined;
+  const pending = pendingTerminalOf(current, now);
+  if (!current || !pending) return false;
+  return sendPending(current, pending, now, deps);
+}
+
+/** Claims `record` again and sends its pending terminal event; false when another attempt got there first. */
+async function sendPending(record: JobRecord, pending: VideoJobEvent, now: number, deps: DeliveryDeps): Promise<boolean> {
+  const claimed: JobRecord = { ...record, version: record.version + 1, leaseUntilMs: now + deps.config.claimLeaseMs };
+  if (!(await deps.store.put(claimed, record.version))) return false;
+  await deps.queue.send(pending);
+  if (!(await deps.store.put(markDelivered(claimed, pending, deps.clock.now(), deps.config), claimed.version))) {
+    deps.telemetry.log('info', 'record moved on before the delivered mark', logFields(pending));
+  }
+  deps.telemetry.log('warn', 'sent the terminal event an earlier attempt claimed but never confirmed', logFields(pending));
+  finish(deps, pending, 'enqueued');
+  return true;
+}
+
+/** The pending terminal event of a record whose claiming attempt is over (its lease has run out). */
+export function pendingTerminalOf(record: JobRecord | undefined, now: number): VideoJobEvent | undefined {
+  if (!record?.pendingTerminal || !record.terminalEventId || record.terminalDelivered) return undefined;
+  if (record.leaseUntilMs !== null && record.leaseUntilMs > now) return undefined;
+  try {
+    const event = JSON.parse(record.pendingTerminal) as VideoJobEvent;
+    return event?.id === record.terminalEventId ? event : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The largest terminal event kept on the record while it is pending (bytes of JSON). Larger ones
+ * (a huge vendor payload in `raw`) are not kept, to bound the write cost; for them a dead attempt
+ * is recovered only by the same terminal status arriving again.
+ */
+export const MAX_PENDING_TERMINAL_BYTES = 64 * 1024;
+
+function pendingJson(event: VideoJobEvent): string | null {
+  const json = JSON.stringify(event);
+  return json.length <= MAX_PENDING_TERMINAL_BYTES / 3 || Buffer.byteLength(json) <= MAX_PENDING_TERMINAL_BYTES ? json : null;
 }
 
 type Decision = { readonly kind: Exclude<DeliveryOutcome, 'enqueued'> } | { readonly kind: 'claim'; readonly claimed: JobRecord };
@@ -117,6 +178,7 @@ export function decide(current: JobRecord | undefined, event: VideoJobEvent, now
     leaseUntilMs: now + config.claimLeaseMs,
     terminalEventId: terminal ? event.id : null,
     terminalDelivered: false,
+    pendingTerminal: terminal ? pendingJson(event) : null,
     lastActivityMs: now,
     // A terminal claim keeps the job visible to the poller until it is delivered.
     nextPollAtMs: terminal ? (base.nextPollAtMs ?? now + config.staleAfterMs) : now + config.staleAfterMs,
@@ -139,6 +201,7 @@ export function newRecord(vendor: string, jobId: string, now: number, config: Pi
     leaseUntilMs: null,
     terminalEventId: null,
     terminalDelivered: false,
+    pendingTerminal: null,
     lastActivityMs: now,
     createdAtMs: now,
     nextPollAtMs: now + config.staleAfterMs,
@@ -171,6 +234,7 @@ function markDelivered(claimed: JobRecord, event: VideoJobEvent, now: number, co
     lastEventDelivered: true,
     leaseUntilMs: null,
     terminalDelivered: terminal,
+    pendingTerminal: null,
     nextPollAtMs: terminal ? null : claimed.nextPollAtMs,
     expiresAtMs: terminal ? now + config.dedupeWindowMs : claimed.expiresAtMs,
   };

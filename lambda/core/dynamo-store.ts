@@ -109,6 +109,7 @@ function toItem(r: JobRecord): Record<string, AttributeValue> {
   };
   if (r.lastEventId !== null) item.lastEventId = { S: r.lastEventId };
   if (r.terminalEventId !== null) item.terminalEventId = { S: r.terminalEventId };
+  if (r.pendingTerminal !== null) item.pendingTerminal = { S: r.pendingTerminal };
   if (r.leaseUntilMs !== null) item.leaseUntilMs = { N: String(r.leaseUntilMs) };
   if (r.nextPollAtMs !== null) {
     // Present only while the job is not final: this is what makes the `pending` index sparse.
@@ -132,6 +133,7 @@ function fromItem(item: Record<string, AttributeValue>): JobRecord {
     leaseUntilMs: n('leaseUntilMs'),
     terminalEventId: s('terminalEventId'),
     terminalDelivered: item.terminalDelivered?.BOOL ?? false,
+    pendingTerminal: s('pendingTerminal'),
     lastActivityMs: n('lastActivityMs') ?? 0,
     createdAtMs: n('createdAtMs') ?? 0,
     nextPollAtMs: n('nextPollAt'),

@@ -22,6 +22,13 @@ export interface JobRecord {
   /** The job's one terminal event: set once, never replaced (the first terminal wins). */
   readonly terminalEventId: string | null;
   readonly terminalDelivered: boolean;
+  /**
+   * The claimed terminal event as JSON, kept until its delivery is confirmed: if the attempt dies
+   * between claim and confirmation, whatever comes next for the job (another event, the poller)
+   * sends this one, so the first terminal event is never lost. Null when none is pending, or when
+   * the event was too large to keep (see MAX_PENDING_TERMINAL_BYTES).
+   */
+  readonly pendingTerminal: string | null;
   /** Last sign of life: an event or the registration. The poller's give-up age counts from here. */
   readonly lastActivityMs: number;
   readonly createdAtMs: number;

@@ -3,7 +3,7 @@
  * jobs, takes a rate slot and a concurrency slot for each, and a task per job asks the vendor and
  * publishes, backs off or expires it.
  */
-import { deliver, type DeliveryDeps, type DeliveryOutcome } from '../core/delivery';
+import { deliver, deliverPendingTerminal, pendingTerminalOf, type DeliveryDeps, type DeliveryOutcome } from '../core/delivery';
 import { isTerminal, type NormalizedFields } from '../core/event';
 import type { DuePage, JobRecord } from '../core/ports';
 import type { VendorStatusApi } from '../vendors/types';
@@ -69,7 +69,7 @@ export class PollRun {
     const vendors: Record<string, VendorPollSummary> = {};
     for (const { vendor, stats } of this.lanes) {
       vendors[vendor.id] = stats;
-      for (const key of ['polled', 'requests', 'hits', 'expired', 'rateLimited', 'errors', 'skipped', 'remaining'] as const) total[key] += stats[key];
+      for (const key of ['polled', 'requests', 'hits', 'expired', 'redelivered', 'rateLimited', 'errors', 'skipped', 'remaining'] as const) total[key] += stats[key];
       total.moreDue ||= stats.moreDue;
     }
     return {
@@ -77,6 +77,7 @@ export class PollRun {
       requests: total.requests,
       hits: total.hits,
       expired: total.expired,
+      redelivered: total.redelivered,
       rateLimited: total.rateLimited,
       errors: total.errors,
       skipped: total.skipped,
@@ -169,7 +170,7 @@ export class PollRun {
     return this.launch(lane, () => this.moveOn(lane, job, Math.min(giveUpAt, now + this.deps.settings.maxBackoffMs)));
   }
 
-  /** Checks shared by both modes: deadline, a held lease, a record past its expiry. */
+  /** Checks shared by both modes: deadline, a held lease, a record past its expiry, a pending terminal event. */
   private housekeeping(lane: Lane, job: JobRecord): 'deadline' | 'skipped' | (() => Promise<void>) | undefined {
     const now = this.deps.clock.now();
     if (now >= this.options.deadlineMs) return 'deadline';
@@ -179,7 +180,13 @@ export class PollRun {
     }
     // Past its expiry the record counts as absent (TTL deletes it days later): take it off the index.
     if (job.expiresAtMs <= now) return () => this.moveOn(lane, job, null);
+    // Its terminal event was claimed by an attempt that died: send that, no need to ask the vendor.
+    if (pendingTerminalOf(job, now)) return () => this.redeliver(lane, job);
     return undefined;
+  }
+
+  private async redeliver(lane: Lane, job: JobRecord): Promise<void> {
+    if (await deliverPendingTerminal(job.vendor, job.jobId, this.delivery)) lane.stats.redelivered++;
   }
 
   private async launch(lane: Lane, work: 'skipped' | (() => Promise<void>), slotHeld = false): Promise<Started> {
@@ -356,7 +363,7 @@ export class PollRun {
 const LOUD_ERRORS_PER_REASON = 5;
 
 function emptyStats(): VendorPollSummary {
-  return { polled: 0, requests: 0, hits: 0, expired: 0, rateLimited: 0, errors: 0, skipped: 0, remaining: 0, moreDue: false, stop: 'done', errorsByReason: {} };
+  return { polled: 0, requests: 0, hits: 0, expired: 0, redelivered: 0, rateLimited: 0, errors: 0, skipped: 0, remaining: 0, moreDue: false, stop: 'done', errorsByReason: {} };
 }
 
 function describe(err: unknown): string {

@@ -78,6 +78,8 @@ export interface VendorPollSummary {
   hits: number;
   /** `expired` events enqueued. */
   expired: number;
+  /** Terminal events an attempt claimed but never confirmed, sent without asking the vendor. */
+  redelivered: number;
   /** 429 answers. */
   rateLimited: number;
   /** Auth errors, 404s, 5xx, timeouts, unreadable answers and backend failures. */

@@ -1,4 +1,4 @@
-import { deliver, type DeliveryDeps } from '../../lambda/core/delivery';
+import { deliver, MAX_PENDING_TERMINAL_BYTES, type DeliveryDeps } from '../../lambda/core/delivery';
 import { EMPTY_MEDIA, type NormalizedFields, type VideoJobStatus } from '../../lambda/core/event';
 import { CountingTelemetry } from '../../lambda/core/telemetry';
 import { drainEvents, drainQueue, FaultyQueue, FaultyStore, freshBackend, ManualClock, TEST_DELIVERY_CONFIG, type TestBackend } from '../support/emulators';
@@ -100,6 +100,49 @@ describe('delivery core on DynamoDB (dynalite) and SQS FIFO (fauxqs)', () => {
     clock.advance(TEST_DELIVERY_CONFIG.claimLeaseMs + 1);
     expect((await deliver(fields('job-7', 'succeeded'), via(), deps)).outcome).toBe('enqueued');
     expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.data.status)).toEqual(['succeeded']);
+  });
+
+  it('sends the terminal event a crashed attempt claimed when a different terminal status comes later: the first one wins and is not lost', async () => {
+    queue.failSends = 1; // the attempt dies between claim and send
+    await expect(deliver(fields('job-13', 'succeeded'), via('webhook'), deps)).rejects.toThrow('injected SendMessage');
+    clock.advance(TEST_DELIVERY_CONFIG.claimLeaseMs + 1);
+    const later = await deliver(fields('job-13', 'failed'), via('poll'), deps);
+    expect(later.outcome).toBe('conflict');
+    const events = await drainEvents(backend.sqs, backend.queueUrl);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'video.job.succeeded', data: { outputUrl: 'https://cdn.example/job-13.mp4', receivedVia: 'webhook' } });
+    expect(telemetry.get('Enqueued')).toBe(1);
+    expect(telemetry.get('Conflicts')).toBe(1);
+    const record = await backend.store.get('viralsync', 'job-13');
+    expect(record).toMatchObject({ terminalDelivered: true, pendingTerminal: null, nextPollAtMs: null });
+  });
+
+  it('sends a pending terminal event before judging a late progress event, and never while the claiming attempt may still be alive', async () => {
+    queue.failSends = 1;
+    await expect(deliver(fields('job-14', 'cancelled'), via(), deps)).rejects.toThrow();
+    const early = await deliver(fields('job-14', 'processing', { progress: 0.4 }), via(), deps);
+    expect(early.outcome).toBe('stale'); // inside the lease: the first attempt may still send it
+    expect(queue.sent).toBe(0);
+    clock.advance(TEST_DELIVERY_CONFIG.claimLeaseMs + 1);
+    expect((await deliver(fields('job-14', 'processing', { progress: 0.5 }), via(), deps)).outcome).toBe('stale');
+    expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.type)).toEqual(['video.job.cancelled']);
+  });
+
+  it('re-sends the pending terminal event with its own id when its send was applied but the mark failed, so SQS keeps one copy', async () => {
+    store.resetCount();
+    store.failPutNumber = 2; // claim ok, send ok, mark fails
+    await expect(deliver(fields('job-15', 'succeeded'), via(), deps)).rejects.toThrow('injected PutItem');
+    clock.advance(TEST_DELIVERY_CONFIG.claimLeaseMs + 1);
+    expect((await deliver(fields('job-15', 'failed'), via(), deps)).outcome).toBe('conflict');
+    expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.type)).toEqual(['video.job.succeeded']);
+  });
+
+  it('does not keep a terminal event larger than MAX_PENDING_TERMINAL_BYTES on the record (bounded write cost)', async () => {
+    const big = fields('job-16', 'succeeded', { raw: { blob: 'x'.repeat(MAX_PENDING_TERMINAL_BYTES) } });
+    queue.failSends = 1;
+    await expect(deliver(big, via(), deps)).rejects.toThrow();
+    expect(await backend.store.get('viralsync', 'job-16')).toMatchObject({ terminalDelivered: false, pendingTerminal: null });
+    expect((await deliver(fields('job-16', 'succeeded'), via(), deps)).outcome).toBe('enqueued'); // the same status still recovers it
   });
 
   it('queues nothing when DynamoDB fails, at the read or at the claim', async () => {

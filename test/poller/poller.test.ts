@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { deliver } from '../../lambda/core/delivery';
 import { StaticSecretSource } from '../../lambda/core/secrets';
 import { handleWebhook, type WebhookAnswer, type WebhookDeps } from '../../lambda/core/webhook';
 import { createAdapter } from '../../lambda/vendors/registry';
@@ -138,6 +139,32 @@ describe('poller against fake vendor status APIs, DynamoDB (dynalite) and SQS FI
     expect(outcomes).toContain('enqueued');
     expect(summary.hits).toBeGreaterThan(0);
     for (const id of ids) expect((await record('sync', id)).terminalDelivered).toBe(true);
+  });
+
+  it('sends a terminal event whose webhook attempt died after the claim, without asking the vendor, polled or not', async () => {
+    const sync = await fake('sync');
+    const viralsync = await fake('viralsync');
+    const deps = pollerDeps({ ...backend, clock, telemetry, vendors: [{ server: sync }, { server: viralsync, statusApi: null }] });
+    // A webhook attempt per vendor claims the final event and dies before sending it (SendMessage fails).
+    const dying = { ...deps, queue: { send: async () => Promise.reject(new Error('SendMessage: connection reset')) } };
+    for (const [vendor, jobId] of [['sync', 'gen-9'], ['viralsync', 'vs-9']] as const) {
+      const fields = { jobId, status: 'succeeded' as const, progress: null, stage: null, outputUrl: `https://cdn.example/${jobId}.mp4`, media: null, error: null, vendorEventType: null, vendorStatus: 'done', occurredAtMs: null, raw: { jobId } };
+      await expect(deliver(fields, { vendor, receivedVia: 'webhook', receivedAtMs: clock.now() }, dying)).rejects.toThrow('connection reset');
+    }
+
+    clock.advance(STALE_MS + 1);
+    const summary = await run(deps);
+    expect(summary).toMatchObject({ redelivered: 2, polled: 0, requests: 0, errors: 0 });
+    expect(sync.requests).toHaveLength(0);
+    expect(viralsync.requests).toHaveLength(0);
+    const events = await drainEvents(backend.sqs, backend.queueUrl);
+    expect(events.map((e) => [e.data.vendor, e.subject, e.type, e.data.receivedVia]).sort()).toEqual([
+      ['sync', 'gen-9', 'video.job.succeeded', 'webhook'],
+      ['viralsync', 'vs-9', 'video.job.succeeded', 'webhook'],
+    ]);
+    expect((await record('sync', 'gen-9')).nextPollAtMs).toBeNull();
+    clock.advance(GIVE_UP_MS + 1);
+    expect(await run(deps)).toMatchObject({ redelivered: 0, expired: 0, polled: 0 }); // final: nothing left to do
   });
 
   it('follows LipDub from /status to /download and publishes the download URL', async () => {
