@@ -329,11 +329,14 @@ async function costModel() {
   const { samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
   const { rawRequest } = require('./dist/lambda/core/http.js');
 
-  // DynamoDB's accounting: a write is ceil(size / 1 KB) WRU (a failed conditional write too); the
-  // keys-only sparse index costs 1 WRU when an item enters or leaves it, 2 when its key changes.
+  // DynamoDB's accounting: a PutItem is ceil(size / 1 KB) WRU of the larger of the item it replaces
+  // and the new one (a failed conditional write too); the keys-only sparse index costs 1 WRU when
+  // an item enters or leaves it, 2 when its key changes.
   const units = { wru: 0, rru: 0, gsiWru: 0 };
   const inner = new MemoryJobStore();
-  const size = (r) => Buffer.byteLength(JSON.stringify(r));
+  // Item sizes as DynamoDB bills them, from the real marshalling (which deflates a pending terminal event).
+  const { itemSizeOf } = require('./dist/lambda/core/dynamo-store.js');
+  const size = (r) => itemSizeOf(r);
   const store = {
     async get(v, j) {
       const r = await inner.get(v, j);
@@ -343,7 +346,7 @@ async function costModel() {
     async put(record, expected) {
       const before = await inner.get(record.vendor, record.jobId);
       const ok = await inner.put(record, expected);
-      units.wru += Math.ceil(size(record) / 1024);
+      units.wru += Math.ceil(Math.max(before ? size(before) : 0, size(record)) / 1024);
       if (ok) {
         const was = before?.nextPollAtMs ?? null;
         const now = record.nextPollAtMs;
