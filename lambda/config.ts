@@ -6,6 +6,26 @@
 /** Built-in adapter kinds; `generic` is configured entirely by options. */
 export type VendorKind = 'sync' | 'lipdub' | 'viralsync' | 'synthesia' | 'generic';
 
+/**
+ * The option names each adapter kind takes: the keys of its `...Options` interface (the registry
+ * checks at compile time that the two agree). A name not listed is refused at synth and at cold
+ * start, so a misspelt option (a tolerance, a header name) cannot be silently ignored.
+ */
+export const VENDOR_OPTION_NAMES = {
+  sync: ['timestampToleranceSeconds', 'compactJsonFallback'],
+  lipdub: ['jobIdFields', 'outputUrlFields', 'errorFields', 'emitUnknownEvents'],
+  viralsync: ['signatureHeader', 'statusApiKeyHeader', 'statusApiKeyPrefix'],
+  synthesia: ['timestampToleranceSeconds'],
+  generic: ['auth', 'paths', 'statusMap', 'statusUrlTemplate', 'apiKeyHeader', 'apiKeyPrefix', 'statusPaths'],
+} as const satisfies Readonly<Record<VendorKind, readonly string[]>>;
+
+/** What is wrong when `options` has a name the `kind` adapter does not take; undefined when none. */
+export function unknownOptionProblem(kind: VendorKind, options: Readonly<Record<string, unknown>>): string | undefined {
+  const known: readonly string[] = VENDOR_OPTION_NAMES[kind];
+  const unknown = Object.keys(options).find((name) => !known.includes(name));
+  return unknown === undefined ? undefined : `option ${JSON.stringify(unknown)} is not one the ${kind} adapter takes: use ${known.join(', ')}`;
+}
+
 /** One vendor as the runtime sees it. Serializable: it travels in an environment variable. */
 export interface VendorRuntimeConfig {
   /** Path segment and event source id, e.g. `sync` or a custom `acme`. */

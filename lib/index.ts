@@ -20,4 +20,4 @@ export { WebhookQuarantineQueue, type WebhookQuarantineQueueProps } from './quar
 export { WebhookJobTable, type WebhookJobTableProps } from './job-table';
 export { IngestionAlarms, VIDEO_WEBHOOKS_METRIC_NAMESPACE, VideoWebhooksMetric, type IngestionAlarmThresholds, type IngestionAlarmsProps } from './alarms';
 export type { VendorKind, VendorRuntimeConfig, PollerVendorConfig } from '../lambda/config';
-export { ENV, DEFAULTS, TABLE_SCHEMA } from '../lambda/config';
+export { ENV, DEFAULTS, TABLE_SCHEMA, VENDOR_OPTION_NAMES } from '../lambda/config';

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib/core';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { PollerVendorConfig, VendorKind, VendorRuntimeConfig } from '../lambda/config';
+import { unknownOptionProblem, type PollerVendorConfig, type VendorKind, type VendorRuntimeConfig } from '../lambda/config';
 import { genericOptionsProblem } from '../lambda/vendors/generic-options';
 
 /** Options every vendor takes. */
@@ -62,6 +62,7 @@ export interface VendorOptions {
   /**
    * Kind-specific adapter options, passed to the runtime adapter as plain JSON (see the adapter's
    * `...Options` in lambda/vendors/<kind>.ts). Typed options of this interface win over keys here.
+   * A name the adapter does not take is an error (see `VENDOR_OPTION_NAMES`), not ignored.
    *
    * @default - none
    */
@@ -186,6 +187,10 @@ export class Vendor {
     this.statusApiBaseUrl = options.statusApiBaseUrl;
     validateBaseUrl(id, options.statusApiBaseUrl);
 
+    if (options.adapterOptions !== undefined && typeof options.adapterOptions === 'object' && options.adapterOptions !== null) {
+      const unknown = unknownOptionProblem(kind, options.adapterOptions);
+      if (unknown) throw new Error(`vendor ${id}: adapterOptions: ${unknown}`);
+    }
     if (kind === 'generic') validateGenericOptions(id, options.adapterOptions);
     const hasStatusUrlTemplate = typeof options.adapterOptions?.statusUrlTemplate === 'string';
     const pollable = kind === 'generic' ? hasStatusUrlTemplate : defaults.statusApiWithDefaultUrl || options.statusApiBaseUrl !== undefined;

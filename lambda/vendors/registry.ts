@@ -1,13 +1,13 @@
 /**
  * The vendor registry: adding a vendor is one adapter file and one line here.
  */
-import type { VendorRuntimeConfig } from '../config';
+import { unknownOptionProblem, type VENDOR_OPTION_NAMES, type VendorRuntimeConfig } from '../config';
 import { genericAdapter, type GenericOptions } from './generic';
-import { lipdubAdapter } from './lipdub';
-import { syncAdapter } from './sync';
-import { synthesiaAdapter } from './synthesia';
+import { lipdubAdapter, type LipDubOptions } from './lipdub';
+import { syncAdapter, type SyncOptions } from './sync';
+import { synthesiaAdapter, type SynthesiaOptions } from './synthesia';
 import type { VendorAdapter } from './types';
-import { viralsyncAdapter } from './viralsync';
+import { viralsyncAdapter, type ViralSyncOptions } from './viralsync';
 
 const FACTORIES: Readonly<Record<VendorRuntimeConfig['kind'], (options: Record<string, unknown>, id: string) => VendorAdapter>> = {
   sync: (o, id) => syncAdapter(o, id),
@@ -17,10 +17,23 @@ const FACTORIES: Readonly<Record<VendorRuntimeConfig['kind'], (options: Record<s
   generic: (o, id) => genericAdapter(o as unknown as GenericOptions, id),
 };
 
-/** The adapter for a configured vendor. Throws, saying what to fix, for an unknown kind. */
+/** Compile-time: each kind's option names (config.ts) are exactly the keys of its options interface. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Names<K extends keyof typeof VENDOR_OPTION_NAMES> = (typeof VENDOR_OPTION_NAMES)[K][number];
+export const OPTION_NAMES_MATCH_INTERFACES = { sync: true, lipdub: true, viralsync: true, synthesia: true, generic: true } as const satisfies {
+  readonly sync: Same<keyof SyncOptions, Names<'sync'>>;
+  readonly lipdub: Same<keyof LipDubOptions, Names<'lipdub'>>;
+  readonly viralsync: Same<keyof ViralSyncOptions, Names<'viralsync'>>;
+  readonly synthesia: Same<keyof SynthesiaOptions, Names<'synthesia'>>;
+  readonly generic: Same<keyof GenericOptions, Names<'generic'>>;
+};
+
+/** The adapter for a configured vendor. Throws, saying what to fix, for an unknown kind or option. */
 export function createAdapter(config: VendorRuntimeConfig): VendorAdapter {
   const factory = Object.prototype.hasOwnProperty.call(FACTORIES, config.kind) ? FACTORIES[config.kind] : undefined;
   if (!factory) throw new Error(`unknown vendor kind ${JSON.stringify(config.kind)}: use one of ${Object.keys(FACTORIES).join(', ')}`);
+  const problem = unknownOptionProblem(config.kind, config.options ?? {});
+  if (problem) throw new Error(`vendor ${config.id}: ${problem}`);
   return factory({ ...config.options }, config.id);
 }
 

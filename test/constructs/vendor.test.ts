@@ -89,6 +89,15 @@ describe('Vendor', () => {
     );
   });
 
+  it('refuses at synth time an adapter option name the adapter does not take (a typo would otherwise be ignored)', () => {
+    expect(() => Vendor.synthesia({ webhookSecret, adapterOptions: { toleranceSeconds: 60 } })).toThrow(
+      'vendor synthesia: adapterOptions: option "toleranceSeconds" is not one the synthesia adapter takes: use timestampToleranceSeconds',
+    );
+    expect(() => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { ...acmeOptions, statusMapping: {} } })).toThrow(
+      /^vendor acme: adapterOptions: option "statusMapping" is not one the generic adapter takes/,
+    );
+  });
+
   it('rejects at synth time what the generic adapter would reject at cold start (one shared check)', () => {
     const custom = (adapterOptions: Record<string, unknown>) => () => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions });
     expect(custom({ ...acmeOptions, auth: { ...acmeOptions.auth, template: '{timestamp}' } })).toThrow(

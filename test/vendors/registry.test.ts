@@ -40,6 +40,16 @@ describe('vendor registry', () => {
     expect(createAdapter({ id: 'vs', kind: 'viralsync', options: { signatureHeader: 'x-sig' } }).authHeaders).toEqual(['x-sig']);
   });
 
+  it('refuses an option name the adapter does not take, so a misspelt option is never silently ignored', () => {
+    expect(() => createAdapter({ id: 'sync', kind: 'sync', options: { timestampToleranceSecond: 30 } })).toThrow(
+      'vendor sync: option "timestampToleranceSecond" is not one the sync adapter takes: use timestampToleranceSeconds, compactJsonFallback',
+    );
+    expect(() => createAdapter({ id: 'acme', kind: 'generic', options: { ...GENERIC_OPTIONS, statusURLTemplate: 'https://x/{jobId}' } })).toThrow(
+      /^vendor acme: option "statusURLTemplate" is not one the generic adapter takes: use auth, paths, statusMap, statusUrlTemplate/,
+    );
+    expect(() => createAdapter({ id: 'ls', kind: 'lipdub', options: { jobIdFields: ['render_id'], emitUnknownEvents: false } })).not.toThrow();
+  });
+
   it('refuses bad generic options with the vendor id in the message', () => {
     expect(() => createAdapter({ id: 'acme', kind: 'generic', options: { ...GENERIC_OPTIONS, statusMap: { done: 'ok' } } })).toThrow(
       'generic vendor acme: statusMap.done is ok: use one of queued, processing, succeeded, failed, cancelled, expired',
