@@ -21,6 +21,7 @@ import { createSqsClient, SqsEventQueue, SqsQuarantineSource } from '../core/sqs
 import { JsonTelemetry } from '../core/telemetry';
 import { pollerFromEnv } from '../poller/from-env';
 import { pollOnce, type PollSummary } from '../poller/poller';
+import { RunTelemetry } from '../poller/run-telemetry';
 import { createAdapter } from '../vendors/registry';
 
 // Built once per container. Creating clients does no I/O; keys are fetched on first use and cached.
@@ -75,8 +76,14 @@ async function replay(request: ReplayQuarantineRequest, deadlineMs: number): Pro
   if (!quarantineUrl) throw new Error(`${ENV.QUARANTINE_QUEUE_URL} is not set: this poller was deployed without quarantine access; update the stack`);
   const max = request.maxMessages ?? DEFAULT_REPLAY_MAX_MESSAGES;
   if (!Number.isInteger(max) || max < 1) throw new Error(`maxMessages ${JSON.stringify(request.maxMessages)} is not valid: use a whole number of at least 1`);
-  return replayQuarantine(
-    { ...deps, quarantine: new SqsQuarantineSource(sqs, quarantineUrl), adapterFor: (vendor) => adapters.get(vendor) },
-    { runId: randomUUID(), maxMessages: max, deadlineMs },
-  );
+  // Counters summed and written once, as for a poll run (a replay can touch a thousand messages).
+  const runTelemetry = new RunTelemetry(telemetry);
+  try {
+    return await replayQuarantine(
+      { ...deps, telemetry: runTelemetry, quarantine: new SqsQuarantineSource(sqs, quarantineUrl), adapterFor: (vendor) => adapters.get(vendor) },
+      { runId: randomUUID(), maxMessages: max, deadlineMs },
+    );
+  } finally {
+    runTelemetry.flush();
+  }
 }

@@ -138,6 +138,8 @@ function fakeSecretsManager(values: Map<string, string>, calls: string[]): Promi
     const [event] = await drainEvents(backend.sqs, backend.queueUrl);
     expect(event).toMatchObject({ time: '2026-11-20T09:59:58.000Z', data: { jobId: 'gen-q', status: 'succeeded', receivedVia: 'webhook', receivedAt: '2026-11-20T10:00:00.000Z' } });
     expect(sync.requests).toHaveLength(0); // a replay polls nothing
+    const metricLines = logs.filter((l) => l.includes('"_aws"') && l.includes('QuarantineReplayed'));
+    expect(metricLines).toHaveLength(1); // summed and written once per run
     await expect(handler({ action: 'replay-quarantine', maxMessages: 0 } as never, { getRemainingTimeInMillis: () => 6000 })).rejects.toThrow(
       'maxMessages 0 is not valid: use a whole number of at least 1',
     );
