@@ -46,7 +46,11 @@ export interface VideoWebhookIngestionProps {
   readonly pollSchedule?: events.Schedule;
   /** Status-API requests the poller has in flight at most, across vendors. @default 8 */
   readonly pollConcurrency?: number;
-  /** The poller's timeout; a run stops 10 s before it. Keep it below the schedule interval. @default Duration.minutes(4) */
+  /**
+   * The poller's timeout; a run stops 10 s before it. It must be shorter than a `rate(...)`
+   * schedule's interval (checked), so that runs never overlap and add up their request rates.
+   * @default Duration.minutes(4)
+   */
   readonly pollerTimeout?: Duration;
   /** How long a container keeps a secret value before reading it again (rotation delay). @default Duration.minutes(5) */
   readonly secretRefreshInterval?: Duration;
@@ -431,5 +435,20 @@ function resolveSettings(props: VideoWebhookIngestionProps) {
   if (!s.staleAfter.isUnresolved() && !s.giveUpAfter.isUnresolved() && s.giveUpAfter.toSeconds() <= s.staleAfter.toSeconds()) {
     throw new Error(`giveUpAfter ${s.giveUpAfter.toHumanString()} is not longer than staleAfter ${s.staleAfter.toHumanString()}: a job must be polled before it expires; raise giveUpAfter`);
   }
+  const interval = props.pollSchedule ? rateSeconds(props.pollSchedule.expressionString) : 300;
+  if (interval !== undefined && !s.pollerTimeout.isUnresolved() && s.pollerTimeout.toSeconds() >= interval) {
+    throw new Error(
+      `pollerTimeout ${s.pollerTimeout.toHumanString()} is not shorter than the poll schedule ${props.pollSchedule?.expressionString ?? 'rate(5 minutes)'}: ` +
+        'two runs would overlap and together exceed the vendors\' rate limits; lower pollerTimeout or poll less often',
+    );
+  }
   return s;
+}
+
+/** The interval of a `rate(...)` schedule in seconds; undefined for cron expressions. */
+function rateSeconds(expression: string): number | undefined {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!m) return undefined;
+  const unit = m[2].startsWith('minute') ? 60 : m[2].startsWith('hour') ? 3600 : 86_400;
+  return Number(m[1]) * unit;
 }

@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -369,5 +370,11 @@ describe('VideoWebhookIngestion validation', () => {
     expect(() => build({ maxBodyBytes: 10 * 1024 * 1024 })).toThrow(/^maxBodyBytes 10485760 is out of range: use a whole number from 1024 to 716800/);
     expect(() => build({ staleAfter: Duration.hours(2), giveUpAfter: Duration.hours(1) })).toThrow(/^giveUpAfter 1 hour is not longer than staleAfter 2 hours/);
     expect(() => build({ pollerTimeout: Duration.minutes(20) })).toThrow(/^pollerTimeout 20 minutes is out of range/);
+    expect(() => build({ pollerTimeout: Duration.minutes(5) })).toThrow(
+      "pollerTimeout 5 minutes is not shorter than the poll schedule rate(5 minutes): two runs would overlap and together exceed the vendors' rate limits; lower pollerTimeout or poll less often",
+    );
+    expect(() => build({ pollSchedule: events.Schedule.rate(Duration.minutes(2)) })).toThrow(/^pollerTimeout 4 minutes is not shorter than the poll schedule rate\(2 minutes\)/);
+    expect(() => build({ pollSchedule: events.Schedule.rate(Duration.minutes(2)), pollerTimeout: Duration.seconds(90) })).not.toThrow();
+    expect(() => build({ pollSchedule: events.Schedule.cron({ minute: '*/2' }) })).not.toThrow(); // cron: not checked
   });
 });
