@@ -293,7 +293,8 @@ export class PollRun {
       this.deps.telemetry.count('Expired', lane.vendor.id);
       return;
     }
-    // A different terminal event holds the job (claimed, not yet delivered): keep polling it, slowly.
+    // A different terminal event holds the job: delivered now by deliver() if it was kept on the
+    // record, otherwise (too large to keep) claimed and not yet delivered: keep polling it, slowly.
     if (outcome === 'conflict') await this.moveOn(lane, job, this.backoffUntil(job, now, undefined));
     else this.note(lane, job, outcome);
   }
