@@ -84,7 +84,7 @@ export async function deliver(
     if (decision.kind !== 'claim') return finish(deps, event, decision.kind);
 
     if (!(await store.put(decision.claimed, stored?.version ?? null))) continue; // raced: read again
-    await deps.queue.send(event);
+    await deps.queue.send(event, decision.claimed.pendingTerminal ?? undefined); // a kept terminal event is already JSON
     const delivered = markDelivered(decision.claimed, event, clock.now(), config);
     if (!(await store.put(delivered, decision.claimed.version))) {
       // Someone moved the record on meanwhile: a concurrent copy of this event (SQS dropped its send)
@@ -96,24 +96,22 @@ export async function deliver(
 }
 
 /**
- * Sends the job's pending terminal event (see JobRecord.pendingTerminal) if it has one whose
- * attempt died. For the poller: a job whose terminal event is claimed but unconfirmed needs no
- * vendor request. Resolves true when it sent one.
+ * Sends the pending terminal event (see JobRecord.pendingTerminal) of `record`, as just read, if
+ * its attempt died. For the poller: a job whose terminal event is claimed but unconfirmed needs no
+ * vendor request. Resolves true when it sent one; false when there is none or the record has moved
+ * on since it was read (the write is conditional on its version).
  */
-export async function deliverPendingTerminal(vendor: string, jobId: string, deps: DeliveryDeps): Promise<boolean> {
+export async function deliverPendingTerminal(record: JobRecord, deps: DeliveryDeps): Promise<boolean> {
   const now = deps.clock.now();
-  const stored = await deps.store.get(vendor, jobId);
-  const current = stored && stored.expiresAtMs > now ? stored : undefined;
-  const pending = pendingTerminalOf(current, now);
-  if (!current || !pending) return false;
-  return sendPending(current, pending, now, deps);
+  const pending = record.expiresAtMs > now ? pendingTerminalOf(record, now) : undefined;
+  return pending ? sendPending(record, pending, now, deps) : false;
 }
 
 /** Claims `record` again and sends its pending terminal event; false when another attempt got there first. */
 async function sendPending(record: JobRecord, pending: VideoJobEvent, now: number, deps: DeliveryDeps): Promise<boolean> {
   const claimed: JobRecord = { ...record, version: record.version + 1, leaseUntilMs: now + deps.config.claimLeaseMs };
   if (!(await deps.store.put(claimed, record.version))) return false;
-  await deps.queue.send(pending);
+  await deps.queue.send(pending, record.pendingTerminal ?? undefined);
   if (!(await deps.store.put(markDelivered(claimed, pending, deps.clock.now(), deps.config), claimed.version))) {
     deps.telemetry.log('info', 'record moved on before the delivered mark', logFields(pending));
   }

@@ -58,8 +58,11 @@ export interface JobStore {
 }
 
 export interface EventQueue {
-  /** Sends one event (FIFO group `vendor#jobId`, deduplication id = event id). Rejects on failure. */
-  send(event: VideoJobEvent): Promise<void>;
+  /**
+   * Sends one event (FIFO group `vendor#jobId`, deduplication id = event id). Rejects on failure.
+   * `body`, when given, is `JSON.stringify(event)` already made by the caller.
+   */
+  send(event: VideoJobEvent, body?: string): Promise<void>;
 }
 
 /** An authenticated request we could not normalize, kept so it can be fed through the verifier again. */

@@ -16,9 +16,9 @@
  * A run stops when the quarantine is empty, when it receives only messages it sent back itself
  * (every FIFO group has come round), after `maxMessages`, or at its deadline.
  */
-import type { NormalizedFields } from './event';
 import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
 import type { QuarantineMessage } from './ports';
+import { isObject, safeJsonParse } from '../vendors/crypto';
 import type { NormalizeResult, RawRequest } from '../vendors/types';
 import { describeError } from './webhook';
 
@@ -151,8 +151,7 @@ async function replayOne(deps: ReplayDeps, message: QuarantineMessage | undefine
   if (normalized.kind === 'invalid') return requeue(deps, message, normalized.reason, runId);
 
   const receivedAtMs = Date.parse(message.receivedAt);
-  const fields: NormalizedFields = normalized.fields;
-  const { outcome } = await deliver(fields, { vendor: message.vendor, receivedVia: 'webhook', receivedAtMs: Number.isNaN(receivedAtMs) ? deps.clock.now() : receivedAtMs }, deps);
+  const { outcome } = await deliver(normalized.fields, { vendor: message.vendor, receivedVia: 'webhook', receivedAtMs: Number.isNaN(receivedAtMs) ? deps.clock.now() : receivedAtMs }, deps);
   deps.telemetry.count('QuarantineReplayed', message.vendor);
   // Busy: another event of the job is between claim and send; try this one again later.
   return outcome === 'busy' ? requeue(deps, message, message.reason, runId) : outcome;
@@ -165,17 +164,10 @@ async function requeue(deps: ReplayDeps, message: QuarantineMessage, reason: str
 
 /** The message, or undefined when the body is not a quarantine message. */
 export function parseQuarantineMessage(body: string): QuarantineMessage | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const m = value as Record<string, unknown>;
+  const m = safeJsonParse(body);
+  if (!isObject(m)) return undefined;
   const headers = m.headers;
-  const headersOk =
-    typeof headers === 'object' && headers !== null && !Array.isArray(headers) && Object.values(headers).every((v) => typeof v === 'string');
+  const headersOk = isObject(headers) && Object.values(headers).every((v) => typeof v === 'string');
   if (typeof m.vendor !== 'string' || typeof m.reason !== 'string' || typeof m.receivedAt !== 'string' || typeof m.bodyBase64 !== 'string' || !headersOk) {
     return undefined;
   }

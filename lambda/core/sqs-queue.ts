@@ -28,11 +28,11 @@ export class SqsEventQueue implements EventQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async send(event: VideoJobEvent): Promise<void> {
+  async send(event: VideoJobEvent, body?: string): Promise<void> {
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(event),
+        MessageBody: body ?? JSON.stringify(event),
         MessageGroupId: messageGroupOf(event.data.vendor, event.data.jobId),
         MessageDeduplicationId: event.id,
         MessageAttributes: {

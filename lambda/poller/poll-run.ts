@@ -186,7 +186,7 @@ export class PollRun {
   }
 
   private async redeliver(lane: Lane, job: JobRecord): Promise<void> {
-    if (await deliverPendingTerminal(job.vendor, job.jobId, this.delivery)) lane.stats.redelivered++;
+    if (await deliverPendingTerminal(job, this.delivery)) lane.stats.redelivered++;
   }
 
   private async launch(lane: Lane, work: 'skipped' | (() => Promise<void>), slotHeld = false): Promise<Started> {

@@ -1,9 +1,10 @@
 /**
  * The generic adapter's options: the contract between `Vendor.custom({ adapterOptions })` at synth
- * time and the adapter at cold start. Types and a pure check only (no I/O, no crypto), so the
- * constructs may import it.
+ * time and the adapter at cold start. Types and a pure check only (no I/O), so the constructs may
+ * import it.
  */
 import { VIDEO_JOB_STATUSES, type VideoJobStatus } from '../core/event';
+import { isObject } from './crypto';
 
 /** HMAC-SHA256 over `template`, where `{timestamp}` and `{body}` are replaced by the header value and the raw body. */
 export interface GenericHmacAuth {
@@ -101,7 +102,7 @@ export function genericOptionsProblem(input: unknown): string | undefined {
   const template: unknown = options.statusUrlTemplate;
   if (template !== undefined) {
     if (typeof template !== 'string' || !template.includes('{jobId}')) return 'statusUrlTemplate must contain {jobId}';
-    if (!/^https?:\/\/[^/\s]+/i.test(template) || !canParse(template.replace('{jobId}', 'x'))) {
+    if (!/^https?:\/\/[^/\s]+/i.test(template) || !URL.canParse(template.replace('{jobId}', 'x'))) {
       return `statusUrlTemplate ${template} is not an absolute http(s) URL`;
     }
   }
@@ -109,17 +110,4 @@ export function genericOptionsProblem(input: unknown): string | undefined {
     if (options[name] !== undefined && typeof options[name] !== 'string') return `${name} is ${JSON.stringify(options[name])}: use a string`;
   }
   return undefined;
-}
-
-function canParse(url: string): boolean {
-  try {
-    new URL(url);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
