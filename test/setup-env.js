@@ -1,3 +1,5 @@
+// VW_TEST_CLOCK_SHIFT=+400d shifts this test context's clock (scripts/test-shifted-clock.mjs).
+require('./support/clock-shift.cjs');
 // aws-cdk-lib's built-in CloudFormation validation costs ~3 s per test file; `npm run synth` keeps it on.
 process.env.CDK_VALIDATION = 'false';
 // No test may reach AWS: fail fast if some code path forgets its local endpoint.

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { VENDOR_EVENTS } from '../../lambda/vendors/samples';
+import { childEnv } from '../support/child-env';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'bin', 'cli.js');
 const SECRETS = { SYNC_WEBHOOK_SECRET: 'whsec_cli', LIPDUB_WEBHOOK_API_KEY: 'ld_cli', VIRALSYNC_WEBHOOK_SECRET: 'vs_cli', SYNTHESIA_WEBHOOK_SECRET: 'syn_cli' };
@@ -23,7 +24,7 @@ interface Dev {
 }
 
 async function startDev(env: Record<string, string>, args: string[] = []): Promise<Dev> {
-  const child = spawn(process.execPath, [CLI, 'dev', '--port', '0', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'dev', '--port', '0', ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const lines = (sink: string[]) => {
@@ -110,7 +111,7 @@ describe('video-webhooks dev (child process)', () => {
   it.each(Object.entries(VENDOR_EVENTS).flatMap(([vendor, evs]) => evs.map((e) => [vendor, e])))('send %s %s: posts a signed sample that is queued', async (vendor, event) => {
     const jobId = vendor === 'lipdub' ? String(700000 + Math.floor(Math.random() * 99999)) : `job_send_${vendor}_${event}`;
     const run = spawnSync(process.execPath, [CLI, 'send', vendor, event, '--url', `${dev.url}/webhooks/${vendor}`, '--job-id', jobId], {
-      env: { PATH: process.env.PATH, ...SECRETS },
+      env: childEnv(SECRETS),
       encoding: 'utf8',
     });
     expect(run.stderr).toBe('');

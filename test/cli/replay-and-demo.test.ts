@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { replayDeadLetters } from '../../bin/cli-replay';
+import { childEnv } from '../support/child-env';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'bin', 'cli.js');
 const DLQ_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/webhooks-dlq.fifo';
@@ -50,7 +51,7 @@ describe('video-webhooks replay (SQS client mocked: StartMessageMoveTask needs r
 
 describe('npm run demo', () => {
   it('runs the local pipeline for every vendor and exits 0 with a summary', () => {
-    const run = spawnSync(process.execPath, [CLI, 'demo'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    const run = spawnSync(process.execPath, [CLI, 'demo'], { encoding: 'utf8', env: childEnv() });
     expect(run.stdout).toContain('7 events queued (expected 7), 7 distinct ids; 4 forged requests rejected; 0 unexpected answers');
     expect(run.stdout).toContain('demo passed');
     expect(run.status).toBe(0);

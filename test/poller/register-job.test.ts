@@ -1,6 +1,6 @@
 import { deliver } from '../../lambda/core/delivery';
 import { EMPTY_MEDIA } from '../../lambda/core/event';
-import { silentTelemetry } from '../../lambda/core/ports';
+import { silentTelemetry, systemClock } from '../../lambda/core/ports';
 import { MemoryJobStore } from '../../lambda/core/memory';
 import { JobRegistry, registerJob, TABLE_NAME_ENV } from '../../lambda/runtime/register-job';
 import { drainEvents, freshBackend, ManualClock, TEST_DELIVERY_CONFIG, testEmulators, type TestBackend } from '../support/emulators';
@@ -29,7 +29,8 @@ describe('registerJob on DynamoDB (dynalite)', () => {
   });
 
   it('leaves a job that is already final untouched and off the poll index', async () => {
-    const clock = new ManualClock();
+    // registerJob reads the system clock, so the delivery does too: one clock for both.
+    const clock = systemClock;
     const deps = { store: backend.store, queue: backend.queue, clock, telemetry: silentTelemetry, config: TEST_DELIVERY_CONFIG };
     await deliver(
       {

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
+import { childEnv } from '../support/child-env';
 
 const FULL = process.env.RELIABILITY === 'full';
 const SECONDS = FULL ? 30 : 5;
@@ -18,7 +19,7 @@ jest.setTimeout((SECONDS + 90) * 1000);
 
 describe(`load: ${SENDERS} concurrent senders for ${SECONDS} s against the dev server`, () => {
   it('answers every request 2xx and queues every job\'s terminal event exactly once', async () => {
-    const child = spawn(process.execPath, [CLI, 'dev', '--port', '0'], { env: { PATH: process.env.PATH, VIRALSYNC_WEBHOOK_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'dev', '--port', '0'], { env: childEnv({ VIRALSYNC_WEBHOOK_SECRET: SECRET }), stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
     let rest = '';
     child.stdout.on('data', (c: Buffer) => {

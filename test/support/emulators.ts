@@ -71,9 +71,14 @@ export async function drainEvents(sqs: SQSClient, queueUrl: string): Promise<Vid
   return (await drainQueue(sqs, queueUrl)).map((m) => JSON.parse(m.body) as VideoJobEvent);
 }
 
-/** A clock the test moves by hand; sleeping advances it. */
+/**
+ * A clock the test moves by hand; sleeping advances it. It starts at the real time: code under
+ * test that also reads the system clock (a default, an emulator, a child process) then agrees with
+ * it, whatever the date of the run. A test that needs a fixed instant passes it and keeps every
+ * reader of time on this clock.
+ */
 export class ManualClock implements Clock {
-  constructor(public ms = Date.parse('2026-11-24T12:00:00Z')) {}
+  constructor(public ms = Date.now()) {}
   now(): number {
     return this.ms;
   }

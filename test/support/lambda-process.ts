@@ -1,6 +1,7 @@
 /** A built handler bundle in a child Node process (see lambda-runner.cjs), invoked over IPC. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { clockShiftEnv } from './child-env';
 
 export interface LambdaProcess<E, R> {
   invoke(event: E): Promise<R>;
@@ -11,7 +12,7 @@ export interface LambdaProcess<E, R> {
 
 export async function startLambda<E, R>(bundle: string, env: NodeJS.ProcessEnv): Promise<LambdaProcess<E, R>> {
   const child: ChildProcess = fork(join(__dirname, 'lambda-runner.cjs'), [bundle], {
-    env: { ...env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1', NODE_NO_WARNINGS: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...env, ...clockShiftEnv(), AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1', NODE_NO_WARNINGS: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const logs: string[] = [];
