@@ -30,6 +30,7 @@ const pct = (xs, p) => {
 };
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
 
+const firstVendor = require('./dist/lambda/vendors/registry.js').BUILT_IN_VENDOR_IDS[0];
 await bundles();
 await verifierCore();
 await pipeline();
@@ -50,7 +51,7 @@ async function bundles() {
   writeFileSync(join(tmp, 'empty.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
   const env = {
     ...process.env,
-    VW_VENDOR: JSON.stringify({ id: 'sync', kind: 'sync', options: {} }),
+    VW_VENDOR: JSON.stringify({ id: firstVendor, kind: firstVendor, options: {} }),
     VW_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x',
     VW_TABLE_NAME: 't',
     VW_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo',
@@ -97,10 +98,10 @@ async function bundles() {
 // 2. The verifier core in-process with in-memory ports, beside HMAC + JSON.parse of the same body.
 async function verifierCore() {
   const { handleWebhook } = require('./dist/lambda/core/webhook.js');
-  const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/lambda/core/memory.js');
-  const { StaticSecretSource } = require('./dist/lambda/core/secrets.js');
+  const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/lambda/adapters/local/memory.js');
+  const { StaticSecretSource } = require('./dist/lambda/adapters/local/secrets.js');
   const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
-  const { samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
+  const { sampleJobId, samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
   const { rawRequest } = require('./dist/lambda/core/http.js');
   const n = quick ? 2000 : 10000;
   const reps = quick ? 3 : 5;
@@ -109,7 +110,7 @@ async function verifierCore() {
     const secret = `bench_${vendor}_secret`;
     const now = Date.now();
     const requests = Array.from({ length: n }, (_, i) => {
-      const body = JSON.stringify(samplePayload(vendor, 'completed', vendor === 'lipdub' ? String(100000 + i) : `job_${i}`, now));
+      const body = JSON.stringify(samplePayload(vendor, 'completed', sampleJobId(vendor, i), now));
       return { body, req: rawRequest(signRequest(vendor, body, secret, now), body) };
     });
     const coreRuns = [];
@@ -174,7 +175,7 @@ async function verifierCore() {
 async function coreStages(vendor, requests, secret, now, reps, wholeUs) {
   const { deliver } = require('./dist/lambda/core/delivery.js');
   const { buildEvent, eventIdFor } = require('./dist/lambda/core/event.js');
-  const { MemoryJobStore } = require('./dist/lambda/core/memory.js');
+  const { MemoryJobStore } = require('./dist/lambda/adapters/local/memory.js');
   const { createAdapter } = require('./dist/lambda/vendors/registry.js');
   const adapter = createAdapter({ id: vendor, kind: vendor, options: {} });
   const n = requests.length;
@@ -214,12 +215,15 @@ async function coreStages(vendor, requests, secret, now, reps, wholeUs) {
 // 3. The whole local pipeline over HTTP: dev server, dynalite, fauxqs.
 async function pipeline() {
   const { startDevServer } = require('./dist/lambda/local/dev-server.js');
-  const secret = 'bench_vs_secret';
+  const { webhookSecretEnv } = require('./dist/lambda/local/wiring.js');
+  const { sampleJobId, samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
+  const vendor = firstVendor;
+  const secret = 'bench_pipeline_secret';
   let queued = 0;
-  const server = await startDevServer({ port: 0, env: { VIRALSYNC_WEBHOOK_SECRET: secret }, onEvent: () => queued++, onRejection: () => {}, pollIntervalSeconds: 3600 });
+  const server = await startDevServer({ port: 0, env: { [webhookSecretEnv(vendor)]: secret }, onEvent: () => queued++, onRejection: () => {}, pollIntervalSeconds: 3600 });
   const n = quick ? 400 : 2000;
   const concurrency = 16;
-  const bodies = Array.from({ length: n }, (_, i) => JSON.stringify({ jobId: `job_${i}`, status: 'done', progress: 1, outputUrl: `https://r2/${i}.mp4`, timestamp: new Date().toISOString() }));
+  const bodies = Array.from({ length: n }, (_, i) => JSON.stringify(samplePayload(vendor, 'completed', sampleJobId(vendor, 200_000 + i), Date.now())));
   const latencies = [];
   let next = 0;
   let errors = 0;
@@ -229,7 +233,7 @@ async function pipeline() {
       while (next < n) {
         const body = bodies[next++];
         const s = process.hrtime.bigint();
-        const res = await fetch(`${server.url}/webhooks/viralsync`, { method: 'POST', headers: { 'x-render-signature': createHmac('sha256', secret).update(body).digest('hex') }, body });
+        const res = await fetch(`${server.url}/webhooks/${vendor}`, { method: 'POST', headers: signRequest(vendor, body, secret, Date.now()), body });
         await res.arrayBuffer();
         latencies.push(Number(process.hrtime.bigint() - s) / 1e6);
         if (res.status !== 200) errors++;
@@ -240,7 +244,7 @@ async function pipeline() {
   const deadline = Date.now() + 15_000;
   while (queued < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await server.stop();
-  results.pipeline = { events: n, concurrency, eventsPerSecond: n / seconds, p50Ms: pct(latencies, 50), p99Ms: pct(latencies, 99), errors, queued, boundBy: 'the in-process emulators (dynalite, fauxqs) on this machine' };
+  results.pipeline = { vendor, events: n, concurrency, eventsPerSecond: n / seconds, p50Ms: pct(latencies, 50), p99Ms: pct(latencies, 99), errors, queued, boundBy: 'the in-process emulators (dynalite, fauxqs) on this machine' };
   row('pipeline', `dev server events/s, c=${concurrency} (p50 / p99)`, `${fmt(n / seconds, 0)} (${fmt(pct(latencies, 50))} / ${fmt(pct(latencies, 99))} ms)`, `${queued}/${n} read back from the queue, ${errors} errors`, '', 'bound by the emulators', errors === 0 && queued === n);
 }
 
@@ -249,25 +253,21 @@ async function poller() {
   const { pollOnce, DEFAULT_POLLER_SETTINGS } = require('./dist/lambda/poller/poller.js');
   const { VendorRateLimiter } = require('./dist/lambda/poller/rate-limiter.js');
   const { StatusClient } = require('./dist/lambda/poller/status-client.js');
-  const { MemoryJobStore, MemoryEventQueue } = require('./dist/lambda/core/memory.js');
+  const { MemoryJobStore, MemoryEventQueue } = require('./dist/lambda/adapters/local/memory.js');
   const { newRecord } = require('./dist/lambda/core/delivery.js');
-  const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
-  const { DEFAULTS } = require('./dist/lambda/config.js');
+  const { createAdapter, registry, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  const { sampleStatusAnswer } = require('./dist/lambda/vendors/samples.js');
+  const { DEFAULTS } = require('./dist/lambda/contract/deployment.js');
   const latencyMs = 50;
-  const answers = {
-    sync: (id) => ({ id, status: 'PROCESSING' }),
-    lipdub: (id) => ({ generate_id: id, status: 'running' }),
-    viralsync: (id) => ({ jobId: id, status: 'running', progress: 0.5 }),
-    synthesia: (id) => ({ id, status: 'in_progress' }),
-  };
   const server = createServer((req, res) => {
     const [, vendor, ...rest] = (req.url ?? '').split('/');
     const id = decodeURIComponent(rest.join('/').match(/([^/?]+)(\/status)?(\?.*)?$/)?.[1] ?? 'x');
-    setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answers[vendor]?.(id) ?? {})), latencyMs);
+    const answer = BUILT_IN_VENDOR_IDS.includes(vendor) ? sampleStatusAnswer(vendor, id) : {};
+    setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)), latencyMs);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${server.address().port}`;
-  const constructDefaults = { sync: 300, lipdub: 60, viralsync: 60, synthesia: 50 };
+  const constructDefaults = Object.fromEntries(registry.builtIns.map((b) => [b.id, b.manifest.pollRequestsPerMinute]));
   results.poller = { latencyMs, concurrency: DEFAULTS.pollConcurrency };
   for (const mode of ['rate limits off', 'rate limits on (construct defaults)']) {
     const limited = mode.startsWith('rate limits on');
@@ -321,12 +321,12 @@ async function costModel() {
     cloudWatchLogsPerGb: 0.5,
   };
   const { handleWebhook } = require('./dist/lambda/core/webhook.js');
-  const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/lambda/core/memory.js');
-  const { StaticSecretSource } = require('./dist/lambda/core/secrets.js');
-  const { JsonTelemetry } = require('./dist/lambda/core/telemetry.js');
+  const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/lambda/adapters/local/memory.js');
+  const { StaticSecretSource } = require('./dist/lambda/adapters/local/secrets.js');
+  const { JsonTelemetry } = require('./dist/lambda/adapters/aws/emf-telemetry.js');
   const { JobRegistry } = require('./dist/lambda/runtime/register-job.js');
   const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
-  const { samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
+  const { sampleJobId, samplePayload, signRequest, VENDOR_EVENTS } = require('./dist/lambda/vendors/samples.js');
   const { rawRequest } = require('./dist/lambda/core/http.js');
 
   // DynamoDB's accounting: a PutItem is ceil(size / 1 KB) WRU of the larger of the item it replaces
@@ -335,7 +335,7 @@ async function costModel() {
   const units = { wru: 0, rru: 0, gsiWru: 0 };
   const inner = new MemoryJobStore();
   // Item sizes as DynamoDB bills them, from the real marshalling (which deflates a pending terminal event).
-  const { itemSizeOf } = require('./dist/lambda/core/dynamo-store.js');
+  const { itemSizeOf } = require('./dist/lambda/adapters/aws/dynamo-store.js');
   const size = (r) => itemSizeOf(r);
   const store = {
     async get(v, j) {
@@ -376,15 +376,17 @@ async function costModel() {
   // The mix: each vendor's documented webhooks per job, Sync jobs registered by the app (as the
   // README asks), and 10% vendor retries (duplicates).
   const registry = new JobRegistry(store);
-  const sequences = { sync: ['completed'], lipdub: ['progress', 'completed'], viralsync: ['progress', 'completed'], synthesia: ['created', 'completed'] };
+  // Each vendor's first progress-like webhook, if it sends one, then its final one.
+  const sequences = Object.fromEntries(Object.entries(VENDOR_EVENTS).map(([v, events]) => [v, [...events.filter((e) => e === 'progress' || e === 'created').slice(0, 1), 'completed']]));
   let webhooks = 0;
   let registrations = 0;
   const jobsPerVendor = 250;
   const unitsBefore = { ...units };
   for (const vendor of BUILT_IN_VENDOR_IDS) {
     for (let i = 0; i < jobsPerVendor; i++) {
-      const jobId = vendor === 'lipdub' ? String(500000 + i) : `cost-${vendor}-${i}`;
-      if (vendor === 'sync') {
+      const jobId = sampleJobId(vendor, 400_000 + i);
+      // A vendor that sends only its final webhook: its jobs are registered by the app, as the README asks.
+      if (sequences[vendor].length === 1) {
         await registry.register(vendor, jobId);
         registrations++;
       }

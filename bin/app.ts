@@ -68,7 +68,7 @@ export class VideoWebhooksExampleStack extends Stack {
         'Webhook routes cannot use IAM, JWT or Lambda authorizers: vendors send plain HTTPS POSTs. Each verifier authenticates ' +
         'the raw body (HMAC signature with timestamp tolerance, or the static key) before anything is parsed or stored.',
     });
-    Validations.of(this.ingestion.quarantine).acknowledge({
+    Validations.of(this.ingestion.quarantineQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
         'The quarantine is itself a terminal holding queue, like a DLQ: nothing consumes it automatically, and a receive limit ' +

@@ -6,12 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import type { VideoJobEvent } from '../lambda/core/event';
 import { startDevServer } from '../lambda/local/dev-server';
-import { BUILT_IN_VENDOR_IDS, BUILT_IN_VENDORS, type BuiltInVendorId } from '../lambda/vendors/registry';
+import { webhookSecretEnv } from '../lambda/local/wiring';
+import { registry } from '../lambda/vendors/registry';
 import { VENDOR_EVENTS } from '../lambda/vendors/samples';
 import { buildSample } from './cli-send';
 
+const VENDOR_IDS = registry.builtIns.map((b) => b.id);
+
 interface Check {
-  readonly vendor: BuiltInVendorId;
+  readonly vendor: string;
   readonly step: 'completed' | 'duplicate' | 'forged' | 'progress';
   readonly expected: string;
   actual: string;
@@ -20,7 +23,7 @@ interface Check {
 
 export async function runDemo(out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   const env: NodeJS.ProcessEnv = {};
-  for (const id of BUILT_IN_VENDOR_IDS) env[BUILT_IN_VENDORS[id].webhookSecretEnv] = `demo_${id}_${randomBytes(8).toString('hex')}`;
+  for (const id of VENDOR_IDS) env[webhookSecretEnv(id)] = `demo_${id}_${randomBytes(8).toString('hex')}`;
   const events: VideoJobEvent[] = [];
   const rejections: string[] = [];
   const started = Date.now();
@@ -28,8 +31,8 @@ export async function runDemo(out: (line: string) => void = (l) => process.stdou
   out(`dev server on ${server.url}, embedded DynamoDB (dynalite) and SQS FIFO (fauxqs)\n`);
   const checks: Check[] = [];
   try {
-    for (const vendor of BUILT_IN_VENDOR_IDS) {
-      const secret = env[BUILT_IN_VENDORS[vendor].webhookSecretEnv]!;
+    for (const vendor of VENDOR_IDS) {
+      const secret = env[webhookSecretEnv(vendor)]!;
       const url = `${server.url}/webhooks/${vendor}`;
       const completed = buildSample(vendor, 'completed', { secret, url });
       checks.push(await post(vendor, 'completed', completed, '200 enqueued'));
@@ -37,7 +40,7 @@ export async function runDemo(out: (line: string) => void = (l) => process.stdou
       checks.push(await post(vendor, 'forged', buildSample(vendor, 'completed', { secret: 'not-the-secret', url }), '401'));
       const progressEvent = VENDOR_EVENTS[vendor].includes('progress') ? 'progress' : VENDOR_EVENTS[vendor].includes('created') ? 'created' : undefined;
       if (progressEvent) checks.push(await post(vendor, 'progress', buildSample(vendor, progressEvent, { secret, url }), '200 enqueued'));
-      else checks.push({ vendor, step: 'progress', expected: 'none', actual: 'none: Sync sends only final webhooks (the poller covers the rest)', ok: true });
+      else checks.push({ vendor, step: 'progress', expected: 'none', actual: `none: ${registry.builtIn(vendor)?.manifest.title} sends only final webhooks (the poller covers the rest)`, ok: true });
     }
     const expectedEvents = checks.filter((c) => c.expected === '200 enqueued').length;
     const deadline = Date.now() + 10_000;
@@ -45,7 +48,7 @@ export async function runDemo(out: (line: string) => void = (l) => process.stdou
     await new Promise((r) => setTimeout(r, 300)); // a duplicate that slipped through would show up now
 
     out(`${'vendor'.padEnd(10)} ${'completed'.padEnd(14)} ${'duplicate'.padEnd(15)} ${'forged'.padEnd(8)} progress`);
-    for (const vendor of BUILT_IN_VENDOR_IDS) {
+    for (const vendor of VENDOR_IDS) {
       const cell = (step: Check['step'], width: number) => {
         const c = checks.find((x) => x.vendor === vendor && x.step === step)!;
         return `${c.ok ? '✓' : '✗'} ${c.actual}`.padEnd(width);
@@ -73,7 +76,7 @@ export async function runDemo(out: (line: string) => void = (l) => process.stdou
   }
 }
 
-async function post(vendor: BuiltInVendorId, step: Check['step'], sample: { url: string; headers: Record<string, string>; body: string }, expected: string): Promise<Check> {
+async function post(vendor: string, step: Check['step'], sample: { url: string; headers: Record<string, string>; body: string }, expected: string): Promise<Check> {
   const res = await fetch(sample.url, { method: 'POST', headers: sample.headers, body: sample.body });
   const body = (await res.json().catch(() => ({}))) as { outcome?: string };
   const actual = body.outcome ? `${res.status} ${body.outcome}` : String(res.status);

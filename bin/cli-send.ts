@@ -1,7 +1,7 @@
 /** `video-webhooks send`: a realistic, correctly signed vendor webhook, posted or printed as curl. */
-import { randomInt } from 'node:crypto';
-import { BUILT_IN_VENDOR_IDS, BUILT_IN_VENDORS, isBuiltInVendor } from '../lambda/vendors/registry';
-import { SAMPLE_EVENTS, samplePayload, signRequest, UnsupportedSampleError, type SampleEvent } from '../lambda/vendors/samples';
+import { webhookSecretEnv } from '../lambda/local/wiring';
+import { registry } from '../lambda/vendors/registry';
+import { SAMPLE_EVENTS, sampleJobId, samplePayload, signRequest, UnsupportedSampleError, type SampleEvent } from '../lambda/vendors/samples';
 
 export interface SignedSample {
   readonly url: string;
@@ -12,15 +12,14 @@ export interface SignedSample {
 
 /** Builds and signs the sample; throws UnsupportedSampleError or a plain Error with what to fix. */
 export function buildSample(vendor: string, event: string, options: { jobId?: string; url?: string; secret?: string; env?: NodeJS.ProcessEnv; nowMs?: number }): SignedSample {
-  if (!isBuiltInVendor(vendor)) throw new Error(`unknown vendor ${vendor}: use one of ${BUILT_IN_VENDOR_IDS.join(', ')}`);
+  if (!registry.builtIn(vendor)) throw new Error(`unknown vendor ${vendor}: use one of ${registry.builtIns.map((b) => b.id).join(', ')}`);
   if (!(SAMPLE_EVENTS as readonly string[]).includes(event)) throw new Error(`unknown event ${event}: use one of ${SAMPLE_EVENTS.join(', ')}`);
   const env = options.env ?? process.env;
-  const secretEnv = BUILT_IN_VENDORS[vendor].webhookSecretEnv;
+  const secretEnv = webhookSecretEnv(vendor);
   const secret = options.secret ?? (env[secretEnv] ?? '').split(',')[0]?.trim();
   if (!secret) throw new Error(`no secret: pass --secret or set ${secretEnv}`);
   const nowMs = options.nowMs ?? Date.now();
-  // LipDub's generate ids are numbers; the others are strings.
-  const jobId = options.jobId ?? (vendor === 'lipdub' ? String(randomInt(100_000, 999_999)) : `job_${randomInt(1e9, 9e9).toString(16)}`);
+  const jobId = options.jobId ?? sampleJobId(vendor);
   const body = JSON.stringify(samplePayload(vendor, event as SampleEvent, jobId, nowMs));
   return { url: options.url ?? `http://127.0.0.1:8787/webhooks/${vendor}`, headers: signRequest(vendor, body, secret, nowMs), body, jobId };
 }

@@ -4,6 +4,12 @@
  * Each command loads what it needs when it runs, so `--help` starts fast.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { registry } from '../lambda/vendors/registry';
+
+/** The built-in vendors, their secret variables and the sample events each sends: for the help texts. */
+const VENDORS = registry.builtIns;
+const VENDOR_IDS = VENDORS.map((v) => v.id);
+const SECRET_ENVS = VENDORS.map((v) => v.manifest.local.webhookSecretEnv);
 
 // The SDK warns on every start that its 2027 releases need Node 22; a CLI user cannot act on that here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,11 +33,11 @@ const COMMANDS: Record<string, Command> = {
       'poll-interval-seconds': { type: 'string', default: '30' },
       'stale-after-seconds': { type: 'string', default: '600' },
     },
-    help: `Serves POST /webhooks/{sync|lipdub|viralsync|synthesia} with the same verifier and delivery code
+    help: `Serves POST /webhooks/{${VENDOR_IDS.join('|')}} with the same verifier and delivery code
 as the Lambda functions, on an embedded DynamoDB (dynalite) and SQS FIFO queue (fauxqs).
 
-Secrets come from SYNC_WEBHOOK_SECRET, LIPDUB_WEBHOOK_API_KEY, VIRALSYNC_WEBHOOK_SECRET and
-SYNTHESIA_WEBHOOK_SECRET (comma-separated = several accepted). A vendor whose variable is unset
+Secrets come from ${SECRET_ENVS.slice(0, -1).join(', ')} and
+${SECRET_ENVS[SECRET_ENVS.length - 1]} (comma-separated = several accepted). A vendor whose variable is unset
 answers 503 naming it. Each event that reaches the queue is printed on stdout as one JSON line;
 each rejection on stderr as one line. POST /jobs {"vendor","jobId"} registers a job for the
 poller, which runs every --poll-interval-seconds against <VENDOR>_API_BASE_URL / <VENDOR>_API_KEY
@@ -49,8 +55,10 @@ when set. GET /healthz answers 200 when ready. Port 0 picks a free port; the URL
     },
     help: `Builds the payload the vendor sends for that event, authenticates it as the vendor does (signature
 or key) and posts it, by default to http://127.0.0.1:8787/webhooks/<vendor>. The secret is --secret,
-or the first value of the vendor's variable (e.g. SYNC_WEBHOOK_SECRET). --print prints the signed
-request as a curl command instead of sending it. An event the vendor does not send is refused.`,
+or the first value of the vendor's variable (e.g. ${SECRET_ENVS[0]}). --print prints the signed
+request as a curl command instead of sending it. An event the vendor does not send is refused.
+
+${VENDORS.map((v) => `  ${v.id.padEnd(10)} ${v.sampleEvents.join(', ')}`).join('\n')}`,
     run: runSend,
   },
   replay: {
@@ -109,7 +117,7 @@ function printHelp(): void {
 
 async function runDev(values: Record<string, string | boolean | undefined>): Promise<number> {
   const { startDevServer } = await import('../lambda/local/dev-server');
-  const { MissingEmulatorError } = await import('../lambda/local/emulators');
+  const { MissingEmulatorError } = await import('../lambda/adapters/local/emulators');
   const port = integer(values.port, 'port');
   const pollInterval = integer(values['poll-interval-seconds'], 'poll-interval-seconds');
   const staleAfter = integer(values['stale-after-seconds'], 'stale-after-seconds');

@@ -5,7 +5,7 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE } from '../lambda/config';
+import { METRIC_NAMESPACE } from '../lambda/contract/deployment';
 import type { WebhookEventQueue } from './event-queue';
 import type { WebhookQuarantineQueue } from './quarantine-queue';
 import { assertDurationInRange, assertIntegerInRange } from './validation';
@@ -48,7 +48,7 @@ export interface IngestionAlarmThresholds {
   readonly oldestMessageAge?: Duration;
 
   /**
-   * API 5xx answers in 5 minutes that raise the alarm (vendors retry some, Sync retries none).
+   * API 5xx answers in 5 minutes that raise the alarm (vendors retry some, some retry none).
    *
    * @default 1
    */
@@ -70,7 +70,7 @@ export interface IngestionAlarmsProps {
   readonly quarantine: WebhookQuarantineQueue;
   readonly api: apigwv2.HttpApi;
   readonly poller: lambda.IFunction;
-  readonly vendors: readonly Vendor[];
+  readonly vendors: Vendor[];
 }
 
 const FIVE_MINUTES = Duration.minutes(5);

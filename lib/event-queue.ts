@@ -4,6 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SQS_MAX_MESSAGE_BYTES } from '../lambda/contract/aws-limits';
 import { assertFifo, assertIntegerInRange, rejectWithExisting } from './validation';
 
 /** Properties of the events queue (all optional). */
@@ -138,8 +139,7 @@ export class WebhookEventQueue extends Construct {
       new sqs.Queue(this, 'DeadLetterQueue', {
         ...common,
         retentionPeriod: EVENT_QUEUE_DEFAULTS.deadLetterRetention,
-        // SQS's largest message (1 MiB): an event carries the vendor payload, a quarantined request its base64 body.
-        maxMessageSizeBytes: 1_048_576,
+        maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
         redriveAllowPolicy: {
           redrivePermission: sqs.RedrivePermission.BY_QUEUE,
           sourceQueues: [sqs.Queue.fromQueueArn(this, 'SourceQueueRef', sourceQueueArn)],
@@ -157,7 +157,7 @@ export class WebhookEventQueue extends Construct {
       visibilityTimeout: this.visibilityTimeout,
       retentionPeriod: props.retentionPeriod ?? EVENT_QUEUE_DEFAULTS.retentionPeriod,
       // SQS's largest message (1 MiB): an event carries the vendor payload, a quarantined request its base64 body.
-      maxMessageSizeBytes: 1_048_576,
+      maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount },
     });
     this.deadLetterQueue = deadLetterQueue;

@@ -8,16 +8,17 @@ export {
   Vendor,
   VENDOR_ID_PATTERN,
   type VendorOptions,
-  type TimestampedVendorOptions,
+  type BuiltInVendorOptions,
   type SyncVendorOptions,
   type LipDubVendorOptions,
   type ViralSyncVendorOptions,
   type SynthesiaVendorOptions,
   type CustomVendorOptions,
+  type CustomVendorAdapterOptions,
+  type CustomVendorPaths,
 } from './vendor';
+export { WebhookAuth, SignatureEncoding, type HmacWebhookAuthOptions, type BearerWebhookAuthOptions } from './webhook-auth';
 export { WebhookEventQueue, EVENT_QUEUE_DEFAULTS, type WebhookEventQueueProps } from './event-queue';
 export { WebhookQuarantineQueue, type WebhookQuarantineQueueProps } from './quarantine-queue';
 export { WebhookJobTable, type WebhookJobTableProps } from './job-table';
 export { IngestionAlarms, VIDEO_WEBHOOKS_METRIC_NAMESPACE, VideoWebhooksMetric, type IngestionAlarmThresholds, type IngestionAlarmsProps } from './alarms';
-export type { VendorKind, VendorRuntimeConfig, PollerVendorConfig } from '../lambda/config';
-export { ENV, DEFAULTS, TABLE_SCHEMA, VENDOR_OPTION_NAMES } from '../lambda/config';

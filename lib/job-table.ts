@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLE_SCHEMA } from '../lambda/config';
+import { TABLE_SCHEMA } from '../lambda/contract/deployment';
 import { rejectWithExisting } from './validation';
 
 /** Properties of the jobs table (all optional). */

@@ -4,6 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SQS_MAX_MESSAGE_BYTES } from '../lambda/contract/aws-limits';
 import { assertFifo, rejectWithExisting } from './validation';
 
 /** Properties of the quarantine queue (all optional). */
@@ -67,7 +68,7 @@ export class WebhookQuarantineQueue extends Construct {
       enforceSSL: true,
       retentionPeriod: props.retentionPeriod ?? Duration.days(14),
       // SQS's largest message (1 MiB): an event carries the vendor payload, a quarantined request its base64 body.
-      maxMessageSizeBytes: 1_048_576,
+      maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       ...(props.encryptionKey
         ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }

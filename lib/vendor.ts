@@ -1,23 +1,22 @@
 import { Duration, Token } from 'aws-cdk-lib/core';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { unknownOptionProblem, type PollerVendorConfig, type VendorKind, type VendorRuntimeConfig } from '../lambda/config';
-import { genericOptionsProblem } from '../lambda/vendors/generic-options';
+import type { PollerVendorConfig, VendorRuntimeConfig } from '../lambda/contract/deployment';
+import type { VendorManifest } from '../lambda/contract/manifest';
+import { optionsProblem } from '../lambda/contract/options';
+import { customManifest } from '../lambda/vendors/custom/manifest';
+import { lipdubManifest } from '../lambda/vendors/lipdub/manifest';
+import { syncManifest } from '../lambda/vendors/sync/manifest';
+import { synthesiaManifest } from '../lambda/vendors/synthesia/manifest';
+import { viralsyncManifest } from '../lambda/vendors/viralsync/manifest';
+import { toleranceSecondsOf } from './private/duration';
+import { WebhookAuth } from './webhook-auth';
 
 /** Options every vendor takes. */
 export interface VendorOptions {
   /**
-   * The vendor id: the webhook path segment (`/webhooks/<id>`), the event `source`
-   * (`video-webhooks/<id>`) and `data.vendor`. Lower case letters, digits and `-`, at most 32
-   * characters, starting with a letter. Set it to run two accounts of one vendor side by side.
-   *
-   * @default - the vendor kind: `sync`, `lipdub`, `viralsync` or `synthesia`
-   */
-  readonly id?: string;
-
-  /**
-   * The secret the vendor's webhooks are authenticated with: the signing secret (Sync, ViralSync,
-   * Synthesia, HMAC vendors) or the static key (LipDub). The secret value is either one string or
-   * a JSON array of strings, all accepted at once during a rotation.
+   * The secret the vendor's webhooks are authenticated with: the signing secret (HMAC vendors) or
+   * the static key (bearer vendors). The secret value is either one string or a JSON array of
+   * strings, all accepted at once during a rotation.
    */
   readonly webhookSecret: secretsmanager.ISecret;
 
@@ -29,9 +28,9 @@ export interface VendorOptions {
   readonly apiKey?: secretsmanager.ISecret;
 
   /**
-   * Base URL of the vendor's status API, e.g. `https://api.sync.so`.
+   * Base URL of the vendor's status API, e.g. `https://api.example.com`.
    *
-   * @default - the adapter's default (none for ViralSync and custom vendors)
+   * @default - the vendor's public base URL (none for ViralSync and custom vendors)
    */
   readonly statusApiBaseUrl?: string;
 
@@ -40,7 +39,8 @@ export interface VendorOptions {
    * that is not polled still get an `expired` event at the give-up age.
    *
    * @default - true when the vendor has a status API with a known base URL (Sync, LipDub,
-   * Synthesia; ViralSync and custom vendors only when `statusApiBaseUrl` is set)
+   * Synthesia; ViralSync only when `statusApiBaseUrl` is set; custom vendors when
+   * `adapterOptions.statusUrlTemplate` is)
    */
   readonly polling?: boolean;
 
@@ -58,68 +58,187 @@ export interface VendorOptions {
    * @default Duration.seconds(5)
    */
   readonly statusRequestTimeout?: Duration;
-
-  /**
-   * Kind-specific adapter options, passed to the runtime adapter as plain JSON (see the adapter's
-   * `...Options` in lambda/vendors/<kind>.ts). Typed options of this interface win over keys here.
-   * A name the adapter does not take is an error (see `VENDOR_OPTION_NAMES`), not ignored.
-   *
-   * @default - none
-   */
-  readonly adapterOptions?: Readonly<Record<string, unknown>>;
 }
 
-/** Options of vendors that sign a timestamp (Sync, Synthesia, custom HMAC vendors). */
-export interface TimestampedVendorOptions extends VendorOptions {
+/** Options of a built-in vendor. */
+export interface BuiltInVendorOptions extends VendorOptions {
   /**
-   * How far the signed timestamp may be from now, either way.
+   * The vendor id: the webhook path segment (`/webhooks/<id>`), the event `source`
+   * (`video-webhooks/<id>`) and `data.vendor`. Lower case letters, digits and `-`, at most 32
+   * characters, starting with a letter. Set it to run two accounts of one vendor side by side.
    *
-   * @default - Sync 300 seconds, Synthesia 600 seconds, custom: the generic adapter's default
+   * @default - the vendor's own: `sync`, `lipdub`, `viralsync` or `synthesia`
+   */
+  readonly id?: string;
+}
+
+/** Sync (sync.so). */
+export interface SyncVendorOptions extends BuiltInVendorOptions {
+  /**
+   * How far the signed timestamp `t` may be from now, either way (1 second to 24 hours).
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly timestampTolerance?: Duration;
+
+  /**
+   * Also accept a signature over the body re-serialized as compact JSON, as Sync's own samples
+   * compute it, when the raw body does not verify. It parses the body before it is authenticated,
+   * and two bodies with the same JSON but different bytes then both verify: turn it on only if
+   * Sync turns out to sign re-serialized JSON.
+   *
+   * @default false
+   */
+  readonly compactJsonFallback?: boolean;
+}
+
+/** Synthesia. */
+export interface SynthesiaVendorOptions extends BuiltInVendorOptions {
+  /**
+   * How far `Synthesia-Timestamp` may be from now, either way (1 second to 24 hours).
+   *
+   * @default Duration.seconds(600)
    */
   readonly timestampTolerance?: Duration;
 }
 
-/** Sync (sync.so). */
-export type SyncVendorOptions = TimestampedVendorOptions;
-/** Synthesia. */
-export type SynthesiaVendorOptions = TimestampedVendorOptions;
 /** LipDub AI: `webhookSecret` holds the static key LipDub sends as `Authorization: Bearer <key>`. */
-export type LipDubVendorOptions = VendorOptions;
+export interface LipDubVendorOptions extends BuiltInVendorOptions {
+  /**
+   * Where the job id is in the webhook's `data` (LipDub does not publish its field names), first
+   * match wins; numbers become strings.
+   *
+   * @default ['generate_id', 'render_id', 'job_id', 'id']
+   */
+  readonly jobIdFields?: string[];
+
+  /**
+   * Where the output URL is in `data`.
+   *
+   * @default ['download_url', 'output_url', 'video_url']
+   */
+  readonly outputUrlFields?: string[];
+
+  /**
+   * Where the failure text is in `data`.
+   *
+   * @default ['failure_reason', 'error', 'message']
+   */
+  readonly errorFields?: string[];
+
+  /**
+   * Turn event types the adapter does not know into `processing` events (with `vendorEventType`
+   * set) instead of answering 202 and dropping them.
+   *
+   * @default false
+   */
+  readonly emitUnknownEvents?: boolean;
+}
+
 /** ViralSync: its status API has no public base URL; set `statusApiBaseUrl` to poll it. */
-export type ViralSyncVendorOptions = VendorOptions;
+export interface ViralSyncVendorOptions extends BuiltInVendorOptions {
+  /**
+   * Header carrying the webhook signature.
+   *
+   * @default 'x-render-signature'
+   */
+  readonly signatureHeader?: string;
+
+  /**
+   * Header the status-API key is sent in (ViralSync documents none: a guess, hence configurable).
+   *
+   * @default 'authorization'
+   */
+  readonly statusApiKeyHeader?: string;
+
+  /**
+   * Text before the key in that header.
+   *
+   * @default 'Bearer '
+   */
+  readonly statusApiKeyPrefix?: string;
+}
 
 /**
- * A vendor you add yourself, run by the generic adapter. `adapterOptions` is the adapter's
- * `GenericOptions` (lambda/vendors/generic.ts): `auth` (`{ type: 'hmac', signatureHeader,
- * timestampHeader?, template?, encoding?, signaturePrefix? }` or `{ type: 'bearer', header? }`),
- * `paths` (`jobId`, `status`, ...: dotted JSON paths), `statusMap` (vendor word to normalized
- * status) and, for polling, `statusUrlTemplate` (`https://api.acme.com/v1/jobs/{jobId}`).
- * `timestampTolerance` sets `auth.toleranceSeconds`.
+ * Dotted JSON paths into the vendor's body (`data.job.id`, `items.0.id`); a list is tried in order,
+ * the first path holding a value wins.
  */
-export interface CustomVendorOptions extends TimestampedVendorOptions {
-  /** The vendor id (required for a custom vendor). */
+export interface CustomVendorPaths {
+  /** The job id (a string, or a number made a string). */
+  readonly jobId: string | string[];
+  /** The vendor's status word, looked up in `statusMap`. */
+  readonly status: string | string[];
+  /** @default - none */
+  readonly errorMessage?: string | string[];
+  /** @default - none */
+  readonly errorCode?: string | string[];
+  /** @default - none */
+  readonly outputUrl?: string | string[];
+  /** A 0..1 figure. @default - none */
+  readonly progress?: string | string[];
+  /** @default - none */
+  readonly stage?: string | string[];
+  /** ISO-8601 time of the event. @default - the signed timestamp, else when it was received */
+  readonly time?: string | string[];
+  /** @default - none */
+  readonly eventType?: string | string[];
+}
+
+/** How a custom vendor's webhooks are read. The same options, as JSON, configure `video-webhooks dev --config`. */
+export interface CustomVendorAdapterOptions {
+  /** How the webhooks are authenticated: `WebhookAuth.hmac({...})` or `WebhookAuth.bearer()`. */
+  readonly auth: WebhookAuth;
+
+  /** Where the fields are in the body. */
+  readonly paths: CustomVendorPaths;
+
+  /**
+   * The vendor's status words to normalized statuses (`queued`, `processing`, `succeeded`,
+   * `failed`, `cancelled`, `expired`). A status not in the map is quarantined, not guessed.
+   */
+  readonly statusMap: { [vendorStatus: string]: string };
+
+  /**
+   * The status API's URL with `{jobId}`, e.g. `https://api.acme.example/v1/jobs/{jobId}`: turns
+   * polling on.
+   *
+   * @default - no status API
+   */
+  readonly statusUrlTemplate?: string;
+
+  /**
+   * Header the status-API key is sent in.
+   *
+   * @default 'authorization'
+   */
+  readonly apiKeyHeader?: string;
+
+  /**
+   * Text before the key in that header.
+   *
+   * @default 'Bearer '
+   */
+  readonly apiKeyPrefix?: string;
+
+  /**
+   * Paths in the status API's answer, when they differ from the webhook's.
+   *
+   * @default - `paths`
+   */
+  readonly statusPaths?: CustomVendorPaths;
+}
+
+/** A vendor you add yourself: described by options, run by the custom adapter. */
+export interface CustomVendorOptions extends VendorOptions {
+  /** The vendor id (see `BuiltInVendorOptions.id` for its form). */
   readonly id: string;
-  /** The generic adapter's options (required for a custom vendor). */
-  readonly adapterOptions: Readonly<Record<string, unknown>>;
+
+  /** How its webhooks are authenticated and read. */
+  readonly adapterOptions: CustomVendorAdapterOptions;
 }
 
 /** The pattern a vendor id must match. */
 export const VENDOR_ID_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
-
-interface KindDefaults {
-  readonly requestsPerMinute: number;
-  readonly timestampToleranceSeconds: number | undefined;
-  /** The adapter has a status API whose base URL it knows. */
-  readonly statusApiWithDefaultUrl: boolean;
-}
-
-const KIND_DEFAULTS: Record<VendorKind, KindDefaults> = {
-  sync: { requestsPerMinute: 300, timestampToleranceSeconds: 300, statusApiWithDefaultUrl: true },
-  lipdub: { requestsPerMinute: 60, timestampToleranceSeconds: undefined, statusApiWithDefaultUrl: true },
-  viralsync: { requestsPerMinute: 60, timestampToleranceSeconds: undefined, statusApiWithDefaultUrl: false },
-  synthesia: { requestsPerMinute: 50, timestampToleranceSeconds: 600, statusApiWithDefaultUrl: true },
-  generic: { requestsPerMinute: 60, timestampToleranceSeconds: undefined, statusApiWithDefaultUrl: false },
-};
 
 const DEFAULT_STATUS_REQUEST_TIMEOUT = Duration.seconds(5);
 
@@ -133,37 +252,59 @@ const DEFAULT_STATUS_REQUEST_TIMEOUT = Duration.seconds(5);
 export class Vendor {
   /** Sync (sync.so): `Sync-Signature: t=<unix>,v1=<hex>` HMAC-SHA256 webhooks, status API `GET /v2/generate/{id}`. */
   static sync(options: SyncVendorOptions): Vendor {
-    return new Vendor('sync', options, options.timestampTolerance);
+    return new Vendor(syncManifest, options.id, options, {
+      timestampToleranceSeconds: toleranceSeconds(options.id ?? syncManifest.kind, options.timestampTolerance, syncManifest.timestampToleranceSeconds),
+      compactJsonFallback: options.compactJsonFallback,
+    });
   }
 
   /** LipDub AI: a static key (`Authorization: Bearer`), status API `GET /v1/renders/{id}/status`. */
   static lipdub(options: LipDubVendorOptions): Vendor {
-    return new Vendor('lipdub', options, undefined);
+    return new Vendor(lipdubManifest, options.id, options, {
+      jobIdFields: options.jobIdFields,
+      outputUrlFields: options.outputUrlFields,
+      errorFields: options.errorFields,
+      emitUnknownEvents: options.emitUnknownEvents,
+    });
   }
 
   /** ViralSync: HMAC-SHA256 of the raw body in `x-render-signature`; status API `GET /v1/jobs/{jobId}` at a base URL you set. */
   static viralsync(options: ViralSyncVendorOptions): Vendor {
-    return new Vendor('viralsync', options, undefined);
+    return new Vendor(viralsyncManifest, options.id, options, {
+      signatureHeader: options.signatureHeader,
+      statusApiKeyHeader: options.statusApiKeyHeader,
+      statusApiKeyPrefix: options.statusApiKeyPrefix,
+    });
   }
 
   /** Synthesia: `Synthesia-Signature` + `Synthesia-Timestamp` HMAC-SHA256, status API `GET /v2/videos/{id}`. */
   static synthesia(options: SynthesiaVendorOptions): Vendor {
-    return new Vendor('synthesia', options, options.timestampTolerance);
+    return new Vendor(synthesiaManifest, options.id, options, {
+      timestampToleranceSeconds: toleranceSeconds(options.id ?? synthesiaManifest.kind, options.timestampTolerance, synthesiaManifest.timestampToleranceSeconds),
+    });
   }
 
-  /** Any other vendor, run by the generic adapter configured with `adapterOptions`. */
+  /** Any other vendor, run by the custom adapter configured with `adapterOptions`. */
   static custom(options: CustomVendorOptions): Vendor {
-    return new Vendor('generic', options, options.timestampTolerance);
+    if (options.id === undefined) throw new Error('a custom vendor needs an id: pass Vendor.custom({ id: "acme", ... })');
+    const adapterOptions = options.adapterOptions as CustomVendorAdapterOptions | undefined;
+    if (typeof adapterOptions !== 'object' || adapterOptions === null) {
+      throw new Error(`vendor ${options.id}: a custom vendor needs adapterOptions with auth, paths and statusMap`);
+    }
+    if (!(adapterOptions.auth instanceof WebhookAuth)) {
+      throw new Error(`vendor ${options.id}: adapterOptions.auth must be WebhookAuth.hmac({...}) or WebhookAuth.bearer({...})`);
+    }
+    return new Vendor(customManifest, options.id, options, { ...adapterOptions, auth: adapterOptions.auth._json }, 'adapterOptions');
   }
 
   /** The vendor id (path segment and event source). */
   readonly id: string;
-  /** The runtime adapter that handles it. */
-  readonly kind: VendorKind;
+  /** The adapter that handles it: a built-in vendor's own, or `custom`. */
+  readonly kind: string;
   /** The webhook secret (read by this vendor's verifier only). */
   readonly webhookSecret: secretsmanager.ISecret;
   /** The status-API key (read by the poller only), if any. */
-  readonly apiKey: secretsmanager.ISecret | undefined;
+  readonly apiKey?: secretsmanager.ISecret;
   /** Whether the poller asks this vendor's status API. */
   readonly pollingEnabled: boolean;
   /** Status-API requests per minute, at most. */
@@ -171,70 +312,62 @@ export class Vendor {
 
   private readonly statusApiBaseUrl: string | undefined;
   private readonly statusRequestTimeout: Duration;
-  private readonly options: Readonly<Record<string, unknown>>;
+  private readonly options: Record<string, unknown>;
 
-  private constructor(kind: VendorKind, options: VendorOptions, timestampTolerance: Duration | undefined) {
-    const defaults = KIND_DEFAULTS[kind];
-    const id = options.id ?? kind;
-    if (kind === 'generic' && options.id === undefined) {
-      throw new Error('a custom vendor needs an id: pass Vendor.custom({ id: "acme", ... })');
-    }
-    validateId(id);
-    this.id = id;
-    this.kind = kind;
+  private constructor(manifest: VendorManifest, id: string | undefined, options: VendorOptions, adapterOptions: Record<string, unknown>, optionsPath = '') {
+    this.id = id ?? manifest.kind;
+    validateId(this.id);
+    this.kind = manifest.kind;
     this.webhookSecret = options.webhookSecret;
     this.apiKey = options.apiKey;
     this.statusApiBaseUrl = options.statusApiBaseUrl;
-    validateBaseUrl(id, options.statusApiBaseUrl);
+    validateBaseUrl(this.id, options.statusApiBaseUrl);
 
-    if (options.adapterOptions !== undefined && typeof options.adapterOptions === 'object' && options.adapterOptions !== null) {
-      const unknown = unknownOptionProblem(kind, options.adapterOptions);
-      if (unknown) throw new Error(`vendor ${id}: adapterOptions: ${unknown}`);
-    }
-    if (kind === 'generic') validateGenericOptions(id, options.adapterOptions);
-    const hasStatusUrlTemplate = typeof options.adapterOptions?.statusUrlTemplate === 'string';
-    const pollable = kind === 'generic' ? hasStatusUrlTemplate : defaults.statusApiWithDefaultUrl || options.statusApiBaseUrl !== undefined;
+    // The same check the adapter runs at cold start: a bad or misspelt option fails the synth.
+    this.options = definedOnly(adapterOptions);
+    const problem = optionsProblem(manifest.options, this.options, optionsPath);
+    if (problem) throw new Error(`vendor ${this.id}: ${problem}`);
+
+    const pollable =
+      manifest.statusApi === 'options' ? typeof this.options.statusUrlTemplate === 'string' : manifest.statusApi === 'base-url' && (manifest.statusApiBaseUrl !== undefined || options.statusApiBaseUrl !== undefined);
     this.pollingEnabled = options.polling ?? pollable;
     if (this.pollingEnabled && !pollable) {
       throw new Error(
-        kind === 'generic'
-          ? `vendor ${id}: polling is on but adapterOptions has no statusUrlTemplate: set it (e.g. "https://api.example.com/v1/jobs/{jobId}"), or polling: false`
-          : `vendor ${id}: polling is on but its status API has no public base URL: set statusApiBaseUrl, or polling: false`,
+        manifest.statusApi === 'options'
+          ? `vendor ${this.id}: polling is on but adapterOptions has no statusUrlTemplate: set it (e.g. "https://api.example.com/v1/jobs/{jobId}"), or polling: false`
+          : `vendor ${this.id}: polling is on but its status API has no public base URL: set statusApiBaseUrl, or polling: false`,
       );
     }
 
-    this.pollRequestsPerMinute = options.pollRequestsPerMinute ?? defaults.requestsPerMinute;
+    this.pollRequestsPerMinute = options.pollRequestsPerMinute ?? manifest.pollRequestsPerMinute;
     if (!Token.isUnresolved(this.pollRequestsPerMinute) && !(this.pollRequestsPerMinute > 0 && this.pollRequestsPerMinute <= 100_000)) {
-      throw new Error(`vendor ${id}: pollRequestsPerMinute ${this.pollRequestsPerMinute} is out of range: use a positive number up to 100000, below the vendor's read limit`);
+      throw new Error(`vendor ${this.id}: pollRequestsPerMinute ${this.pollRequestsPerMinute} is out of range: use a positive number up to 100000, below the vendor's read limit`);
     }
 
     this.statusRequestTimeout = options.statusRequestTimeout ?? DEFAULT_STATUS_REQUEST_TIMEOUT;
     if (!this.statusRequestTimeout.isUnresolved()) {
       const ms = this.statusRequestTimeout.toMilliseconds();
       if (ms < 100 || ms > 60_000) {
-        throw new Error(`vendor ${id}: statusRequestTimeout ${this.statusRequestTimeout.toHumanString()} is out of range: use 100 ms to 60 seconds`);
+        throw new Error(`vendor ${this.id}: statusRequestTimeout ${this.statusRequestTimeout.toHumanString()} is out of range: use 100 ms to 60 seconds`);
       }
     }
-
-    const toleranceSeconds = timestampTolerance?.toSeconds() ?? defaults.timestampToleranceSeconds;
-    if (toleranceSeconds !== undefined && !Token.isUnresolved(toleranceSeconds) && !(toleranceSeconds >= 1 && toleranceSeconds <= 86_400)) {
-      throw new Error(`vendor ${id}: timestampTolerance ${toleranceSeconds} seconds is out of range: use 1 second to 24 hours`);
-    }
-    this.options = kind === 'generic' ? genericOptions(id, options.adapterOptions ?? {}, toleranceSeconds) : {
-      ...(options.adapterOptions ?? {}),
-      ...(toleranceSeconds !== undefined ? { timestampToleranceSeconds: toleranceSeconds } : {}),
-    };
   }
 
-  /** The verifier's view of this vendor (the `VW_VENDOR` environment variable). */
-  runtimeConfig(): VendorRuntimeConfig {
+  /**
+   * The verifier's view of this vendor (the `VW_VENDOR` environment variable).
+   * @internal
+   */
+  _runtimeConfig(): VendorRuntimeConfig {
     return { id: this.id, kind: this.kind, options: this.options };
   }
 
-  /** The poller's view of this vendor (one entry of `VW_POLLER_VENDORS`). */
-  pollerConfig(): PollerVendorConfig {
+  /**
+   * The poller's view of this vendor (one entry of `VW_POLLER_VENDORS`).
+   * @internal
+   */
+  _pollerConfig(): PollerVendorConfig {
     return {
-      vendor: this.runtimeConfig(),
+      vendor: this._runtimeConfig(),
       apiKeySecretArn: this.apiKey?.secretArn,
       statusApiBaseUrl: this.statusApiBaseUrl,
       requestsPerMinute: this.pollRequestsPerMinute,
@@ -242,6 +375,11 @@ export class Vendor {
       requestTimeoutMs: this.statusRequestTimeout.toMilliseconds(),
     };
   }
+}
+
+/** A built-in vendor's tolerance in seconds, its manifest's default when not given. */
+function toleranceSeconds(vendorId: string, tolerance: Duration | undefined, fallbackSeconds: number): number {
+  return toleranceSecondsOf(tolerance, `vendor ${vendorId}: timestampTolerance`) ?? fallbackSeconds;
 }
 
 function validateId(id: string): void {
@@ -260,21 +398,7 @@ function validateBaseUrl(id: string, url: string | undefined): void {
   }
 }
 
-/** The generic adapter's options with `timestampTolerance` applied to `auth.toleranceSeconds`. */
-function genericOptions(id: string, options: Readonly<Record<string, unknown>>, toleranceSeconds: number | undefined): Record<string, unknown> {
-  if (toleranceSeconds === undefined) return { ...options };
-  const auth = options.auth as Record<string, unknown>;
-  if (auth.type !== 'hmac') {
-    throw new Error(`vendor ${id}: timestampTolerance applies to hmac auth only (auth.type is ${JSON.stringify(auth.type)}): remove it`);
-  }
-  return { ...options, auth: { ...auth, toleranceSeconds } };
-}
-
-/** Synth-time check of the generic adapter's options, the same the adapter makes at cold start. */
-function validateGenericOptions(id: string, options: Readonly<Record<string, unknown>> | undefined): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new Error(`vendor ${id}: a custom vendor needs adapterOptions with auth, paths and statusMap (the generic adapter's options)`);
-  }
-  const problem = genericOptionsProblem(options);
-  if (problem) throw new Error(`vendor ${id}: adapterOptions.${problem}`);
+/** The options without the ones left unset (they take the adapter's defaults). */
+function definedOnly(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }

@@ -16,13 +16,13 @@ const started = Date.now();
 
 /**
  * In Lambda the role's credentials are always in the environment: resolve the SDK's default
- * credential chain to the environment provider alone (lambda/shims/credential-provider-env-only.ts).
+ * credential chain to the environment provider alone (lambda/adapters/aws/credential-provider-env-only.ts).
  */
 const lambdaCredentialsOnly = {
   name: 'lambda-credentials-only',
   setup(b) {
     b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
-      path: join(root, 'lambda', 'shims', 'credential-provider-env-only.ts'),
+      path: join(root, 'lambda', 'adapters', 'aws', 'credential-provider-env-only.ts'),
     }));
   },
 };

@@ -14,7 +14,7 @@
  *   an attempt that dies after claiming it cannot lose it: the next event of the job, or the
  *   poller, sends it first.
  */
-import { buildEvent, isTerminal, type NormalizedFields, type ReceivedVia, type VideoJobEvent, type VideoJobStatus } from './event';
+import { buildEvent, isTerminal, toMessage, type NormalizedFields, type ReceivedVia, type VideoJobEvent, type VideoJobStatus } from './event';
 import type { Clock, EventQueue, JobRecord, JobStore, Telemetry } from './ports';
 
 export interface DeliveryConfig {
@@ -83,14 +83,7 @@ export async function deliver(
     }
     if (decision.kind !== 'claim') return finish(deps, event, decision.kind);
 
-    if (!(await store.put(decision.claimed, stored?.version ?? null))) continue; // raced: read again
-    await deps.queue.send(event, decision.claimed.pendingTerminal ?? undefined); // a kept terminal event is already JSON
-    const delivered = markDelivered(decision.claimed, event, clock.now(), config);
-    if (!(await store.put(delivered, decision.claimed.version))) {
-      // Someone moved the record on meanwhile: a concurrent copy of this event (SQS dropped its send)
-      // or a newer event of the job. Either way this event is in the queue.
-      deps.telemetry.log('info', 'record moved on before the delivered mark', logFields(event));
-    }
+    if (!(await sendAndConfirm(decision.claimed, stored?.version ?? null, event, deps))) continue; // raced: read again
     return finish(deps, event, 'enqueued');
   }
 }
@@ -110,13 +103,26 @@ export async function deliverPendingTerminal(record: JobRecord, deps: DeliveryDe
 /** Claims `record` again and sends its pending terminal event; false when another attempt got there first. */
 async function sendPending(record: JobRecord, pending: VideoJobEvent, now: number, deps: DeliveryDeps): Promise<boolean> {
   const claimed: JobRecord = { ...record, version: record.version + 1, leaseUntilMs: now + deps.config.claimLeaseMs };
-  if (!(await deps.store.put(claimed, record.version))) return false;
-  await deps.queue.send(pending, record.pendingTerminal ?? undefined);
-  if (!(await deps.store.put(markDelivered(claimed, pending, deps.clock.now(), deps.config), claimed.version))) {
-    deps.telemetry.log('info', 'record moved on before the delivered mark', logFields(pending));
-  }
+  if (!(await sendAndConfirm(claimed, record.version, pending, deps))) return false;
   deps.telemetry.log('warn', 'sent the terminal event an earlier attempt claimed but never confirmed', logFields(pending));
   finish(deps, pending, 'enqueued');
+  return true;
+}
+
+/**
+ * The one way an event reaches the queue: write the claim (conditional on the version read), send,
+ * then mark it delivered. False when the claim lost a race (nothing was sent); rejects when the
+ * store or the queue fails, leaving a claim a retry takes over.
+ */
+async function sendAndConfirm(claimed: JobRecord, readVersion: number | null, event: VideoJobEvent, deps: DeliveryDeps): Promise<boolean> {
+  if (!(await deps.store.put(claimed, readVersion))) return false;
+  // A kept terminal event is already its JSON.
+  await deps.queue.send(toMessage(event, claimed.pendingTerminal ?? undefined));
+  if (!(await deps.store.put(markDelivered(claimed, event, deps.clock.now(), deps.config), claimed.version))) {
+    // Someone moved the record on meanwhile: a concurrent copy of this event (SQS dropped its send)
+    // or a newer event of the job. Either way this event is in the queue.
+    deps.telemetry.log('info', 'record moved on before the delivered mark', logFields(event));
+  }
   return true;
 }
 

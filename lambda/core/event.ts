@@ -5,10 +5,10 @@
  */
 import * as cryptoModule from 'node:crypto';
 import { createHash } from 'node:crypto';
+import { VIDEO_JOB_STATUSES, type VideoJobStatus } from '../contract/statuses';
+import type { EventMessage } from './ports';
 
-/** The normalized job statuses, in the order a job moves through them. */
-export const VIDEO_JOB_STATUSES = ['queued', 'processing', 'succeeded', 'failed', 'cancelled', 'expired'] as const;
-export type VideoJobStatus = (typeof VIDEO_JOB_STATUSES)[number];
+export { VIDEO_JOB_STATUSES, type VideoJobStatus };
 
 /** Statuses after which a job never changes again. */
 export const TERMINAL_STATUSES: ReadonlySet<VideoJobStatus> = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
@@ -148,3 +148,8 @@ export const EMPTY_MEDIA: VideoJobMedia = Object.freeze({
   thumbnailUrl: null,
   captions: Object.freeze({ srt: null, vtt: null }),
 });
+
+/** The event as the queue carries it; `json` is its JSON when the caller has it already. */
+export function toMessage(event: VideoJobEvent, json: string = JSON.stringify(event)): EventMessage {
+  return { id: event.id, vendor: event.data.vendor, jobId: event.data.jobId, type: event.type, source: event.source, body: json };
+}

@@ -2,7 +2,7 @@
  * The small ports the delivery core talks through. Lambda, the local dev server, the poller and
  * the tests all run the same core with different implementations of these.
  */
-import type { VideoJobEvent, VideoJobStatus } from './event';
+import type { VideoJobStatus } from '../contract/statuses';
 
 /** A job's state, one DynamoDB item per job (`pk = vendor#jobId`). */
 export interface JobRecord {
@@ -57,12 +57,23 @@ export interface JobStore {
   listDue(vendor: string, dueAtMs: number, limit: number, cursor?: string): Promise<DuePage>;
 }
 
+/** One event as the queue carries it: its JSON, and what the FIFO queue orders and deduplicates it by. */
+export interface EventMessage {
+  /** The event id: the message's deduplication id. */
+  readonly id: string;
+  /** The job (FIFO group `jobKey(vendor, jobId)`): one job's events keep their order. */
+  readonly vendor: string;
+  readonly jobId: string;
+  /** CloudEvents `type` and `source`, as message attributes consumers can filter on. */
+  readonly type: string;
+  readonly source: string;
+  /** The event as CloudEvents JSON. */
+  readonly body: string;
+}
+
 export interface EventQueue {
-  /**
-   * Sends one event (FIFO group `vendor#jobId`, deduplication id = event id). Rejects on failure.
-   * `body`, when given, is `JSON.stringify(event)` already made by the caller.
-   */
-  send(event: VideoJobEvent, body?: string): Promise<void>;
+  /** Sends one event. Rejects on failure. */
+  send(message: EventMessage): Promise<void>;
 }
 
 /** An authenticated request we could not normalize, kept so it can be fed through the verifier again. */

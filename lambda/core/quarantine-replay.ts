@@ -18,9 +18,9 @@
  */
 import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
 import type { QuarantineMessage } from './ports';
-import { isObject, safeJsonParse } from '../vendors/crypto';
-import type { NormalizeResult, RawRequest } from '../vendors/types';
-import { describeError } from './webhook';
+import type { NormalizeResult, RawRequest } from './adapter';
+import { describeError } from './errors';
+import { isObject, safeJsonParse } from './json';
 
 /** One received quarantine message. */
 export interface QuarantineReceipt {

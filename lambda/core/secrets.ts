@@ -1,10 +1,7 @@
 /**
- * Secret sources. A secret value is one string, or a JSON array of accepted strings (rotation:
- * old and new both valid for a while). Values are cached per container and refreshed after
- * `refreshMs`, so a rotation takes effect without a redeploy.
+ * The one format of a secret's value (webhook secrets, status-API keys), wherever it is kept:
+ * one string, or a JSON array of the strings accepted together during a rotation.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Clock, SecretSource } from './ports';
 
 /** Parses a secret value: a JSON array of strings, or else the whole value as one string. */
 export function parseSecretValue(value: string | undefined): string[] {
@@ -19,62 +16,4 @@ export function parseSecretValue(value: string | undefined): string[] {
     }
   }
   return trimmed.length > 0 ? [trimmed] : [];
-}
-
-/** Secrets Manager, by secret ARN or name, cached. A failed refresh keeps serving the last good value. */
-export class SecretsManagerSource implements SecretSource {
-  private readonly cache = new Map<string, { values: readonly string[]; fetchedAt: number }>();
-  private readonly inFlight = new Map<string, Promise<readonly string[]>>();
-
-  constructor(
-    private readonly client: SecretsManagerClient,
-    private readonly refreshMs: number,
-    private readonly clock: Pick<Clock, 'now'> = { now: () => Date.now() },
-  ) {}
-
-  async get(secretId: string): Promise<readonly string[]> {
-    const cached = this.cache.get(secretId);
-    if (cached && this.clock.now() - cached.fetchedAt < this.refreshMs) return cached.values;
-    let pending = this.inFlight.get(secretId);
-    if (!pending) {
-      pending = this.fetch(secretId, cached?.values).finally(() => this.inFlight.delete(secretId));
-      this.inFlight.set(secretId, pending);
-    }
-    return pending;
-  }
-
-  private async fetch(secretId: string, stale: readonly string[] | undefined): Promise<readonly string[]> {
-    try {
-      const out = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }));
-      const values = parseSecretValue(out.SecretString);
-      this.cache.set(secretId, { values, fetchedAt: this.clock.now() });
-      return values;
-    } catch (err) {
-      if (!stale) throw err;
-      // Serve the last good value and try again in at most 30 s, not on every request.
-      this.cache.set(secretId, { values: stale, fetchedAt: this.clock.now() - this.refreshMs + Math.min(30_000, this.refreshMs) });
-      return stale;
-    }
-  }
-}
-
-/** Environment variables: a comma-separated value is several accepted secrets (local development). */
-export class EnvSecretSource implements SecretSource {
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
-
-  async get(name: string): Promise<readonly string[]> {
-    return (this.env[name] ?? '')
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v.length > 0);
-  }
-}
-
-/** Fixed values, for tests and benchmarks. */
-export class StaticSecretSource implements SecretSource {
-  constructor(private readonly values: Readonly<Record<string, readonly string[]>>) {}
-
-  async get(name: string): Promise<readonly string[]> {
-    return this.values[name] ?? [];
-  }
 }

@@ -2,8 +2,9 @@
  * One inbound webhook, start to answer: size check, authenticate, normalize, deliver (or
  * quarantine). Transport-free: the Lambda handler and the dev server map HTTP to and from this.
  */
-import type { RawRequest, VendorAdapter } from '../vendors/types';
+import type { RawRequest, VendorAdapter } from './adapter';
 import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
+import { describeError } from './errors';
 import type { QuarantineQueue, SecretSource } from './ports';
 
 export interface WebhookDeps extends DeliveryDeps {
@@ -94,12 +95,6 @@ function fail(deps: WebhookDeps, vendor: string, reason: string, err: unknown, f
   deps.telemetry.count('BackendErrors', vendor);
   deps.telemetry.log('error', 'backend failure; the vendor should retry', { vendor, reason, error: describeError(err), ...fields });
   return { statusCode: 500, body: { error: 'temporary failure; retry' }, result: { kind: 'failed', reason } };
-}
-
-/** Error name and message only: SDK errors can carry request metadata but not our payloads. */
-export function describeError(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
-  return String(err).slice(0, 300);
 }
 
 function pick(headers: Readonly<Record<string, string>>, names: readonly string[]): Record<string, string> {

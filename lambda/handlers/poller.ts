@@ -8,38 +8,18 @@
  * may write the table and the events queue, which is all a replay needs.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { DEFAULTS, ENV } from '../config';
-import { DynamoJobStore } from '../core/dynamo-store';
-import { envNumber, requireEnv } from '../core/http';
+import { SqsQuarantineSource } from '../adapters/aws/sqs-queue';
+import { ENV } from '../contract/deployment';
+import { pollerRuntimeFromEnv } from '../composition/lambda';
 import { systemClock } from '../core/ports';
 import { DEFAULT_REPLAY_MAX_MESSAGES, replayQuarantine, type ReplaySummary } from '../core/quarantine-replay';
-import { SecretsManagerSource } from '../core/secrets';
-import { createSqsClient, SqsEventQueue, SqsQuarantineSource } from '../core/sqs-queue';
-import { JsonTelemetry } from '../core/telemetry';
-import { pollerFromEnv } from '../poller/from-env';
 import { pollOnce, type PollSummary } from '../poller/poller';
 import { RunTelemetry } from '../poller/run-telemetry';
-import { createAdapter } from '../vendors/registry';
 
-// Built once per container. Creating clients does no I/O; keys are fetched on first use and cached.
-const maxAttempts = 3;
-const telemetry = new JsonTelemetry({ context: { function: process.env.AWS_LAMBDA_FUNCTION_NAME } });
-const sqs = createSqsClient({ maxAttempts });
-const { deps, safetyMarginMs, vendorConfigs } = pollerFromEnv(process.env, {
-  createAdapter,
-  store: new DynamoJobStore(new DynamoDBClient({ maxAttempts }), requireEnv(process.env, ENV.TABLE_NAME)),
-  queue: new SqsEventQueue(sqs, requireEnv(process.env, ENV.QUEUE_URL)),
-  secrets: new SecretsManagerSource(
-    new SecretsManagerClient({ maxAttempts }),
-    envNumber(process.env[ENV.SECRET_REFRESH_SECONDS], DEFAULTS.secretRefreshSeconds) * 1000,
-  ),
-  clock: systemClock,
-  telemetry,
-});
-const adapters = new Map(vendorConfigs.map((c) => [c.id, createAdapter(c)]));
+// Built once per container.
+const { deps, safetyMarginMs, adapters, ports, quarantineQueueUrl } = pollerRuntimeFromEnv(process.env);
+const { telemetry, sqs } = ports;
 
 /** The direct invocation that replays the quarantine. */
 export interface ReplayQuarantineRequest {
@@ -72,7 +52,7 @@ function isReplayRequest(event: unknown): event is ReplayQuarantineRequest {
 }
 
 async function replay(request: ReplayQuarantineRequest, deadlineMs: number): Promise<ReplaySummary> {
-  const quarantineUrl = process.env[ENV.QUARANTINE_QUEUE_URL];
+  const quarantineUrl = quarantineQueueUrl;
   if (!quarantineUrl) throw new Error(`${ENV.QUARANTINE_QUEUE_URL} is not set: this poller was deployed without quarantine access; update the stack`);
   const max = request.maxMessages ?? DEFAULT_REPLAY_MAX_MESSAGES;
   if (!Number.isInteger(max) || max < 1) throw new Error(`maxMessages ${JSON.stringify(request.maxMessages)} is not valid: use a whole number of at least 1`);

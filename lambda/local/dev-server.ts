@@ -7,23 +7,13 @@ import { appendFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { DEFAULTS } from '../config';
-import type { DeliveryConfig } from '../core/delivery';
-import { DynamoJobStore } from '../core/dynamo-store';
+import { startEmulators, type Emulators } from '../adapters/local/emulators';
 import type { VideoJobEvent } from '../core/event';
 import { rawRequest, toHttpResponse } from '../core/http';
-import { systemClock, type Telemetry } from '../core/ports';
-import { EnvSecretSource } from '../core/secrets';
-import { SqsEventQueue, SqsQuarantineQueue } from '../core/sqs-queue';
-import { handleWebhook, type WebhookAnswer, type WebhookDeps } from '../core/webhook';
-import { DEFAULT_POLLER_SETTINGS, pollOnce, type PollerDeps, type PollerVendor } from '../poller/poller';
-import { VendorRateLimiter } from '../poller/rate-limiter';
-import { StatusClient } from '../poller/status-client';
-import { JobRegistry } from '../runtime/register-job';
-import { BUILT_IN_VENDOR_IDS, BUILT_IN_VENDORS, createAdapter, isBuiltInVendor } from '../vendors/registry';
-import type { VendorAdapter } from '../vendors/types';
-import { startEmulators, type Emulators } from './emulators';
-import { createJobTable, createQueues } from './resources';
+import { handleWebhook, type WebhookAnswer } from '../core/webhook';
+import { pollOnce } from '../poller/poller';
+import type { VendorRegistry } from '../vendors/registry';
+import { wireLocalPipeline } from './wiring';
 
 export interface DevServerOptions {
   /** @default 8787 (0 picks a free port) */
@@ -42,6 +32,8 @@ export interface DevServerOptions {
   readonly onEvent?: (event: VideoJobEvent, line: string) => void;
   /** Called with each request not answered 2xx, and each ignored or quarantined one. @default one line on stderr */
   readonly onRejection?: (line: string) => void;
+  /** @default this runtime's vendor list */
+  readonly vendors?: VendorRegistry;
 }
 
 export interface DevServer {
@@ -51,8 +43,6 @@ export interface DevServer {
   pollNow(): Promise<void>;
   stop(): Promise<void>;
 }
-
-const LOCAL_POLL_REQUESTS_PER_MINUTE = 600;
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const env = options.env ?? process.env;
@@ -74,35 +64,7 @@ async function wire(
   onEvent: NonNullable<DevServerOptions['onEvent']>,
   onRejection: NonNullable<DevServerOptions['onRejection']>,
 ): Promise<DevServer> {
-  const dynamo = emulators.dynamoClient();
-  const sqs = emulators.sqsClient();
-  await createJobTable(dynamo, 'video-webhooks-jobs');
-  const queues = await createQueues(sqs, 'video-webhooks');
-  const staleAfterSeconds = options.staleAfterSeconds ?? DEFAULTS.staleAfterSeconds;
-  const config: DeliveryConfig = {
-    dedupeWindowMs: DEFAULTS.dedupeWindowSeconds * 1000,
-    staleAfterMs: staleAfterSeconds * 1000,
-    giveUpAfterMs: DEFAULTS.giveUpAfterSeconds * 1000,
-    claimLeaseMs: DEFAULTS.claimLeaseMs,
-    busyWaitMs: 1500,
-  };
-  const quiet: Telemetry = { log: () => undefined, count: () => undefined };
-  const adapters = new Map<string, VendorAdapter>(BUILT_IN_VENDOR_IDS.map((id) => [id, createAdapter({ id, kind: id, options: {} })]));
-  const store = new DynamoJobStore(dynamo, 'video-webhooks-jobs');
-  const deps: WebhookDeps = {
-    adapters,
-    store,
-    queue: new SqsEventQueue(sqs, queues.queueUrl),
-    quarantine: new SqsQuarantineQueue(sqs, queues.quarantineQueueUrl),
-    secrets: new EnvSecretSource(env),
-    secretNameFor: (vendor) => (isBuiltInVendor(vendor) ? BUILT_IN_VENDORS[vendor].webhookSecretEnv : `${vendor.toUpperCase()}_WEBHOOK_SECRET`),
-    clock: systemClock,
-    telemetry: quiet,
-    config,
-    maxBodyBytes: DEFAULTS.maxBodyBytes,
-  };
-  const registry = new JobRegistry(store, { staleAfterSeconds });
-  const poller = pollerDeps(deps, adapters, env);
+  const { deps, poller, jobs, queues, sqs } = await wireLocalPipeline(emulators, { env, staleAfterSeconds: options.staleAfterSeconds, vendors: options.vendors });
 
   const server = createServer((req, res) => {
     route(req, res).catch((err: unknown) => {
@@ -139,8 +101,8 @@ async function wire(
     if (typeof input?.vendor !== 'string' || typeof jobId !== 'string' || jobId === '') {
       return send(res, 400, { error: 'body must be {"vendor": "...", "jobId": "..."}' });
     }
-    if (!adapters.has(input.vendor)) return send(res, 404, { error: `unknown vendor ${input.vendor}` });
-    const result = await registry.register(input.vendor, jobId);
+    if (!deps.adapters.has(input.vendor)) return send(res, 404, { error: `unknown vendor ${input.vendor}` });
+    const result = await jobs.register(input.vendor, jobId);
     return send(res, result.registered ? 201 : 200, result);
   }
 
@@ -200,36 +162,6 @@ async function wire(
       await Promise.allSettled([tap, polling]);
       await emulators.stop();
     },
-  };
-}
-
-/** The four vendors' status APIs, polled when their base URL or key is set in the environment. */
-function pollerDeps(deps: WebhookDeps, adapters: ReadonlyMap<string, VendorAdapter>, env: NodeJS.ProcessEnv): PollerDeps {
-  const vendors: PollerVendor[] = BUILT_IN_VENDOR_IDS.map((id) => {
-    const names = BUILT_IN_VENDORS[id];
-    const baseUrl = env[names.apiBaseUrlEnv]?.replace(/\/+$/, '') || undefined;
-    const apiKey = env[names.apiKeyEnv] || undefined;
-    const statusApi = adapters.get(id)?.statusApi;
-    const enabled = Boolean(statusApi && (baseUrl || apiKey) && (baseUrl ?? statusApi.defaultBaseUrl));
-    return {
-      id,
-      statusApi: enabled ? statusApi : undefined,
-      baseUrl,
-      apiKey: async () => apiKey,
-      requestsPerMinute: LOCAL_POLL_REQUESTS_PER_MINUTE,
-      requestTimeoutMs: 5_000,
-    };
-  });
-  return {
-    store: deps.store,
-    queue: deps.queue,
-    clock: deps.clock,
-    telemetry: deps.telemetry,
-    config: deps.config,
-    vendors,
-    limiter: new VendorRateLimiter(deps.clock),
-    statusClient: new StatusClient({ now: () => deps.clock.now() }),
-    settings: { ...DEFAULT_POLLER_SETTINGS, concurrency: DEFAULTS.pollConcurrency },
   };
 }
 

@@ -3,14 +3,15 @@
  * jobs, takes a rate slot and a concurrency slot for each, and a task per job asks the vendor and
  * publishes, backs off or expires it.
  */
+import type { VendorStatusApi } from '../core/adapter';
 import { deliver, deliverPendingTerminal, pendingTerminalOf, type DeliveryDeps, type DeliveryOutcome } from '../core/delivery';
+import { describeError } from '../core/errors';
 import { isTerminal, type NormalizedFields } from '../core/event';
 import type { DuePage, JobRecord } from '../core/ports';
-import type { VendorStatusApi } from '../vendors/types';
 import { expiredFields } from './expiry';
-import type { LaneStop, PollerDeps, PollerVendor, PollRunOptions, PollSummary, VendorPollSummary } from './poller';
 import { Semaphore } from './rate-limiter';
 import type { StatusCheckResult } from './status-client';
+import type { LaneStop, PollerDeps, PollerVendor, PollRunOptions, PollSummary, VendorPollSummary } from './types';
 
 interface Lane {
   readonly vendor: PollerVendor;
@@ -350,7 +351,7 @@ export class PollRun {
     lane.stats.errors++;
     lane.stats.errorsByReason[reason] = (lane.stats.errorsByReason[reason] ?? 0) + 1;
     this.deps.telemetry.count('PollErrors', lane.vendor.id, 1, { Reason: reason });
-    this.deps.telemetry.log('error', 'poll of a job failed; it stays due for the next run', { vendor: lane.vendor.id, reason, error: describe(err) });
+    this.deps.telemetry.log('error', 'poll of a job failed; it stays due for the next run', { vendor: lane.vendor.id, reason, error: describeError(err) });
   }
 
   private fail(lane: Lane, reason: string, err: unknown): void {
@@ -365,8 +366,4 @@ const LOUD_ERRORS_PER_REASON = 5;
 
 function emptyStats(): VendorPollSummary {
   return { polled: 0, requests: 0, hits: 0, expired: 0, redelivered: 0, rateLimited: 0, errors: 0, skipped: 0, remaining: 0, moreDue: false, stop: 'done', errorsByReason: {} };
-}
-
-function describe(err: unknown): string {
-  return (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300);
 }

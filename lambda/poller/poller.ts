@@ -7,99 +7,12 @@
  * a backoff written, or the job final), so the next run continues with the jobs not reached yet.
  * Jobs a run could not reach (time budget, rate limit) keep their place at the head of the queue.
  */
-import type { DeliveryDeps } from '../core/delivery';
-import type { VendorStatusApi } from '../vendors/types';
 import { PollRun } from './poll-run';
-import type { VendorRateLimiter } from './rate-limiter';
 import { RunTelemetry } from './run-telemetry';
-import type { StatusClient } from './status-client';
+import type { PollerDeps, PollRunOptions, PollSummary } from './types';
 
 export { expiredFields, formatDuration } from './expiry';
-
-/** One vendor as a poll run sees it. */
-export interface PollerVendor {
-  readonly id: string;
-  /**
-   * The vendor's status API; undefined when it has none or polling is off for it. Such a
-   * vendor's jobs are not polled, but still expire at the give-up age.
-   */
-  readonly statusApi: VendorStatusApi | undefined;
-  /** Base URL of the status API (no trailing slash); undefined: the API's default. */
-  readonly baseUrl: string | undefined;
-  /** The status-API key (cached by the caller), or undefined when the API needs none. */
-  readonly apiKey: () => Promise<string | undefined>;
-  readonly requestsPerMinute: number;
-  /** @default 1 (see `VendorRate.burst`) */
-  readonly burst?: number;
-  readonly requestTimeoutMs: number;
-}
-
-export interface PollerSettings {
-  /** Requests in flight at most, across vendors. @default DEFAULTS.pollConcurrency */
-  readonly concurrency: number;
-  /** Jobs read from the index per query. @default 100 */
-  readonly pageSize: number;
-  /** Longest backoff between two polls of a job with no news. @default 6 hours */
-  readonly maxBackoffMs: number;
-  /** Backoff of a job whose poll answered 401/403. @default 1 hour */
-  readonly authErrorBackoffMs: number;
-  /** A vendor is left alone for the rest of the run after this many 401/403 in a row. @default 3 */
-  readonly authErrorsBeforeStop: number;
-}
-
-export const DEFAULT_POLLER_SETTINGS: Omit<PollerSettings, 'concurrency'> = {
-  pageSize: 100,
-  maxBackoffMs: 6 * 3600_000,
-  authErrorBackoffMs: 3600_000,
-  authErrorsBeforeStop: 3,
-};
-
-export interface PollerDeps extends DeliveryDeps {
-  readonly vendors: readonly PollerVendor[];
-  /** One per container, so a 429 pause outlives the run. */
-  readonly limiter: VendorRateLimiter;
-  readonly statusClient: StatusClient;
-  readonly settings: PollerSettings;
-}
-
-export interface PollRunOptions {
-  /** The run must be done by then: no request starts that could still be open at this time. */
-  readonly deadlineMs: number;
-}
-
-export type LaneStop = 'done' | 'deadline' | 'rate_limited' | 'auth_errors' | 'failed';
-
-export interface VendorPollSummary {
-  /** Jobs whose status was asked for. */
-  polled: number;
-  /** HTTP requests sent (follow-ups included). */
-  requests: number;
-  /** Events enqueued from the vendor's answers. */
-  hits: number;
-  /** `expired` events enqueued. */
-  expired: number;
-  /** Terminal events an attempt claimed but never confirmed, sent without asking the vendor. */
-  redelivered: number;
-  /** 429 answers. */
-  rateLimited: number;
-  /** Auth errors, 404s, 5xx, timeouts, unreadable answers and backend failures. */
-  errors: number;
-  /** Jobs left alone because another attempt holds their lease or is delivering. */
-  skipped: number;
-  /** Jobs read from the index but not handled before the run stopped. */
-  remaining: number;
-  /** True when the index may hold more due jobs than were read. */
-  moreDue: boolean;
-  stop: LaneStop;
-  errorsByReason: Record<string, number>;
-}
-
-export interface PollSummary extends Omit<VendorPollSummary, 'stop' | 'errorsByReason'> {
-  readonly durationMs: number;
-  /** Vendors whose run failed (secret or index unavailable): the handler reports the run as failed. */
-  readonly failedVendors: readonly string[];
-  readonly vendors: Readonly<Record<string, VendorPollSummary>>;
-}
+export * from './types';
 
 /** One poll run. Never throws for a single job; a vendor whose index or key cannot be read is listed in `failedVendors`. */
 export async function pollOnce(deps: PollerDeps, options: PollRunOptions): Promise<PollSummary> {

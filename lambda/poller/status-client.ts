@@ -1,10 +1,10 @@
 /**
  * One status query for one job: an HTTP GET (plus a follow-up when the adapter asks for one, e.g.
- * LipDub's /download), classified into what the poller acts on. Vendor specifics (URLs, headers,
+ * a download URL), classified into what the poller acts on. Vendor specifics (URLs, headers,
  * body shapes) stay in the adapter's `VendorStatusApi`; this file only knows HTTP.
  */
 import type { NormalizedFields } from '../core/event';
-import type { StatusHttpRequest, StatusParseResult, StatusRequestContext, VendorStatusApi } from '../vendors/types';
+import type { StatusHttpRequest, StatusParseResult, StatusRequestContext, VendorStatusApi } from '../core/adapter';
 
 export type StatusCheckResult =
   /** The vendor answered and the adapter understood it. */

@@ -1,14 +1,14 @@
 /**
  * Job registration, for your own code: call `registerJob` right after you create a render job at
  * a vendor, so the poller reconciles it with the vendor's status API even if no webhook ever
- * arrives (Sync sends only final webhooks and never retries them: a lost one is otherwise
- * invisible).
+ * arrives (a vendor that sends only final webhooks and never retries them otherwise leaves a lost
+ * one invisible).
  *
  * ```ts
  * import { registerJob } from 'cdk-video-webhooks/runtime';
  *
- * const generation = await sync.generations.create({ ... });
- * await registerJob({ vendor: 'sync', jobId: generation.id });
+ * const job = await vendorClient.createRender({ ... });
+ * await registerJob({ vendor: 'acme', jobId: job.id });
  * ```
  *
  * The function needs `dynamodb:PutItem` and `dynamodb:GetItem` on the jobs table (the construct's
@@ -19,9 +19,9 @@
  * or not, e.g. because its webhook came first), changes nothing.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DEFAULTS, ENV } from '../config';
+import { DynamoJobStore } from '../adapters/aws/dynamo-store';
+import { DEFAULTS, ENV } from '../contract/deployment';
 import { newRecord } from '../core/delivery';
-import { DynamoJobStore } from '../core/dynamo-store';
 import { systemClock, type Clock, type JobStore } from '../core/ports';
 
 /** The environment variable `registerJob` reads the table name from. */
@@ -47,9 +47,9 @@ export interface RegistrationSettings {
 }
 
 export interface RegisterJobOptions extends RegistrationSettings {
-  /** The vendor id as in the webhook path `/webhooks/{vendor}`, e.g. `sync`. */
+  /** The vendor id as in the webhook path `/webhooks/{vendor}`, e.g. `acme`. */
   readonly vendor: string;
-  /** The vendor's job id (Sync generation id, LipDub generate_id, ...). Numbers are stored as strings. */
+  /** The vendor's job id (as in its webhooks and status API). Numbers are stored as strings. */
   readonly jobId: string | number;
   /**
    * The jobs table.

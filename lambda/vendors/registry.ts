@@ -1,54 +1,65 @@
 /**
- * The vendor registry: adding a vendor is one adapter file and one line here.
+ * The vendors of this runtime, from the vendor list (./index.ts): adapters by kind, with their
+ * options checked against the kind's manifest first, and the built-in vendors local tooling serves.
+ * `vendorRegistry(list)` builds the same from another list (a test vendor, a fork's own).
  */
-import { unknownOptionProblem, type VENDOR_OPTION_NAMES, type VendorRuntimeConfig } from '../config';
-import { genericAdapter, type GenericOptions } from './generic';
-import { lipdubAdapter, type LipDubOptions } from './lipdub';
-import { syncAdapter, type SyncOptions } from './sync';
-import { synthesiaAdapter, type SynthesiaOptions } from './synthesia';
-import type { VendorAdapter } from './types';
-import { viralsyncAdapter, type ViralSyncOptions } from './viralsync';
+import type { VendorAdapter } from '../core/adapter';
+import type { SampleEvent, VendorManifest } from '../contract/manifest';
+import type { VendorRuntimeConfig } from '../contract/deployment';
+import { optionsProblem } from '../contract/options';
+import { VENDORS } from './index';
+import type { VendorModule, VendorSamples } from './module';
 
-const FACTORIES: Readonly<Record<VendorRuntimeConfig['kind'], (options: Record<string, unknown>, id: string) => VendorAdapter>> = {
-  sync: (o, id) => syncAdapter(o, id),
-  lipdub: (o, id) => lipdubAdapter(o, id),
-  viralsync: (o, id) => viralsyncAdapter(o, id),
-  synthesia: (o, id) => synthesiaAdapter(o, id),
-  generic: (o, id) => genericAdapter(o as unknown as GenericOptions, id),
-};
-
-/** Compile-time: each kind's option names (config.ts) are exactly the keys of its options interface. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Names<K extends keyof typeof VENDOR_OPTION_NAMES> = (typeof VENDOR_OPTION_NAMES)[K][number];
-export const OPTION_NAMES_MATCH_INTERFACES = { sync: true, lipdub: true, viralsync: true, synthesia: true, generic: true } as const satisfies {
-  readonly sync: Same<keyof SyncOptions, Names<'sync'>>;
-  readonly lipdub: Same<keyof LipDubOptions, Names<'lipdub'>>;
-  readonly viralsync: Same<keyof ViralSyncOptions, Names<'viralsync'>>;
-  readonly synthesia: Same<keyof SynthesiaOptions, Names<'synthesia'>>;
-  readonly generic: Same<keyof GenericOptions, Names<'generic'>>;
-};
-
-/** The adapter for a configured vendor. Throws, saying what to fix, for an unknown kind or option. */
-export function createAdapter(config: VendorRuntimeConfig): VendorAdapter {
-  const factory = Object.prototype.hasOwnProperty.call(FACTORIES, config.kind) ? FACTORIES[config.kind] : undefined;
-  if (!factory) throw new Error(`unknown vendor kind ${JSON.stringify(config.kind)}: use one of ${Object.keys(FACTORIES).join(', ')}`);
-  const problem = unknownOptionProblem(config.kind, config.options ?? {});
-  if (problem) throw new Error(`vendor ${config.id}: ${problem}`);
-  return factory({ ...config.options }, config.id);
+export interface VendorRegistry {
+  /** Every vendor module, in list order. */
+  readonly modules: readonly VendorModule[];
+  /** The built-in vendors (their id is their kind), in list order. */
+  readonly builtIns: readonly BuiltInVendor[];
+  /** The adapter for a configured vendor. Throws, saying what to fix, for an unknown kind or a bad option. */
+  createAdapter(config: VendorRuntimeConfig): VendorAdapter;
+  /** The module of a kind, or undefined. */
+  module(kind: string): VendorModule | undefined;
+  /** The built-in vendor with that id, or undefined. */
+  builtIn(id: string): BuiltInVendor | undefined;
 }
 
-/** The built-in vendors, and the environment variables local tooling reads for them. */
-export const BUILT_IN_VENDORS = {
-  sync: { webhookSecretEnv: 'SYNC_WEBHOOK_SECRET', apiBaseUrlEnv: 'SYNC_API_BASE_URL', apiKeyEnv: 'SYNC_API_KEY' },
-  lipdub: { webhookSecretEnv: 'LIPDUB_WEBHOOK_API_KEY', apiBaseUrlEnv: 'LIPDUB_API_BASE_URL', apiKeyEnv: 'LIPDUB_API_KEY' },
-  viralsync: { webhookSecretEnv: 'VIRALSYNC_WEBHOOK_SECRET', apiBaseUrlEnv: 'VIRALSYNC_API_BASE_URL', apiKeyEnv: 'VIRALSYNC_API_KEY' },
-  synthesia: { webhookSecretEnv: 'SYNTHESIA_WEBHOOK_SECRET', apiBaseUrlEnv: 'SYNTHESIA_API_BASE_URL', apiKeyEnv: 'SYNTHESIA_API_KEY' },
-} as const;
+/** A built-in vendor as local tooling sees it. */
+export interface BuiltInVendor {
+  readonly id: string;
+  readonly manifest: VendorManifest & { readonly local: NonNullable<VendorManifest['local']> };
+  readonly samples: VendorSamples | undefined;
+  readonly sampleEvents: readonly SampleEvent[];
+}
 
-export type BuiltInVendorId = keyof typeof BUILT_IN_VENDORS;
+export function vendorRegistry(modules: readonly VendorModule[]): VendorRegistry {
+  const byKind = new Map(modules.map((m) => [m.manifest.kind, m]));
+  const builtIns: BuiltInVendor[] = modules
+    .filter((m) => m.manifest.builtIn && m.manifest.local)
+    .map((m) => ({ id: m.manifest.kind, manifest: m.manifest as BuiltInVendor['manifest'], samples: m.samples, sampleEvents: m.manifest.sampleEvents ?? [] }));
+  const builtInById = new Map(builtIns.map((b) => [b.id, b]));
+  return {
+    modules,
+    builtIns,
+    module: (kind) => byKind.get(kind),
+    builtIn: (id) => builtInById.get(id),
+    createAdapter(config) {
+      const module = typeof config.kind === 'string' ? byKind.get(config.kind) : undefined;
+      if (!module) throw new Error(`unknown vendor kind ${JSON.stringify(config.kind)}: use one of ${[...byKind.keys()].join(', ')}`);
+      const problem = optionsProblem(module.manifest.options, config.options ?? {});
+      if (problem) throw new Error(`vendor ${config.id}: ${problem}`);
+      return module.createAdapter({ ...config.options }, config.id);
+    },
+  };
+}
 
-export const BUILT_IN_VENDOR_IDS = Object.keys(BUILT_IN_VENDORS) as BuiltInVendorId[];
+/** This runtime's vendors. */
+export const registry = vendorRegistry(VENDORS);
 
-export function isBuiltInVendor(id: string): id is BuiltInVendorId {
-  return Object.prototype.hasOwnProperty.call(BUILT_IN_VENDORS, id);
+export const createAdapter = (config: VendorRuntimeConfig): VendorAdapter => registry.createAdapter(config);
+
+/** The ids of this runtime's built-in vendors, in list order. */
+export const BUILT_IN_VENDOR_IDS: readonly string[] = registry.builtIns.map((b) => b.id);
+
+export function isBuiltInVendor(id: string): boolean {
+  return registry.builtIn(id) !== undefined;
 }

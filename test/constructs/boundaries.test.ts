@@ -1,21 +1,42 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * The shape of the house: the folder rules of .dependency-cruiser.cjs (no import cycle; lambda/core
+ * imports no AWS SDK and nothing of vendors, adapters, poller, local tooling or handlers; lib/
+ * imports from lambda/ only the contract and vendor manifests), checked by dependency-cruiser over
+ * every source file; and one vendor, one folder.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { BUILT_IN_VENDOR_IDS } from '../../lambda/vendors/registry';
 
-const libDir = join(__dirname, '..', '..', 'lib');
+const root = join(__dirname, '..', '..');
 
-describe('lib/ (the CDK API)', () => {
-  it('imports from lambda/ only the deployment contract, the event types and the generic options check, never runtime code', () => {
-    // The deployment contract (environment, table schema), the event types, and the generic
-    // adapter's options (types and a pure check, shared so synth and cold start agree).
-    const allowed = new Set(['../lambda/config', '../lambda/core/event', '../lambda/vendors/generic-options']);
-    const offending: string[] = [];
-    for (const file of readdirSync(libDir).filter((f) => f.endsWith('.ts'))) {
-      const source = readFileSync(join(libDir, file), 'utf8');
-      for (const [, spec] of source.matchAll(/from\s+'([^']+)'/g)) {
-        if (spec.includes('lambda/') && !allowed.has(spec)) offending.push(`${file}: ${spec}`);
-        if (spec.startsWith('@aws-sdk/') || spec === 'esbuild') offending.push(`${file}: ${spec}`);
-      }
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(join(root, path)).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('the folder rules', () => {
+  it('hold for every source file (dependency-cruiser, .dependency-cruiser.cjs)', () => {
+    const run = spawnSync(process.execPath, [join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'lambda', 'lib', 'bin', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const result = JSON.parse(run.stdout) as { summary: { violations: Array<{ rule: { name: string }; from: string; to: string; cycle?: Array<{ name: string }> }>; totalCruised: number } };
+    const violations = result.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.cycle ? v.cycle.map((c) => c.name).join(' -> ') : v.to}`);
+    expect(violations).toEqual([]);
+    expect(result.summary.totalCruised).toBeGreaterThan(80); // it did look at the code
+  });
+
+  it('keeps each built-in vendor in its folder: outside it, its id is named only by the vendor list and lib/vendor.ts', () => {
+    const files = [...sourceFiles('lambda'), ...sourceFiles('lib')];
+    for (const id of BUILT_IN_VENDOR_IDS) {
+      const own = `lambda/vendors/${id}/`;
+      const naming = files.filter((f) => !relative(root, join(root, f)).startsWith(own) && new RegExp(`\\b${id}\\b`, 'i').test(readFileSync(join(root, f), 'utf8')));
+      expect({ id, files: naming.sort() }).toEqual({ id, files: ['lambda/vendors/index.ts', 'lib/vendor.ts'] });
     }
-    expect(offending).toEqual([]);
   });
 });

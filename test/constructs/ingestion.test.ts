@@ -7,7 +7,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { ENV, Vendor, VideoWebhookIngestion, type VideoWebhookIngestionProps } from '../../lib';
+import { ENV } from '../../lambda/contract/deployment';
+import { Vendor, VideoWebhookIngestion, type VideoWebhookIngestionProps } from '../../lib';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
@@ -261,14 +262,21 @@ describe('VideoWebhookIngestion wiring', () => {
     expect(() => ingestion.addConsumer(fn)).toThrow(/has a timeout of 2 minutes, longer than the events queue's visibility timeout 1 minute/);
   });
 
-  it('grantRegisterJobs gives a function item writes on the table, its name and the registration settings in its environment', () => {
-    const { stack, ingestion } = build();
-    const fn = new lambda.Function(stack, 'Producer', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => ({})'),
-    });
-    ingestion.grantRegisterJobs(fn);
+  it('grantRegisterJobs only grants item writes on the table; addJobRegistrationEnvironment sets the table name and the registration settings', () => {
+    const producer = (withEnvironment: boolean) => {
+      const { stack, ingestion } = build();
+      const fn = new lambda.Function(stack, 'Producer', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+      });
+      ingestion.grantRegisterJobs(fn);
+      if (withEnvironment) ingestion.addJobRegistrationEnvironment(fn);
+      return { stack, ingestion, fn };
+    };
+    const grantOnly = producer(false);
+    expect(Template.fromStack(grantOnly.stack).findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { VIDEO_WEBHOOKS_TABLE_NAME: Match.anyValue() } } } })).toEqual({});
+    const { stack, ingestion, fn } = producer(true);
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
@@ -319,7 +327,7 @@ describe('VideoWebhookIngestion wiring', () => {
       throttle: { rateLimit: 10, burstLimit: 20 },
       verifierMemorySize: 512,
       reservedConcurrency: 5,
-      maxReceiveCount: 7,
+      queue: { maxReceiveCount: 7 },
     });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::Lambda::Function', {
@@ -354,7 +362,7 @@ describe('VideoWebhookIngestion validation', () => {
   });
 
   it.each([0, 1001])('refuses maxReceiveCount %p', (maxReceiveCount) => {
-    expect(() => build({ maxReceiveCount })).toThrow(`maxReceiveCount ${maxReceiveCount} is out of range: use a whole number from 1 to 1000`);
+    expect(() => build({ queue: { maxReceiveCount } })).toThrow(`maxReceiveCount ${maxReceiveCount} is out of range: use a whole number from 1 to 1000`);
   });
 
   it('refuses an existing queue together with new-queue settings', () => {
@@ -363,7 +371,7 @@ describe('VideoWebhookIngestion validation', () => {
     expect(() => build({ queue: { existingQueue, visibilityTimeout: Duration.minutes(1) } }, stack)).toThrow(
       /^existingQueue cannot be combined with visibilityTimeout: /,
     );
-    expect(() => build({ queue: { existingQueue }, maxReceiveCount: 5 }, newStack())).toThrow(/existingQueue cannot be combined with maxReceiveCount/);
+    expect(() => build({ queue: { existingQueue, maxReceiveCount: 5 } }, newStack())).toThrow(/existingQueue cannot be combined with maxReceiveCount/);
   });
 
   it('refuses settings out of range, naming the value and the range', () => {

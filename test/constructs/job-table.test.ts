@@ -3,7 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { TABLE_SCHEMA, WebhookJobTable } from '../../lib';
+import { TABLE_SCHEMA } from '../../lambda/contract/deployment';
+import { WebhookJobTable } from '../../lib';
 
 function stack(): Stack {
   return new Stack(new App(), 'TestStack', { env: { account: '111111111111', region: 'eu-west-1' } });

@@ -1,6 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Vendor } from '../../lib';
+import { SignatureEncoding, Vendor, WebhookAuth, type CustomVendorAdapterOptions } from '../../lib';
 import { createAdapter } from '../../lambda/vendors/registry';
 
 const s = new Stack(new App(), 'TestStack', { env: { account: '111111111111', region: 'eu-west-1' } });
@@ -11,9 +11,9 @@ const apiKey = secret('api');
 describe('Vendor', () => {
   it('gives the built-in vendors their ids, kinds and documented defaults', () => {
     const sync = Vendor.sync({ webhookSecret, apiKey });
-    expect(sync.runtimeConfig()).toEqual({ id: 'sync', kind: 'sync', options: { timestampToleranceSeconds: 300 } });
-    expect(sync.pollerConfig()).toEqual({
-      vendor: sync.runtimeConfig(),
+    expect(sync._runtimeConfig()).toEqual({ id: 'sync', kind: 'sync', options: { timestampToleranceSeconds: 300 } });
+    expect(sync._pollerConfig()).toEqual({
+      vendor: sync._runtimeConfig(),
       apiKeySecretArn: apiKey.secretArn,
       statusApiBaseUrl: undefined,
       requestsPerMinute: 300,
@@ -21,22 +21,22 @@ describe('Vendor', () => {
       requestTimeoutMs: 5000,
     });
     const synthesia = Vendor.synthesia({ webhookSecret });
-    expect(synthesia.runtimeConfig().options).toEqual({ timestampToleranceSeconds: 600 });
+    expect(synthesia._runtimeConfig().options).toEqual({ timestampToleranceSeconds: 600 });
     expect(synthesia.pollRequestsPerMinute).toBe(50);
-    expect(Vendor.lipdub({ webhookSecret }).pollerConfig()).toMatchObject({ requestsPerMinute: 60, pollingEnabled: true, apiKeySecretArn: undefined });
-    expect(Vendor.lipdub({ webhookSecret }).runtimeConfig()).toEqual({ id: 'lipdub', kind: 'lipdub', options: {} });
+    expect(Vendor.lipdub({ webhookSecret })._pollerConfig()).toMatchObject({ requestsPerMinute: 60, pollingEnabled: true, apiKeySecretArn: undefined });
+    expect(Vendor.lipdub({ webhookSecret })._runtimeConfig()).toEqual({ id: 'lipdub', kind: 'lipdub', options: {} });
   });
 
   it('polls ViralSync only when its status API base URL is set, and refuses polling without one', () => {
     expect(Vendor.viralsync({ webhookSecret }).pollingEnabled).toBe(false);
     const v = Vendor.viralsync({ webhookSecret, statusApiBaseUrl: 'https://api.viralsync.example' });
-    expect(v.pollerConfig()).toMatchObject({ pollingEnabled: true, statusApiBaseUrl: 'https://api.viralsync.example', requestsPerMinute: 60 });
+    expect(v._pollerConfig()).toMatchObject({ pollingEnabled: true, statusApiBaseUrl: 'https://api.viralsync.example', requestsPerMinute: 60 });
     expect(() => Vendor.viralsync({ webhookSecret, polling: true })).toThrow(
       'vendor viralsync: polling is on but its status API has no public base URL: set statusApiBaseUrl, or polling: false',
     );
   });
 
-  it('passes overrides and adapter options through, typed options winning', () => {
+  it('passes typed options through as the adapter options', () => {
     const v = Vendor.sync({
       id: 'sync-eu',
       webhookSecret,
@@ -44,70 +44,77 @@ describe('Vendor', () => {
       pollRequestsPerMinute: 120,
       statusRequestTimeout: Duration.seconds(3),
       polling: false,
-      adapterOptions: { timestampToleranceSeconds: 1, compactJsonFallback: true },
+      compactJsonFallback: true,
     });
-    expect(v.runtimeConfig()).toEqual({
-      id: 'sync-eu',
-      kind: 'sync',
-      options: { timestampToleranceSeconds: 120, compactJsonFallback: true },
-    });
-    expect(v.pollerConfig()).toMatchObject({ requestsPerMinute: 120, requestTimeoutMs: 3000, pollingEnabled: false });
+    expect(v._runtimeConfig()).toEqual({ id: 'sync-eu', kind: 'sync', options: { timestampToleranceSeconds: 120, compactJsonFallback: true } });
+    expect(v._pollerConfig()).toMatchObject({ requestsPerMinute: 120, requestTimeoutMs: 3000, pollingEnabled: false });
+    expect(Vendor.lipdub({ webhookSecret, jobIdFields: ['render_id'], emitUnknownEvents: true })._runtimeConfig().options).toEqual({ jobIdFields: ['render_id'], emitUnknownEvents: true });
+    expect(Vendor.viralsync({ webhookSecret, signatureHeader: 'x-sig', statusApiKeyPrefix: '' })._runtimeConfig().options).toEqual({ signatureHeader: 'x-sig', statusApiKeyPrefix: '' });
   });
 
-  const acmeOptions = {
-    auth: { type: 'hmac', signatureHeader: 'x-acme-signature', timestampHeader: 'x-acme-timestamp', template: '{timestamp}.{body}' },
+  const acmeOptions: CustomVendorAdapterOptions = {
+    auth: WebhookAuth.hmac({ signatureHeader: 'x-acme-signature', timestampHeader: 'x-acme-timestamp', template: '{timestamp}.{body}', tolerance: Duration.minutes(1) }),
+    paths: { jobId: 'data.id', status: 'data.state' },
+    statusMap: { done: 'succeeded', broken: 'failed', working: 'processing' },
+  };
+  const acmeJson = {
+    auth: { type: 'hmac', signatureHeader: 'x-acme-signature', timestampHeader: 'x-acme-timestamp', template: '{timestamp}.{body}', toleranceSeconds: 60 },
     paths: { jobId: 'data.id', status: 'data.state' },
     statusMap: { done: 'succeeded', broken: 'failed', working: 'processing' },
   };
 
-  it('runs a custom vendor on the generic adapter, timestampTolerance going to auth.toleranceSeconds', () => {
-    const acme = Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: acmeOptions, timestampTolerance: Duration.minutes(1) });
-    expect(acme.runtimeConfig()).toEqual({
-      id: 'acme',
-      kind: 'generic',
-      options: { ...acmeOptions, auth: { ...acmeOptions.auth, toleranceSeconds: 60 } },
-    });
+  it('runs a custom vendor on the custom adapter, its auth as the JSON options of the adapter', () => {
+    const acme = Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: acmeOptions });
+    expect(acme._runtimeConfig()).toEqual({ id: 'acme', kind: 'custom', options: acmeJson });
     expect(acme.pollingEnabled).toBe(false);
     expect(() => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: acmeOptions, polling: true })).toThrow(
       /^vendor acme: polling is on but adapterOptions has no statusUrlTemplate/,
     );
     const polled = Vendor.custom({ id: 'acme', webhookSecret, apiKey, adapterOptions: { ...acmeOptions, statusUrlTemplate: 'https://api.acme.example/v1/jobs/{jobId}' } });
-    expect(polled.pollerConfig()).toMatchObject({ pollingEnabled: true, requestsPerMinute: 60, apiKeySecretArn: apiKey.secretArn });
+    expect(polled._pollerConfig()).toMatchObject({ pollingEnabled: true, requestsPerMinute: 60, apiKeySecretArn: apiKey.secretArn });
+    expect(Vendor.custom({ id: 'hub', webhookSecret, adapterOptions: { ...acmeOptions, auth: WebhookAuth.hmac({ signatureHeader: 'x-hub-signature-256', encoding: SignatureEncoding.BASE64, signaturePrefix: 'sha256=' }) } })._runtimeConfig().options.auth).toEqual(
+      { type: 'hmac', signatureHeader: 'x-hub-signature-256', encoding: 'base64', signaturePrefix: 'sha256=' },
+    );
+    expect(Vendor.custom({ id: 'keyed', webhookSecret, adapterOptions: { ...acmeOptions, auth: WebhookAuth.bearer({ header: 'x-key' }) } })._runtimeConfig().options.auth).toEqual({ type: 'bearer', header: 'x-key' });
   });
 
-  it('checks the generic adapter options at synth time', () => {
-    const custom = (adapterOptions: Record<string, unknown>) => () => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions });
+  it('checks the custom adapter options at synth time, with the path of the option and what to use', () => {
+    const custom = (adapterOptions: Record<string, unknown>) => () => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: adapterOptions as never });
     expect(() => Vendor.custom({ webhookSecret, adapterOptions: acmeOptions } as never)).toThrow(/a custom vendor needs an id/);
-    expect(custom({ ...acmeOptions, auth: { type: 'jwt' } })).toThrow("vendor acme: adapterOptions.auth.type must be 'hmac' or 'bearer'");
-    expect(custom({ ...acmeOptions, auth: { type: 'hmac' } })).toThrow(/adapterOptions.auth.signatureHeader is required/);
-    expect(custom({ ...acmeOptions, paths: { jobId: 'id' } })).toThrow(/adapterOptions.paths.jobId and paths.status are required/);
-    expect(custom({ ...acmeOptions, statusMap: { done: 'finished' } })).toThrow(/adapterOptions.statusMap.done is finished: use one of queued, processing/);
-    expect(custom({ ...acmeOptions, statusUrlTemplate: 'https://api.acme.example/v1/jobs' })).toThrow('vendor acme: adapterOptions.statusUrlTemplate must contain {jobId}');
+    expect(custom({ ...acmeOptions, auth: { type: 'jwt' } })).toThrow('vendor acme: adapterOptions.auth must be WebhookAuth.hmac({...}) or WebhookAuth.bearer({...})');
+    expect(custom({ ...acmeOptions, auth: WebhookAuth.hmac({ signatureHeader: '' }) })).toThrow('vendor acme: adapterOptions.auth.signatureHeader is required for hmac auth');
+    expect(custom({ ...acmeOptions, paths: { jobId: 'id' } })).toThrow('vendor acme: adapterOptions.paths.status is required');
+    expect(custom({ ...acmeOptions, statusMap: { done: 'finished' } })).toThrow(
+      "vendor acme: adapterOptions.statusMap.done is \"finished\": use 'queued' or 'processing' or 'succeeded' or 'failed' or 'cancelled' or 'expired'",
+    );
+    expect(custom({ ...acmeOptions, statusUrlTemplate: 'https://api.acme.example/v1/jobs' })).toThrow('vendor acme: adapterOptions.statusUrlTemplate "https://api.acme.example/v1/jobs" must contain {jobId}');
     expect(custom({ ...acmeOptions, statusUrlTemplate: 'ftp://api.acme.example/{jobId}' })).toThrow(/statusUrlTemplate ftp:.* is not an absolute http\(s\) URL/);
-    expect(() => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { ...acmeOptions, auth: { type: 'bearer' } }, timestampTolerance: Duration.seconds(30) })).toThrow(
-      /timestampTolerance applies to hmac auth only/,
-    );
+    expect(() => WebhookAuth.hmac({ signatureHeader: 'x', tolerance: Duration.days(2) })).toThrow('WebhookAuth.hmac: tolerance 172800 seconds is out of range: use 1 second to 24 hours');
   });
 
-  it('refuses at synth time an adapter option name the adapter does not take (a typo would otherwise be ignored)', () => {
-    expect(() => Vendor.synthesia({ webhookSecret, adapterOptions: { toleranceSeconds: 60 } })).toThrow(
-      'vendor synthesia: adapterOptions: option "toleranceSeconds" is not one the synthesia adapter takes: use timestampToleranceSeconds',
+  it('refuses a misspelt option at any depth, listing the valid names', () => {
+    const custom = (adapterOptions: Record<string, unknown>) => () => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: adapterOptions as never });
+    expect(custom({ ...acmeOptions, statusMapping: {} })).toThrow(
+      'vendor acme: adapterOptions.statusMapping is not an option: use auth, paths, statusMap, statusUrlTemplate, apiKeyHeader, apiKeyPrefix, statusPaths',
     );
-    expect(() => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { ...acmeOptions, statusMapping: {} } })).toThrow(
-      /^vendor acme: adapterOptions: option "statusMapping" is not one the generic adapter takes/,
+    expect(custom({ ...acmeOptions, paths: { jobId: 'id', status: 'state', outputURL: 'url' } })).toThrow(
+      'vendor acme: adapterOptions.paths.outputURL is not an option: use jobId, status, errorMessage, errorCode, outputUrl, progress, stage, time, eventType',
     );
+    expect(custom({ ...acmeOptions, statusPaths: { jobId: 'id', stauts: 'state' } })).toThrow(/^vendor acme: adapterOptions.statusPaths.stauts is not an option: use jobId, status/);
   });
 
-  it('rejects at synth time what the generic adapter would reject at cold start (one shared check)', () => {
-    const custom = (adapterOptions: Record<string, unknown>) => () => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions });
-    expect(custom({ ...acmeOptions, auth: { ...acmeOptions.auth, template: '{timestamp}' } })).toThrow(
+  it('rejects at synth time what the custom adapter would reject at cold start (one shared check)', () => {
+    const custom = (auth: WebhookAuth) => () => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { ...acmeOptions, auth } });
+    expect(custom(WebhookAuth.hmac({ signatureHeader: 'x-sig', timestampHeader: 'x-ts', template: '{timestamp}' }))).toThrow(
       'vendor acme: adapterOptions.auth.template "{timestamp}" must contain {body}: a signature that does not cover the body would authenticate any body',
     );
-    expect(custom({ ...acmeOptions, auth: { ...acmeOptions.auth, encoding: 'base32' } })).toThrow(`adapterOptions.auth.encoding is "base32": use 'hex' or 'base64'`);
-    expect(custom({ ...acmeOptions, auth: { ...acmeOptions.auth, template: 7 } })).toThrow('adapterOptions.auth.template is 7: use a string');
-    expect(custom({ ...acmeOptions, paths: { jobId: 42, status: 'data.state' } })).toThrow(/adapterOptions.paths.jobId is 42: use a dotted path/);
-    expect(custom({ ...acmeOptions, auth: { ...acmeOptions.auth, algorithm: 'sha1' } })).toThrow(`adapterOptions.auth.algorithm is "sha1": only 'sha256' is supported`);
-    expect(custom({ ...acmeOptions, auth: { type: 'bearer', header: '' } })).toThrow('adapterOptions.auth.header is "": use a header name such as "authorization"');
+    expect(custom(WebhookAuth.hmac({ signatureHeader: 'x-sig', template: '{timestamp}.{body}' }))).toThrow('vendor acme: adapterOptions.auth.template uses {timestamp}: set adapterOptions.auth.timestampHeader');
+    expect(custom(WebhookAuth.hmac({ signatureHeader: 'x-sig', encoding: 'base32' as SignatureEncoding }))).toThrow(`adapterOptions.auth.encoding is "base32": use 'hex' or 'base64'`);
+    expect(custom(WebhookAuth.bearer({ header: '' }))).toThrow('adapterOptions.auth.header is "": use a non-empty string');
+    expect(() => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { ...acmeOptions, paths: { jobId: 42 as never, status: 'data.state' } } })).toThrow(
+      /adapterOptions.paths.jobId is 42: use a dotted path/,
+    );
+    expect(() => Vendor.lipdub({ webhookSecret, jobIdFields: [] })).toThrow('vendor lipdub: jobIdFields is []: use a non-empty list of field names, e.g. ["generate_id","render_id","job_id","id"]');
   });
 
   it.each(['Sync', '1abc', 'a_b', 'x'.repeat(33), 'has space', ''])('rejects the id %p and says what ids look like', (id) => {
@@ -130,7 +137,7 @@ describe('Vendor', () => {
       Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { ...acmeOptions, statusUrlTemplate: 'https://api.acme.example/v1/jobs/{jobId}' } }),
     ];
     for (const vendor of vendors) {
-      const adapter = createAdapter(vendor.runtimeConfig());
+      const adapter = createAdapter(vendor._runtimeConfig());
       expect(adapter.id).toBe(vendor.id);
       // Every vendor polled by default has a status API the poller can use.
       expect(vendor.pollingEnabled).toBe(true);

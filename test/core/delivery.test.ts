@@ -1,10 +1,10 @@
 import { decide, deliver, MAX_PENDING_TERMINAL_BYTES, type DeliveryDeps } from '../../lambda/core/delivery';
-import { itemSizeOf } from '../../lambda/core/dynamo-store';
+import { itemSizeOf } from '../../lambda/adapters/aws/dynamo-store';
 import { rawRequest } from '../../lambda/core/http';
 import { createAdapter, BUILT_IN_VENDOR_IDS } from '../../lambda/vendors/registry';
 import { samplePayload, signRequest } from '../../lambda/vendors/samples';
 import { buildEvent, EMPTY_MEDIA, type NormalizedFields, type VideoJobStatus } from '../../lambda/core/event';
-import { CountingTelemetry } from '../../lambda/core/telemetry';
+import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
 import { drainEvents, drainQueue, FaultyQueue, FaultyStore, freshBackend, ManualClock, TEST_DELIVERY_CONFIG, type TestBackend } from '../support/emulators';
 
 function fields(jobId: string, status: VideoJobStatus, extra: Partial<NormalizedFields> = {}): NormalizedFields {
@@ -218,7 +218,7 @@ describe('the pending terminal event on DynamoDB', () => {
 
 describe('MemoryJobStore (the in-memory port used by benchmarks and local tools)', () => {
   it('pages due jobs like a DynamoDB query: moving a returned job does not make the next page skip any', async () => {
-    const { MemoryJobStore } = await import('../../lambda/core/memory');
+    const { MemoryJobStore } = await import('../../lambda/adapters/local/memory');
     const { newRecord } = await import('../../lambda/core/delivery');
     const store = new MemoryJobStore();
     for (let i = 0; i < 25; i++) {

@@ -9,12 +9,12 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { VideoJobStatus } from '../../lambda/core/event';
 import type { QuarantineMessage } from '../../lambda/core/ports';
 import { replayQuarantine, type ReplayDeps, type ReplaySummary } from '../../lambda/core/quarantine-replay';
-import { StaticSecretSource } from '../../lambda/core/secrets';
-import { SqsQuarantineSource } from '../../lambda/core/sqs-queue';
+import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
+import { SqsQuarantineSource } from '../../lambda/adapters/aws/sqs-queue';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
-import { genericAdapter } from '../../lambda/vendors/generic';
+import { customAdapter } from '../../lambda/vendors/custom';
 import { createAdapter } from '../../lambda/vendors/registry';
-import type { VendorAdapter } from '../../lambda/vendors/types';
+import type { VendorAdapter } from '../../lambda/core/adapter';
 import { drainEvents, drainQueue, FaultyStore, freshBackend, injected, ManualClock, TEST_DELIVERY_CONFIG, type TestBackend } from '../support/emulators';
 
 const SECRET = 'acme-signing-secret';
@@ -22,7 +22,7 @@ const silent = { log: () => undefined, count: () => undefined };
 
 /** Acme signs the raw body (hex HMAC-SHA256) and names its statuses in `state`. */
 function acme(statusMap: Record<string, VideoJobStatus>): VendorAdapter {
-  return genericAdapter({ auth: { type: 'hmac', signatureHeader: 'x-acme-signature' }, paths: { jobId: 'id', status: 'state', outputUrl: 'url' }, statusMap }, 'acme');
+  return customAdapter({ auth: { type: 'hmac', signatureHeader: 'x-acme-signature' }, paths: { jobId: 'id', status: 'state', outputUrl: 'url' }, statusMap }, 'acme');
 }
 const ACME_V1 = acme({ queued: 'queued', done: 'succeeded' });
 /** After the fix: Acme's new status word is understood. */

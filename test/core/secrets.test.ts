@@ -1,5 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { EnvSecretSource, parseSecretValue, SecretsManagerSource } from '../../lambda/core/secrets';
+import { EnvSecretSource } from '../../lambda/adapters/local/secrets';
+import { parseSecretValue } from '../../lambda/core/secrets';
+import { SecretsManagerSource } from '../../lambda/adapters/aws/secrets-manager';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
 
 describe('webhook secrets', () => {

@@ -1,9 +1,9 @@
 import { newRecord } from '../../lambda/core/delivery';
-import { ENV, type PollerVendorConfig, type VendorRuntimeConfig } from '../../lambda/config';
-import { MemoryEventQueue, MemoryJobStore } from '../../lambda/core/memory';
+import { ENV, type PollerVendorConfig, type VendorRuntimeConfig } from '../../lambda/contract/deployment';
+import { MemoryEventQueue, MemoryJobStore } from '../../lambda/adapters/local/memory';
 import { silentTelemetry } from '../../lambda/core/ports';
-import { StaticSecretSource } from '../../lambda/core/secrets';
-import { DEFAULT_POLL_SAFETY_MARGIN_MS, pollerFromEnv } from '../../lambda/poller/from-env';
+import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
+import { DEFAULT_POLL_SAFETY_MARGIN_MS, pollerFromEnv } from '../../lambda/composition/poller';
 import { pollOnce } from '../../lambda/poller/poller';
 import { ManualClock } from '../support/emulators';
 import { localSync } from './local-apis';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { ENV, type PollerVendorConfig } from '../../lambda/config';
+import { ENV, type PollerVendorConfig } from '../../lambda/contract/deployment';
 import type { ReplaySummary } from '../../lambda/core/quarantine-replay';
 import type { PollSummary } from '../../lambda/poller/poller';
 import { JobRegistry } from '../../lambda/runtime/register-job';

@@ -1,13 +1,13 @@
 /** Wires a poller to the emulators (freshBackend) and to fake vendor servers. */
 import type { DeliveryConfig } from '../../lambda/core/delivery';
 import type { Clock, EventQueue, JobStore, Telemetry } from '../../lambda/core/ports';
-import { CountingTelemetry } from '../../lambda/core/telemetry';
+import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
 import { DEFAULT_POLLER_SETTINGS, type PollerDeps, type PollerSettings, type PollerVendor } from '../../lambda/poller/poller';
 import { VendorRateLimiter } from '../../lambda/poller/rate-limiter';
 import { StatusClient } from '../../lambda/poller/status-client';
 import { JobRegistry } from '../../lambda/runtime/register-job';
 import { createAdapter } from '../../lambda/vendors/registry';
-import type { VendorStatusApi } from '../../lambda/vendors/types';
+import type { VendorStatusApi } from '../../lambda/core/adapter';
 import { TEST_DELIVERY_CONFIG } from '../support/emulators';
 import type { FakeVendor, FakeVendorServer } from './support';
 

@@ -3,7 +3,7 @@
  * on its own contract (VendorStatusApi) independently of the real adapters.
  */
 import { EMPTY_MEDIA, type NormalizedFields, type VideoJobStatus } from '../../lambda/core/event';
-import type { StatusParseResult, VendorStatusApi } from '../../lambda/vendors/types';
+import type { StatusParseResult, VendorStatusApi } from '../../lambda/core/adapter';
 
 type Obj = Record<string, unknown>;
 const auth = (name: string, key: string | undefined): Record<string, string> => (key ? { [name]: key } : {});
@@ -38,7 +38,6 @@ const SYNC: Record<string, VideoJobStatus> = {
 
 export const localSync: VendorStatusApi = {
   defaultBaseUrl: 'https://api.sync.so',
-  documentedReadsPerMinute: 600,
   request: (id, ctx) => ({ url: `${ctx.baseUrl}/v2/generate/${encodeURIComponent(id)}`, headers: auth('x-api-key', ctx.apiKey) }),
   parse(id, body): StatusParseResult {
     if (!isObj(body) || typeof body.status !== 'string' || !(body.status in SYNC)) return { kind: 'invalid', reason: 'no known status' };
@@ -66,7 +65,6 @@ const LIPDUB: Record<string, VideoJobStatus> = {
 
 export const localLipdub: VendorStatusApi = {
   defaultBaseUrl: 'https://api.lipdub.ai',
-  documentedReadsPerMinute: undefined,
   request: (id, ctx) => ({ url: `${ctx.baseUrl}/v1/renders/${encodeURIComponent(id)}/status`, headers: auth('X-Api-Key', ctx.apiKey) }),
   parse(id, body, ctx): StatusParseResult {
     if (!isObj(body) || typeof body.status !== 'string' || !(body.status in LIPDUB)) return { kind: 'invalid', reason: 'no known status' };
@@ -90,7 +88,6 @@ const VIRALSYNC: Record<string, VideoJobStatus> = { running: 'processing', done:
 
 export const localViralsync: VendorStatusApi = {
   defaultBaseUrl: undefined,
-  documentedReadsPerMinute: undefined,
   request: (id, ctx) => ({ url: `${ctx.baseUrl}/v1/jobs/${encodeURIComponent(id)}`, headers: auth('x-api-key', ctx.apiKey) }),
   parse(id, body): StatusParseResult {
     if (!isObj(body) || typeof body.status !== 'string' || !(body.status in VIRALSYNC)) return { kind: 'invalid', reason: 'no known status' };
@@ -116,7 +113,6 @@ const SYNTHESIA: Record<string, VideoJobStatus> = {
 
 export const localSynthesia: VendorStatusApi = {
   defaultBaseUrl: 'https://api.synthesia.io',
-  documentedReadsPerMinute: 60,
   request: (id, ctx) => ({ url: `${ctx.baseUrl}/v2/videos/${encodeURIComponent(id)}`, headers: auth('Authorization', ctx.apiKey) }),
   parse(id, body): StatusParseResult {
     if (!isObj(body) || typeof body.status !== 'string' || !(body.status in SYNTHESIA)) return { kind: 'invalid', reason: 'no known status' };

@@ -1,6 +1,6 @@
 import { newRecord } from '../../lambda/core/delivery';
-import { MemoryEventQueue, MemoryJobStore } from '../../lambda/core/memory';
-import { JsonTelemetry } from '../../lambda/core/telemetry';
+import { MemoryEventQueue, MemoryJobStore } from '../../lambda/adapters/local/memory';
+import { JsonTelemetry } from '../../lambda/adapters/aws/emf-telemetry';
 import { pollOnce } from '../../lambda/poller/poller';
 import { RunTelemetry } from '../../lambda/poller/run-telemetry';
 import { TEST_DELIVERY_CONFIG } from '../support/emulators';

@@ -1,5 +1,5 @@
 import { retryAfterMs, StatusClient, type StatusCheckOptions } from '../../lambda/poller/status-client';
-import type { StatusRequestContext, VendorStatusApi } from '../../lambda/vendors/types';
+import type { StatusRequestContext, VendorStatusApi } from '../../lambda/core/adapter';
 import { localLipdub, localSync } from './local-apis';
 import { startFakeVendor, type FakeVendorServer } from './support';
 

@@ -1,7 +1,6 @@
 /** Fault injection and vendor simulation for the chaos run (compressed time on a ManualClock). */
 import { createHmac } from 'node:crypto';
-import type { VideoJobEvent } from '../../lambda/core/event';
-import type { DuePage, EventQueue, JobRecord, JobStore } from '../../lambda/core/ports';
+import type { DuePage, EventMessage, EventQueue, JobRecord, JobStore } from '../../lambda/core/ports';
 
 /** A small seeded PRNG (mulberry32) so a failing run can be replayed. */
 export function rng(seed: number): () => number {
@@ -73,15 +72,15 @@ export class ChaosQueue implements EventQueue {
     private readonly inner: EventQueue,
     private readonly faults: FaultLog,
   ) {}
-  async send(event: VideoJobEvent): Promise<void> {
+  async send(message: EventMessage): Promise<void> {
     if (this.faults.hit()) {
       const r = this.faults.random();
       if (r < 1 / 3) throw this.faults.fail('crash_after_claim');
       if (r < 2 / 3) throw this.faults.fail('sqs_error');
-      await this.inner.send(event);
+      await this.inner.send(message);
       throw this.faults.fail('sqs_timeout');
     }
-    await this.inner.send(event);
+    await this.inner.send(message);
   }
 }
 

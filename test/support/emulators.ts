@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoJobStore } from '../../lambda/core/dynamo-store';
+import { DynamoJobStore } from '../../lambda/adapters/aws/dynamo-store';
 import type { DeliveryConfig } from '../../lambda/core/delivery';
 import type { VideoJobEvent } from '../../lambda/core/event';
-import type { Clock, EventQueue, JobRecord, JobStore } from '../../lambda/core/ports';
-import { SqsEventQueue, SqsQuarantineQueue } from '../../lambda/core/sqs-queue';
-import { endpoints } from '../../lambda/local/emulators';
-import { createJobTable, createQueues, type LocalQueueOptions, type LocalQueues } from '../../lambda/local/resources';
+import type { Clock, EventMessage, EventQueue, JobRecord, JobStore } from '../../lambda/core/ports';
+import { SqsEventQueue, SqsQuarantineQueue } from '../../lambda/adapters/aws/sqs-queue';
+import { endpoints } from '../../lambda/adapters/local/emulators';
+import { createJobTable, createQueues, type LocalQueueOptions, type LocalQueues } from '../../lambda/adapters/local/resources';
 
 export function testEmulators() {
   const dynamo = process.env.VW_TEST_DYNAMO_ENDPOINT;
@@ -128,13 +128,13 @@ export class FaultyQueue implements EventQueue {
   failSends = 0;
   sent = 0;
   constructor(private readonly inner: EventQueue) {}
-  async send(event: VideoJobEvent): Promise<void> {
+  async send(message: EventMessage): Promise<void> {
     if (this.failSends > 0) {
       this.failSends--;
       throw injected('SendMessage');
     }
     this.sent++;
-    await this.inner.send(event);
+    await this.inner.send(message);
   }
 }
 

@@ -4,7 +4,7 @@
  * `data` (generate_id, then render_id, job_id, id); unknown event types accepted and ignored.
  */
 import { lipdubAdapter } from '../../lambda/vendors/lipdub';
-import type { StatusParseResult } from '../../lambda/vendors/types';
+import type { StatusParseResult } from '../../lambda/core/adapter';
 import { fixture, fixtureJson, NOW_MS, receive, request } from './support';
 
 const KEY = 'ld_whk_7f2a9c41e0';

@@ -6,11 +6,11 @@
  * node:crypto, as each vendor signs (see VENDORS.md).
  */
 import fc from 'fast-check';
-import { genericAdapter, type GenericOptions } from '../../lambda/vendors/generic';
+import { customAdapter, type CustomOptions } from '../../lambda/vendors/custom';
 import { lipdubAdapter } from '../../lambda/vendors/lipdub';
 import { syncAdapter } from '../../lambda/vendors/sync';
 import { synthesiaAdapter } from '../../lambda/vendors/synthesia';
-import type { StatusParseResult, VendorAdapter } from '../../lambda/vendors/types';
+import type { StatusParseResult, VendorAdapter } from '../../lambda/core/adapter';
 import { viralsyncAdapter } from '../../lambda/vendors/viralsync';
 import { expectWellFormed, expectWellFormedFields, fixture, flipByte, flipHexDigit, hmacBase64, hmacHex, NOW_MS, NOW_S, request } from './support';
 
@@ -180,7 +180,7 @@ const synthesiaHarness: Harness = {
   bodySigned: true,
 };
 
-const GENERIC_BASE: Omit<GenericOptions, 'auth'> = {
+const GENERIC_BASE: Omit<CustomOptions, 'auth'> = {
   paths: {
     jobId: ['data.job.id', 'data.items.0.id'],
     status: 'data.job.state',
@@ -213,7 +213,7 @@ const genericGenuine = ['generic-acme-done', 'generic-acme-failed', 'generic-acm
 const genericHarnesses: Harness[] = [
   {
     name: 'generic (hmac hex, "{timestamp}.{body}")',
-    adapter: genericAdapter({ ...GENERIC_BASE, auth: { type: 'hmac', signatureHeader: 'x-acme-signature', timestampHeader: 'x-acme-timestamp', template: '{timestamp}.{body}' } }, 'acme'),
+    adapter: customAdapter({ ...GENERIC_BASE, auth: { type: 'hmac', signatureHeader: 'x-acme-signature', timestampHeader: 'x-acme-timestamp', template: '{timestamp}.{body}' } }, 'acme'),
     secret: 'acme_whsec_5d1f',
     genuine: genericGenuine,
     sign: (body, secret, t) => ({ 'x-acme-timestamp': String(t), 'x-acme-signature': hex(secret, `${t}.`, body) }),
@@ -226,7 +226,7 @@ const genericHarnesses: Harness[] = [
   },
   {
     name: 'generic (hmac base64, "sha256=" prefix, "{body}")',
-    adapter: genericAdapter({ ...GENERIC_BASE, auth: { type: 'hmac', signatureHeader: 'x-hub-signature-256', encoding: 'base64', signaturePrefix: 'sha256=' } }, 'hub'),
+    adapter: customAdapter({ ...GENERIC_BASE, auth: { type: 'hmac', signatureHeader: 'x-hub-signature-256', encoding: 'base64', signaturePrefix: 'sha256=' } }, 'hub'),
     secret: 'hub_secret_8e21',
     genuine: genericGenuine,
     sign: (body, secret) => ({ 'x-hub-signature-256': `sha256=${hmacBase64(secret, body)}` }),
@@ -237,7 +237,7 @@ const genericHarnesses: Harness[] = [
   },
   {
     name: 'generic (bearer)',
-    adapter: genericAdapter({ ...GENERIC_BASE, auth: { type: 'bearer' } }, 'keyed'),
+    adapter: customAdapter({ ...GENERIC_BASE, auth: { type: 'bearer' } }, 'keyed'),
     secret: 'acme_key_31f0',
     genuine: genericGenuine,
     sign: (_body, key) => ({ authorization: `Bearer ${key}` }),

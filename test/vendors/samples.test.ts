@@ -4,11 +4,11 @@
  * normalizes through that vendor's adapter.
  */
 import type { VideoJobStatus } from '../../lambda/core/event';
-import { createAdapter, type BuiltInVendorId } from '../../lambda/vendors/registry';
+import { createAdapter } from '../../lambda/vendors/registry';
 import { SAMPLE_EVENTS, samplePayload, signRequest, UnsupportedSampleError, VENDOR_EVENTS, type SampleEvent } from '../../lambda/vendors/samples';
 import { expectWellFormed, hmacHex, NOW_MS, NOW_S, request } from './support';
 
-const VENDORS = Object.keys(VENDOR_EVENTS) as BuiltInVendorId[];
+const VENDORS = Object.keys(VENDOR_EVENTS);
 const EXPECTED_STATUS: Record<SampleEvent, VideoJobStatus> = { created: 'processing', progress: 'processing', completed: 'succeeded', failed: 'failed', cancelled: 'cancelled' };
 const JSON_TYPE = { 'content-type': 'application/json' };
 

@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VIDEO_JOB_STATUSES, type NormalizedFields } from '../../lambda/core/event';
-import type { AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../../lambda/vendors/types';
+import type { AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../../lambda/core/adapter';
 
 /** "Now" for every test: a minute after the ViralSync doc examples. */
 export const NOW_MS = Date.parse('2026-04-02T10:01:00.000Z');

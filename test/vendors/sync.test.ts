@@ -302,7 +302,6 @@ describe('Sync adapter', () => {
 
     it('defaults to https://api.sync.so with the documented read limit of 600/min', () => {
       expect(api.defaultBaseUrl).toBe('https://api.sync.so');
-      expect(api.documentedReadsPerMinute).toBe(600);
     });
     it('asks GET /v2/generate/{id} with include=progress and the key in x-api-key', () => {
       expect(api.request('6533643b-acbe-4c40-967e-d9ba9baac39e', ctx)).toEqual({

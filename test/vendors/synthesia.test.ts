@@ -259,7 +259,6 @@ describe('Synthesia adapter', () => {
 
     it('defaults to https://api.synthesia.io with the documented read limit', () => {
       expect(api.defaultBaseUrl).toBe('https://api.synthesia.io');
-      expect(api.documentedReadsPerMinute).toBe(60);
     });
     it('asks GET /v2/videos/{id} with the bare key in Authorization', () => {
       expect(api.request('c2d6e0b1-7f1c-4c1e-9a57-2b1d0f3e8a11', ctx)).toEqual({

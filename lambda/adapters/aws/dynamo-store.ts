@@ -1,0 +1,166 @@
+/**
+ * JobStore on DynamoDB: one item per job, `pk = vendor#jobId`, TTL attribute `expiresAt` (epoch
+ * seconds), and the sparse GSI `pending` (`pollVendor`, `nextPollAt`) holding only jobs that are
+ * not final. Every write is a conditional PutItem on the version read.
+ */
+import {
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { TABLE_SCHEMA } from '../../contract/deployment';
+import { jobKey } from '../../core/job-key';
+import type { DuePage, JobRecord, JobStore } from '../../core/ports';
+
+export class DynamoJobStore implements JobStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(vendor: string, jobId: string): Promise<JobRecord | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: jobKey(vendor, jobId) } }, ConsistentRead: true }),
+    );
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  async put(record: JobRecord, expectedVersion: number | null): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: toItem(record),
+          ...(expectedVersion === null
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': { N: String(expectedVersion) } } }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  /**
+   * The index projects keys only (so the many writes that change a job's other attributes cost no
+   * index write); the records themselves come from one consistent BatchGetItem per page.
+   */
+  async listDue(vendor: string, dueAtMs: number, limit: number, cursor?: string): Promise<DuePage> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE_SCHEMA.pendingIndex,
+        KeyConditionExpression: 'pollVendor = :v AND nextPollAt <= :due',
+        ExpressionAttributeValues: { ':v': { S: vendor }, ':due': { N: String(dueAtMs) } },
+        ScanIndexForward: true,
+        Limit: Math.min(limit, 100),
+        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) } : {}),
+      }),
+    );
+    const keys = (out.Items ?? []).map((item) => item.pk?.S).filter((pk): pk is string => pk !== undefined);
+    const records = await this.batchGet(keys);
+    return {
+      // In index order; a record that became final or moved on since the query is left out.
+      items: keys.map((pk) => records.get(pk)).filter((r): r is JobRecord => r !== undefined && r.nextPollAtMs !== null && r.nextPollAtMs <= dueAtMs),
+      cursor: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined,
+    };
+  }
+
+  private async batchGet(keys: readonly string[]): Promise<Map<string, JobRecord>> {
+    const found = new Map<string, JobRecord>();
+    let request: Record<string, AttributeValue>[] = keys.map((pk) => ({ pk: { S: pk } }));
+    for (let attempt = 0; request.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 1000)));
+      if (attempt > 8) throw new Error(`BatchGetItem left ${request.length} keys unprocessed after ${attempt} attempts`);
+      const out = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: request, ConsistentRead: true } } }));
+      for (const item of out.Responses?.[this.tableName] ?? []) found.set(item.pk?.S ?? '', fromItem(item));
+      request = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
+    }
+    return found;
+  }
+}
+
+/**
+ * The size DynamoDB bills a record's item by: attribute names plus values (UTF-8 strings, raw
+ * binary, numbers at about one byte per two digits plus one). For the cost model.
+ */
+export function itemSizeOf(record: JobRecord): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(toItem(record))) {
+    size += Buffer.byteLength(name);
+    if (value.S !== undefined) size += Buffer.byteLength(value.S);
+    else if (value.N !== undefined) size += Math.ceil(value.N.replace(/^-|\.|^0+/g, '').length / 2) + 1;
+    else if (value.B !== undefined) size += value.B.length;
+    else if (value.BOOL !== undefined) size += 1;
+  }
+  return size;
+}
+
+function pendingOf(value: AttributeValue | undefined): string | null {
+  if (value?.B === undefined) return null;
+  try {
+    return inflateRawSync(value.B).toString('utf8');
+  } catch {
+    return null; // unreadable: treated as not kept (the same status arriving again still recovers the job)
+  }
+}
+
+function toItem(r: JobRecord): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {
+    pk: { S: jobKey(r.vendor, r.jobId) },
+    vendor: { S: r.vendor },
+    jobId: { S: r.jobId },
+    version: { N: String(r.version) },
+    status: { S: r.status },
+    position: { N: String(r.position) },
+    lastEventDelivered: { BOOL: r.lastEventDelivered },
+    terminalDelivered: { BOOL: r.terminalDelivered },
+    lastActivityMs: { N: String(r.lastActivityMs) },
+    createdAtMs: { N: String(r.createdAtMs) },
+    pollAttempts: { N: String(r.pollAttempts) },
+    expiresAtMs: { N: String(r.expiresAtMs) },
+    expiresAt: { N: String(Math.ceil(r.expiresAtMs / 1000)) },
+  };
+  if (r.lastEventId !== null) item.lastEventId = { S: r.lastEventId };
+  if (r.terminalEventId !== null) item.terminalEventId = { S: r.terminalEventId };
+  // Deflated: a typical terminal event (0.7-1.6 KB of JSON) then fits beside the record in the
+  // 1 KB of one write request unit.
+  if (r.pendingTerminal !== null) item.pendingTerminal = { B: deflateRawSync(Buffer.from(r.pendingTerminal, 'utf8')) };
+  if (r.leaseUntilMs !== null) item.leaseUntilMs = { N: String(r.leaseUntilMs) };
+  if (r.nextPollAtMs !== null) {
+    // Present only while the job is not final: this is what makes the `pending` index sparse.
+    item.pollVendor = { S: r.vendor };
+    item.nextPollAt = { N: String(r.nextPollAtMs) };
+  }
+  return item;
+}
+
+function fromItem(item: Record<string, AttributeValue>): JobRecord {
+  const s = (k: string): string | null => item[k]?.S ?? null;
+  const n = (k: string): number | null => (item[k]?.N === undefined ? null : Number(item[k].N));
+  return {
+    vendor: s('vendor') ?? '',
+    jobId: s('jobId') ?? '',
+    version: n('version') ?? 0,
+    status: (s('status') ?? 'registered') as JobRecord['status'],
+    position: n('position') ?? 0,
+    lastEventId: s('lastEventId'),
+    lastEventDelivered: item.lastEventDelivered?.BOOL ?? false,
+    leaseUntilMs: n('leaseUntilMs'),
+    terminalEventId: s('terminalEventId'),
+    terminalDelivered: item.terminalDelivered?.BOOL ?? false,
+    pendingTerminal: pendingOf(item.pendingTerminal),
+    lastActivityMs: n('lastActivityMs') ?? 0,
+    createdAtMs: n('createdAtMs') ?? 0,
+    nextPollAtMs: n('nextPollAt'),
+    pollAttempts: n('pollAttempts') ?? 0,
+    expiresAtMs: n('expiresAtMs') ?? (n('expiresAt') ?? 0) * 1000,
+  };
+}

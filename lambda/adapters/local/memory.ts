@@ -1,0 +1,57 @@
+/** In-memory ports: for unit tests and the verifier benchmark. Same semantics as the AWS ones. */
+import type { VideoJobEvent } from '../../core/event';
+import { jobKey } from '../../core/job-key';
+import type { DuePage, EventMessage, EventQueue, JobRecord, JobStore, QuarantineMessage, QuarantineQueue } from '../../core/ports';
+
+export class MemoryJobStore implements JobStore {
+  readonly records = new Map<string, JobRecord>();
+
+  async get(vendor: string, jobId: string): Promise<JobRecord | undefined> {
+    return this.records.get(jobKey(vendor, jobId));
+  }
+
+  async put(record: JobRecord, expectedVersion: number | null): Promise<boolean> {
+    const key = jobKey(record.vendor, record.jobId);
+    const stored = this.records.get(key);
+    if (expectedVersion === null ? stored !== undefined : stored?.version !== expectedVersion) return false;
+    this.records.set(key, record);
+    return true;
+  }
+
+  async listDue(vendor: string, dueAtMs: number, limit: number, cursor?: string): Promise<DuePage> {
+    // Like a DynamoDB Query: the cursor is the last key returned, so records that moved meanwhile
+    // do not shift the next page.
+    const after = cursor ? (JSON.parse(cursor) as [number, string]) : undefined;
+    const due = [...this.records.values()]
+      .filter((r) => r.vendor === vendor && r.nextPollAtMs !== null && r.nextPollAtMs <= dueAtMs)
+      .sort(byDue)
+      .filter((r) => !after || (r.nextPollAtMs ?? 0) > after[0] || ((r.nextPollAtMs ?? 0) === after[0] && r.jobId > after[1]));
+    const items = due.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, cursor: due.length > limit && last ? JSON.stringify([last.nextPollAtMs, last.jobId]) : undefined };
+  }
+}
+
+function byDue(a: JobRecord, b: JobRecord): number {
+  return (a.nextPollAtMs ?? 0) - (b.nextPollAtMs ?? 0) || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0);
+}
+
+export class MemoryEventQueue implements EventQueue {
+  readonly events: VideoJobEvent[] = [];
+  private readonly seen = new Set<string>();
+
+  async send(message: EventMessage): Promise<void> {
+    // Like SQS FIFO inside its deduplication interval.
+    if (this.seen.has(message.id)) return;
+    this.seen.add(message.id);
+    this.events.push(JSON.parse(message.body) as VideoJobEvent);
+  }
+}
+
+export class MemoryQuarantineQueue implements QuarantineQueue {
+  readonly messages: QuarantineMessage[] = [];
+
+  async send(message: QuarantineMessage): Promise<void> {
+    this.messages.push(message);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The composition root of the Lambda functions: AWS clients and the ports on them, built once per
+ * container from the environment the construct sets. Creating clients does no I/O; secrets are
+ * fetched on first use and cached. The handlers (lambda/handlers/) only map events to the core.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoJobStore } from '../adapters/aws/dynamo-store';
+import { JsonTelemetry } from '../adapters/aws/emf-telemetry';
+import { SecretsManagerSource } from '../adapters/aws/secrets-manager';
+import { createSqsClient, SqsEventQueue, SqsQuarantineQueue } from '../adapters/aws/sqs-queue';
+import { DEFAULTS, ENV, type VendorRuntimeConfig } from '../contract/deployment';
+import type { VendorAdapter } from '../core/adapter';
+import { systemClock, type Clock } from '../core/ports';
+import type { WebhookDeps } from '../core/webhook';
+import { createAdapter } from '../vendors/registry';
+import { deliveryConfigFromEnv, envNumber, requireEnv } from './env';
+import { pollerFromEnv, type PollerFromEnv } from './poller';
+
+/** SDK retries per call; the function's own timeout bounds the rest. */
+const MAX_ATTEMPTS = 3;
+
+/** What both functions run on. */
+export interface AwsPorts {
+  readonly store: DynamoJobStore;
+  readonly queue: SqsEventQueue;
+  readonly sqs: SQSClient;
+  readonly secrets: SecretsManagerSource;
+  readonly clock: Clock;
+  readonly telemetry: JsonTelemetry;
+}
+
+export function awsPorts(env: NodeJS.ProcessEnv, telemetry: JsonTelemetry): AwsPorts {
+  const sqs = createSqsClient({ maxAttempts: MAX_ATTEMPTS }, env);
+  return {
+    store: new DynamoJobStore(new DynamoDBClient({ maxAttempts: MAX_ATTEMPTS }), requireEnv(env, ENV.TABLE_NAME)),
+    queue: new SqsEventQueue(sqs, requireEnv(env, ENV.QUEUE_URL)),
+    sqs,
+    secrets: new SecretsManagerSource(new SecretsManagerClient({ maxAttempts: MAX_ATTEMPTS }), envNumber(env[ENV.SECRET_REFRESH_SECONDS], DEFAULTS.secretRefreshSeconds) * 1000),
+    clock: systemClock,
+    telemetry,
+  };
+}
+
+/** The verifier of one vendor: its adapter, its webhook secret and the delivery ports. */
+export function verifierFromEnv(env: NodeJS.ProcessEnv = process.env): { readonly vendorId: string; readonly deps: WebhookDeps; readonly telemetry: JsonTelemetry } {
+  const vendor = JSON.parse(requireEnv(env, ENV.VENDOR)) as VendorRuntimeConfig;
+  const secretArn = requireEnv(env, ENV.WEBHOOK_SECRET_ARN);
+  // Buffered: one EMF line per invocation (`Received` and its outcome together).
+  const telemetry = new JsonTelemetry({ context: { function: env.AWS_LAMBDA_FUNCTION_NAME }, buffered: true });
+  const ports = awsPorts(env, telemetry);
+  return {
+    vendorId: vendor.id,
+    telemetry,
+    deps: {
+      ...ports,
+      adapters: new Map([[vendor.id, createAdapter(vendor)]]),
+      quarantine: new SqsQuarantineQueue(ports.sqs, requireEnv(env, ENV.QUARANTINE_QUEUE_URL)),
+      secretNameFor: () => secretArn,
+      config: deliveryConfigFromEnv(env),
+      maxBodyBytes: envNumber(env[ENV.MAX_BODY_BYTES], DEFAULTS.maxBodyBytes),
+    },
+  };
+}
+
+/** The poller: every vendor of the deployment, and the adapters the quarantine replay normalizes with. */
+export function pollerRuntimeFromEnv(env: NodeJS.ProcessEnv = process.env): PollerFromEnv & {
+  readonly ports: AwsPorts;
+  readonly adapters: ReadonlyMap<string, VendorAdapter>;
+  readonly quarantineQueueUrl: string | undefined;
+} {
+  const ports = awsPorts(env, new JsonTelemetry({ context: { function: env.AWS_LAMBDA_FUNCTION_NAME } }));
+  const poller = pollerFromEnv(env, { ...ports, createAdapter });
+  return {
+    ...poller,
+    ports,
+    adapters: new Map(poller.vendorConfigs.map((c) => [c.id, createAdapter(c)])),
+    quarantineQueueUrl: env[ENV.QUARANTINE_QUEUE_URL],
+  };
+}

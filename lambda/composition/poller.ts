@@ -1,0 +1,88 @@
+/**
+ * Builds the poller from the environment the construct sets (lambda/contract/deployment.ts `ENV`),
+ * with the ports passed in: the Lambda composition root passes AWS clients, tests their own.
+ */
+import { DEFAULTS, ENV, type PollerVendorConfig, type VendorRuntimeConfig } from '../contract/deployment';
+import type { VendorStatusApi } from '../core/adapter';
+import type { DeliveryConfig } from '../core/delivery';
+import type { Clock, EventQueue, JobStore, SecretSource, Telemetry } from '../core/ports';
+import { DEFAULT_POLLER_SETTINGS, type PollerDeps, type PollerVendor } from '../poller/poller';
+import { VendorRateLimiter } from '../poller/rate-limiter';
+import { StatusClient } from '../poller/status-client';
+import { deliveryConfigFromEnv, envNumber, requireEnv } from './env';
+
+/** Stop this long before the Lambda's own timeout, unless `VW_POLL_SAFETY_MARGIN_MS` says otherwise. */
+export const DEFAULT_POLL_SAFETY_MARGIN_MS = 10_000;
+
+export interface PollerPorts {
+  readonly createAdapter: (config: VendorRuntimeConfig) => { readonly statusApi: VendorStatusApi | undefined };
+  readonly store: JobStore;
+  readonly queue: EventQueue;
+  /** Where status-API keys are read (by secret ARN); the first value is the key. */
+  readonly secrets: SecretSource;
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
+  /** @default a StatusClient on global fetch with the clock's time */
+  readonly statusClient?: StatusClient;
+}
+
+export interface PollerFromEnv {
+  readonly deps: PollerDeps;
+  readonly safetyMarginMs: number;
+  /** Every vendor of the deployment, polled or not (the quarantine replay normalizes for all). */
+  readonly vendorConfigs: readonly VendorRuntimeConfig[];
+}
+
+export function pollerFromEnv(env: NodeJS.ProcessEnv, ports: PollerPorts): PollerFromEnv {
+  const configs = parseVendors(requireEnv(env, ENV.POLLER_VENDORS));
+  const concurrency = Math.max(1, Math.floor(envNumber(env[ENV.POLL_CONCURRENCY], DEFAULTS.pollConcurrency)));
+  return {
+    deps: buildPoller(configs, ports, deliveryConfigFromEnv(env), concurrency),
+    safetyMarginMs: envNumber(env[ENV.POLL_SAFETY_MARGIN_MS], DEFAULT_POLL_SAFETY_MARGIN_MS),
+    vendorConfigs: configs.map((c) => c.vendor),
+  };
+}
+
+/** The poller of `configs` on `ports`: what the Lambda and the dev server both run. */
+export function buildPoller(configs: readonly PollerVendorConfig[], ports: PollerPorts, config: DeliveryConfig, concurrency: number): PollerDeps {
+  return {
+    store: ports.store,
+    queue: ports.queue,
+    clock: ports.clock,
+    telemetry: ports.telemetry,
+    config,
+    vendors: configs.map((c) => pollerVendor(c, ports)),
+    limiter: new VendorRateLimiter(ports.clock),
+    statusClient: ports.statusClient ?? new StatusClient({ now: () => ports.clock.now() }),
+    settings: { ...DEFAULT_POLLER_SETTINGS, concurrency },
+  };
+}
+
+function pollerVendor(c: PollerVendorConfig, ports: PollerPorts): PollerVendor {
+  const statusApi = c.pollingEnabled ? ports.createAdapter(c.vendor).statusApi : undefined;
+  if (statusApi && !(c.requestsPerMinute > 0)) {
+    throw new Error(`${ENV.POLLER_VENDORS}: vendor ${c.vendor.id} has requestsPerMinute ${c.requestsPerMinute}; it must be a positive number`);
+  }
+  const secretArn = c.apiKeySecretArn;
+  return {
+    id: c.vendor.id,
+    statusApi,
+    baseUrl: c.statusApiBaseUrl,
+    apiKey: async () => (secretArn ? (await ports.secrets.get(secretArn))[0] : undefined),
+    requestsPerMinute: c.requestsPerMinute,
+    requestTimeoutMs: c.requestTimeoutMs > 0 ? c.requestTimeoutMs : 10_000,
+  };
+}
+
+function parseVendors(json: string): PollerVendorConfig[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new Error(`${ENV.POLLER_VENDORS} is not JSON: it must be a JSON array of PollerVendorConfig`);
+  }
+  if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'object' && v !== null && typeof (v as PollerVendorConfig).vendor?.id === 'string')) {
+    throw new Error(`${ENV.POLLER_VENDORS} must be a JSON array of PollerVendorConfig, each with vendor.id`);
+  }
+  return parsed as PollerVendorConfig[];
+}

@@ -1,0 +1,81 @@
+/**
+ * The deployment contract between the constructs (lib/) and the handlers (lambda/): environment
+ * variable names, the JSON they carry, defaults and the table schema. Plain data: lib/ imports it,
+ * the handlers read the environment it names.
+ */
+
+/** One vendor as the runtime sees it. Serializable: it travels in an environment variable. */
+export interface VendorRuntimeConfig {
+  /** Path segment and event source id, e.g. `acme`. */
+  readonly id: string;
+  /** The adapter: a vendor manifest's `kind` (see lambda/vendors/index.ts). */
+  readonly kind: string;
+  /** The adapter's options, as its manifest's `options` spec describes them. */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** One vendor as the poller sees it. */
+export interface PollerVendorConfig {
+  readonly vendor: VendorRuntimeConfig;
+  /** Secrets Manager ARN of the status-API key; undefined when the API needs none. */
+  readonly apiKeySecretArn: string | undefined;
+  /** Base URL of the status API; undefined means the adapter's default. */
+  readonly statusApiBaseUrl: string | undefined;
+  /** Status-API requests per minute, at most. */
+  readonly requestsPerMinute: number;
+  readonly pollingEnabled: boolean;
+  /** Per-request timeout. */
+  readonly requestTimeoutMs: number;
+}
+
+/** Environment variable names. */
+export const ENV = {
+  /** Verifier: JSON `VendorRuntimeConfig`. */
+  VENDOR: 'VW_VENDOR',
+  /** Verifier: Secrets Manager ARN of the webhook secret(s): a string or a JSON array of strings. */
+  WEBHOOK_SECRET_ARN: 'VW_WEBHOOK_SECRET_ARN',
+  /** Poller: JSON `PollerVendorConfig[]`. */
+  POLLER_VENDORS: 'VW_POLLER_VENDORS',
+  TABLE_NAME: 'VW_TABLE_NAME',
+  QUEUE_URL: 'VW_QUEUE_URL',
+  QUARANTINE_QUEUE_URL: 'VW_QUARANTINE_QUEUE_URL',
+  MAX_BODY_BYTES: 'VW_MAX_BODY_BYTES',
+  DEDUPE_WINDOW_SECONDS: 'VW_DEDUPE_WINDOW_SECONDS',
+  STALE_AFTER_SECONDS: 'VW_STALE_AFTER_SECONDS',
+  GIVE_UP_AFTER_SECONDS: 'VW_GIVE_UP_AFTER_SECONDS',
+  SECRET_REFRESH_SECONDS: 'VW_SECRET_REFRESH_SECONDS',
+  POLL_CONCURRENCY: 'VW_POLL_CONCURRENCY',
+  /** Poller: stop this many ms before the Lambda's own timeout. */
+  POLL_SAFETY_MARGIN_MS: 'VW_POLL_SAFETY_MARGIN_MS',
+  /**
+   * Your own functions: the jobs table name `registerJob` reads when no `tableName` is passed. The
+   * construct's `grantRegisterJobs(fn)` sets it on a Lambda function it is given.
+   */
+  JOBS_TABLE_NAME: 'VIDEO_WEBHOOKS_TABLE_NAME',
+} as const;
+
+/** Defaults shared by the constructs, the handlers and the dev server. */
+export const DEFAULTS = {
+  maxBodyBytes: 256 * 1024,
+  dedupeWindowSeconds: 7 * 24 * 3600,
+  staleAfterSeconds: 600,
+  giveUpAfterSeconds: 48 * 3600,
+  secretRefreshSeconds: 300,
+  pollConcurrency: 8,
+  /** A claim that was never completed can be taken again after this long. */
+  claimLeaseMs: 30_000,
+  /** How long a webhook waits for another event of its job to be delivered before answering 503. */
+  busyWaitMs: 1500,
+} as const;
+
+/** The job table's key schema and index, shared by the table construct and the DynamoDB store. */
+export const TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  ttlAttribute: 'expiresAt',
+  pendingIndex: 'pending',
+  pendingPartitionKey: 'pollVendor',
+  pendingSortKey: 'nextPollAt',
+} as const;
+
+/** The CloudWatch namespace of every metric the handlers emit (the alarms in lib/ use it). */
+export const METRIC_NAMESPACE = 'VideoWebhooks';

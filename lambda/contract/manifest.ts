@@ -1,0 +1,52 @@
+/**
+ * What a vendor is, as plain data: its folder's `manifest.ts` (lambda/vendors/<vendor>/) fills this
+ * in. The constructs read manifests (defaults, option names) and the runtime builds its per-vendor
+ * tables (adapters, samples, CLI help, local secret variables) from the same list of vendors, so
+ * nothing about a vendor is written twice.
+ */
+import type { ObjectSpec } from './options';
+
+/** The sample webhooks `video-webhooks send` can sign and post. */
+export const SAMPLE_EVENTS = ['created', 'progress', 'completed', 'failed', 'cancelled'] as const;
+export type SampleEvent = (typeof SAMPLE_EVENTS)[number];
+
+export interface VendorManifest {
+  /** The adapter kind, and the default vendor id (`acme`). */
+  readonly kind: string;
+  /** For people: `Acme Video`. */
+  readonly title: string;
+  /**
+   * A built-in vendor (its id defaults to its kind, the dev server serves it); false for a kind run
+   * entirely by options, whose vendors each need an id.
+   */
+  readonly builtIn: boolean;
+  /** The options its adapter takes (the JSON of `VendorRuntimeConfig.options`). */
+  readonly options: ObjectSpec;
+  /** Default tolerance of the signed timestamp, in seconds; undefined when the vendor signs none. */
+  readonly timestampToleranceSeconds?: number;
+  /** Default status-API requests per minute, below the vendor's documented read limit. */
+  readonly pollRequestsPerMinute: number;
+  /**
+   * The status API: `none`; `base-url` (a path under a base URL, `statusApiBaseUrl` below being the
+   * default when the vendor publishes one); `options` (the adapter's options say where).
+   */
+  readonly statusApi: 'none' | 'base-url' | 'options';
+  /** The public base URL of the status API; undefined when none is published. */
+  readonly statusApiBaseUrl?: string;
+  /** Environment variables local tooling (`video-webhooks dev`, `send`) reads for a built-in vendor. */
+  readonly local?: {
+    readonly webhookSecretEnv: string;
+    readonly apiBaseUrlEnv: string;
+    readonly apiKeyEnv: string;
+  };
+  /** The sample webhooks the vendor really sends (for `send` and the demo); none for a custom kind. */
+  readonly sampleEvents?: readonly SampleEvent[];
+}
+
+/**
+ * The variables local tooling reads for a built-in vendor: `<PREFIX>_WEBHOOK_SECRET` (or the name
+ * given), `<PREFIX>_API_BASE_URL` and `<PREFIX>_API_KEY`.
+ */
+export function localVariables(prefix: string, webhookSecretEnv = `${prefix}_WEBHOOK_SECRET`): NonNullable<VendorManifest['local']> {
+  return { webhookSecretEnv, apiBaseUrlEnv: `${prefix}_API_BASE_URL`, apiKeyEnv: `${prefix}_API_KEY` };
+}

@@ -1,0 +1,182 @@
+/**
+ * Adapter options as plain data: each vendor's manifest describes the options its adapter takes
+ * (names, types, nesting, defaults), and this one pure check runs on them at synth time (the
+ * constructs) and at cold start (the adapters), so both refuse the same thing with the same words.
+ * A name the spec does not list is refused with the list of valid names: a misspelt option, at any
+ * depth, never passes silently.
+ */
+
+export type OptionSpec = StringSpec | NumberSpec | BooleanSpec | StringListSpec | PathsSpec | ObjectSpec | MapSpec | VariantSpec;
+
+export interface StringSpec {
+  readonly type: 'string';
+  /** The only values allowed. */
+  readonly oneOf?: readonly string[];
+  /** Accept '' (a prefix may be empty). @default false */
+  readonly allowEmpty?: boolean;
+  /** Texts the value must contain, each with why. */
+  readonly mustContain?: ReadonlyArray<{ readonly text: string; readonly why: string }>;
+  /** An absolute http(s) URL (after replacing `{placeholders}`). */
+  readonly httpUrl?: boolean;
+  readonly default?: string;
+}
+
+export interface NumberSpec {
+  readonly type: 'number';
+  readonly min?: number;
+  readonly max?: number;
+  /** Named in the message, e.g. 'seconds'. */
+  readonly unit?: string;
+  readonly default?: number;
+}
+
+export interface BooleanSpec {
+  readonly type: 'boolean';
+  readonly default?: boolean;
+}
+
+/** A non-empty list of non-empty strings (field names). */
+export interface StringListSpec {
+  readonly type: 'strings';
+  readonly default?: readonly string[];
+}
+
+/** A dotted JSON path (`data.job.id`), or a non-empty list of them (first match wins). */
+export interface PathsSpec {
+  readonly type: 'paths';
+}
+
+export interface ObjectSpec {
+  readonly type: 'object';
+  readonly properties: Readonly<Record<string, OptionSpec>>;
+  readonly required?: readonly string[];
+  /** Names required when another option contains a text: `{ timestampHeader: { option: 'template', contains: '{timestamp}' } }`. */
+  readonly requiredWhen?: Readonly<Record<string, { readonly option: string; readonly contains: string }>>;
+}
+
+/** An object whose keys are free (a vendor's status words), each value checked by `values`. */
+export interface MapSpec {
+  readonly type: 'map';
+  readonly values: OptionSpec;
+}
+
+/** One of several object shapes, told apart by the string in `tag` (`auth.type`). */
+export interface VariantSpec {
+  readonly type: 'variant';
+  readonly tag: string;
+  readonly variants: Readonly<Record<string, ObjectSpec>>;
+}
+
+/** A tolerance or a delay in whole or fractional seconds, at least 0. */
+export const SECONDS: NumberSpec = { type: 'number', min: 0, unit: 'seconds' };
+
+/**
+ * What is wrong with `value` under `spec`, as one sentence that names the option's path and says
+ * what to use; undefined when nothing is. `path` prefixes every name (`adapterOptions`).
+ */
+export function optionsProblem(spec: OptionSpec, value: unknown, path = ''): string | undefined {
+  switch (spec.type) {
+    case 'string':
+      return stringProblem(spec, value, path);
+    case 'number': {
+      const range = spec.max === undefined ? `at least ${spec.min ?? 0}` : `from ${spec.min ?? 0} to ${spec.max}`;
+      const ok = typeof value === 'number' && Number.isFinite(value) && value >= (spec.min ?? -Infinity) && value <= (spec.max ?? Infinity);
+      return ok ? undefined : `${path} is ${show(value)}: use a number${spec.unit ? ` of ${spec.unit}` : ''}, ${range}${defaultText(spec.default)}`;
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `${path} is ${show(value)}: use true or false${defaultText(spec.default)}`;
+    case 'strings': {
+      const ok = Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '');
+      const example = spec.default ? `, e.g. ${JSON.stringify(spec.default)}` : '';
+      return ok ? undefined : `${path} is ${show(value)}: use a non-empty list of field names${example}`;
+    }
+    case 'paths': {
+      const ok = typeof value === 'string' ? value !== '' : Array.isArray(value) && value.length > 0 && value.every((p) => typeof p === 'string' && p !== '');
+      return ok ? undefined : `${path} is ${show(value)}: use a dotted path such as "data.id", or a list of them`;
+    }
+    case 'object':
+      return objectProblem(spec, value, path);
+    case 'map': {
+      if (!isPlainObject(value)) return `${path} is ${show(value)}: use an object`;
+      for (const [key, v] of Object.entries(value)) {
+        const problem = optionsProblem(spec.values, v, join(path, key));
+        if (problem) return problem;
+      }
+      return undefined;
+    }
+    case 'variant': {
+      const tags = Object.keys(spec.variants);
+      const tag = isPlainObject(value) ? value[spec.tag] : undefined;
+      if (typeof tag !== 'string' || !Object.prototype.hasOwnProperty.call(spec.variants, tag)) {
+        return `${join(path, spec.tag)} is ${show(tag)}: use ${tags.map((t) => `'${t}'`).join(' or ')}`;
+      }
+      return objectProblem(spec.variants[tag], value, path, `${tag} ${path.split('.').pop() || 'options'}`);
+    }
+  }
+}
+
+/** `value` with the defaults of `spec` filled in, one level deep (for adapters). */
+export function withDefaults<T extends object>(spec: ObjectSpec, value: T): T {
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const [name, s] of Object.entries(spec.properties)) {
+    if (out[name] === undefined && 'default' in s && s.default !== undefined) out[name] = s.default;
+  }
+  return out as T;
+}
+
+function objectProblem(spec: ObjectSpec, value: unknown, path: string, what?: string): string | undefined {
+  if (!isPlainObject(value)) return `${path || 'options'} is ${show(value)}: use an object with ${Object.keys(spec.properties).join(', ')}`;
+  const names = Object.keys(spec.properties);
+  for (const name of Object.keys(value)) {
+    if (!Object.prototype.hasOwnProperty.call(spec.properties, name)) {
+      return `${join(path, name)} is not an option${what ? ` of ${what}` : ''}: use ${names.join(', ')}`;
+    }
+  }
+  for (const name of spec.required ?? []) {
+    if (value[name] === undefined || value[name] === '') return `${join(path, name)} is required${what ? ` for ${what}` : ''}`;
+  }
+  for (const [name, when] of Object.entries(spec.requiredWhen ?? {})) {
+    const other = value[when.option];
+    if (value[name] === undefined && typeof other === 'string' && other.includes(when.contains)) {
+      return `${join(path, when.option)} uses ${when.contains}: set ${join(path, name)}`;
+    }
+  }
+  for (const name of names) {
+    if (value[name] === undefined) continue;
+    const problem = optionsProblem(spec.properties[name], value[name], join(path, name));
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function stringProblem(spec: StringSpec, value: unknown, path: string): string | undefined {
+  if (spec.oneOf) {
+    return typeof value === 'string' && spec.oneOf.includes(value) ? undefined : `${path} is ${show(value)}: use ${spec.oneOf.map((v) => `'${v}'`).join(' or ')}`;
+  }
+  if (typeof value !== 'string' || (!spec.allowEmpty && value.trim() === '')) {
+    return `${path} is ${show(value)}: use a ${spec.allowEmpty ? '' : 'non-empty '}string${defaultText(spec.default)}`;
+  }
+  for (const { text, why } of spec.mustContain ?? []) {
+    if (!value.includes(text)) return `${path} ${JSON.stringify(value)} must contain ${text}${why ? `: ${why}` : ''}`;
+  }
+  if (spec.httpUrl && (!/^https?:\/\/[^/\s]+/i.test(value) || !URL.canParse(value.replace(/\{[^}]*\}/g, 'x')))) {
+    return `${path} ${value} is not an absolute http(s) URL`;
+  }
+  return undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function join(path: string, name: string): string {
+  return path ? `${path}.${name}` : name;
+}
+
+function show(value: unknown): string {
+  return value === undefined ? 'missing' : JSON.stringify(value) ?? String(value);
+}
+
+function defaultText(value: unknown): string {
+  return value === undefined ? '' : ` (default ${JSON.stringify(value)})`;
+}

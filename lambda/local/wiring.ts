@@ -1,0 +1,89 @@
+/**
+ * The composition root of `video-webhooks dev`: the same core and adapters as the Lambda functions,
+ * on the embedded emulators, with secrets and status-API settings from the environment. Every
+ * per-vendor setting (secret variables, status APIs) comes from the vendor list.
+ */
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoJobStore } from '../adapters/aws/dynamo-store';
+import { SqsEventQueue, SqsQuarantineQueue } from '../adapters/aws/sqs-queue';
+import type { Emulators } from '../adapters/local/emulators';
+import { createJobTable, createQueues, type LocalQueues } from '../adapters/local/resources';
+import { EnvSecretSource } from '../adapters/local/secrets';
+import { buildPoller } from '../composition/poller';
+import { deliveryConfig } from '../composition/env';
+import { DEFAULTS, type PollerVendorConfig } from '../contract/deployment';
+import type { VendorAdapter } from '../core/adapter';
+import { silentTelemetry, systemClock } from '../core/ports';
+import type { WebhookDeps } from '../core/webhook';
+import type { PollerDeps } from '../poller/poller';
+import { JobRegistry } from '../runtime/register-job';
+import { registry as defaultRegistry, type VendorRegistry } from '../vendors/registry';
+
+export interface LocalSettings {
+  readonly staleAfterSeconds?: number;
+  /** Secrets, status-API base URLs and keys are read from here. */
+  readonly env: NodeJS.ProcessEnv;
+  /** @default the vendor list of this runtime */
+  readonly vendors?: VendorRegistry;
+}
+
+export interface LocalPipeline {
+  readonly deps: WebhookDeps;
+  readonly poller: PollerDeps;
+  readonly jobs: JobRegistry;
+  readonly queues: LocalQueues;
+  readonly sqs: SQSClient;
+}
+
+/** Requests per minute the dev server's poller sends a local status API at most. */
+const LOCAL_POLL_REQUESTS_PER_MINUTE = 600;
+const TABLE = 'video-webhooks-jobs';
+
+/** Creates the table and queues on the emulators and wires the pipeline on them. */
+export async function wireLocalPipeline(emulators: Emulators, settings: LocalSettings): Promise<LocalPipeline> {
+  const dynamo = emulators.dynamoClient();
+  const sqs = emulators.sqsClient();
+  await createJobTable(dynamo, TABLE);
+  const queues = await createQueues(sqs, 'video-webhooks');
+  const vendors = settings.vendors ?? defaultRegistry;
+  const config = deliveryConfig({ staleAfterSeconds: settings.staleAfterSeconds });
+  const adapters = new Map<string, VendorAdapter>(vendors.builtIns.map((b) => [b.id, vendors.createAdapter({ id: b.id, kind: b.id, options: {} })]));
+  const store = new DynamoJobStore(dynamo, TABLE);
+  const secrets = new EnvSecretSource(settings.env);
+  const deps: WebhookDeps = {
+    adapters,
+    store,
+    queue: new SqsEventQueue(sqs, queues.queueUrl),
+    quarantine: new SqsQuarantineQueue(sqs, queues.quarantineQueueUrl),
+    secrets,
+    secretNameFor: (vendor) => webhookSecretEnv(vendor, vendors),
+    clock: systemClock,
+    telemetry: silentTelemetry,
+    config,
+    maxBodyBytes: DEFAULTS.maxBodyBytes,
+  };
+  const poller = buildPoller(localPollerConfigs(vendors, adapters, settings.env), { ...deps, createAdapter: (c) => adapters.get(c.id) ?? vendors.createAdapter(c) }, config, DEFAULTS.pollConcurrency);
+  return { deps, poller, jobs: new JobRegistry(store, { staleAfterSeconds: settings.staleAfterSeconds }), queues, sqs };
+}
+
+/** The variable a vendor's webhook secret is read from: `SYNC_WEBHOOK_SECRET`, or `<ID>_WEBHOOK_SECRET`. */
+export function webhookSecretEnv(vendor: string, vendors: VendorRegistry = defaultRegistry): string {
+  return vendors.builtIn(vendor)?.manifest.local.webhookSecretEnv ?? `${vendor.toUpperCase().replace(/-/g, '_')}_WEBHOOK_SECRET`;
+}
+
+/** Each built-in vendor's status API, polled when its base URL or key variable is set. */
+function localPollerConfigs(vendors: VendorRegistry, adapters: ReadonlyMap<string, VendorAdapter>, env: NodeJS.ProcessEnv): PollerVendorConfig[] {
+  return vendors.builtIns.map(({ id, manifest }) => {
+    const baseUrl = env[manifest.local.apiBaseUrlEnv]?.replace(/\/+$/, '') || undefined;
+    const statusApi = adapters.get(id)?.statusApi;
+    return {
+      vendor: { id, kind: id, options: {} },
+      // The key is read by variable name from the environment (EnvSecretSource).
+      apiKeySecretArn: env[manifest.local.apiKeyEnv] ? manifest.local.apiKeyEnv : undefined,
+      statusApiBaseUrl: baseUrl,
+      requestsPerMinute: LOCAL_POLL_REQUESTS_PER_MINUTE,
+      pollingEnabled: Boolean(statusApi && (baseUrl || env[manifest.local.apiKeyEnv]) && (baseUrl ?? statusApi.defaultBaseUrl)),
+      requestTimeoutMs: 5_000,
+    };
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * A custom vendor: one described by options instead of code, so users can add one without
+ * forking. Authentication is the shared HMAC-SHA256 scheme over a template of the timestamp and
+ * the raw body (hex or base64), or a static key in a header; fields are read by dotted JSON paths.
+ */
+import type { AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
+import type { NormalizedFields } from '../../core/event';
+import { firstPath, ownValue, parseJsonObject, readId, readNumber, readProgress, readString, readTime } from '../../core/json';
+import { matchesAnyKey } from '../shared/crypto';
+import { hmacHeaders, verifyHmac, type HmacScheme } from '../shared/hmac';
+import { asStatus } from '../shared/results';
+import { statusApi } from '../shared/status-api';
+import type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths } from './options';
+
+/** The adapter for `options` (checked against ./manifest.ts's spec first: see the registry). */
+export function customAdapter(options: CustomOptions, id: string): VendorAdapter {
+  const auth = options.auth;
+  const scheme = auth.type === 'hmac' ? hmacSchemeOf(auth) : undefined;
+  return {
+    id,
+    authHeaders: scheme ? hmacHeaders(scheme) : [keyHeaderOf(auth as CustomKeyAuth)],
+    authenticate: (req, secrets, nowMs) => (scheme ? verifyHmac(scheme, req, secrets, nowMs) : keyAuth(auth as CustomKeyAuth, req, secrets)),
+    normalize(req: RawRequest, authResult): NormalizeResult {
+      const body = parseJsonObject(req.body);
+      if (!body) return { kind: 'invalid', reason: 'body is not a JSON object' };
+      const fields = extract(body, options.paths, options.statusMap, undefined);
+      if (typeof fields === 'string') return { kind: 'invalid', reason: fields };
+      return { kind: 'event', fields: { ...fields, occurredAtMs: fields.occurredAtMs ?? authResult.timestampMs } };
+    },
+    statusApi: options.statusUrlTemplate ? customStatusApi(options, options.statusUrlTemplate) : undefined,
+  };
+}
+
+/** The shared HMAC scheme as a custom vendor's `auth` configures it. */
+export function hmacSchemeOf(auth: CustomHmacAuth): HmacScheme {
+  const prefix = auth.signaturePrefix ?? '';
+  return {
+    signatureHeaders: [auth.signatureHeader.toLowerCase()],
+    signatures: { kind: 'list', read: new RegExp(`^${escapeRegExp(prefix)}([\\s\\S]*)$`), write: prefix },
+    encoding: auth.encoding ?? 'hex',
+    template: auth.template ?? '{body}',
+    timestampHeaders: auth.timestampHeader ? [auth.timestampHeader.toLowerCase()] : [],
+    toleranceSeconds: auth.toleranceSeconds ?? 300,
+  };
+}
+
+function keyHeaderOf(auth: CustomKeyAuth): string {
+  return (auth.header ?? 'authorization').toLowerCase();
+}
+
+function keyAuth(auth: CustomKeyAuth, req: RawRequest, keys: readonly string[]): AuthResult {
+  const value = req.headers[keyHeaderOf(auth)]?.trim();
+  if (!value) return { ok: false, reason: 'missing_key' };
+  const presented = value.replace(/^Bearer\s+/i, '');
+  return matchesAnyKey(presented, keys) ? { ok: true, timestampMs: null } : { ok: false, reason: 'bad_key' };
+}
+
+function customStatusApi(options: CustomOptions, template: string) {
+  // The template is absolute; the base URL is the part before the path, so it can be overridden.
+  const origin = new URL(template.replace('{jobId}', 'x')).origin;
+  return statusApi({
+    defaultBaseUrl: origin,
+    path: (id) => {
+      const url = new URL(template.replace('{jobId}', id));
+      return `${url.pathname}${url.search}`;
+    },
+    keyHeader: (options.apiKeyHeader ?? 'authorization').toLowerCase(),
+    keyPrefix: options.apiKeyPrefix ?? 'Bearer ',
+    parse: (jobId, body) => asStatus(extract(body, (options.statusPaths ?? options.paths) as CustomPaths, options.statusMap, jobId)),
+  });
+}
+
+function extract(body: object, paths: CustomPaths, statusMap: CustomOptions['statusMap'], fallbackJobId: string | undefined): NormalizedFields | string {
+  const at = (p: string | readonly string[] | undefined) => (p === undefined ? undefined : firstPath(body, typeof p === 'string' ? [p] : p));
+  const jobId = readId(at(paths.jobId)) ?? fallbackJobId;
+  if (!jobId) return 'no job id';
+  const vendorStatus = readString(at(paths.status)) ?? (typeof at(paths.status) === 'number' ? String(at(paths.status)) : null);
+  const status = vendorStatus === null ? undefined : ownValue(statusMap, vendorStatus);
+  if (!status) return `status ${JSON.stringify(vendorStatus)} is not in the status map`.slice(0, 120);
+  const errorMessage = readString(at(paths.errorMessage));
+  const errorCode = readString(at(paths.errorCode)) ?? (readNumber(at(paths.errorCode)) !== null ? String(at(paths.errorCode)) : null);
+  return {
+    jobId,
+    status,
+    progress: status === 'succeeded' ? 1 : readProgress(at(paths.progress)),
+    stage: readString(at(paths.stage)),
+    outputUrl: readString(at(paths.outputUrl)),
+    media: null,
+    error: status === 'failed' || errorMessage !== null ? { message: errorMessage ?? errorCode ?? status, code: errorCode } : null,
+    vendorEventType: readString(at(paths.eventType)),
+    vendorStatus,
+    occurredAtMs: readTime(at(paths.time)),
+    raw: body,
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

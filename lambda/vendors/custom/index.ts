@@ -1,0 +1,14 @@
+/** Custom vendors, described by options instead of code (`Vendor.custom`). */
+import { defineVendor } from '../module';
+import { customAdapter } from './adapter';
+import { customManifest } from './manifest';
+import type { CustomOptions } from './options';
+
+export { customAdapter, hmacSchemeOf } from './adapter';
+export { customManifest } from './manifest';
+export type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths } from './options';
+
+export const custom = defineVendor({
+  manifest: customManifest,
+  createAdapter: (options: CustomOptions, id: string) => customAdapter(options, id),
+});

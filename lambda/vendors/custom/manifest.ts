@@ -1,0 +1,64 @@
+/**
+ * A vendor you describe with options instead of code (`Vendor.custom`), as plain data: the
+ * options spec below is what `Vendor.custom({ adapterOptions })` and `video-webhooks dev --config`
+ * are checked against.
+ */
+import type { VendorManifest } from '../../contract/manifest';
+import { SECONDS, type ObjectSpec } from '../../contract/options';
+import { VIDEO_JOB_STATUSES } from '../../contract/statuses';
+
+const PATH_NAMES = ['jobId', 'status', 'errorMessage', 'errorCode', 'outputUrl', 'progress', 'stage', 'time', 'eventType'] as const;
+const paths = (required: readonly string[]): ObjectSpec => ({
+  type: 'object',
+  properties: Object.fromEntries(PATH_NAMES.map((name) => [name, { type: 'paths' }])),
+  required,
+});
+
+export const customManifest = {
+  kind: 'custom',
+  title: 'a custom vendor (options only)',
+  builtIn: false,
+  options: {
+    type: 'object',
+    properties: {
+      auth: {
+        type: 'variant',
+        tag: 'type',
+        variants: {
+          hmac: {
+            type: 'object',
+            properties: {
+              type: { type: 'string' },
+              algorithm: { type: 'string', oneOf: ['sha256'] },
+              signatureHeader: { type: 'string' },
+              encoding: { type: 'string', oneOf: ['hex', 'base64'] },
+              signaturePrefix: { type: 'string', allowEmpty: true },
+              timestampHeader: { type: 'string' },
+              template: { type: 'string', mustContain: [{ text: '{body}', why: 'a signature that does not cover the body would authenticate any body' }] },
+              toleranceSeconds: SECONDS,
+            },
+            required: ['signatureHeader'],
+            requiredWhen: { timestampHeader: { option: 'template', contains: '{timestamp}' } },
+          },
+          bearer: {
+            type: 'object',
+            properties: {
+              type: { type: 'string' },
+              header: { type: 'string' },
+            },
+          },
+        },
+      },
+      paths: paths(['jobId', 'status']),
+      statusMap: { type: 'map', values: { type: 'string', oneOf: VIDEO_JOB_STATUSES } },
+      statusUrlTemplate: { type: 'string', mustContain: [{ text: '{jobId}', why: '' }], httpUrl: true },
+      apiKeyHeader: { type: 'string' },
+      apiKeyPrefix: { type: 'string', allowEmpty: true },
+      // Paths in the status answer, when they differ from the webhook's.
+      statusPaths: paths([]),
+    },
+    required: ['auth', 'paths', 'statusMap'],
+  },
+  pollRequestsPerMinute: 60,
+  statusApi: 'options',
+} as const satisfies VendorManifest;

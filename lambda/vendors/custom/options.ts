@@ -1,0 +1,62 @@
+/**
+ * The options of a custom vendor (`Vendor.custom({ adapterOptions })`, `video-webhooks dev
+ * --config`), as the adapter reads them: JSON. Their spec, checked at synth time and at cold
+ * start, is in ./manifest.ts (the compiler keeps the two names in step).
+ */
+import type { VideoJobStatus } from '../../contract/statuses';
+
+/** HMAC-SHA256 over `template`, where `{timestamp}` and `{body}` are replaced by the header value and the raw body. */
+export interface CustomHmacAuth {
+  readonly type: 'hmac';
+  /** The HMAC hash; SHA-256 is the only one supported. @default 'sha256' */
+  readonly algorithm?: 'sha256';
+  /** Header with the signature, e.g. `x-acme-signature`. */
+  readonly signatureHeader: string;
+  /** @default 'hex' */
+  readonly encoding?: 'hex' | 'base64';
+  /** Text before the signature in the header, e.g. `sha256=`. @default '' */
+  readonly signaturePrefix?: string;
+  /** Header with unix seconds; required when the template uses `{timestamp}`. */
+  readonly timestampHeader?: string;
+  /** @default '{body}' */
+  readonly template?: string;
+  /** Tolerance for the timestamp header. @default 300 */
+  readonly toleranceSeconds?: number;
+}
+
+/** A static key in a header, compared in constant time (`Bearer ` is stripped when present). */
+export interface CustomKeyAuth {
+  readonly type: 'bearer';
+  /** @default 'authorization' */
+  readonly header?: string;
+}
+
+/** Dotted JSON paths into the body (first match wins for lists). */
+export interface CustomPaths {
+  readonly jobId: string | readonly string[];
+  readonly status: string | readonly string[];
+  readonly errorMessage?: string | readonly string[];
+  readonly errorCode?: string | readonly string[];
+  readonly outputUrl?: string | readonly string[];
+  /** A 0..1 figure. */
+  readonly progress?: string | readonly string[];
+  readonly stage?: string | readonly string[];
+  /** ISO-8601 time of the event. */
+  readonly time?: string | readonly string[];
+  readonly eventType?: string | readonly string[];
+}
+
+export interface CustomOptions {
+  readonly auth: CustomHmacAuth | CustomKeyAuth;
+  readonly paths: CustomPaths;
+  /** The vendor's status words to normalized statuses; a status not in the map is quarantined. */
+  readonly statusMap: Readonly<Record<string, VideoJobStatus>>;
+  /** Status API URL with `{jobId}`, e.g. `https://api.acme.com/v1/jobs/{jobId}`. @default - no polling */
+  readonly statusUrlTemplate?: string;
+  /** Header the status-API key goes in. @default 'authorization' */
+  readonly apiKeyHeader?: string;
+  /** Text before the key in that header. @default 'Bearer ' */
+  readonly apiKeyPrefix?: string;
+  /** Paths in the status answer, when they differ from the webhook's. @default - `paths` */
+  readonly statusPaths?: Partial<CustomPaths>;
+}

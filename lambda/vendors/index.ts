@@ -1,0 +1,13 @@
+/**
+ * The vendor list: one line per vendor. Every per-vendor table of the runtime (adapters, option
+ * checks, samples, local secret variables, CLI help, the benchmarks) is derived from it; adding a
+ * vendor is its folder, one line here, and its `Vendor.<vendor>()` factory in lib/vendor.ts.
+ */
+import { custom } from './custom';
+import { lipdub } from './lipdub';
+import type { VendorModule } from './module';
+import { sync } from './sync';
+import { synthesia } from './synthesia';
+import { viralsync } from './viralsync';
+
+export const VENDORS: readonly VendorModule[] = [sync, lipdub, viralsync, synthesia, custom];

@@ -1,0 +1,178 @@
+/**
+ * The one HMAC-SHA256 webhook scheme every signing vendor configures: where the signatures are
+ * (header names, how several are listed), what was signed (a template of the raw body, a timestamp
+ * and a message id), how the signature is encoded, how far the timestamp may be from now, and how a
+ * secret becomes the key. Each signing vendor (lambda/vendors/<vendor>/adapter.ts) and each custom
+ * HMAC vendor is a few lines of configuration of it.
+ *
+ * Verification never parses the body, checks every signature against every accepted secret (one
+ * secret's HMAC is computed once, whatever the number of signatures), in constant time and without
+ * an early exit, so the time taken says nothing about which secret or signature matched.
+ */
+import type { AuthResult, RawRequest } from '../../core/adapter';
+import { fromBase64, fromHex, hmacSha256, parseUnixSeconds, safeEqual, usableSecret, withinTolerance } from './crypto';
+
+export interface HmacScheme {
+  /** Headers that may carry the signatures (lower case); the first one present and not blank is read. */
+  readonly signatureHeaders: readonly string[];
+  /** How the signatures are written in that header. */
+  readonly signatures: SignatureList | KeyedSignatures;
+  readonly encoding: 'hex' | 'base64';
+  /**
+   * What was signed: `{body}` is the raw body, `{timestamp}` the signed timestamp as sent, `{id}`
+   * the message id (see `idHeaders`). The text around them is signed as written.
+   */
+  readonly template: string;
+  /** Where `{timestamp}` comes from: a header, or the `t=` part of keyed signatures. */
+  readonly timestampHeaders?: readonly string[];
+  /** Largest distance between the signed timestamp and now, either way. */
+  readonly toleranceSeconds?: number;
+  /** Headers that may carry the message id, for `{id}`. */
+  readonly idHeaders?: readonly string[];
+  /** How a secret becomes the HMAC key. `utf8`: its bytes. `whsec`: a `whsec_` prefix dropped, the rest base64. @default 'utf8' */
+  readonly key?: 'utf8' | 'whsec';
+}
+
+/** Signatures as a list (or one value): each entry, trimmed, matched by `read` whose first group is the encoded signature. */
+export interface SignatureList {
+  readonly kind: 'list';
+  /** Splits the header into entries; undefined: the whole header is one signature. */
+  readonly separator?: string;
+  /** Matches an entry and captures its encoded signature; an entry that does not match is skipped. */
+  readonly read: RegExp;
+  /** Written before the signature when signing (`v1,`, `sha256=`). @default '' */
+  readonly write?: string;
+}
+
+/** `t=<unix>,v1=<sig>[,v1=<sig>]`: the timestamp and the signatures as keyed parts of one header. */
+export interface KeyedSignatures {
+  readonly kind: 'keyed';
+  readonly separator: string;
+  readonly timestampKey: string;
+  readonly signatureKey: string;
+}
+
+/** What a verified (or signed) request carried besides its body. */
+interface Parsed {
+  readonly signatures: readonly Buffer[];
+  readonly timestamp: string | undefined;
+}
+
+/** SHA-256 signatures are 32 bytes. */
+const SIGNATURE_BYTES = 32;
+
+/**
+ * Verifies `req` against the accepted secrets. Reasons, in the order checked: `missing_signature`
+ * (a needed header is absent or blank), `malformed_signature` (no readable signature, or an
+ * unreadable timestamp), `stale_timestamp`, `bad_signature`.
+ */
+export function verifyHmac(scheme: HmacScheme, req: RawRequest, secrets: readonly string[], nowMs: number): AuthResult {
+  const header = firstHeader(req, scheme.signatureHeaders);
+  if (header === undefined) return { ok: false, reason: 'missing_signature' };
+  const signed = usesTimestamp(scheme);
+  const headerTimestamp = signed && scheme.signatures.kind === 'list' ? firstHeader(req, scheme.timestampHeaders ?? []) : undefined;
+  if (signed && scheme.signatures.kind === 'list' && headerTimestamp === undefined) return { ok: false, reason: 'missing_signature' };
+  const id = scheme.template.includes('{id}') ? firstHeader(req, scheme.idHeaders ?? []) : '';
+  if (id === undefined) return { ok: false, reason: 'missing_signature' };
+
+  const parsed = parseSignatures(scheme, header);
+  const timestamp = headerTimestamp ?? parsed.timestamp;
+  if (parsed.signatures.length === 0) return { ok: false, reason: 'malformed_signature' };
+  let timestampMs: number | null = null;
+  if (signed) {
+    const ms = parseUnixSeconds(timestamp);
+    if (timestamp === undefined || ms === undefined) return { ok: false, reason: 'malformed_signature' };
+    if (!withinTolerance(ms, nowMs, scheme.toleranceSeconds ?? 300)) return { ok: false, reason: 'stale_timestamp' };
+    timestampMs = ms;
+  }
+
+  const parts = signedParts(scheme.template, req.body, timestamp ?? '', id);
+  let ok = false;
+  for (const secret of secrets) {
+    const key = keyOf(scheme, secret);
+    if (!key) continue;
+    const mac = hmacSha256(key, ...parts);
+    // No early exit: the time taken does not say which secret or signature matched.
+    for (const signature of parsed.signatures) if (safeEqual(signature, mac)) ok = true;
+  }
+  return ok ? { ok: true, timestampMs } : { ok: false, reason: 'bad_signature' };
+}
+
+/** The headers a vendor using `scheme` sends with `body`, signed with `secret` at `nowMs` (for samples and `send`). */
+export function signHmac(scheme: HmacScheme, body: string | Buffer, secret: string, nowMs: number, id = `msg_${nowMs.toString(36)}`): Record<string, string> {
+  const timestamp = String(Math.floor(nowMs / 1000));
+  const key = keyOf(scheme, secret) ?? Buffer.alloc(0);
+  const mac = hmacSha256(key, ...signedParts(scheme.template, Buffer.from(body), timestamp, id));
+  const signature = scheme.encoding === 'hex' ? mac.toString('hex') : mac.toString('base64');
+  const headers: Record<string, string> = {};
+  const list = scheme.signatures;
+  if (list.kind === 'keyed') {
+    headers[scheme.signatureHeaders[0]] = `${list.timestampKey}=${timestamp}${list.separator}${list.signatureKey}=${signature}`;
+  } else {
+    headers[scheme.signatureHeaders[0]] = `${list.write ?? ''}${signature}`;
+    if (usesTimestamp(scheme) && scheme.timestampHeaders?.[0]) headers[scheme.timestampHeaders[0]] = timestamp;
+  }
+  if (scheme.template.includes('{id}') && scheme.idHeaders?.[0]) headers[scheme.idHeaders[0]] = id;
+  return headers;
+}
+
+/** The headers verification reads: what a quarantined request keeps so it can be looked at again. */
+export function hmacHeaders(scheme: HmacScheme): string[] {
+  return [...scheme.signatureHeaders, ...(usesTimestamp(scheme) ? (scheme.timestampHeaders ?? []) : []), ...(scheme.template.includes('{id}') ? (scheme.idHeaders ?? []) : [])];
+}
+
+function usesTimestamp(scheme: HmacScheme): boolean {
+  return scheme.template.includes('{timestamp}');
+}
+
+function firstHeader(req: RawRequest, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = req.headers[name]?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}
+
+function parseSignatures(scheme: HmacScheme, header: string): Parsed {
+  const list = scheme.signatures;
+  const decode = (text: string) => {
+    const bytes = scheme.encoding === 'hex' ? fromHex(text) : fromBase64(text);
+    return bytes && bytes.length === SIGNATURE_BYTES ? bytes : undefined;
+  };
+  const signatures: Buffer[] = [];
+  let timestamp: string | undefined;
+  if (list.kind === 'keyed') {
+    for (const part of header.split(list.separator)) {
+      const eq = part.indexOf('=');
+      if (eq < 0) continue;
+      const key = part.slice(0, eq).trim();
+      const value = part.slice(eq + 1).trim();
+      if (key === list.timestampKey) timestamp = value;
+      else if (key === list.signatureKey) {
+        const signature = decode(value);
+        if (signature) signatures.push(signature);
+      }
+    }
+  } else {
+    for (const entry of list.separator === undefined ? [header] : header.split(list.separator)) {
+      const encoded = list.read.exec(entry.trim())?.[1];
+      const signature = encoded === undefined ? undefined : decode(encoded);
+      if (signature) signatures.push(signature);
+    }
+  }
+  return { signatures, timestamp };
+}
+
+/** The template around `{body}` is text; the body goes in as the raw bytes received. */
+function signedParts(template: string, body: Buffer, timestamp: string, id: string): Array<string | Buffer> {
+  const fill = (text: string) => text.replaceAll('{timestamp}', timestamp).replaceAll('{id}', id);
+  const [before, after = ''] = template.split('{body}');
+  return template.includes('{body}') ? [fill(before), body, fill(after)] : [fill(before)];
+}
+
+function keyOf(scheme: HmacScheme, secret: string): Buffer | string | undefined {
+  if (!usableSecret(secret)) return undefined;
+  if (scheme.key !== 'whsec') return secret;
+  const key = Buffer.from(secret.trim().replace(/^whsec_/, ''), 'base64');
+  return key.length > 0 ? key : undefined;
+}

@@ -1,0 +1,65 @@
+/**
+ * Sync (sync.so). Webhooks carry the generation object and a `Sync-Signature: t=<unix>,v1=<hex>`
+ * header: hex HMAC-SHA256 of `<t>.<raw body>` keyed with the signing secret (its `whsec_` prefix
+ * included). Only final statuses are sent and never retried, so the poller matters most here.
+ */
+import type { AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
+import { parseJsonObject } from '../../core/json';
+import { verifyHmac, type HmacScheme } from '../shared/hmac';
+import { asEvent } from '../shared/results';
+import { syncManifest } from './manifest';
+import { normalizeGeneration } from './normalize';
+import { syncStatusApi } from './status-api';
+
+export interface SyncOptions {
+  /**
+   * Largest accepted distance between the signed timestamp `t` and now, either way.
+   * Sync documents none; 300 s is the common choice.
+   * @default 300
+   */
+  readonly timestampToleranceSeconds?: number;
+  /**
+   * Also accept a signature computed over the body re-serialized as compact JSON
+   * (`JSON.stringify(JSON.parse(body))`), as Sync's own samples do, when the raw body does not
+   * verify. Off by default. Risk: it parses the body before it is authenticated (an
+   * unauthenticated sender can make the verifier parse up to the body size limit of JSON), and
+   * two bodies with the same JSON meaning but different bytes then both verify. Turn it on only
+   * if Sync's signer turns out to hash re-serialized JSON rather than the bytes it sends.
+   * @default false
+   */
+  readonly compactJsonFallback?: boolean;
+}
+
+/** Sync's signature scheme (the payload reference names the header `X-Signature-Primary`: read too). */
+export function syncScheme(toleranceSeconds: number = syncManifest.timestampToleranceSeconds): HmacScheme {
+  return {
+    signatureHeaders: ['sync-signature', 'x-signature-primary'],
+    signatures: { kind: 'keyed', separator: ',', timestampKey: 't', signatureKey: 'v1' },
+    encoding: 'hex',
+    template: '{timestamp}.{body}',
+    toleranceSeconds,
+  };
+}
+
+/**
+ * The Sync adapter. `vendorEventType` is always null: Sync webhooks have no event type, only the
+ * generation's `status` (which is `vendorStatus`); the time is the signed `t` (the body has none).
+ */
+export function syncAdapter(options: SyncOptions = {}, id = 'sync'): VendorAdapter {
+  const scheme = syncScheme(options.timestampToleranceSeconds);
+  return {
+    id,
+    authHeaders: [...scheme.signatureHeaders],
+    authenticate(req: RawRequest, secrets: readonly string[], nowMs: number): AuthResult {
+      const result = verifyHmac(scheme, req, secrets, nowMs);
+      if (result.ok || result.reason !== 'bad_signature' || !options.compactJsonFallback) return result;
+      const object = parseJsonObject(req.body);
+      return object ? verifyHmac(scheme, { headers: req.headers, body: Buffer.from(JSON.stringify(object)) }, secrets, nowMs) : result;
+    },
+    normalize(req: RawRequest, auth): NormalizeResult {
+      const body = parseJsonObject(req.body);
+      return body ? asEvent(normalizeGeneration(body, undefined, auth.timestampMs)) : { kind: 'invalid', reason: 'body is not a JSON object' };
+    },
+    statusApi: syncStatusApi,
+  };
+}

@@ -1,0 +1,36 @@
+/** The stack outputs a deployment needs: queue URLs, the table name, the DLQ console link, the replay command. */
+import { CfnOutput, Stack } from 'aws-cdk-lib/core';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface OutputsProps {
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue | undefined;
+  readonly quarantineQueue: sqs.IQueue;
+  readonly tableName: string;
+  readonly poller: lambda.IFunction;
+}
+
+/** Creates `Outputs` (and the outputs in it) under `scope`. */
+export function addOutputs(scope: Construct, props: OutputsProps): void {
+  const outputs = new Construct(scope, 'Outputs');
+  new CfnOutput(outputs, 'EventsQueueUrl', { description: 'Events queue (FIFO): consumers read it', value: props.queue.queueUrl });
+  new CfnOutput(outputs, 'QuarantineQueueUrl', { description: 'Quarantine queue (FIFO)', value: props.quarantineQueue.queueUrl });
+  new CfnOutput(outputs, 'QuarantineReplayCommand', {
+    description: 'Replays the quarantine through the vendor adapters (after an adapter fix): run with AWS CLI v2',
+    value: `aws lambda invoke --function-name ${props.poller.functionName} --cli-binary-format raw-in-base64-out --payload '{"action":"replay-quarantine"}' replay.json && cat replay.json`,
+  });
+  new CfnOutput(outputs, 'JobsTableName', { description: 'Jobs table: registerJob({ tableName })', value: props.tableName });
+  if (props.deadLetterQueue) {
+    const dlq = props.deadLetterQueue;
+    new CfnOutput(outputs, 'DeadLetterQueueUrl', { description: 'Dead-letter queue (FIFO)', value: dlq.queueUrl });
+    const stack = Stack.of(scope);
+    // The SQS console addresses a queue by its URL-encoded URL: https://sqs.<region>.<suffix>/<account>/<name>.
+    const encodedUrl = `https%3A%2F%2Fsqs.${stack.region}.${stack.urlSuffix}%2F${stack.account}%2F${dlq.queueName}`;
+    new CfnOutput(outputs, 'DeadLetterQueueConsoleUrl', {
+      description: 'Dead-letter queue in the SQS console ("Start DLQ redrive")',
+      value: `https://console.aws.amazon.com/sqs/v3/home?region=${stack.region}#/queues/${encodedUrl}`,
+    });
+  }
+}

@@ -1,0 +1,58 @@
+/** The scheduled poller function (also the quarantine replay), with its schedule and grants. */
+import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib/core';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ENV } from '../../lambda/contract/deployment';
+import type { WebhookEventQueue } from '../event-queue';
+import type { WebhookJobTable } from '../job-table';
+import type { WebhookQuarantineQueue } from '../quarantine-queue';
+import type { Vendor } from '../vendor';
+import { createPipelineFunction } from './functions';
+
+export interface PollerProps {
+  readonly vendors: readonly Vendor[];
+  readonly events: WebhookEventQueue;
+  readonly quarantine: WebhookQuarantineQueue;
+  readonly jobs: WebhookJobTable;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly schedule: events.Schedule | undefined;
+  readonly timeout: Duration;
+  readonly concurrency: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy | undefined;
+}
+
+/** Creates `Poller/{LogGroup,ServiceRole,Function,Schedule}` under `scope`. Every vendor is in it: one that is not polled still gets its jobs expired. */
+export function addPoller(scope: Construct, props: PollerProps): lambda.Function {
+  const pollerScope = new Construct(scope, 'Poller');
+  const poller = createPipelineFunction(pollerScope, 'poller', {
+    description: 'Asks vendors about jobs that went quiet and queues what it learns (cdk-video-webhooks)',
+    memorySize: 256,
+    timeout: props.timeout,
+    retryAttempts: 0, // a failed run is superseded by the next scheduled one
+    environment: {
+      ...props.environment,
+      [ENV.POLLER_VENDORS]: Stack.of(scope).toJsonString(props.vendors.map((v) => v._pollerConfig())),
+      [ENV.POLL_CONCURRENCY]: String(props.concurrency),
+      // For the quarantine replay ({"action":"replay-quarantine"}, invoked by hand).
+      [ENV.QUARANTINE_QUEUE_URL]: props.quarantine.queue.queueUrl,
+    },
+  }, props.logRetention, props.removalPolicy);
+  for (const vendor of props.vendors) {
+    if (vendor.apiKey && vendor.pollingEnabled) vendor.apiKey.grantRead(poller);
+  }
+  props.jobs.grantReadWriteJobs(poller);
+  props.events.grantSendEvents(poller);
+  // A replay reads and deletes quarantined requests, and sends back the ones still not understood.
+  props.quarantine.grantReplay(poller);
+  props.quarantine.grantQuarantine(poller);
+  new events.Rule(pollerScope, 'Schedule', {
+    description: 'Runs the cdk-video-webhooks poller',
+    schedule: props.schedule ?? events.Schedule.rate(Duration.minutes(5)),
+    targets: [new targets.LambdaFunction(poller, { retryAttempts: 0 })],
+  });
+  return poller;
+}

@@ -1,0 +1,71 @@
+/** The resolved settings of `VideoWebhookIngestion`, checked one rule per line. */
+import { Duration, Token } from 'aws-cdk-lib/core';
+import { DEFAULTS } from '../../lambda/contract/deployment';
+import type { VideoWebhookIngestionProps } from '../ingestion-props';
+import { assertDurationInRange, assertIntegerInRange } from '../validation';
+import type { Vendor } from '../vendor';
+
+export type IngestionSettings = ReturnType<typeof resolveSettings>;
+
+const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+
+export function resolveSettings(props: VideoWebhookIngestionProps) {
+  const s = {
+    maxBodyBytes: props.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+    dedupeWindow: props.dedupeWindow ?? Duration.seconds(DEFAULTS.dedupeWindowSeconds),
+    staleAfter: props.staleAfter ?? Duration.seconds(DEFAULTS.staleAfterSeconds),
+    giveUpAfter: props.giveUpAfter ?? Duration.seconds(DEFAULTS.giveUpAfterSeconds),
+    secretRefresh: props.secretRefreshInterval ?? Duration.seconds(DEFAULTS.secretRefreshSeconds),
+    pollConcurrency: props.pollConcurrency ?? DEFAULTS.pollConcurrency,
+    pollerTimeout: props.pollerTimeout ?? Duration.minutes(4),
+    verifierMemorySize: props.verifierMemorySize ?? 256,
+    throttle: { ...DEFAULT_THROTTLE, ...props.throttle },
+  };
+  // Base64 inflates a body by 4/3 and Lambda takes 6 MB per synchronous request.
+  // 700 KiB: the largest body whose quarantine message (base64, plus headers) still fits SQS's 1 MiB.
+  assertIntegerInRange('maxBodyBytes', s.maxBodyBytes, 1024, 700 * 1024, 'default 262144');
+  assertDurationInRange('dedupeWindow', s.dedupeWindow, Duration.minutes(10), Duration.days(365));
+  assertDurationInRange('staleAfter', s.staleAfter, Duration.minutes(1), Duration.days(7));
+  assertDurationInRange('giveUpAfter', s.giveUpAfter, Duration.minutes(10), Duration.days(365));
+  assertDurationInRange('secretRefreshInterval', s.secretRefresh, Duration.seconds(0), Duration.hours(24));
+  assertDurationInRange('pollerTimeout', s.pollerTimeout, Duration.seconds(30), Duration.minutes(15));
+  assertIntegerInRange('pollConcurrency', s.pollConcurrency, 1, 256);
+  assertIntegerInRange('verifierMemorySize', s.verifierMemorySize, 128, 10240);
+  assertIntegerInRange('throttle.burstLimit', s.throttle.burstLimit, 0, 5000, 'the account-level burst quota is 5000');
+  if (!Token.isUnresolved(s.throttle.rateLimit) && !(s.throttle.rateLimit >= 0)) {
+    throw new Error(`throttle.rateLimit ${s.throttle.rateLimit} is out of range: use requests per second of 0 or more (default 100)`);
+  }
+  if (!s.staleAfter.isUnresolved() && !s.giveUpAfter.isUnresolved() && s.giveUpAfter.toSeconds() <= s.staleAfter.toSeconds()) {
+    throw new Error(`giveUpAfter ${s.giveUpAfter.toHumanString()} is not longer than staleAfter ${s.staleAfter.toHumanString()}: a job must be polled before it expires; raise giveUpAfter`);
+  }
+  const interval = props.pollSchedule ? rateSeconds(props.pollSchedule.expressionString) : 300;
+  if (interval !== undefined && !s.pollerTimeout.isUnresolved() && s.pollerTimeout.toSeconds() >= interval) {
+    throw new Error(
+      `pollerTimeout ${s.pollerTimeout.toHumanString()} is not shorter than the poll schedule ${props.pollSchedule?.expressionString ?? 'rate(5 minutes)'}: ` +
+        'two runs would overlap and together exceed the vendors\' rate limits; lower pollerTimeout or poll less often',
+    );
+  }
+  return s;
+}
+
+export function validateVendors(vendors: Vendor[] | undefined): Vendor[] {
+  if (!vendors || vendors.length === 0) {
+    throw new Error("vendors is empty: pass at least one vendor, e.g. vendors: [Vendor.custom({ id: 'acme', ... })]");
+  }
+  const seen = new Set<string>();
+  for (const v of vendors) {
+    if (seen.has(v.id)) {
+      throw new Error(`vendor id "${v.id}" is given twice: each vendor needs its own id (set id: "${v.id}-2" on the second one)`);
+    }
+    seen.add(v.id);
+  }
+  return vendors;
+}
+
+/** The interval of a `rate(...)` schedule in seconds; undefined for cron expressions. */
+function rateSeconds(expression: string): number | undefined {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!m) return undefined;
+  const unit = m[2].startsWith('minute') ? 60 : m[2].startsWith('hour') ? 3600 : 86_400;
+  return Number(m[1]) * unit;
+}

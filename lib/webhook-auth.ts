@@ -1,0 +1,96 @@
+import type { Duration } from 'aws-cdk-lib/core';
+import { toleranceSecondsOf } from './private/duration';
+
+/** How an HMAC signature is written in its header. */
+export enum SignatureEncoding {
+  /** Lower- or upper-case hex. */
+  HEX = 'hex',
+  /** Base64 (the URL-safe alphabet is accepted too). */
+  BASE64 = 'base64',
+}
+
+/** An HMAC-SHA256 signature over a template of the raw body and, optionally, a signed timestamp. */
+export interface HmacWebhookAuthOptions {
+  /** The header with the signature, e.g. `x-acme-signature`. */
+  readonly signatureHeader: string;
+
+  /**
+   * How the signature is encoded.
+   *
+   * @default SignatureEncoding.HEX
+   */
+  readonly encoding?: SignatureEncoding;
+
+  /**
+   * Text before the signature in the header, e.g. `sha256=`.
+   *
+   * @default '' (none)
+   */
+  readonly signaturePrefix?: string;
+
+  /**
+   * The header with the signed timestamp (unix seconds); required when the template uses `{timestamp}`.
+   *
+   * @default - none
+   */
+  readonly timestampHeader?: string;
+
+  /**
+   * What was signed: `{body}` is the raw body as received, `{timestamp}` the timestamp header's
+   * value; the text around them is signed as written (`v0:{timestamp}:{body}`).
+   *
+   * @default '{body}'
+   */
+  readonly template?: string;
+
+  /**
+   * How far the signed timestamp may be from now, either way (1 second to 24 hours).
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly tolerance?: Duration;
+}
+
+/** A static key in a header, compared in constant time. */
+export interface BearerWebhookAuthOptions {
+  /**
+   * The header with the key; a `Bearer ` before it is stripped.
+   *
+   * @default 'authorization'
+   */
+  readonly header?: string;
+}
+
+/** How a custom vendor's webhooks are authenticated. */
+export class WebhookAuth {
+  /** An HMAC-SHA256 signature (hex or base64) over the raw body and, optionally, a timestamp. */
+  static hmac(options: HmacWebhookAuthOptions): WebhookAuth {
+    return new WebhookAuth('hmac', {
+      signatureHeader: options.signatureHeader,
+      encoding: options.encoding,
+      signaturePrefix: options.signaturePrefix,
+      timestampHeader: options.timestampHeader,
+      template: options.template,
+      toleranceSeconds: toleranceSecondsOf(options.tolerance, 'WebhookAuth.hmac: tolerance'),
+    });
+  }
+
+  /** A static key in a header (`Authorization: Bearer <key>` by default). */
+  static bearer(options: BearerWebhookAuthOptions = {}): WebhookAuth {
+    return new WebhookAuth('bearer', { header: options.header });
+  }
+
+  /** The kind of authentication: `hmac` or `bearer`. */
+  readonly type: string;
+
+  /**
+   * The custom adapter's `auth` option, as JSON.
+   * @internal
+   */
+  readonly _json: Record<string, unknown>;
+
+  private constructor(type: string, options: Record<string, unknown>) {
+    this.type = type;
+    this._json = { type, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  }
+}
