@@ -124,8 +124,13 @@ exports.handler = async (event) => {
   return fn;
 }
 
-const app = new App();
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-new VideoWebhooksExampleStack(app, 'VideoWebhooksExample', {
-  description: 'cdk-video-webhooks example: verified, deduplicated, ordered webhooks from AI video vendors',
-});
+/** The example app, with cdk-nag's AwsSolutions pack: what `npx cdk synth` runs (tests build it too). */
+export function exampleApp(app = new App()): { readonly app: App; readonly stack: VideoWebhooksExampleStack } {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const stack = new VideoWebhooksExampleStack(app, 'VideoWebhooksExample', {
+    description: 'cdk-video-webhooks example: verified, deduplicated, ordered webhooks from AI video vendors',
+  });
+  return { app, stack };
+}
+
+if (require.main === module) exampleApp();

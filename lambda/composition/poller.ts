@@ -2,6 +2,9 @@
  * Builds the poller from the environment the construct sets (lambda/contract/deployment.ts `ENV`),
  * with the ports passed in: the Lambda composition root passes AWS clients, tests their own.
  */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { resolveEnvRefs } from '../contract/config-refs';
 import { DEFAULTS, ENV, type PollerVendorConfig, type VendorRuntimeConfig } from '../contract/deployment';
 import type { VendorStatusApi } from '../core/adapter';
 import type { DeliveryConfig } from '../core/delivery';
@@ -33,8 +36,8 @@ export interface PollerFromEnv {
   readonly vendorConfigs: readonly VendorRuntimeConfig[];
 }
 
-export function pollerFromEnv(env: NodeJS.ProcessEnv, ports: PollerPorts): PollerFromEnv {
-  const configs = parseVendors(requireEnv(env, ENV.POLLER_VENDORS));
+export function pollerFromEnv(env: NodeJS.ProcessEnv, ports: PollerPorts, codeDir = process.env.LAMBDA_TASK_ROOT ?? __dirname): PollerFromEnv {
+  const configs = parseVendors(vendorsJson(env, codeDir), env);
   const concurrency = Math.max(1, Math.floor(envNumber(env[ENV.POLL_CONCURRENCY], DEFAULTS.pollConcurrency)));
   return {
     deps: buildPoller(configs, ports, deliveryConfigFromEnv(env), concurrency),
@@ -61,7 +64,7 @@ export function buildPoller(configs: readonly PollerVendorConfig[], ports: Polle
 function pollerVendor(c: PollerVendorConfig, ports: PollerPorts): PollerVendor {
   const statusApi = c.pollingEnabled ? ports.createAdapter(c.vendor).statusApi : undefined;
   if (statusApi && !(c.requestsPerMinute > 0)) {
-    throw new Error(`${ENV.POLLER_VENDORS}: vendor ${c.vendor.id} has requestsPerMinute ${c.requestsPerMinute}; it must be a positive number`);
+    throw new Error(`poller vendors: vendor ${c.vendor.id} has requestsPerMinute ${c.requestsPerMinute}; it must be a positive number`);
   }
   const secretArn = c.apiKeySecretArn;
   return {
@@ -74,15 +77,30 @@ function pollerVendor(c: PollerVendorConfig, ports: PollerPorts): PollerVendor {
   };
 }
 
-function parseVendors(json: string): PollerVendorConfig[] {
+/** The vendors' JSON: from the file beside the code the construct writes, or inline (tests, local runs). */
+function vendorsJson(env: NodeJS.ProcessEnv, codeDir: string): { readonly json: string; readonly from: string } {
+  const file = env[ENV.POLLER_VENDORS_FILE];
+  if (file) {
+    const path = isAbsolute(file) ? file : join(codeDir, file);
+    try {
+      return { json: readFileSync(path, 'utf8'), from: path };
+    } catch (err) {
+      throw new Error(`${ENV.POLLER_VENDORS_FILE} names ${path}, which cannot be read (${(err as Error).message}): deploy the function with the VideoWebhookIngestion construct`);
+    }
+  }
+  return { json: requireEnv(env, ENV.POLLER_VENDORS), from: ENV.POLLER_VENDORS };
+}
+
+function parseVendors({ json, from }: { readonly json: string; readonly from: string }, env: NodeJS.ProcessEnv): PollerVendorConfig[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(json);
-  } catch {
-    throw new Error(`${ENV.POLLER_VENDORS} is not JSON: it must be a JSON array of PollerVendorConfig`);
+    parsed = resolveEnvRefs(JSON.parse(json), env);
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new Error(`${from} is not JSON: it must be a JSON array of PollerVendorConfig`);
+    throw err;
   }
   if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'object' && v !== null && typeof (v as PollerVendorConfig).vendor?.id === 'string')) {
-    throw new Error(`${ENV.POLLER_VENDORS} must be a JSON array of PollerVendorConfig, each with vendor.id`);
+    throw new Error(`${from} must be a JSON array of PollerVendorConfig, each with vendor.id`);
   }
   return parsed as PollerVendorConfig[];
 }

@@ -8,3 +8,9 @@
  * with this maximum. https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
  */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+
+/**
+ * A Lambda function's environment variables, keys and values together: 4 KB.
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;

@@ -34,8 +34,13 @@ export const ENV = {
   VENDOR: 'VW_VENDOR',
   /** Verifier: Secrets Manager ARN of the webhook secret(s): a string or a JSON array of strings. */
   WEBHOOK_SECRET_ARN: 'VW_WEBHOOK_SECRET_ARN',
-  /** Poller: JSON `PollerVendorConfig[]`. */
+  /** Poller: JSON `PollerVendorConfig[]` (tests and local runs; a deployment uses the file below). */
   POLLER_VENDORS: 'VW_POLLER_VENDORS',
+  /**
+   * Poller: the file beside the code that holds the JSON `PollerVendorConfig[]`, its deploy-time
+   * values as `{"$env": ...}` references (see config-refs.ts). Relative to the code's folder.
+   */
+  POLLER_VENDORS_FILE: 'VW_POLLER_VENDORS_FILE',
   TABLE_NAME: 'VW_TABLE_NAME',
   QUEUE_URL: 'VW_QUEUE_URL',
   QUARANTINE_QUEUE_URL: 'VW_QUARANTINE_QUEUE_URL',

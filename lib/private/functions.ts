@@ -6,7 +6,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { handlerAssetDir, type HandlerName } from '../assets';
 
-export type PipelineFunctionOptions = Omit<lambda.FunctionProps, 'runtime' | 'architecture' | 'handler' | 'code' | 'role' | 'logGroup'>;
+export type PipelineFunctionOptions = Omit<lambda.FunctionProps, 'runtime' | 'architecture' | 'handler' | 'code' | 'role' | 'logGroup'> & {
+  /** @default the prebuilt bundle as is */
+  readonly code?: lambda.Code;
+};
 
 /** Creates `LogGroup`, `ServiceRole` and `Function` under `scope` (ids are part of the contract). */
 export function createPipelineFunction(
@@ -25,7 +28,7 @@ export function createPipelineFunction(
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
     handler: 'index.handler',
-    code: lambda.Code.fromAsset(handlerAssetDir(handler)),
+    code: options.code ?? lambda.Code.fromAsset(handlerAssetDir(handler)),
     role,
     logGroup,
   });

@@ -1,5 +1,5 @@
 /** The scheduled poller function (also the quarantine replay), with its schedule and grants. */
-import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib/core';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib/core';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,7 +10,10 @@ import type { WebhookEventQueue } from '../event-queue';
 import type { WebhookJobTable } from '../job-table';
 import type { WebhookQuarantineQueue } from '../quarantine-queue';
 import type { Vendor } from '../vendor';
+import { codeWithConfig } from './config-asset';
 import { createPipelineFunction } from './functions';
+
+const POLLER_VENDORS_FILE = 'poller-vendors.json';
 
 export interface PollerProps {
   readonly vendors: readonly Vendor[];
@@ -28,14 +31,18 @@ export interface PollerProps {
 /** Creates `Poller/{LogGroup,ServiceRole,Function,Schedule}` under `scope`. Every vendor is in it: one that is not polled still gets its jobs expired. */
 export function addPoller(scope: Construct, props: PollerProps): lambda.Function {
   const pollerScope = new Construct(scope, 'Poller');
+  // The vendors' configuration travels with the code: in the environment it outgrows Lambda's 4 KB at a few vendors.
+  const config = codeWithConfig('poller', POLLER_VENDORS_FILE, props.vendors.map((v) => v._pollerConfig()), 'VW_POLLER_VALUE_');
   const poller = createPipelineFunction(pollerScope, 'poller', {
+    code: config.code,
     description: 'Asks vendors about jobs that went quiet and queues what it learns (cdk-video-webhooks)',
     memorySize: 256,
     timeout: props.timeout,
     retryAttempts: 0, // a failed run is superseded by the next scheduled one
     environment: {
       ...props.environment,
-      [ENV.POLLER_VENDORS]: Stack.of(scope).toJsonString(props.vendors.map((v) => v._pollerConfig())),
+      [ENV.POLLER_VENDORS_FILE]: POLLER_VENDORS_FILE,
+      ...config.environment,
       [ENV.POLL_CONCURRENCY]: String(props.concurrency),
       // For the quarantine replay ({"action":"replay-quarantine"}, invoked by hand).
       [ENV.QUARANTINE_QUEUE_URL]: props.quarantine.queue.queueUrl,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { newRecord } from '../../lambda/core/delivery';
 import { ENV, type PollerVendorConfig, type VendorRuntimeConfig } from '../../lambda/contract/deployment';
 import { MemoryEventQueue, MemoryJobStore } from '../../lambda/adapters/local/memory';
@@ -59,6 +62,23 @@ describe('pollerFromEnv', () => {
     expect(safetyMarginMs).toBe(DEFAULT_POLL_SAFETY_MARGIN_MS);
     expect(deps.settings.concurrency).toBe(8);
     expect(deps.config).toMatchObject({ staleAfterMs: 600_000, giveUpAfterMs: 48 * 3600_000 });
+  });
+
+  it('reads the vendors from the file beside the code, with deploy-time values from the variables it names', () => {
+    const codeDir = mkdtempSync(join(tmpdir(), 'vw-poller-code-'));
+    try {
+      const inFile = [{ ...syncConfig, apiKeySecretArn: { $env: 'VW_POLLER_VALUE_0' }, requestsPerMinute: { $env: 'VW_POLLER_VALUE_1', number: true } }];
+      writeFileSync(join(codeDir, 'poller-vendors.json'), JSON.stringify(inFile));
+      const fromFile = { [ENV.POLLER_VENDORS_FILE]: 'poller-vendors.json', VW_POLLER_VALUE_0: 'arn:aws:secretsmanager:eu-west-1:1:secret:k-AbCdEf', VW_POLLER_VALUE_1: '120' };
+      const { deps } = pollerFromEnv(fromFile, ports(), codeDir);
+      expect(deps.vendors.map((v) => [v.id, v.requestsPerMinute])).toEqual([['sync', 120]]);
+      expect(() => pollerFromEnv({ [ENV.POLLER_VENDORS_FILE]: 'poller-vendors.json' }, ports(), codeDir)).toThrow(
+        'environment variable VW_POLLER_VALUE_0 is not set: the configuration file refers to it',
+      );
+      expect(() => pollerFromEnv({ [ENV.POLLER_VENDORS_FILE]: 'missing.json' }, ports(), codeDir)).toThrow(`${ENV.POLLER_VENDORS_FILE} names ${join(codeDir, 'missing.json')}, which cannot be read`);
+    } finally {
+      rmSync(codeDir, { recursive: true, force: true });
+    }
   });
 
   it('explains a missing or malformed vendor list and a bad rate', () => {
