@@ -5,6 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SQS_MAX_MESSAGE_BYTES } from '../lambda/contract/aws-limits';
+import { grantSendMessage } from './private/grants';
 import { assertFifo, assertIntegerInRange, rejectWithExisting } from './validation';
 
 /** Properties of the events queue (all optional). */
@@ -169,9 +170,9 @@ export class WebhookEventQueue extends Construct {
     return this.queue.grantConsumeMessages(grantee);
   }
 
-  /** Lets the grantee send events (and encrypt them). */
+  /** Lets the grantee send events: SendMessage (and the queue's key to encrypt them). */
   grantSendEvents(grantee: iam.IGrantable): iam.Grant {
-    return this.queue.grantSendMessages(grantee);
+    return grantSendMessage(this.queue, grantee);
   }
 
   /** Messages waiting in the dead-letter queue (maximum over 5 minutes). */

@@ -49,8 +49,14 @@ export interface WebhookJobTableProps {
   readonly existingTable?: dynamodb.ITable;
 }
 
-/** Item actions of the hot path: a claim is a conditional write on the version read. */
-const WRITE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** Item actions of the hot path: a claim is a conditional PutItem on the version read, after a GetItem. */
+const ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+
+/**
+ * What DynamoDB asks of the caller on a table with a customer key: decrypt what it reads, encrypt
+ * what it writes (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html).
+ */
+const KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
 
 /**
  * The DynamoDB table of dedupe claims and job state: one item per job (`pk` = `vendor#jobId`),
@@ -99,24 +105,34 @@ export class WebhookJobTable extends Construct {
     return `${this.table.tableArn}/index/${TABLE_SCHEMA.pendingIndex}`;
   }
 
-  /** GetItem, PutItem and UpdateItem on the table only (no index, no scan, no delete): what `registerJob` and the verifiers need. */
+  /** GetItem and PutItem on the table only (no index, no scan, no delete): what `registerJob` needs. */
   grantRegisterJobs(grantee: iam.IGrantable): iam.Grant {
-    return this.grantActions(grantee, WRITE_ACTIONS, [this.table.tableArn]);
+    return this.grantActions(grantee, ITEM_ACTIONS, [this.table.tableArn]);
   }
 
   /**
-   * What the poller needs: the item writes of `grantRegisterJobs`, BatchGetItem on the table (the
-   * index projects keys only, so due jobs are read back in batches) and Query on the `pending` index.
+   * GetItem and PutItem on the items of one vendor's jobs only (partition keys `<vendorId>#...`):
+   * what a vendor's verifier needs. It cannot touch another vendor's jobs.
    */
-  grantReadWriteJobs(grantee: iam.IGrantable): iam.Grant {
-    const writes = this.grantActions(grantee, [...WRITE_ACTIONS, 'dynamodb:BatchGetItem'], [this.table.tableArn]);
-    return writes.combine(this.grantActions(grantee, ['dynamodb:Query'], [this.pendingIndexArn]));
+  grantVendorJobs(grantee: iam.IGrantable, vendorId: string): iam.Grant {
+    return this.grantActions(grantee, ITEM_ACTIONS, [this.table.tableArn], {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${vendorId}#*`] },
+    });
   }
 
-  private grantActions(grantee: iam.IGrantable, actions: string[], resourceArns: string[]): iam.Grant {
-    const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns });
+  /**
+   * What the poller needs: the item reads and writes, BatchGetItem on the table (the index projects
+   * keys only, so due jobs are read back in batches) and Query on the `pending` index.
+   */
+  grantReadWriteJobs(grantee: iam.IGrantable): iam.Grant {
+    const items = this.grantActions(grantee, [...ITEM_ACTIONS, 'dynamodb:BatchGetItem'], [this.table.tableArn]);
+    return items.combine(this.grantActions(grantee, ['dynamodb:Query'], [this.pendingIndexArn]));
+  }
+
+  private grantActions(grantee: iam.IGrantable, actions: string[], resourceArns: string[], conditions?: Record<string, Record<string, unknown>>): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns, conditions });
     // Reads and writes of a table with a customer-managed key need the key too.
-    this.table.encryptionKey?.grantEncryptDecrypt(grantee);
+    this.table.encryptionKey?.grant(grantee, ...KEY_ACTIONS);
     return grant;
   }
 }

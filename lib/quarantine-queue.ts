@@ -5,6 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SQS_MAX_MESSAGE_BYTES } from '../lambda/contract/aws-limits';
+import { grantReceiveAndDelete, grantSendMessage } from './private/grants';
 import { assertFifo, rejectWithExisting } from './validation';
 
 /** Properties of the quarantine queue (all optional). */
@@ -76,14 +77,14 @@ export class WebhookQuarantineQueue extends Construct {
     });
   }
 
-  /** Lets the grantee put requests into quarantine. */
+  /** Lets the grantee put requests into quarantine: SendMessage (and the queue's key). */
   grantQuarantine(grantee: iam.IGrantable): iam.Grant {
-    return this.queue.grantSendMessages(grantee);
+    return grantSendMessage(this.queue, grantee);
   }
 
-  /** Lets a replay tool read and delete quarantined requests. */
+  /** Lets a replay tool read and delete quarantined requests: ReceiveMessage and DeleteMessage (and the queue's key). */
   grantReplay(grantee: iam.IGrantable): iam.Grant {
-    return this.queue.grantConsumeMessages(grantee);
+    return grantReceiveAndDelete(this.queue, grantee);
   }
 
   /** Quarantined requests waiting (maximum over 5 minutes). */

@@ -9,6 +9,7 @@ import { syncManifest } from '../lambda/vendors/sync/manifest';
 import { synthesiaManifest } from '../lambda/vendors/synthesia/manifest';
 import { viralsyncManifest } from '../lambda/vendors/viralsync/manifest';
 import { toleranceSecondsOf } from './private/duration';
+import { secretIdOf } from './private/grants';
 import { WebhookAuth } from './webhook-auth';
 
 /** Options every vendor takes. */
@@ -368,7 +369,7 @@ export class Vendor {
   _pollerConfig(): PollerVendorConfig {
     return {
       vendor: this._runtimeConfig(),
-      apiKeySecretArn: this.apiKey?.secretArn,
+      apiKeySecretArn: this.apiKey ? secretIdOf(this.apiKey) : undefined,
       statusApiBaseUrl: this.statusApiBaseUrl,
       requestsPerMinute: this.pollRequestsPerMinute,
       pollingEnabled: this.pollingEnabled,

@@ -17,7 +17,7 @@ export interface VendorRuntimeConfig {
 /** One vendor as the poller sees it. */
 export interface PollerVendorConfig {
   readonly vendor: VendorRuntimeConfig;
-  /** Secrets Manager ARN of the status-API key; undefined when the API needs none. */
+  /** The status-API key's Secrets Manager SecretId (its complete ARN, or its name); undefined when the API needs none. */
   readonly apiKeySecretArn: string | undefined;
   /** Base URL of the status API; undefined means the adapter's default. */
   readonly statusApiBaseUrl: string | undefined;
@@ -32,7 +32,7 @@ export interface PollerVendorConfig {
 export const ENV = {
   /** Verifier: JSON `VendorRuntimeConfig`. */
   VENDOR: 'VW_VENDOR',
-  /** Verifier: Secrets Manager ARN of the webhook secret(s): a string or a JSON array of strings. */
+  /** Verifier: the webhook secret's Secrets Manager SecretId (its complete ARN, or its name); its value is a string or a JSON array of strings. */
   WEBHOOK_SECRET_ARN: 'VW_WEBHOOK_SECRET_ARN',
   /** Poller: JSON `PollerVendorConfig[]` (tests and local runs; a deployment uses the file below). */
   POLLER_VENDORS: 'VW_POLLER_VENDORS',

@@ -12,6 +12,7 @@ import type { WebhookQuarantineQueue } from '../quarantine-queue';
 import type { Vendor } from '../vendor';
 import { codeWithConfig } from './config-asset';
 import { createPipelineFunction } from './functions';
+import { grantSecretValue } from './grants';
 
 const POLLER_VENDORS_FILE = 'poller-vendors.json';
 
@@ -49,7 +50,7 @@ export function addPoller(scope: Construct, props: PollerProps): lambda.Function
     },
   }, props.logRetention, props.removalPolicy);
   for (const vendor of props.vendors) {
-    if (vendor.apiKey && vendor.pollingEnabled) vendor.apiKey.grantRead(poller);
+    if (vendor.apiKey && vendor.pollingEnabled) grantSecretValue(vendor.apiKey, poller);
   }
   props.jobs.grantReadWriteJobs(poller);
   props.events.grantSendEvents(poller);

@@ -11,6 +11,7 @@ import type { WebhookJobTable } from '../job-table';
 import type { WebhookQuarantineQueue } from '../quarantine-queue';
 import type { Vendor } from '../vendor';
 import { createPipelineFunction } from './functions';
+import { grantSecretValue, secretIdOf } from './grants';
 
 export interface VerifiersProps {
   readonly vendors: readonly Vendor[];
@@ -44,13 +45,13 @@ export function addVerifiers(scope: Construct, props: VerifiersProps): Record<st
       environment: {
         ...props.environment,
         [ENV.VENDOR]: Stack.of(scope).toJsonString(vendor._runtimeConfig()),
-        [ENV.WEBHOOK_SECRET_ARN]: vendor.webhookSecret.secretArn,
+        [ENV.WEBHOOK_SECRET_ARN]: secretIdOf(vendor.webhookSecret),
         [ENV.QUARANTINE_QUEUE_URL]: props.quarantine.queue.queueUrl,
         [ENV.MAX_BODY_BYTES]: String(props.maxBodyBytes),
       },
     }, props.logRetention, props.removalPolicy);
-    vendor.webhookSecret.grantRead(fn);
-    props.jobs.grantRegisterJobs(fn);
+    grantSecretValue(vendor.webhookSecret, fn);
+    props.jobs.grantVendorJobs(fn, vendor.id);
     props.events.grantSendEvents(fn);
     props.quarantine.grantQuarantine(fn);
     new apigwv2.HttpRoute(vendorScope, 'Route', {

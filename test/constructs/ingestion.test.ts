@@ -107,11 +107,11 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     expect(fn.Properties).toMatchObject({ Timeout: 10, MemorySize: 256 });
   });
 
-  it('lets a verifier read only its own webhook secret, write the table, and send to the two queues', () => {
+  it("lets a verifier read only its own webhook secret, read and write only its own vendor's items, and send to the two queues", () => {
     const statements = statementsOf(t, stack, ingestion.verifierFunction('sync'));
     const secretStatements = statements.filter((s) => JSON.stringify(s.Action).includes('secretsmanager'));
     expect(secretStatements).toEqual([
-      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretRef(secrets.sync.webhook) },
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretRef(secrets.sync.webhook) },
     ]);
     const all = JSON.stringify(statements);
     for (const other of VENDOR_IDS.filter((id) => id !== 'sync')) {
@@ -120,8 +120,9 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     expect(all).not.toContain(logicalId(stack, secrets.sync.api));
     expect(statements).toContainEqual({
       Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       Resource: { 'Fn::GetAtt': [logicalId(stack, ingestion.table), 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sync#*'] } },
     });
     const sends = statements.filter((s) => JSON.stringify(s.Action).includes('sqs:SendMessage'));
     expect(sends.map((s) => s.Resource)).toEqual([
@@ -161,7 +162,7 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     const quarantine = { 'Fn::GetAtt': [logicalId(stack, ingestion.quarantineQueue), 'Arn'] };
     const onQuarantine = statements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(quarantine)).flatMap((s) => [s.Action].flat()).sort();
     expect(onQuarantine).toEqual(
-      ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
+      ['sqs:DeleteMessage', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
     );
     expect(env[ENV.QUARANTINE_QUEUE_URL]).toEqual({ Ref: logicalId(stack, ingestion.quarantineQueue) });
     expect(JSON.stringify(statements)).not.toContain('"*"');
@@ -295,7 +296,7 @@ describe('VideoWebhookIngestion wiring', () => {
       },
     });
     expect(statementsOf(t, stack, fn)).toEqual([
-      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': [logicalId(stack, ingestion.table), 'Arn'] } },
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: { 'Fn::GetAtt': [logicalId(stack, ingestion.table), 'Arn'] } },
     ]);
   });
 

@@ -66,7 +66,7 @@ describe('WebhookJobTable', () => {
     });
   });
 
-  it('grantRegisterJobs allows GetItem/PutItem/UpdateItem on the table only (no index, no scan, no delete)', () => {
+  it('grantRegisterJobs allows GetItem and PutItem on the table only (no index, no scan, no delete)', () => {
     const s = stack();
     const jobs = new WebhookJobTable(s, 'Jobs');
     const role = new iam.Role(s, 'Producer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -77,7 +77,7 @@ describe('WebhookJobTable', () => {
         Statement: [
           {
             Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
             Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
           },
         ],
@@ -94,7 +94,7 @@ describe('WebhookJobTable', () => {
     Template.fromStack(s).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
-          Match.objectLike({ Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'] }),
+          Match.objectLike({ Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchGetItem'] }),
           {
             Effect: 'Allow',
             Action: 'dynamodb:Query',

@@ -1,0 +1,52 @@
+/**
+ * The exact permissions the handlers use, and nothing else (aws-cdk-lib's own grants add actions
+ * the code never calls: GetQueueUrl, GetQueueAttributes, DescribeSecret, ...). Each grants the
+ * customer key too, when the resource has one.
+ */
+import { Fn, Stack, Token } from 'aws-cdk-lib/core';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+
+/**
+ * SendMessage on the queue, and for a customer key GenerateDataKey and Decrypt
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+ */
+export function grantSendMessage(queue: sqs.IQueue, grantee: iam.IGrantable): iam.Grant {
+  queue.encryptionMasterKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+  return iam.Grant.addToPrincipalOrResource({ grantee, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn], resource: queue });
+}
+
+/** ReceiveMessage and DeleteMessage on the queue, and for a customer key Decrypt (same source). */
+export function grantReceiveAndDelete(queue: sqs.IQueue, grantee: iam.IGrantable): iam.Grant {
+  queue.encryptionMasterKey?.grant(grantee, 'kms:Decrypt');
+  return iam.Grant.addToPrincipalOrResource({ grantee, actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], resourceArns: [queue.queueArn], resource: queue });
+}
+
+/**
+ * GetSecretValue on the secret, and Decrypt through Secrets Manager on its customer key when the
+ * secret was given with it (`Secret.fromSecretAttributes({ ..., encryptionKey })`); a secret
+ * imported by name carries no key, so its key's policy must allow the function's role.
+ */
+export function grantSecretValue(secret: secretsmanager.ISecret, grantee: iam.IGrantable): iam.Grant {
+  const region = Stack.of(secret).region;
+  secret.encryptionKey?.grantDecrypt(new kms.ViaServicePrincipal(`secretsmanager.${region}.amazonaws.com`, grantee.grantPrincipal));
+  // A partial ARN (imported by name or partial ARN) matches the secret's complete ARN with its random suffix.
+  const resource = secret.secretFullArn ?? `${secret.secretArn}-??????`;
+  return iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [resource] });
+}
+
+/**
+ * What the runtime passes as `SecretId`: the complete ARN when it is known, else the friendly name.
+ * Never a partial ARN: Secrets Manager reads a partial ARN whose name ends in a hyphen and six
+ * characters as a complete ARN and finds no secret
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html).
+ */
+export function secretIdOf(secret: secretsmanager.ISecret): string {
+  if (secret.secretFullArn) return secret.secretFullArn;
+  const arn = secret.secretArn;
+  if (!Token.isUnresolved(arn)) return arn.startsWith('arn:') ? arn.split(':').slice(6).join(':') : arn;
+  // Imported by name into an environment-agnostic stack: the name is known, the ARN is a token.
+  return Token.isUnresolved(secret.secretName) ? Fn.select(6, Fn.split(':', arn)) : secret.secretName;
+}
