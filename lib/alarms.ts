@@ -1,5 +1,4 @@
 import { Annotations, Duration } from 'aws-cdk-lib/core';
-import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -22,11 +21,16 @@ export const VideoWebhooksMetric = {
   QUARANTINED: 'Quarantined',
   IGNORED: 'Ignored',
   DUPLICATES: 'Duplicates',
+  /** Events older than what the job already reported (late progress): not queued. */
+  STALE: 'Stale',
   ENQUEUED: 'Enqueued',
   CONFLICTS: 'Conflicts',
+  /** Webhooks answered 503 because another event of the job was being delivered (the vendor retries). */
+  BUSY: 'Busy',
   BACKEND_ERRORS: 'BackendErrors',
   POLL_REQUESTS: 'PollRequests',
   POLL_HITS: 'PollHits',
+  /** Poll failures (also per `Reason`: `http_5xx`, `timeout`, ..., and `backend` for our own DynamoDB/SQS). */
   POLL_ERRORS: 'PollErrors',
   /** Status-API answers 401/403: the API key is wrong or revoked. */
   POLL_AUTH_ERRORS: 'PollAuthErrors',
@@ -36,6 +40,10 @@ export const VideoWebhooksMetric = {
   QUARANTINE_REPLAYED: 'QuarantineReplayed',
   /** Quarantined requests a replay could not deliver (backend failure; they stay quarantined). */
   QUARANTINE_REPLAY_FAILURES: 'QuarantineReplayFailures',
+  /** API answers 500-599 other than the deliberate 503s (from the access logs; no dimension). */
+  API_SERVER_ERRORS: 'ApiServerErrors',
+  /** Requests the API stage throttled, answered 429 (from the access logs; no dimension). */
+  API_THROTTLED: 'ApiThrottled',
 } as const;
 
 /** Alarm thresholds (all optional). */
@@ -48,7 +56,8 @@ export interface IngestionAlarmThresholds {
   readonly oldestMessageAge?: Duration;
 
   /**
-   * API 5xx answers in 5 minutes that raise the alarm (vendors retry some, some retry none).
+   * API 5xx answers in 5 minutes, the deliberate 503s (busy, not configured) left out, that raise
+   * the alarm (vendors retry some, some retry none).
    *
    * @default 1
    */
@@ -64,11 +73,16 @@ export interface IngestionAlarmThresholds {
 }
 
 export interface IngestionAlarmsProps {
+  /** @default - see `IngestionAlarmThresholds` */
   readonly thresholds?: IngestionAlarmThresholds;
+  /** @default - alarms without actions */
   readonly topic?: sns.ITopic;
   readonly events: WebhookEventQueue;
   readonly quarantine: WebhookQuarantineQueue;
-  readonly api: apigwv2.HttpApi;
+  /** API answers 500-599 other than 503 (see `VideoWebhooksMetric.API_SERVER_ERRORS`). */
+  readonly apiServerErrors: cloudwatch.IMetric;
+  /** Requests the API stage throttled (see `VideoWebhooksMetric.API_THROTTLED`). */
+  readonly apiThrottled: cloudwatch.IMetric;
   readonly poller: lambda.IFunction;
   readonly vendors: Vendor[];
 }
@@ -102,16 +116,23 @@ export class IngestionAlarms extends Construct {
       `An event has waited ${oldestAge.toHumanString()} or more on the events queue: consumers are down, slow, or a job group is blocked.`);
     this.add('QuarantineNotEmpty', props.quarantine.metricDepth({ period: FIVE_MINUTES }), 1,
       'Authenticated webhooks could not be normalized (a vendor changed its format?) and wait in the quarantine queue: fix the adapter, deploy, then run the QuarantineReplayCommand stack output.');
-    this.add('ServerErrors', props.api.metricServerError({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }), serverErrors,
-      'The webhook API answered 5xx: a verifier failed or its backend (DynamoDB, SQS, Secrets Manager) did. Vendors may retry; the poller reconciles missed jobs.');
+    this.add('ServerErrors', props.apiServerErrors, serverErrors,
+      'The webhook API answered 5xx (not counting the deliberate 503s): a verifier failed or its backend (DynamoDB, SQS, Secrets Manager) did. Vendors may retry; the poller reconciles missed jobs.');
+    this.add('Throttled', props.apiThrottled, 1,
+      'The webhook API throttled requests (429): a vendor that does not retry lost webhooks. Raise the throttle prop of VideoWebhookIngestion (route rate and burst).');
     this.add('PollerErrors', props.poller.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }), 1,
       'A poll run failed (a status-API key or the jobs index could not be read): see the poller log group.');
 
     const rejected = new Construct(this, 'Rejections');
     const pollAuth = new Construct(this, 'PollAuthErrors');
+    const pollBackend = new Construct(this, 'PollBackendErrors');
     for (const vendor of props.vendors) {
       this.add(vendor.id, vendorMetric(VideoWebhooksMetric.REJECTED, vendor.id), rejections,
         `Webhooks of vendor ${vendor.id} are being rejected (bad or missing signature, stale timestamp, too large): check its webhook secret.`, rejected);
+      // Failures of the pipeline's own backends inside a poll (DynamoDB throttling, AccessDenied, an event SQS refuses):
+      // polling recovers the final webhooks a vendor never sent, so these must not go unnoticed.
+      this.add(vendor.id, vendorMetric(VideoWebhooksMetric.POLL_ERRORS, vendor.id, { Reason: 'backend' }), 1,
+        `The poller failed on its own backend (DynamoDB, SQS) while handling jobs of vendor ${vendor.id}: see the poller log group.`, pollBackend);
       if (vendor.pollingEnabled) {
         this.add(vendor.id, vendorMetric(VideoWebhooksMetric.POLL_AUTH_ERRORS, vendor.id), 1,
           `The status API of vendor ${vendor.id} answered 401/403 to the poller: check its API key secret.`, pollAuth);
@@ -137,11 +158,11 @@ export class IngestionAlarms extends Construct {
   }
 }
 
-function vendorMetric(metricName: string, vendorId: string): cloudwatch.Metric {
+function vendorMetric(metricName: string, vendorId: string, extra: Record<string, string> = {}): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: VIDEO_WEBHOOKS_METRIC_NAMESPACE,
     metricName,
-    dimensionsMap: { Vendor: vendorId },
+    dimensionsMap: { Vendor: vendorId, ...extra },
     statistic: cloudwatch.Stats.SUM,
     period: FIVE_MINUTES,
   });

@@ -44,7 +44,7 @@ export interface VideoWebhookIngestionProps {
   readonly pollerTimeout?: Duration;
   /** How long a container keeps a secret value before reading it again (rotation delay). @default Duration.minutes(5) */
   readonly secretRefreshInterval?: Duration;
-  /** Route throttling of the webhook API (every route). @default { rateLimit: 100, burstLimit: 200 } */
+  /** Route throttling of the webhook API (every route); a throttled request raises the `Throttled` alarm. @default { rateLimit: 1000, burstLimit: 2000 } */
   readonly throttle?: apigwv2.ThrottleSettings;
   /** Memory of each verifier function, in MiB. @default 256 */
   readonly verifierMemorySize?: number;

@@ -89,7 +89,7 @@ export class VideoWebhookIngestion extends Construct {
     };
 
     // The API, and a verifier and route per vendor.
-    const { api, stage } = createWebhookApi(this, settings.throttle, logRetention, stateful);
+    const { api, stage, serverErrors, throttled } = createWebhookApi(this, settings.throttle, logRetention, stateful);
     this.api = api;
     this.stage = stage;
     this.verifierFunctions = addVerifiers(this, {
@@ -125,7 +125,8 @@ export class VideoWebhookIngestion extends Construct {
       topic: props.alarmTopic,
       events: this.events,
       quarantine,
-      api,
+      apiServerErrors: serverErrors,
+      apiThrottled: throttled,
       poller: this.pollerFunction,
       vendors,
     }).alarms;

@@ -1,18 +1,45 @@
-/** The webhook API: one HTTP API with a throttled `$default` stage and JSON access logs. */
-import type { RemovalPolicy } from 'aws-cdk-lib/core';
+/**
+ * The webhook API: one HTTP API with a throttled `$default` stage and JSON access logs, and two
+ * metrics read from those logs that the API's own metrics cannot give: server errors other than
+ * the deliberate 503s (busy, not configured), and requests the stage throttled (429).
+ */
+import { Duration, Names, type RemovalPolicy } from 'aws-cdk-lib/core';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../../lambda/contract/deployment';
 
-/** Creates `ApiAccessLogs` and `Api` (with its `DefaultStage`) under `scope`. */
-export function createWebhookApi(
-  scope: Construct,
-  throttle: apigwv2.ThrottleSettings,
-  retention: logs.RetentionDays,
-  removalPolicy: RemovalPolicy | undefined,
-): { readonly api: apigwv2.HttpApi; readonly stage: apigwv2.HttpStage } {
-  const accessLogs = new logs.LogGroup(scope, 'ApiAccessLogs', { retention, removalPolicy });
+export interface WebhookApi {
+  readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  /** Answers 500-599 but 503, in 5 minutes (from the access logs). */
+  readonly serverErrors: cloudwatch.Metric;
+  /** Requests the stage throttled (429), in 5 minutes (from the access logs). */
+  readonly throttled: cloudwatch.Metric;
+}
+
+/** The access-log metrics (namespace `VideoWebhooks`, no dimensions). */
+export const ACCESS_LOG_METRICS = { serverErrors: 'ApiServerErrors', throttled: 'ApiThrottled' } as const;
+
+/** Creates `ApiAccessLogs` (with its metric filters) and `Api` (with its `DefaultStage`) under `scope`. */
+export function createWebhookApi(scope: Construct, throttle: apigwv2.ThrottleSettings, retention: logs.RetentionDays, removalPolicy: RemovalPolicy | undefined): WebhookApi {
+  // A /aws/vendedlogs/ name: API Gateway delivers vended logs there without adding a statement per
+  // log group to the account's CloudWatch Logs resource policy, whose 5,120 characters a busy
+  // account fills ("Policy document length breaking Cloudwatch Logs Constraints").
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html
+  const accessLogs = new logs.LogGroup(scope, 'ApiAccessLogs', {
+    logGroupName: `/aws/vendedlogs/apigateway/${Names.uniqueResourceName(scope, { maxLength: 400, separator: '-' })}`,
+    retention,
+    removalPolicy,
+  });
+  const metric = (id: string, metricName: string, filterPattern: logs.IFilterPattern) => {
+    accessLogs.addMetricFilter(id, { filterPattern, metricNamespace: METRIC_NAMESPACE, metricName, metricValue: '1', defaultValue: 0 });
+    return new cloudwatch.Metric({ namespace: METRIC_NAMESPACE, metricName, statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
+  };
+  const serverErrors = metric('ServerErrorsFilter', ACCESS_LOG_METRICS.serverErrors, logs.FilterPattern.all(logs.FilterPattern.numberValue('$.status', '>=', 500), logs.FilterPattern.numberValue('$.status', '!=', 503)));
+  const throttled = metric('ThrottledFilter', ACCESS_LOG_METRICS.throttled, logs.FilterPattern.numberValue('$.status', '=', 429));
   const api = new apigwv2.HttpApi(scope, 'Api', {
     description: 'Inbound video-vendor webhooks (cdk-video-webhooks)',
     createDefaultStage: false,
@@ -23,9 +50,10 @@ export function createWebhookApi(
     throttle,
     accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
   });
-  return { api, stage };
+  return { api, stage, serverErrors, throttled };
 }
 
+/** JSON access logs; the status is a number, so metric filters can compare it. */
 const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
   JSON.stringify({
     requestId: '$context.requestId',
@@ -34,12 +62,12 @@ const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
     userAgent: '$context.identity.userAgent',
     routeKey: '$context.routeKey',
     path: '$context.path',
-    status: '$context.status',
+    status: '__STATUS__',
     responseLength: '$context.responseLength',
     latencyMs: '$context.responseLatency',
     integrationStatus: '$context.integrationStatus',
     integrationLatencyMs: '$context.integrationLatency',
     integrationError: '$context.integrationErrorMessage',
     error: '$context.error.message',
-  }),
+  }).replace('"__STATUS__"', '$context.status'),
 );

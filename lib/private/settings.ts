@@ -7,7 +7,13 @@ import type { Vendor } from '../vendor';
 
 export type IngestionSettings = ReturnType<typeof resolveSettings>;
 
-const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+/**
+ * Route throttling. Some vendors never retry a webhook, so a throttled final webhook is lost (the
+ * poller may find it later): the default is well above a vendor's bursts, and a 429 raises an
+ * alarm. At ~40 ms per invocation, 1,000 requests/s keep about 40 verifier executions busy, far
+ * under the account's default 1,000 concurrent executions.
+ */
+const DEFAULT_THROTTLE = { rateLimit: 1000, burstLimit: 2000 } as const;
 
 export function resolveSettings(props: VideoWebhookIngestionProps) {
   const s = {

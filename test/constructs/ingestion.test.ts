@@ -68,14 +68,17 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     }
   });
 
-  it('throttles the $default stage and writes JSON access logs to a log group with retention', () => {
+  it('throttles the $default stage at 1,000 requests/s (burst 2,000) and writes JSON access logs, the status a number, to a /aws/vendedlogs/ log group', () => {
     t.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 },
-      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApiAccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+      DefaultRouteSettings: { ThrottlingBurstLimit: 2000, ThrottlingRateLimit: 1000 },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApiAccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId".*"status":\\$context.status,') },
     });
-    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    // A vended-logs name: API Gateway then adds no statement per log group to the account's shared CloudWatch Logs resource policy.
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/apigateway/'), RetentionInDays: 30 });
+    t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ ($.status >= 500) && ($.status != 503) }', MetricTransformations: [{ MetricNamespace: 'VideoWebhooks', MetricName: 'ApiServerErrors', MetricValue: '1', DefaultValue: 0 }] });
+    t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.status = 429 }', MetricTransformations: [{ MetricNamespace: 'VideoWebhooks', MetricName: 'ApiThrottled', MetricValue: '1', DefaultValue: 0 }] });
   });
 
   it('runs every function on arm64 Node.js 22 from the prebuilt bundles, with its own log group', () => {
@@ -202,9 +205,9 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     });
   });
 
-  it('creates the alarms: DLQ, oldest message, quarantine, API 5xx, poller errors, rejections per vendor, poll auth errors per polled vendor', () => {
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 5 + 4 + 3);
-    expect(ingestion.alarms).toHaveLength(12);
+  it('creates the alarms: DLQ, oldest message, quarantine, API 5xx but 503, throttling, poller errors; per vendor rejections and poll backend errors; poll auth errors per polled vendor', () => {
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 6 + 4 + 4 + 3);
+    expect(ingestion.alarms).toHaveLength(17);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, ingestion.deadLetterQueue!), 'QueueName'] } }],
@@ -213,7 +216,17 @@ describe('VideoWebhookIngestion with the four vendors', () => {
       TreatMissingData: 'notBreaching',
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway', MetricName: '5xx', Statistic: 'Sum' });
+    // The deliberate 503s (busy, not configured) are not server errors: counted from the access logs without them.
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'VideoWebhooks', MetricName: 'ApiServerErrors', Statistic: 'Sum', Threshold: 1 });
+    expect(t.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'AWS/ApiGateway' } })).toEqual({});
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'VideoWebhooks', MetricName: 'ApiThrottled', Statistic: 'Sum', Threshold: 1 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'VideoWebhooks',
+      MetricName: 'PollErrors',
+      Dimensions: [{ Name: 'Reason', Value: 'backend' }, { Name: 'Vendor', Value: 'viralsync' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Errors' });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'VideoWebhooks',

@@ -7,7 +7,7 @@ import { METRIC_NAMESPACE } from '../../contract/deployment';
 import type { LogLevel, MetricName, Telemetry } from '../../core/ports';
 
 export interface JsonTelemetryOptions {
-  /** Where lines go. @default console.log */
+  /** Where lines go. @default process.stdout, written directly: Lambda's JSON log format wraps console.log lines, which would hide EMF from CloudWatch */
   readonly write?: (line: string) => void;
   /** Lowest level logged. @default 'info' */
   readonly level?: LogLevel;
@@ -26,7 +26,7 @@ export class JsonTelemetry implements Telemetry {
   private readonly minLevel: number;
 
   constructor(private readonly options: JsonTelemetryOptions = {}) {
-    this.write = options.write ?? ((line) => console.log(line));
+    this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
     this.minLevel = LEVELS[options.level ?? 'info'];
   }
 

@@ -1,0 +1,198 @@
+/**
+ * Every alarm watches a metric that exists: for the pipeline's own namespace, a metric the code
+ * really emits, found by running the real core, poller and quarantine replay through their outcomes
+ * with the functions' EMF telemetry and reading the EMF documents back (EMF dimension sets must match
+ * an alarm's dimensions exactly, or the alarm never sees a datapoint), or one the template's access-log
+ * metric filters publish; for AWS namespaces, a metric and dimension set AWS documents.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { JsonTelemetry } from '../../lambda/adapters/aws/emf-telemetry';
+import { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } from '../../lambda/adapters/local/memory';
+import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
+import { newRecord } from '../../lambda/core/delivery';
+import { rawRequest } from '../../lambda/core/http';
+import type { JobRecord, JobStore, QuarantineMessage } from '../../lambda/core/ports';
+import { replayQuarantine, type QuarantineSource } from '../../lambda/core/quarantine-replay';
+import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
+import { pollOnce } from '../../lambda/poller/poller';
+import { BUILT_IN_VENDOR_IDS, createAdapter } from '../../lambda/vendors/registry';
+import { samplePayload, signRequest, VENDOR_EVENTS } from '../../lambda/vendors/samples';
+import { exampleStack, largeStack } from '../support/apps';
+import { TEST_DELIVERY_CONFIG } from '../support/emulators';
+import { pollerDeps } from '../poller/harness';
+import { OffsetClock, startFakeVendor } from '../poller/support';
+
+/** `namespace|metric|dimension,names` of every metric series the EMF documents declare. */
+function seriesOf(lines: readonly string[]): Set<string> {
+  const series = new Set<string>();
+  for (const line of lines) {
+    const doc = JSON.parse(line) as { _aws?: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> } };
+    for (const block of doc._aws?.CloudWatchMetrics ?? []) {
+      for (const dims of block.Dimensions) for (const m of block.Metrics) series.add(`${block.Namespace}|${m.Name}|${[...dims].sort().join(',')}`);
+    }
+  }
+  return series;
+}
+
+/** A store whose writes fail: a backend failure. */
+class FailingStore extends MemoryJobStore {
+  override async put(): Promise<boolean> {
+    throw Object.assign(new Error('throughput exceeded'), { name: 'ProvisionedThroughputExceededException' });
+  }
+}
+
+async function emittedByWebhooks(lines: string[]): Promise<void> {
+  const write = (line: string) => lines.push(line);
+  const telemetry = new JsonTelemetry({ write, buffered: true });
+  const now = Date.now();
+  for (const vendor of BUILT_IN_VENDOR_IDS) {
+    const store = new MemoryJobStore();
+    const deps: WebhookDeps = {
+      adapters: new Map([[vendor, createAdapter({ id: vendor, kind: vendor, options: {} })]]),
+      store,
+      queue: new MemoryEventQueue(),
+      quarantine: new MemoryQuarantineQueue(),
+      secrets: new StaticSecretSource({ s: ['k'] }),
+      secretNameFor: () => 's',
+      clock: { now: () => Date.now(), sleep: async () => undefined },
+      telemetry,
+      config: { ...TEST_DELIVERY_CONFIG, busyWaitMs: 0 },
+      maxBodyBytes: 64 * 1024,
+    };
+    const post = async (body: string, secret = 'k', d: WebhookDeps = deps) => {
+      await handleWebhook(vendor, rawRequest(signRequest(vendor, body, secret, now), body), d);
+      telemetry.flush();
+    };
+    const completed = JSON.stringify(samplePayload(vendor, 'completed', `job-${vendor}`, now));
+    await post(completed); // Enqueued
+    await post(completed); // Duplicates
+    await post(completed, 'wrong'); // Rejected (+ Reason)
+    await post('x'.repeat(70 * 1024)); // Rejected body_too_large
+    await post('{"not":"a known shape"'); // Quarantined
+    await post(JSON.stringify(samplePayload(vendor, 'failed', `job-${vendor}`, now))); // Conflicts
+    const progress = VENDOR_EVENTS[vendor].find((e) => e === 'progress' || e === 'created');
+    if (progress) {
+      await post(JSON.stringify(samplePayload(vendor, progress, `job-${vendor}`, now))); // Stale (after the final)
+      const busyJob = `busy-${vendor}`;
+      const leased: JobRecord = { ...newRecord(vendor, busyJob, now, TEST_DELIVERY_CONFIG), version: 1, lastEventId: 'another', leaseUntilMs: now + 60_000 };
+      await store.put(leased, null);
+      await post(JSON.stringify(samplePayload(vendor, progress, busyJob, now))); // Busy
+    }
+    await post(JSON.stringify(samplePayload(vendor, 'completed', `job2-${vendor}`, now)), 'k', { ...deps, store: new FailingStore() }); // BackendErrors
+  }
+  // An event type a vendor documents as optional: Ignored.
+  const lipdubDeps: WebhookDeps = {
+    adapters: new Map([['lipdub', createAdapter({ id: 'lipdub', kind: 'lipdub', options: {} })]]),
+    store: new MemoryJobStore(),
+    queue: new MemoryEventQueue(),
+    quarantine: new MemoryQuarantineQueue(),
+    secrets: new StaticSecretSource({ s: ['k'] }),
+    secretNameFor: () => 's',
+    clock: { now: () => Date.now(), sleep: async () => undefined },
+    telemetry,
+    config: TEST_DELIVERY_CONFIG,
+    maxBodyBytes: 64 * 1024,
+  };
+  const unknown = JSON.stringify({ event_type: 'SOMETHING_NEW', data: { generate_id: 1 } });
+  await handleWebhook('lipdub', rawRequest({ authorization: 'Bearer k' }, unknown), lipdubDeps);
+  await handleWebhook('nobody', rawRequest({}, '{}'), lipdubDeps); // Rejected unknown_vendor
+  telemetry.flush();
+}
+
+async function emittedByPolls(lines: string[]): Promise<void> {
+  const telemetry = new JsonTelemetry({ write: (line) => lines.push(line) });
+  const clock = new OffsetClock();
+  const sync = await startFakeVendor('sync');
+  try {
+    const store = new MemoryJobStore();
+    const stale = clock.now() - 20 * 60_000;
+    const seed = async (jobId: string, at = stale) => store.put({ ...newRecord('sync', jobId, at, TEST_DELIVERY_CONFIG), nextPollAtMs: at }, null);
+    await seed('hit');
+    sync.jobs.set('hit', { id: 'hit', status: 'COMPLETED' });
+    await seed('down');
+    await seed('auth');
+    await seed('limited');
+    await seed('gone', clock.now() - TEST_DELIVERY_CONFIG.giveUpAfterMs - 60_000);
+    sync.override = (req) =>
+      req.jobId === 'down' ? { status: 503 } : req.jobId === 'auth' ? { status: 401 } : req.jobId === 'limited' ? { status: 429, headers: { 'retry-after': '1' } } : undefined;
+    await pollOnce(pollerDeps({ store, queue: new MemoryEventQueue(), clock, telemetry, vendors: [{ server: sync }] }), { deadlineMs: clock.now() + 3000 });
+    // Our own backend failing under a poll: PollErrors with Reason backend.
+    const failing = new FailingStore();
+    for (const [id, r] of store.records) failing.records.set(id, { ...r, nextPollAtMs: stale, leaseUntilMs: null });
+    sync.override = () => undefined;
+    await pollOnce(pollerDeps({ store: failing, queue: new MemoryEventQueue(), clock, telemetry, vendors: [{ server: sync }] }), { deadlineMs: clock.now() + 3000 });
+  } finally {
+    await sync.close();
+  }
+}
+
+async function emittedByReplay(lines: string[]): Promise<void> {
+  const telemetry = new JsonTelemetry({ write: (line) => lines.push(line) });
+  const now = Date.now();
+  const body = JSON.stringify(samplePayload('viralsync', 'completed', 'replayed', now));
+  const message: QuarantineMessage = { vendor: 'viralsync', reason: 'unknown status', receivedAt: new Date(now).toISOString(), headers: {}, bodyBase64: Buffer.from(body).toString('base64') };
+  const queue = [JSON.stringify(message), JSON.stringify({ ...message, vendor: 'viralsync' })];
+  const source: QuarantineSource = {
+    receive: async () => queue.splice(0, 10).map((b, i) => ({ body: b, handle: String(i) })),
+    delete: async () => undefined,
+    requeue: async () => undefined,
+  };
+  const base = { queue: new MemoryEventQueue(), clock: { now: () => Date.now(), sleep: async () => undefined }, telemetry, config: TEST_DELIVERY_CONFIG, quarantine: source, adapterFor: () => createAdapter({ id: 'viralsync', kind: 'viralsync', options: {} }) };
+  await replayQuarantine({ ...base, store: new MemoryJobStore() }, { runId: 'r1' }); // QuarantineReplayed
+  queue.push(JSON.stringify(message));
+  await replayQuarantine({ ...base, store: new FailingStore() as JobStore }, { runId: 'r2' }); // QuarantineReplayFailures
+}
+
+/**
+ * The metrics and dimension sets AWS publishes for the services alarmed on.
+ * SQS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+ * Lambda: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
+ * API Gateway HTTP APIs: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html
+ */
+const AWS_METRICS: Record<string, { metrics: readonly string[]; dimensionSets: readonly string[] }> = {
+  'AWS/SQS': { metrics: ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'NumberOfMessagesSent', 'NumberOfMessagesReceived', 'NumberOfMessagesDeleted', 'ApproximateNumberOfMessagesNotVisible'], dimensionSets: ['QueueName'] },
+  'AWS/Lambda': { metrics: ['Errors', 'Throttles', 'Duration', 'Invocations', 'ConcurrentExecutions'], dimensionSets: ['FunctionName'] },
+  'AWS/ApiGateway': { metrics: ['4xx', '5xx', 'Count', 'Latency', 'IntegrationLatency', 'DataProcessed'], dimensionSets: ['ApiId', 'ApiId,Stage', 'ApiId,Route,Stage'] },
+};
+
+describe('alarms and the metrics they watch', () => {
+  let emitted: Set<string>;
+
+  beforeAll(async () => {
+    const lines: string[] = [];
+    await emittedByWebhooks(lines);
+    await emittedByPolls(lines);
+    await emittedByReplay(lines);
+    emitted = seriesOf(lines);
+  }, 30_000);
+
+  it('emit, from the running code, every metric of the VideoWebhooks namespace per vendor', () => {
+    const names = [...emitted].filter((s) => s.endsWith('|Vendor')).map((s) => s.split('|')[1]).sort();
+    expect(names).toEqual(
+      ['BackendErrors', 'Busy', 'Conflicts', 'Duplicates', 'Enqueued', 'Expired', 'Ignored', 'PollAuthErrors', 'PollErrors', 'PollHits', 'PollRateLimited', 'PollRequests', 'QuarantineReplayFailures', 'QuarantineReplayed', 'Quarantined', 'Received', 'Rejected', 'Stale'].sort(),
+    );
+  });
+
+  describe.each([exampleStack(), largeStack()].map((app) => [app.name, app] as const))('in the %s', (_name, app) => {
+    const template = Template.fromStack(app.stack).toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    const filtered = new Set(
+      Object.values(template.Resources)
+        .filter((r) => r.Type === 'AWS::Logs::MetricFilter')
+        .flatMap((r) => (r.Properties.MetricTransformations as Array<{ MetricNamespace: string; MetricName: string; Dimensions?: Array<{ Key: string }> }>).map((m) => `${m.MetricNamespace}|${m.MetricName}|${(m.Dimensions ?? []).map((d) => d.Key).sort().join(',')}`)),
+    );
+
+    it.each(alarms.map(([id, a]) => [id, a.Properties] as const))('%s watches a metric that is published, with its dimensions and a fitting statistic', (_id, props) => {
+      const dims = ((props.Dimensions as Array<{ Name: string }> | undefined) ?? []).map((d) => d.Name).sort().join(',');
+      const key = `${props.Namespace}|${props.MetricName}|${dims}`;
+      const aws = AWS_METRICS[props.Namespace as string];
+      if (aws) {
+        expect({ metric: aws.metrics.includes(props.MetricName as string), dims: aws.dimensionSets.includes(dims) }).toEqual({ metric: true, dims: true });
+      } else {
+        expect({ key, published: emitted.has(key) || filtered.has(key) }).toEqual({ key, published: true });
+        // Counters: the number of events in the period.
+        expect(props.Statistic).toBe('Sum');
+      }
+    });
+  });
+});
