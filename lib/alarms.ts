@@ -1,6 +1,7 @@
-import { Annotations, Duration } from 'aws-cdk-lib/core';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -137,6 +138,30 @@ export class IngestionAlarms extends Construct {
         this.add(vendor.id, vendorMetric(VideoWebhooksMetric.POLL_AUTH_ERRORS, vendor.id), 1,
           `The status API of vendor ${vendor.id} answered 401/403 to the poller: check its API key secret.`, pollAuth);
       }
+    }
+    if (props.topic) this.allowPublishing(props.topic);
+  }
+
+  /**
+   * CloudWatch publishes to the topic only when the topic's policy allows it (and, for an
+   * encrypted topic, the key's): https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+   * Allowed for these alarms only (aws:SourceArn), in this account.
+   */
+  private allowPublishing(topic: sns.ITopic): void {
+    const cloudwatchService = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    const { statementAdded } = topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'VideoWebhooksAlarmsPublish',
+        principals: [cloudwatchService],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { ArnLike: { 'aws:SourceArn': this.alarms.map((a) => a.alarmArn) }, StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    topic.masterKey?.grant(cloudwatchService, 'kms:Decrypt', 'kms:GenerateDataKey*');
+    if (!statementAdded) {
+      Annotations.of(this).addWarningV2('cdk-video-webhooks:alarmTopicPolicy',
+        "the alarm topic is imported, so its policy cannot be changed here: allow sns:Publish by cloudwatch.amazonaws.com (aws:SourceArn the alarms' ARNs) on it, and kms:Decrypt and kms:GenerateDataKey* on its key if it is encrypted, or no alarm notifies");
     }
   }
 

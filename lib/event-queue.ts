@@ -55,7 +55,10 @@ export interface WebhookEventQueueProps {
   readonly highThroughput?: boolean;
 
   /**
-   * @default RemovalPolicy.DESTROY (the aws-cdk-lib default for queues)
+   * Removal policy of both queues.
+   *
+   * @default - the dead-letter queue is retained (dead letters are data); the events queue, which has
+   * a fixed name and is drained by consumers, is destroyed (a retained one would block a redeploy)
    */
   readonly removalPolicy?: RemovalPolicy;
 
@@ -104,8 +107,8 @@ export class WebhookEventQueue extends Construct {
 
     if (props.existingQueue) {
       rejectWithExisting('existingQueue', props, ['queueName', 'maxReceiveCount', 'visibilityTimeout', 'retentionPeriod', 'encryptionKey', 'highThroughput', 'removalPolicy']);
-      assertFifo('existingQueue', props.existingQueue);
-      if (props.existingDeadLetterQueue) assertFifo('existingDeadLetterQueue', props.existingDeadLetterQueue);
+      assertFifo(this, 'existingQueue', props.existingQueue);
+      if (props.existingDeadLetterQueue) assertFifo(this, 'existingDeadLetterQueue', props.existingDeadLetterQueue);
       this.queue = props.existingQueue;
       this.deadLetterQueue =
         props.existingDeadLetterQueue ?? (props.existingQueue instanceof sqs.Queue ? props.existingQueue.deadLetterQueue?.queue : undefined);
@@ -116,7 +119,7 @@ export class WebhookEventQueue extends Construct {
 
     const maxReceiveCount = props.maxReceiveCount ?? EVENT_QUEUE_DEFAULTS.maxReceiveCount;
     assertIntegerInRange('maxReceiveCount', maxReceiveCount, 1, 1000, 'default 3');
-    if (props.existingDeadLetterQueue) assertFifo('existingDeadLetterQueue', props.existingDeadLetterQueue);
+    if (props.existingDeadLetterQueue) assertFifo(this, 'existingDeadLetterQueue', props.existingDeadLetterQueue);
     const queueName = props.queueName ?? `${Names.uniqueResourceName(this, { maxLength: 75, separator: '-' })}.fifo`;
     if (!Token.isUnresolved(queueName) && !/^[A-Za-z0-9_-]{1,75}\.fifo$/.test(queueName)) {
       throw new Error(`queueName "${queueName}" is invalid: use up to 75 letters, digits, "-" or "_" followed by ".fifo"`);
@@ -125,12 +128,11 @@ export class WebhookEventQueue extends Construct {
     const encryption = props.encryptionKey
       ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
       : { encryption: sqs.QueueEncryption.SQS_MANAGED };
-    const common = {
-      fifo: true,
-      enforceSSL: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-      ...encryption,
-    };
+    const common = { fifo: true, enforceSSL: true, ...encryption };
+    // Dead letters are data: kept when the stack is deleted, like the table. The events queue is a
+    // buffer that consumers drain, removed with the stack unless told otherwise.
+    const queueRemoval = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const deadLetterRemoval = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     // The DLQ allows redrive from the events queue only. Naming the events queue object here while
     // the events queue names the DLQ would be a reference cycle, so its ARN is built from its name.
@@ -139,6 +141,7 @@ export class WebhookEventQueue extends Construct {
       props.existingDeadLetterQueue ??
       new sqs.Queue(this, 'DeadLetterQueue', {
         ...common,
+        removalPolicy: deadLetterRemoval,
         retentionPeriod: EVENT_QUEUE_DEFAULTS.deadLetterRetention,
         maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
         redriveAllowPolicy: {
@@ -150,6 +153,7 @@ export class WebhookEventQueue extends Construct {
     this.visibilityTimeout = props.visibilityTimeout ?? EVENT_QUEUE_DEFAULTS.visibilityTimeout;
     this.queue = new sqs.Queue(this, 'Resource', {
       ...common,
+      removalPolicy: queueRemoval,
       queueName,
       contentBasedDeduplication: false, // the runtime sets MessageDeduplicationId = event id
       ...(highThroughput

@@ -14,6 +14,7 @@ import { WebhookEventQueue } from './event-queue';
 import type { EventConsumerOptions, VideoWebhookIngestionProps } from './ingestion-props';
 import { WebhookJobTable } from './job-table';
 import { createWebhookApi } from './private/api';
+import { assertGranted, grantRedrive } from './private/grants';
 import { addOutputs } from './private/outputs';
 import { addPoller } from './private/poller';
 import { resolveSettings, validateVendors } from './private/settings';
@@ -181,7 +182,7 @@ export class VideoWebhookIngestion extends Construct {
 
   /** Lets the grantee receive and delete events from the events queue. */
   grantConsumeEvents(grantee: iam.IGrantable): iam.Grant {
-    return this.events.grantConsumeEvents(grantee);
+    return assertGranted(this.events.grantConsumeEvents(grantee), 'grantConsumeEvents', grantee);
   }
 
   /**
@@ -191,7 +192,18 @@ export class VideoWebhookIngestion extends Construct {
    * function (`jobRegistrationEnvironment` has them for anything else).
    */
   grantRegisterJobs(grantee: iam.IGrantable): iam.Grant {
-    return this.jobs.grantRegisterJobs(grantee);
+    return assertGranted(this.jobs.grantRegisterJobs(grantee), 'grantRegisterJobs', grantee);
+  }
+
+  /**
+   * Lets the grantee move the dead-letter queue's messages back to the events queue, as the SQS
+   * console's "Start DLQ redrive" and `video-webhooks replay` do (StartMessageMoveTask and what it
+   * needs: ListMessageMoveTasks, CancelMessageMoveTask, ReceiveMessage, DeleteMessage and
+   * GetQueueAttributes on the DLQ, SendMessage on the events queue, and their keys).
+   */
+  grantRedriveDeadLetters(grantee: iam.IGrantable): iam.Grant {
+    if (!this.deadLetterQueue) throw new Error('grantRedriveDeadLetters: this events queue has no known dead-letter queue: pass queue.existingDeadLetterQueue with queue.existingQueue');
+    return assertGranted(grantRedrive(this.deadLetterQueue, this.queue, grantee), 'grantRedriveDeadLetters', grantee);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib/core';
+import { Annotations, RemovalPolicy, Token } from 'aws-cdk-lib/core';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -70,6 +70,7 @@ export class WebhookJobTable extends Construct {
     super(scope, id);
     if (props.existingTable) {
       rejectWithExisting('existingTable', props, ['tableName', 'pointInTimeRecovery', 'deletionProtection', 'encryptionKey', 'removalPolicy']);
+      checkExistingTable(this, props.existingTable);
       this.table = props.existingTable;
       return;
     }
@@ -136,3 +137,33 @@ export class WebhookJobTable extends Construct {
     return grant;
   }
 }
+
+/**
+ * Checks what can be checked of an existing table: a `dynamodb.Table` of this app has its key
+ * schema, index and TTL in the template; an imported one shows nothing, so a warning says what it needs.
+ */
+function checkExistingTable(scope: Construct, table: dynamodb.ITable): void {
+  if (!(table instanceof dynamodb.Table)) {
+    Annotations.of(scope).addWarningV2('cdk-video-webhooks:uncheckedTable',
+      `cannot check the existing table (it is imported): it needs partition key ${TABLE_SCHEMA.partitionKey} (S), TTL on ${TABLE_SCHEMA.ttlAttribute}, and the index ${TABLE_SCHEMA.pendingIndex} (${TABLE_SCHEMA.pendingPartitionKey} S, ${TABLE_SCHEMA.pendingSortKey} N, keys only)`);
+    return;
+  }
+  const key = table.schema().partitionKey;
+  if (key?.name !== TABLE_SCHEMA.partitionKey || key.type !== dynamodb.AttributeType.STRING || table.schema().sortKey) {
+    throw new Error(`existingTable has partition key ${key?.name} (${key?.type})${table.schema().sortKey ? ' and a sort key' : ''}: the jobs table needs ${TABLE_SCHEMA.partitionKey} (S) and no sort key; create it with WebhookJobTable, or drop existingTable`);
+  }
+  let index: dynamodb.SchemaOptions;
+  try {
+    index = table.schema(TABLE_SCHEMA.pendingIndex);
+  } catch {
+    throw new Error(`existingTable has no index ${TABLE_SCHEMA.pendingIndex}: add a global secondary index ${TABLE_SCHEMA.pendingIndex} on ${TABLE_SCHEMA.pendingPartitionKey} (S) and ${TABLE_SCHEMA.pendingSortKey} (N), projection keys only`);
+  }
+  if (index.partitionKey?.name !== TABLE_SCHEMA.pendingPartitionKey || index.sortKey?.name !== TABLE_SCHEMA.pendingSortKey || index.sortKey.type !== dynamodb.AttributeType.NUMBER) {
+    throw new Error(`existingTable's index ${TABLE_SCHEMA.pendingIndex} has keys ${index.partitionKey?.name}/${index.sortKey?.name}: it needs ${TABLE_SCHEMA.pendingPartitionKey} (S) and ${TABLE_SCHEMA.pendingSortKey} (N)`);
+  }
+  const ttl = (table.node.defaultChild as dynamodb.CfnTable).timeToLiveSpecification as dynamodb.CfnTable.TimeToLiveSpecificationProperty | undefined;
+  if (!Token.isUnresolved(ttl) && ttl?.attributeName !== TABLE_SCHEMA.ttlAttribute) {
+    throw new Error(`existingTable has TTL on ${ttl?.attributeName ?? 'no attribute'}: the jobs table expires items by ${TABLE_SCHEMA.ttlAttribute}; set timeToLiveAttribute: '${TABLE_SCHEMA.ttlAttribute}'`);
+  }
+}
+

@@ -25,7 +25,7 @@ export interface WebhookQuarantineQueueProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * @default RemovalPolicy.DESTROY (the aws-cdk-lib default for queues)
+   * @default RemovalPolicy.RETAIN: quarantined requests are data, kept when the stack is deleted, like the table
    */
   readonly removalPolicy?: RemovalPolicy;
 
@@ -59,7 +59,7 @@ export class WebhookQuarantineQueue extends Construct {
     super(scope, id);
     if (props.existingQueue) {
       rejectWithExisting('existingQueue', props, ['retentionPeriod', 'encryptionKey', 'removalPolicy']);
-      assertFifo('existingQueue', props.existingQueue);
+      assertFifo(this, 'existingQueue', props.existingQueue);
       this.queue = props.existingQueue;
       return;
     }
@@ -70,7 +70,7 @@ export class WebhookQuarantineQueue extends Construct {
       retentionPeriod: props.retentionPeriod ?? Duration.days(14),
       // SQS's largest message (1 MiB): an event carries the vendor payload, a quarantined request its base64 body.
       maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       ...(props.encryptionKey
         ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
         : { encryption: sqs.QueueEncryption.SQS_MANAGED }),

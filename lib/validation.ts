@@ -1,5 +1,6 @@
 /** Prop validation shared by the constructs. Messages are lower case, show the bad value and say what to do. */
-import { Duration, Token } from 'aws-cdk-lib/core';
+import { Annotations, Duration, Token } from 'aws-cdk-lib/core';
+import type { IConstruct } from 'constructs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 
 /** Throws when new-resource properties are given together with an existing resource. */
@@ -13,11 +14,19 @@ export function rejectWithExisting(existingName: string, props: object, newResou
   }
 }
 
-/** Throws when a queue whose ARN is known is not FIFO (an unresolved ARN is trusted). */
-export function assertFifo(name: string, queue: sqs.IQueue): void {
-  if (!queue.fifo && !Token.isUnresolved(queue.queueArn)) {
+/**
+ * Throws when a queue whose ARN is known is not FIFO; warns when its ARN is a token and it was not
+ * imported as FIFO, as nothing can be checked then.
+ */
+export function assertFifo(scope: IConstruct, name: string, queue: sqs.IQueue): void {
+  if (queue.fifo) return;
+  if (!Token.isUnresolved(queue.queueArn)) {
     throw new Error(`${name} ${queue.queueArn} is not a FIFO queue: pass a queue whose name ends with ".fifo"`);
   }
+  Annotations.of(scope).addWarningV2(
+    'cdk-video-webhooks:unverifiedFifo',
+    `${name}: cannot check that the existing ${name === 'existingQueue' ? 'events queue' : 'queue'} is FIFO (its ARN is a token): it must be a FIFO queue, or a job's events lose their order; import it with sqs.Queue.fromQueueAttributes({ queueArn, fifo: true })`,
+  );
 }
 
 /** Throws unless `value` is a whole number in [min, max]; tokens are skipped. */

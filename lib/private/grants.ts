@@ -50,3 +50,33 @@ export function secretIdOf(secret: secretsmanager.ISecret): string {
   // Imported by name into an environment-agnostic stack: the name is known, the ARN is a token.
   return Token.isUnresolved(secret.secretName) ? Fn.select(6, Fn.split(':', arn)) : secret.secretName;
 }
+
+/**
+ * Throws when a grant added nothing: the grantee has no policy this stack can change (a function
+ * imported by name has no known role, and aws-cdk-lib only warns), so the permission would silently
+ * be missing at run time.
+ */
+export function assertGranted(grant: iam.Grant, method: string, grantee: iam.IGrantable): iam.Grant {
+  // An imported function's UnknownPrincipal reports the statement as added, and only warns.
+  if (grant.success && !(grantee.grantPrincipal instanceof iam.UnknownPrincipal)) return grant;
+  const name = (grantee as { node?: { path?: string } }).node?.path ?? String(grantee.grantPrincipal);
+  throw new Error(
+    `${method}: ${name} has no role this stack can add a policy to: import it with lambda.Function.fromFunctionAttributes({ functionArn, role }), or grant its role`,
+  );
+}
+
+/**
+ * What SQS's dead-letter queue redrive (StartMessageMoveTask) needs of the caller: start, list and
+ * cancel move tasks, receive, delete and read the attributes of the DLQ, send to the queue its
+ * messages go back to, and the queues' keys
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html).
+ */
+export function grantRedrive(deadLetterQueue: sqs.IQueue, destination: sqs.IQueue, grantee: iam.IGrantable): iam.Grant {
+  deadLetterQueue.encryptionMasterKey?.grant(grantee, 'kms:Decrypt');
+  const source = iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:CancelMessageMoveTask', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+    resourceArns: [deadLetterQueue.queueArn],
+  });
+  return source.combine(grantSendMessage(destination, grantee));
+}

@@ -1,5 +1,5 @@
 /** The stack outputs a deployment needs: queue URLs, the table name, the DLQ console link, the replay command. */
-import { CfnOutput, Stack } from 'aws-cdk-lib/core';
+import { CfnMapping, CfnOutput, Stack } from 'aws-cdk-lib/core';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -18,8 +18,9 @@ export function addOutputs(scope: Construct, props: OutputsProps): void {
   new CfnOutput(outputs, 'EventsQueueUrl', { description: 'Events queue (FIFO): consumers read it', value: props.queue.queueUrl });
   new CfnOutput(outputs, 'QuarantineQueueUrl', { description: 'Quarantine queue (FIFO)', value: props.quarantineQueue.queueUrl });
   new CfnOutput(outputs, 'QuarantineReplayCommand', {
+    // --cli-read-timeout 0: a replay runs up to the poller's timeout; after the CLI's default 60 s it would retry and start another.
     description: 'Replays the quarantine through the vendor adapters (after an adapter fix): run with AWS CLI v2',
-    value: `aws lambda invoke --function-name ${props.poller.functionName} --cli-binary-format raw-in-base64-out --payload '{"action":"replay-quarantine"}' replay.json && cat replay.json`,
+    value: `aws lambda invoke --cli-read-timeout 0 --function-name ${props.poller.functionName} --cli-binary-format raw-in-base64-out --payload '{"action":"replay-quarantine"}' replay.json && cat replay.json`,
   });
   new CfnOutput(outputs, 'JobsTableName', { description: 'Jobs table: registerJob({ tableName })', value: props.tableName });
   if (props.deadLetterQueue) {
@@ -28,9 +29,13 @@ export function addOutputs(scope: Construct, props: OutputsProps): void {
     const stack = Stack.of(scope);
     // The SQS console addresses a queue by its URL-encoded URL: https://sqs.<region>.<suffix>/<account>/<name>.
     const encodedUrl = `https%3A%2F%2Fsqs.${stack.region}.${stack.urlSuffix}%2F${stack.account}%2F${dlq.queueName}`;
+    // The console's host depends on the partition (commercial, China, GovCloud).
+    const consoles = new CfnMapping(outputs, 'ConsoleHosts', {
+      mapping: { aws: { host: 'console.aws.amazon.com' }, 'aws-cn': { host: 'console.amazonaws.cn' }, 'aws-us-gov': { host: 'console.amazonaws-us-gov.com' } },
+    });
     new CfnOutput(outputs, 'DeadLetterQueueConsoleUrl', {
       description: 'Dead-letter queue in the SQS console ("Start DLQ redrive")',
-      value: `https://console.aws.amazon.com/sqs/v3/home?region=${stack.region}#/queues/${encodedUrl}`,
+      value: `https://${consoles.findInMap(stack.partition, 'host')}/sqs/v3/home?region=${stack.region}#/queues/${encodedUrl}`,
     });
   }
 }

@@ -16,6 +16,7 @@ export interface SynthTemplate {
   readonly Resources: Record<string, TemplateResource>;
   readonly Parameters?: Record<string, { Default?: unknown }>;
   readonly Mappings?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly Outputs?: Record<string, { readonly Value: unknown }>;
 }
 
 export interface Environment {
