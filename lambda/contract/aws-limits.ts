@@ -14,3 +14,17 @@ export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
  * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
  */
 export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
+
+/**
+ * A DynamoDB partition key value: at most 2,048 bytes (UTF-8 for strings).
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-partition-sort-keys
+ */
+export const DYNAMODB_MAX_PARTITION_KEY_BYTES = 2048;
+
+/**
+ * An SQS FIFO MessageGroupId (and MessageDeduplicationId): 1 to 128 characters, each alphanumeric
+ * or punctuation, i.e. printable ASCII 0x21-0x7E.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+ */
+export const SQS_MAX_GROUP_ID_CHARS = 128;
+export const SQS_GROUP_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;

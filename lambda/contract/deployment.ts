@@ -80,7 +80,22 @@ export const TABLE_SCHEMA = {
   pendingIndex: 'pending',
   pendingPartitionKey: 'pollVendor',
   pendingSortKey: 'nextPollAt',
+  /**
+   * A vendor's not-final jobs are spread over this many `pending` partition keys
+   * (`<vendor>#<0..15>`, by a hash of the job id): each event rewrites its job's index entry, and
+   * one partition key takes about 1,000 writes a second. Fixed: changing it strands index entries.
+   */
+  pendingShards: 16,
 } as const;
+
+/**
+ * Every attribute a job's registration writes: all the registration grant lets a principal write,
+ * so it cannot store a terminal event or an event id for the pipeline to send.
+ */
+export const REGISTRATION_ATTRIBUTES = [
+  'pk', 'vendor', 'jobId', 'version', 'status', 'position', 'lastEventDelivered', 'terminalDelivered',
+  'lastActivityMs', 'createdAtMs', 'pollAttempts', 'expiresAtMs', 'expiresAt', 'pollVendor', 'nextPollAt',
+] as const;
 
 /** The CloudWatch namespace of every metric the handlers emit (the alarms in lib/ use it). */
 export const METRIC_NAMESPACE = 'VideoWebhooks';

@@ -62,7 +62,11 @@ export interface VendorStatusApi {
 export interface VendorAdapter {
   /** The id in the path `/webhooks/{id}` and in `source`/`data.vendor`. */
   readonly id: string;
-  /** Headers the quarantine keeps so a quarantined request can be verified again after a fix. */
+  /**
+   * Headers the quarantine keeps beside the body: the signature headers and those `normalize`
+   * reads. Never a header carrying a static key: whoever reads the quarantine could forge events
+   * with it (the core also drops any kept header that contains a configured secret).
+   */
   readonly authHeaders: readonly string[];
   /**
    * Authenticates the raw request against every accepted secret (rotation), in constant time.

@@ -14,7 +14,7 @@
  *   an attempt that dies after claiming it cannot lose it: the next event of the job, or the
  *   poller, sends it first.
  */
-import { buildEvent, isTerminal, toMessage, type NormalizedFields, type ReceivedVia, type VideoJobEvent, type VideoJobStatus } from './event';
+import { buildEvent, eventIdFor, eventJson, isTerminal, TERMINAL_STATUSES, toMessage, type NormalizedFields, type ReceivedVia, type VideoJobEvent, type VideoJobStatus } from './event';
 import type { Clock, EventQueue, JobRecord, JobStore, Telemetry } from './ports';
 
 export interface DeliveryConfig {
@@ -130,12 +130,27 @@ async function sendAndConfirm(claimed: JobRecord, readVersion: number | null, ev
 export function pendingTerminalOf(record: JobRecord | undefined, now: number): VideoJobEvent | undefined {
   if (!record?.pendingTerminal || !record.terminalEventId || record.terminalDelivered) return undefined;
   if (record.leaseUntilMs !== null && record.leaseUntilMs > now) return undefined;
+  let event: VideoJobEvent;
   try {
-    const event = JSON.parse(record.pendingTerminal) as VideoJobEvent;
-    return event?.id === record.terminalEventId ? event : undefined;
+    event = JSON.parse(record.pendingTerminal) as VideoJobEvent;
   } catch {
     return undefined;
   }
+  return vouchedFor(event, record) ? event : undefined;
+}
+
+/**
+ * Whether a kept terminal event is one the delivery core could have claimed for this record: its
+ * own job, a terminal status, and the id that vendor, job and status give. Stored JSON is sent
+ * only then (a record written by anyone else, say with the registration grant, is not obeyed).
+ */
+function vouchedFor(event: VideoJobEvent, record: JobRecord): boolean {
+  const data = event?.data;
+  if (!data || typeof data !== 'object' || event.id !== record.terminalEventId) return false;
+  if (data.vendor !== record.vendor || data.jobId !== record.jobId || event.subject !== record.jobId) return false;
+  if (typeof data.status !== 'string' || !TERMINAL_STATUSES.has(data.status) || data.terminal !== true) return false;
+  if (event.type !== `video.job.${data.status}` || event.source !== `video-webhooks/${record.vendor}` || event.specversion !== '1.0') return false;
+  return eventIdFor(record.vendor, { jobId: record.jobId, status: data.status, progress: null, stage: null }) === event.id;
 }
 
 /**
@@ -146,7 +161,7 @@ export function pendingTerminalOf(record: JobRecord | undefined, now: number): V
 export const MAX_PENDING_TERMINAL_BYTES = 64 * 1024;
 
 function pendingJson(event: VideoJobEvent): string | null {
-  const json = JSON.stringify(event);
+  const json = eventJson(event);
   return json.length <= MAX_PENDING_TERMINAL_BYTES / 3 || Buffer.byteLength(json) <= MAX_PENDING_TERMINAL_BYTES ? json : null;
 }
 

@@ -6,9 +6,10 @@
 import * as cryptoModule from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { VIDEO_JOB_STATUSES, type VideoJobStatus } from '../contract/statuses';
+import { boundRaw, boundText, boundUrl, EVENT_BOUNDS, sqsSafeJson, type RawOmitted } from './bounds';
 import type { EventMessage } from './ports';
 
-export { VIDEO_JOB_STATUSES, type VideoJobStatus };
+export { VIDEO_JOB_STATUSES, type VideoJobStatus, type RawOmitted };
 
 /** Statuses after which a job never changes again. */
 export const TERMINAL_STATUSES: ReadonlySet<VideoJobStatus> = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
@@ -49,7 +50,10 @@ export interface VideoJobEventData {
   readonly vendorStatus: string | null;
   readonly receivedVia: ReceivedVia;
   readonly receivedAt: string;
-  /** The vendor payload as parsed JSON. */
+  /**
+   * The vendor payload as parsed JSON; a payload whose JSON is over 720 KiB (`EVENT_BOUNDS.rawBytes`)
+   * is replaced by a `RawOmitted` marker (`{"$omitted": {...}}`), so the event fits one SQS message.
+   */
   readonly raw: unknown;
 }
 
@@ -80,13 +84,19 @@ const PROGRESS_STEP_DECIMALS = 3;
 /**
  * The deterministic event id: same vendor + job + status (+ progress step and stage for
  * non-terminal events) gives the same id, whether the event came by webhook or by poll.
+ *
+ * The parts are joined with NUL, as since 0.1.0, when none contains one (so today's ids stay as
+ * they are). A part with a NUL in it would make the join ambiguous (job `x` at stage `succeeded`
+ * and job `x\0processing\0` succeeded joined alike), so such parts are length-prefixed instead,
+ * behind a leading U+0001 that no plain join has (vendor ids start with a letter).
  */
 export function eventIdFor(vendor: string, fields: Pick<NormalizedFields, 'jobId' | 'status' | 'progress' | 'stage'>): string {
   const parts = [vendor, fields.jobId, fields.status];
   if (!isTerminal(fields.status)) {
     parts.push(fields.progress === null ? '' : fields.progress.toFixed(PROGRESS_STEP_DECIMALS), fields.stage ?? '');
   }
-  const hex = sha256Hex(parts.join('\u0000'));
+  const plain = parts.every((part) => !part.includes('\u0000'));
+  const hex = sha256Hex(plain ? parts.join('\u0000') : `\u0001${parts.map((part) => `${part.length}:${part}`).join('')}`);
   // Shaped like a UUID so consumers' id columns accept it; derived, not random.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
@@ -103,11 +113,16 @@ export interface BuildEventOptions {
   readonly receivedAtMs: number;
 }
 
-/** Builds the CloudEvent for normalized fields. Pure. */
-export function buildEvent(fields: NormalizedFields, options: BuildEventOptions): VideoJobEvent {
+/**
+ * Builds the CloudEvent for normalized fields, each inside its bound (core/bounds.ts), so the
+ * event always fits one SQS message. Pure.
+ */
+export function buildEvent(unbounded: NormalizedFields, options: BuildEventOptions): VideoJobEvent {
+  const fields = boundFields(unbounded);
   const receivedAt = new Date(options.receivedAtMs).toISOString();
   const occurred = fields.occurredAtMs !== null && Number.isFinite(fields.occurredAtMs) ? fields.occurredAtMs : options.receivedAtMs;
-  return {
+  const raw = boundRaw(fields.raw);
+  const event: VideoJobEvent = {
     specversion: '1.0',
     id: eventIdFor(options.vendor, fields),
     source: `video-webhooks/${options.vendor}`,
@@ -129,10 +144,48 @@ export function buildEvent(fields: NormalizedFields, options: BuildEventOptions)
       vendorStatus: fields.vendorStatus,
       receivedVia: options.receivedVia,
       receivedAt,
-      raw: fields.raw,
+      raw: raw.raw,
     },
   };
+  rawJsonOf.set(event, raw.json);
+  return event;
 }
+
+/** Every field but the job id (checked before: see jobIdProblem) cut to its bound. */
+function boundFields(f: NormalizedFields): NormalizedFields {
+  const text = EVENT_BOUNDS.textChars;
+  const media = f.media && {
+    ...f.media,
+    thumbnailUrl: boundUrl(f.media.thumbnailUrl),
+    captions: { srt: boundUrl(f.media.captions.srt), vtt: boundUrl(f.media.captions.vtt) },
+  };
+  const error = f.error && { message: boundText(f.error.message, EVENT_BOUNDS.errorMessageChars), code: boundText(f.error.code, text) };
+  return {
+    ...f,
+    stage: boundText(f.stage, text),
+    outputUrl: boundUrl(f.outputUrl),
+    media,
+    error,
+    vendorEventType: boundText(f.vendorEventType, text),
+    vendorStatus: boundText(f.vendorStatus, text),
+  };
+}
+
+/** The JSON of each built event's `raw`, made once while bounding it (see eventJson). */
+const rawJsonOf = new WeakMap<VideoJobEvent, string>();
+
+/**
+ * The event as the JSON body SQS accepts. `raw` is serialized once: the JSON measured against
+ * its budget is spliced in (`raw` is the last member of `data`, `data` the last of the event).
+ */
+export function eventJson(event: VideoJobEvent): string {
+  const rawJson = rawJsonOf.get(event);
+  if (rawJson === undefined) return sqsSafeJson(JSON.stringify(event));
+  const head = JSON.stringify({ ...event, data: { ...event.data, raw: null } });
+  return sqsSafeJson(`${head.slice(0, -RAW_NULL_TAIL.length)}${rawJson}}}`);
+}
+
+const RAW_NULL_TAIL = 'null}}';
 
 function safeIso(ms: number, fallback: string): string {
   const d = new Date(ms);
@@ -150,6 +203,6 @@ export const EMPTY_MEDIA: VideoJobMedia = Object.freeze({
 });
 
 /** The event as the queue carries it; `json` is its JSON when the caller has it already. */
-export function toMessage(event: VideoJobEvent, json: string = JSON.stringify(event)): EventMessage {
+export function toMessage(event: VideoJobEvent, json: string = eventJson(event)): EventMessage {
   return { id: event.id, vendor: event.data.vendor, jobId: event.data.jobId, type: event.type, source: event.source, body: json };
 }

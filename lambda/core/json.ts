@@ -82,3 +82,27 @@ export function firstPath(root: unknown, paths: readonly string[]): unknown {
   }
   return undefined;
 }
+
+/** Deeper than any vendor payload or status answer needs (theirs are a few levels deep). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * True when JSON text opens more than `max` arrays or objects inside each other (brackets inside
+ * strings are text). One pass over the bytes, before JSON.parse builds anything: `[[[[...` of a
+ * few hundred KiB would parse into a deep tree that JSON.stringify then cannot serialize.
+ */
+export function nestsDeeperThan(json: Uint8Array, max: number = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}

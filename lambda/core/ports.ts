@@ -81,7 +81,7 @@ export interface QuarantineMessage {
   readonly vendor: string;
   readonly reason: string;
   readonly receivedAt: string;
-  /** Only the headers the adapter needs to verify the request again. */
+  /** Only the signature headers and those the adapter's normalize reads: never a static key. */
   readonly headers: Readonly<Record<string, string>>;
   readonly bodyBase64: string;
   /** The vendor's signed timestamp (ms since epoch) checked when it arrived, if it had one. */

@@ -2,9 +2,11 @@
  * One inbound webhook, start to answer: size check, authenticate, normalize, deliver (or
  * quarantine). Transport-free: the Lambda handler and the dev server map HTTP to and from this.
  */
-import type { RawRequest, VendorAdapter } from './adapter';
+import type { AuthResult, RawRequest, VendorAdapter } from './adapter';
+import { boundText, jobIdProblem } from './bounds';
 import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
 import { describeError } from './errors';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json';
 import type { QuarantineQueue, SecretSource } from './ports';
 
 export interface WebhookDeps extends DeliveryDeps {
@@ -46,44 +48,72 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
     return fail(deps, vendorId, 'secret_unavailable', err);
   }
   if (secrets.length === 0) {
-    return reject(deps, vendorId, 503, 'not_configured', `vendor ${vendorId} has no webhook secret configured (${deps.secretNameFor(vendorId)})`);
+    // The secret's name stays in the log: the caller is not authenticated yet.
+    deps.telemetry.log('error', 'vendor has no webhook secret configured', { vendor: vendorId, secret: deps.secretNameFor(vendorId) });
+    return reject(deps, vendorId, 503, 'not_configured', `vendor ${vendorId} is not configured yet`);
   }
 
   const auth = adapter.authenticate(request, secrets, deps.clock.now());
   if (!auth.ok) return reject(deps, vendorId, 401, auth.reason, 'unauthorized');
 
   const receivedAtMs = deps.clock.now();
-  const normalized = adapter.normalize(request, auth);
+  const quarantine = (reason: string) => quarantineRequest(deps, vendorId, adapter, request, secrets, auth, receivedAtMs, reason);
   try {
+    // Bounded before it is paid: a deep tree would be built by JSON.parse and break JSON.stringify.
+    if (nestsDeeperThan(request.body)) return await quarantine(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    const normalized = adapter.normalize(request, auth);
     if (normalized.kind === 'ignored') {
       deps.telemetry.count('Ignored', vendorId);
       deps.telemetry.log('info', 'event type ignored', { vendor: vendorId, vendorEventType: normalized.vendorEventType, reason: normalized.reason });
       return { statusCode: 202, body: { accepted: true, ignored: true }, result: { kind: 'ignored', reason: normalized.reason } };
     }
-    if (normalized.kind === 'invalid') {
-      await deps.quarantine.send({
-        vendor: vendorId,
-        reason: normalized.reason,
-        receivedAt: new Date(receivedAtMs).toISOString(),
-        headers: pick(request.headers, adapter.authHeaders),
-        bodyBase64: request.body.toString('base64'),
-        ...(auth.timestampMs !== null ? { signedTimestampMs: auth.timestampMs } : {}),
-      });
-      deps.telemetry.count('Quarantined', vendorId);
-      deps.telemetry.log('warn', 'authenticated request quarantined', { vendor: vendorId, reason: normalized.reason });
-      return { statusCode: 202, body: { accepted: true, quarantined: true }, result: { kind: 'quarantined', reason: normalized.reason } };
+    if (normalized.kind === 'invalid') return await quarantine(normalized.reason);
+    // An id SQS or DynamoDB would refuse would fail every retry: kept for a person instead.
+    const idProblem = jobIdProblem(normalized.fields.jobId);
+    if (idProblem) return await quarantine(idProblem);
+
+    try {
+      const { outcome, event } = await deliver(normalized.fields, { vendor: vendorId, receivedVia: 'webhook', receivedAtMs }, deps);
+      const result: WebhookResult = { kind: 'delivered', outcome, eventId: event.id, jobId: event.data.jobId };
+      if (outcome === 'busy') {
+        return { statusCode: 503, body: { error: 'another event of this job is being delivered; retry' }, headers: { 'retry-after': '5' }, result };
+      }
+      return { statusCode: 200, body: { accepted: true, outcome }, result };
+    } catch (err) {
+      return fail(deps, vendorId, 'backend_error', err, { jobId: normalized.fields.jobId });
     }
-    const { outcome, event } = await deliver(normalized.fields, { vendor: vendorId, receivedVia: 'webhook', receivedAtMs }, deps);
-    const result: WebhookResult = { kind: 'delivered', outcome, eventId: event.id, jobId: event.data.jobId };
-    if (outcome === 'busy') {
-      return { statusCode: 503, body: { error: 'another event of this job is being delivered; retry' }, headers: { 'retry-after': '5' }, result };
-    }
-    return { statusCode: 200, body: { accepted: true, outcome }, result };
   } catch (err) {
-    const fields = normalized.kind === 'event' ? { jobId: normalized.fields.jobId } : {};
-    return fail(deps, vendorId, 'backend_error', err, fields);
+    return fail(deps, vendorId, 'backend_error', err);
   }
 }
+
+/** Keeps an authenticated request we cannot turn into an event: 202, nothing on the events queue. */
+async function quarantineRequest(
+  deps: WebhookDeps,
+  vendor: string,
+  adapter: VendorAdapter,
+  request: RawRequest,
+  secrets: readonly string[],
+  auth: Extract<AuthResult, { ok: true }>,
+  receivedAtMs: number,
+  reason: string,
+): Promise<WebhookAnswer> {
+  const bounded = boundText(reason, MAX_REASON_CHARS);
+  await deps.quarantine.send({
+    vendor,
+    reason: bounded,
+    receivedAt: new Date(receivedAtMs).toISOString(),
+    headers: keptHeaders(request.headers, adapter.authHeaders, secrets),
+    bodyBase64: request.body.toString('base64'),
+    ...(auth.timestampMs !== null ? { signedTimestampMs: auth.timestampMs } : {}),
+  });
+  deps.telemetry.count('Quarantined', vendor);
+  deps.telemetry.log('warn', 'authenticated request quarantined', { vendor, reason: bounded });
+  return { statusCode: 202, body: { accepted: true, quarantined: true }, result: { kind: 'quarantined', reason: bounded } };
+}
+
+/** A quarantine reason may quote the payload (an unknown status word): kept short. */
+const MAX_REASON_CHARS = 256;
 
 function reject(deps: WebhookDeps, vendor: string, statusCode: number, reason: string, message: string): WebhookAnswer {
   deps.telemetry.count('Rejected', vendor, 1, { Reason: reason });
@@ -97,12 +127,16 @@ function fail(deps: WebhookDeps, vendor: string, reason: string, err: unknown, f
   return { statusCode: 500, body: { error: 'temporary failure; retry' }, result: { kind: 'failed', reason } };
 }
 
-function pick(headers: Readonly<Record<string, string>>, names: readonly string[]): Record<string, string> {
+/**
+ * The adapter's headers, less any that contains a configured secret: whatever an adapter lists,
+ * a static key never reaches the quarantine.
+ */
+function keptHeaders(headers: Readonly<Record<string, string>>, names: readonly string[], secrets: readonly string[]): Record<string, string> {
+  const keys = secrets.map((secret) => secret.trim()).filter((secret) => secret.length > 0);
   const out: Record<string, string> = {};
   for (const name of names) {
     const value = headers[name.toLowerCase()];
-    if (value !== undefined) out[name.toLowerCase()] = value;
+    if (value !== undefined && !keys.some((key) => value.includes(key))) out[name.toLowerCase()] = value;
   }
   return out;
 }
-

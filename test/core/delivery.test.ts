@@ -233,3 +233,37 @@ describe('MemoryJobStore (the in-memory port used by benchmarks and local tools)
     expect(third.cursor).toBeUndefined();
   });
 });
+
+describe('a kept terminal event the core did not write (issue 14, finding 4)', () => {
+  it('is not sent: another job\'s event, a non-terminal one, or an id its fields do not give', async () => {
+    const { deliverPendingTerminal, newRecord } = await import('../../lambda/core/delivery');
+    const { MemoryEventQueue, MemoryJobStore } = await import('../../lambda/adapters/local/memory');
+    const clock = new ManualClock();
+    const queue = new MemoryEventQueue();
+    const store = new MemoryJobStore();
+    const deps: DeliveryDeps = { store, queue, clock, telemetry: new CountingTelemetry(), config: TEST_DELIVERY_CONFIG };
+    const genuine = buildEvent(fields('job-1', 'succeeded'), { vendor: 'sync', receivedVia: 'webhook', receivedAtMs: clock.now() });
+    const forgeries = [
+      { ...genuine, data: { ...genuine.data, jobId: 'job-2' }, subject: 'job-2' },
+      { ...genuine, type: 'video.job.processing', data: { ...genuine.data, status: 'processing', terminal: false } },
+      { ...genuine, id: '00000000-0000-0000-0000-000000000000' },
+      { ...genuine, source: 'video-webhooks/lipdub' },
+    ];
+    const recordKeeping = (event: object & { id: string }) => ({
+      ...newRecord('sync', 'job-1', clock.now(), TEST_DELIVERY_CONFIG),
+      terminalEventId: event.id,
+      pendingTerminal: JSON.stringify(event),
+    });
+    for (const forged of forgeries) {
+      store.records.clear();
+      await store.put(recordKeeping(forged), null);
+      expect(await deliverPendingTerminal(recordKeeping(forged), deps)).toBe(false);
+    }
+    expect(queue.events).toHaveLength(0);
+    // The genuine one is sent.
+    store.records.clear();
+    await store.put(recordKeeping(genuine), null);
+    expect(await deliverPendingTerminal(recordKeeping(genuine), deps)).toBe(true);
+    expect(queue.events.map((e) => e.id)).toEqual([genuine.id]);
+  });
+});

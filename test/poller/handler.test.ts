@@ -83,7 +83,11 @@ function fakeSecretsManager(values: Map<string, string>, calls: string[]): Promi
     secretValues.set(SECRET_ARN, JSON.stringify(['sync-status-key', 'sync-next-key']));
     secretCalls.length = 0;
     logs.length = 0;
-    jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
+    // The handlers write their JSON lines to stdout directly (not through console.log).
+    jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array) => {
+      for (const line of String(chunk).split('\n')) if (line !== '') logs.push(line);
+      return true;
+    }) as typeof process.stdout.write);
     // The SDK warns that fauxqs's queue URL host (sqs.<region>.127.0.0.1) is not a valid URL; it uses the endpoint.
     jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   });

@@ -1,7 +1,7 @@
 /**
  * JobStore on DynamoDB: one item per job, `pk = vendor#jobId`, TTL attribute `expiresAt` (epoch
- * seconds), and the sparse GSI `pending` (`pollVendor`, `nextPollAt`) holding only jobs that are
- * not final. Every write is a conditional PutItem on the version read.
+ * seconds), and the sparse GSI `pending` (`pollVendor` = `vendor#shard`, `nextPollAt`) holding
+ * only jobs that are not final. Every write is a conditional PutItem on the version read.
  */
 import {
   BatchGetItemCommand,
@@ -50,26 +50,48 @@ export class DynamoJobStore implements JobStore {
 
   /**
    * The index projects keys only (so the many writes that change a job's other attributes cost no
-   * index write); the records themselves come from one consistent BatchGetItem per page.
+   * index write); the records themselves come from one consistent BatchGetItem per page. A vendor's
+   * jobs are spread over its shards (and the unsharded key records of 0.1.0 still have): each page
+   * queries the shards still open, merges their answers oldest first and keeps, in the cursor,
+   * where each shard stands.
    */
   async listDue(vendor: string, dueAtMs: number, limit: number, cursor?: string): Promise<DuePage> {
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE_SCHEMA.pendingIndex,
-        KeyConditionExpression: 'pollVendor = :v AND nextPollAt <= :due',
-        ExpressionAttributeValues: { ':v': { S: vendor }, ':due': { N: String(dueAtMs) } },
-        ScanIndexForward: true,
-        Limit: Math.min(limit, 100),
-        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) } : {}),
-      }),
+    const open: ShardCursor[] = cursor ? decodeCursor(cursor) : pendingKeysOf(vendor).map((key) => ({ key, after: null }));
+    const perShard = Math.min(limit, 100, Math.max(10, Math.ceil((2 * limit) / Math.max(open.length, 1))));
+    const answers = await Promise.all(
+      open.map((shard) =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE_SCHEMA.pendingIndex,
+            KeyConditionExpression: 'pollVendor = :v AND nextPollAt <= :due',
+            ExpressionAttributeValues: { ':v': { S: shard.key }, ':due': { N: String(dueAtMs) } },
+            ScanIndexForward: true,
+            Limit: perShard,
+            ...(shard.after ? { ExclusiveStartKey: shard.after } : {}),
+          }),
+        ),
+      ),
     );
-    const keys = (out.Items ?? []).map((item) => item.pk?.S).filter((pk): pk is string => pk !== undefined);
+    const merged = answers
+      .flatMap((out, shard) => (out.Items ?? []).map((item) => ({ shard, item, due: Number(item.nextPollAt?.N ?? 0), pk: item.pk?.S ?? '' })))
+      .sort((a, b) => a.due - b.due || (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0));
+    const taken = merged.slice(0, Math.min(limit, 100));
+    const next: ShardCursor[] = [];
+    open.forEach((shard, i) => {
+      const mine = taken.filter((t) => t.shard === i);
+      const returned = answers[i].Items?.length ?? 0;
+      const exhausted = mine.length === returned && answers[i].LastEvaluatedKey === undefined;
+      if (exhausted) return;
+      const last = mine[mine.length - 1]?.item;
+      next.push({ key: shard.key, after: last ? indexKeyOf(last) : shard.after });
+    });
+    const keys = taken.map((t) => t.pk).filter((pk) => pk !== '');
     const records = await this.batchGet(keys);
     return {
-      // In index order; a record that became final or moved on since the query is left out.
+      // Oldest first; a record that became final or moved on since the query is left out.
       items: keys.map((pk) => records.get(pk)).filter((r): r is JobRecord => r !== undefined && r.nextPollAtMs !== null && r.nextPollAtMs <= dueAtMs),
-      cursor: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined,
+      cursor: next.length > 0 ? Buffer.from(JSON.stringify(next)).toString('base64url') : undefined,
     };
   }
 
@@ -103,6 +125,33 @@ export function itemSizeOf(record: JobRecord): number {
   return size;
 }
 
+/** Where one shard of a vendor's `pending` entries stands: its partition key, and the last entry read. */
+interface ShardCursor {
+  readonly key: string;
+  readonly after: Record<string, AttributeValue> | null;
+}
+
+function decodeCursor(cursor: string): ShardCursor[] {
+  return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as ShardCursor[];
+}
+
+/** An index entry's key as ExclusiveStartKey takes it: the table key and the index key. */
+function indexKeyOf(item: Record<string, AttributeValue>): Record<string, AttributeValue> {
+  return { pk: item.pk, pollVendor: item.pollVendor, nextPollAt: item.nextPollAt };
+}
+
+/** The `pending` partition keys of a vendor: its shards, then the unsharded key (written by 0.1.0). */
+export function pendingKeysOf(vendor: string): string[] {
+  return [...Array.from({ length: TABLE_SCHEMA.pendingShards }, (_, i) => `${vendor}#${i}`), vendor];
+}
+
+/** The `pending` partition key of a job: its vendor's shard by an FNV-1a hash of the job id. */
+export function pendingKeyFor(vendor: string, jobId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < jobId.length; i++) hash = Math.imul(hash ^ jobId.charCodeAt(i), 0x01000193);
+  return `${vendor}#${(hash >>> 0) % TABLE_SCHEMA.pendingShards}`;
+}
+
 function pendingOf(value: AttributeValue | undefined): string | null {
   if (value?.B === undefined) return null;
   try {
@@ -112,7 +161,8 @@ function pendingOf(value: AttributeValue | undefined): string | null {
   }
 }
 
-function toItem(r: JobRecord): Record<string, AttributeValue> {
+/** The item of a record (exported for the registration-attributes check). */
+export function toItem(r: JobRecord): Record<string, AttributeValue> {
   const item: Record<string, AttributeValue> = {
     pk: { S: jobKey(r.vendor, r.jobId) },
     vendor: { S: r.vendor },
@@ -136,7 +186,7 @@ function toItem(r: JobRecord): Record<string, AttributeValue> {
   if (r.leaseUntilMs !== null) item.leaseUntilMs = { N: String(r.leaseUntilMs) };
   if (r.nextPollAtMs !== null) {
     // Present only while the job is not final: this is what makes the `pending` index sparse.
-    item.pollVendor = { S: r.vendor };
+    item.pollVendor = { S: pendingKeyFor(r.vendor, r.jobId) };
     item.nextPollAt = { N: String(r.nextPollAtMs) };
   }
   return item;
@@ -145,9 +195,12 @@ function toItem(r: JobRecord): Record<string, AttributeValue> {
 function fromItem(item: Record<string, AttributeValue>): JobRecord {
   const s = (k: string): string | null => item[k]?.S ?? null;
   const n = (k: string): number | null => (item[k]?.N === undefined ? null : Number(item[k].N));
+  // The key is the truth: a record reads as the job its key names, whatever else an item says.
+  const pk = s('pk') ?? '';
+  const hash = pk.indexOf('#');
   return {
-    vendor: s('vendor') ?? '',
-    jobId: s('jobId') ?? '',
+    vendor: hash < 0 ? (s('vendor') ?? '') : pk.slice(0, hash),
+    jobId: hash < 0 ? (s('jobId') ?? '') : pk.slice(hash + 1),
     version: n('version') ?? 0,
     status: (s('status') ?? 'registered') as JobRecord['status'],
     position: n('position') ?? 0,

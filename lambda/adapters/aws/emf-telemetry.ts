@@ -4,6 +4,7 @@
  * which turns EMF lines into metrics with no API call.
  */
 import { METRIC_NAMESPACE } from '../../contract/deployment';
+import { boundLogFields, boundText, LOG_FIELD_CHARS } from '../../core/bounds';
 import type { LogLevel, MetricName, Telemetry } from '../../core/ports';
 
 export interface JsonTelemetryOptions {
@@ -32,7 +33,8 @@ export class JsonTelemetry implements Telemetry {
 
   log(level: LogLevel, message: string, fields: Readonly<Record<string, unknown>> = {}): void {
     if (LEVELS[level] < this.minLevel) return;
-    this.write(JSON.stringify({ level, time: new Date().toISOString(), message, ...this.options.context, ...fields }));
+    // Every field bounded (core/bounds.ts): a field may quote a payload.
+    this.write(JSON.stringify({ level, time: new Date().toISOString(), message: boundText(message, LOG_FIELD_CHARS), ...this.options.context, ...boundLogFields(fields) }));
   }
 
   count(metric: MetricName, vendor: string, value = 1, extraDimensions: Readonly<Record<string, string>> = {}): void {

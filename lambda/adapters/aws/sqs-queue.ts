@@ -1,15 +1,19 @@
 /** EventQueue and QuarantineQueue on SQS FIFO queues. */
 import { createHash } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { SQS_GROUP_ID_PATTERN, SQS_MAX_GROUP_ID_CHARS } from '../../contract/aws-limits';
 import { jobKey } from '../../core/job-key';
 import type { EventMessage, EventQueue, QuarantineMessage, QuarantineQueue } from '../../core/ports';
 import type { QuarantineReceipt, QuarantineSource } from '../../core/quarantine-replay';
 
-/** FIFO group of a job's events: keeps one job's events in order, lets jobs flow in parallel. */
+/**
+ * FIFO group of a job's events: keeps one job's events in order, lets jobs flow in parallel. A
+ * job key SQS would refuse as a group id (over 128 characters, or any character outside printable
+ * ASCII, such as a space or an accent) is replaced by the vendor and a hash of the job id.
+ */
 export function messageGroupOf(vendor: string, jobId: string): string {
-  // Group ids are at most 128 characters; long job ids are hashed to stay inside it.
   const group = jobKey(vendor, jobId);
-  return group.length <= 128 ? group : `${vendor}#sha256:${createHash('sha256').update(jobId).digest('hex')}`.slice(0, 128);
+  return SQS_GROUP_ID_PATTERN.test(group) ? group : `${vendor}#sha256:${createHash('sha256').update(jobId).digest('hex')}`.slice(0, SQS_MAX_GROUP_ID_CHARS);
 }
 
 /**

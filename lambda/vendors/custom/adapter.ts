@@ -18,7 +18,8 @@ export function customAdapter(options: CustomOptions, id: string): VendorAdapter
   const scheme = auth.type === 'hmac' ? hmacSchemeOf(auth) : undefined;
   return {
     id,
-    authHeaders: scheme ? hmacHeaders(scheme) : [keyHeaderOf(auth as CustomKeyAuth)],
+    // A static key is never kept in the quarantine (its readers could forge events with it).
+    authHeaders: scheme ? hmacHeaders(scheme) : [],
     authenticate: (req, secrets, nowMs) => (scheme ? verifyHmac(scheme, req, secrets, nowMs) : keyAuth(auth as CustomKeyAuth, req, secrets)),
     normalize(req: RawRequest, authResult): NormalizeResult {
       const body = parseJsonObject(req.body);

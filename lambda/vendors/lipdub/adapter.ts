@@ -44,7 +44,8 @@ export function lipdubAdapter(options: LipDubOptions = {}, id = 'lipdub'): Vendo
   const o = withDefaults(lipdubManifest.options, options) as Required<LipDubOptions>;
   return {
     id,
-    authHeaders: ['authorization', 'x-api-key', 'x-lipdub-event'],
+    // Not the key headers: a static key kept in the quarantine would let its readers forge events.
+    authHeaders: ['x-lipdub-event'],
     authenticate(req: RawRequest, keys: readonly string[]): AuthResult {
       const authorization = req.headers.authorization?.trim();
       const legacy = req.headers['x-api-key']?.trim();

@@ -1,0 +1,83 @@
+/**
+ * DynamoJobStore on dynalite behind the strict local layer: the `pending` index sharded per
+ * vendor (issue 13, defect 15), records of 0.1.0 still found, the key as the truth of a record,
+ * and what a registration writes.
+ */
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { pendingKeyFor, pendingKeysOf, toItem } from '../../lambda/adapters/aws/dynamo-store';
+import { REGISTRATION_ATTRIBUTES, TABLE_SCHEMA } from '../../lambda/contract/deployment';
+import { newRecord } from '../../lambda/core/delivery';
+import type { JobRecord } from '../../lambda/core/ports';
+import { freshBackend, testEmulators, TEST_DELIVERY_CONFIG } from '../support/emulators';
+
+const due = (vendor: string, jobId: string, nextPollAtMs: number): JobRecord => ({ ...newRecord(vendor, jobId, 0, TEST_DELIVERY_CONFIG), nextPollAtMs });
+
+async function allDue(store: { listDue: (v: string, d: number, l: number, c?: string) => Promise<{ items: readonly JobRecord[]; cursor: string | undefined }> }, vendor: string, at: number, limit: number) {
+  const pages: JobRecord[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listDue(vendor, at, limit, cursor);
+    pages.push([...page.items]);
+    cursor = page.cursor;
+  } while (cursor && pages.length < 1000);
+  return pages;
+}
+
+describe('the pending index, sharded', () => {
+  it('spreads a vendor\'s jobs over its 16 shard keys instead of one partition key', () => {
+    const keys = new Set(Array.from({ length: 2000 }, (_, i) => pendingKeyFor('sync', `job-${i}`)));
+    expect(keys).toEqual(new Set(pendingKeysOf('sync').slice(0, TABLE_SCHEMA.pendingShards)));
+    expect(pendingKeyFor('sync', 'job-1')).toBe(pendingKeyFor('sync', 'job-1')); // stable
+  });
+
+  it('lists every due job once, pages in due order, across shards, with the unsharded records of 0.1.0', async () => {
+    const backend = await freshBackend();
+    const dynamo = testEmulators().dynamoClient();
+    for (let i = 0; i < 150; i++) await backend.store.put(due('sync', `job-${i}`, 1000 + ((i * 7919) % 150)), null);
+    for (let i = 0; i < 10; i++) await backend.store.put(due('lipdub', `other-${i}`, 1000), null); // another vendor
+    await backend.store.put(due('sync', 'late', 99_999), null); // not due yet
+    // As 0.1.0 wrote them: pollVendor is the vendor itself.
+    for (let i = 0; i < 5; i++) {
+      await dynamo.send(new PutItemCommand({ TableName: backend.tableName, Item: { ...toItem(due('sync', `legacy-${i}`, 1200 + i)), pollVendor: { S: 'sync' } } }));
+    }
+    const stored = await dynamo.send(new GetItemCommand({ TableName: backend.tableName, Key: { pk: { S: 'sync#job-3' } } }));
+    expect(stored.Item?.pollVendor?.S).toMatch(/^sync#\d{1,2}$/);
+
+    const pages = await allDue(backend.store, 'sync', 5000, 20);
+    const ids = pages.flat().map((r) => r.jobId);
+    expect(ids).toHaveLength(155);
+    expect(new Set(ids).size).toBe(155);
+    expect(ids).toEqual(expect.arrayContaining(['legacy-0', 'legacy-4', 'job-0', 'job-149']));
+    expect(ids).not.toContain('late');
+    for (const page of pages) {
+      expect(page.length).toBeLessThanOrEqual(20);
+      const times = page.map((r) => r.nextPollAtMs ?? 0);
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    }
+    expect(pages[0][0].nextPollAtMs).toBe(1000); // the oldest first
+  });
+
+  it('does not skip a job when returned ones move on between pages', async () => {
+    const backend = await freshBackend();
+    for (let i = 0; i < 40; i++) await backend.store.put(due('sync', `j${i}`, 100 + i), null);
+    const first = await backend.store.listDue('sync', 1000, 10);
+    for (const r of first.items) expect(await backend.store.put({ ...r, version: r.version + 1, nextPollAtMs: 5000 }, r.version)).toBe(true);
+    const rest = (await allDue({ listDue: (v, d, l, c) => backend.store.listDue(v, d, l, c ?? first.cursor) }, 'sync', 1000, 10)).flat();
+    expect(new Set([...first.items, ...rest].map((r) => r.jobId)).size).toBe(40);
+  });
+});
+
+describe('a record read back', () => {
+  it('is the job its key names, whatever its vendor and jobId attributes say', async () => {
+    const backend = await freshBackend();
+    const dynamo = testEmulators().dynamoClient();
+    await dynamo.send(new PutItemCommand({ TableName: backend.tableName, Item: { ...toItem(due('sync', 'a', 1)), vendor: { S: 'lipdub' }, jobId: { S: 'z' } } }));
+    expect(await backend.store.get('sync', 'a')).toMatchObject({ vendor: 'sync', jobId: 'a' });
+  });
+});
+
+describe('a registration', () => {
+  it('writes exactly REGISTRATION_ATTRIBUTES (all the registration grant may write)', () => {
+    expect(Object.keys(toItem(newRecord('sync', 'job-1', 0, TEST_DELIVERY_CONFIG))).sort()).toEqual([...REGISTRATION_ATTRIBUTES].sort());
+  });
+});
