@@ -73,10 +73,10 @@ async function startStrictProxy(upstreamUrl: string, service: StrictService, hos
     }
     if (admission.answer !== undefined) return answer(res, 200, { 'content-type': 'application/x-amz-json-1.0' }, admission.answer);
     const body = admission.input === undefined ? raw : Buffer.from(JSON.stringify(admission.input), 'utf8');
-    return forward(req, body, res, admission.rewriteOutput);
+    return forward(req, body, res, admission.rewriteOutput, admission.rewrites);
   }
 
-  function forward(req: IncomingMessage, body: Buffer, res: ServerResponse, rewriteOutput?: (output: unknown) => unknown): Promise<void> {
+  function forward(req: IncomingMessage, body: Buffer, res: ServerResponse, rewriteOutput?: (output: unknown) => unknown, rewrites: (raw: Buffer) => boolean = () => true): Promise<void> {
     return new Promise((resolve, reject) => {
       const headers: OutgoingHttpHeaders = { ...endToEnd(req.headers), 'content-length': body.length };
       const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent }, (reply) => {
@@ -88,7 +88,7 @@ async function startStrictProxy(upstreamUrl: string, service: StrictService, hos
           return;
         }
         readAll(reply).then((buffer) => {
-          const output = parseObject(buffer);
+          const output = rewrites(buffer) ? parseObject(buffer) : undefined;
           const rewritten = output === undefined ? buffer : Buffer.from(JSON.stringify(rewriteOutput(output)), 'utf8');
           const { 'content-length': _length, 'x-amz-crc32': _crc, ...rest } = endToEnd(reply.headers);
           res.writeHead(200, { ...rest, 'content-length': rewritten.length }).end(rewritten);

@@ -17,6 +17,8 @@ export interface Admission {
   readonly input?: unknown;
   /** Rewrites a successful answer (HTTP 200) before the client sees it. */
   readonly rewriteOutput?: (output: unknown) => unknown;
+  /** Whether an answer needs `rewriteOutput`, from its raw bytes (a cheap test that spares parsing the rest). @default every answer */
+  readonly rewrites?: (raw: Buffer) => boolean;
   /** Answers 200 with this output without calling the emulator (nothing in the call is left for it). */
   readonly answer?: unknown;
 }

@@ -96,7 +96,8 @@ export function strictSqs(): StrictService {
         case 'SendMessageBatch':
           return admitSendBatch(input, kept, (url) => maxBytesOf(url, queueMaxBytes, upstream));
         case 'ReceiveMessage':
-          return receiveProblem(input) ?? (kept.size > 0 ? { rewriteOutput: (output) => kept.restoreReceived(output) } : letThrough());
+          // Decided on the answer, not the request: a long poll may return a message sent after it began.
+          return receiveProblem(input) ?? { rewrites: (raw) => raw.includes(KEPT_TAG), rewriteOutput: (output) => kept.restoreReceived(output) };
         case 'ChangeMessageVisibility':
           return rangeProblem('VisibilityTimeout', input.VisibilityTimeout, SQS_VISIBILITY_TIMEOUT_SECONDS, true) ?? letThrough();
         case 'CreateQueue':
@@ -369,15 +370,12 @@ async function maxBytesOf(queueUrl: string, cache: Map<string, number>, upstream
  * character, a tag and the body's SHA-256) and the body is kept here, for the life of the layer; a
  * body that itself starts with the reference prefix is kept too, so every reference is unambiguous.
  */
-const KEPT_PREFIX = '\uE000strict-local-aws:kept-body:';
+const KEPT_TAG = 'strict-local-aws:kept-body:';
+const KEPT_PREFIX = `\uE000${KEPT_TAG}`;
 const ASTRAL = /[\uD800-\uDFFF]/;
 
 class KeptBodies {
   private readonly bodies = new Map<string, string>();
-
-  get size(): number {
-    return this.bodies.size;
-  }
 
   wouldKeep(body: string): boolean {
     return ASTRAL.test(body) || body.startsWith(KEPT_PREFIX);
