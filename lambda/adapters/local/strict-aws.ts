@@ -90,8 +90,9 @@ async function startStrictProxy(upstreamUrl: string, service: StrictService, hos
         readAll(reply).then((buffer) => {
           const output = rewrites(buffer) ? parseObject(buffer) : undefined;
           const rewritten = output === undefined ? buffer : Buffer.from(JSON.stringify(rewriteOutput(output)), 'utf8');
-          const { 'content-length': _length, 'x-amz-crc32': _crc, ...rest } = endToEnd(reply.headers);
-          res.writeHead(200, { ...rest, 'content-length': rewritten.length }).end(rewritten);
+          // The length and checksum were the emulator's answer's; this one is another.
+          const headers = without(endToEnd(reply.headers), ['content-length', 'x-amz-crc32']);
+          res.writeHead(200, { ...headers, 'content-length': rewritten.length }).end(rewritten);
           resolve();
         }, reject);
       });
@@ -131,8 +132,13 @@ async function startStrictProxy(upstreamUrl: string, service: StrictService, hos
 
 /** Headers without the hop-by-hop ones (RFC 9110 7.6.1): each side of the proxy has its own connection. */
 function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const { connection: _connection, 'keep-alive': _keepAlive, 'transfer-encoding': _encoding, 'proxy-connection': _proxy, upgrade: _upgrade, ...rest } = headers;
-  return rest;
+  return without(headers, HOP_BY_HOP);
+}
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade'];
+
+function without(headers: IncomingHttpHeaders, names: readonly string[]): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.includes(name)));
 }
 
 function answer(res: ServerResponse, status: number, headers: Record<string, string>, output: unknown): void {
