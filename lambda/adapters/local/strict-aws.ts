@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import { strictDynamoDb } from './strict-dynamodb';
 import { isRejection, type StrictService, type UpstreamCall } from './strict-service';
 import { strictSqs } from './strict-sqs';
@@ -76,48 +77,51 @@ async function startStrictProxy(upstreamUrl: string, service: StrictService, hos
     return forward(req, body, res, admission.rewriteOutput, admission.rewrites);
   }
 
-  function forward(req: IncomingMessage, body: Buffer, res: ServerResponse, rewriteOutput?: (output: unknown) => unknown, rewrites: (raw: Buffer) => boolean = () => true): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const headers: OutgoingHttpHeaders = { ...endToEnd(req.headers), 'content-length': body.length };
-      const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent }, (reply) => {
-        reply.on('error', reject);
-        if (!rewriteOutput || reply.statusCode !== 200) {
-          res.writeHead(reply.statusCode ?? 502, endToEnd(reply.headers));
-          reply.pipe(res);
-          reply.on('end', () => resolve());
-          return;
-        }
-        readAll(reply).then((buffer) => {
-          const output = rewrites(buffer) ? parseObject(buffer) : undefined;
-          const rewritten = output === undefined ? buffer : Buffer.from(JSON.stringify(rewriteOutput(output)), 'utf8');
-          // The length and checksum were the emulator's answer's; this one is another.
-          const headers = without(endToEnd(reply.headers), ['content-length', 'x-amz-crc32']);
-          res.writeHead(200, { ...headers, 'content-length': rewritten.length }).end(rewritten);
-          resolve();
-        }, reject);
-      });
-      out.on('error', reject);
-      out.end(body);
-    });
+  async function forward(req: IncomingMessage, body: Buffer, res: ServerResponse, rewriteOutput?: (output: unknown) => unknown, rewrites: (raw: Buffer) => boolean = () => true): Promise<void> {
+    const reply = await send(req.method ?? 'POST', req.url ?? '/', { ...endToEnd(req.headers), 'content-length': body.length }, body);
+    if (!rewriteOutput || reply.statusCode !== 200) {
+      res.writeHead(reply.statusCode ?? 502, endToEnd(reply.headers));
+      await pipeline(reply, res);
+      return;
+    }
+    const buffer = await readAll(reply);
+    const output = rewrites(buffer) ? parseObject(buffer) : undefined;
+    const rewritten = output === undefined ? buffer : Buffer.from(JSON.stringify(rewriteOutput(output)), 'utf8');
+    // The length and checksum were the emulator's answer's; this one is another.
+    const headers = without(endToEnd(reply.headers), ['content-length', 'x-amz-crc32']);
+    res.writeHead(200, { ...headers, 'content-length': rewritten.length }).end(rewritten);
   }
 
   function upstreamCall(req: IncomingMessage): UpstreamCall {
-    return (action, input) =>
-      new Promise((resolve, reject) => {
-        const body = Buffer.from(JSON.stringify(input), 'utf8');
-        // Emulators check that a request is signed, not the signature: the caller's headers do.
-        const headers: OutgoingHttpHeaders = { ...endToEnd(req.headers), 'x-amz-target': `${service.targetPrefix}${action}`, 'content-length': body.length };
-        const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: 'POST', path: '/', headers, agent }, (reply) => {
-          readAll(reply).then((buffer) => resolve({ status: reply.statusCode ?? 0, output: parseObject(buffer) }), reject);
-        });
-        out.on('error', reject);
-        out.end(body);
+    return async (action, input) => {
+      const body = Buffer.from(JSON.stringify(input), 'utf8');
+      // Emulators check that a request is signed, not the signature: the caller's headers do.
+      const reply = await send('POST', '/', { ...endToEnd(req.headers), 'x-amz-target': `${service.targetPrefix}${action}`, 'content-length': body.length }, body);
+      return { status: reply.statusCode ?? 0, output: parseObject(await readAll(reply)) };
+    };
+  }
+
+  /**
+   * Sends a request to the emulator. A kept-alive connection the emulator closed while idle fails
+   * the first write (ECONNRESET on a reused socket): the request never reached it, and is sent once
+   * more on a new connection, as Node's documentation advises.
+   */
+  function send(method: string, path: string, headers: OutgoingHttpHeaders, body: Buffer, retried = false): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const out = httpRequest({ host: upstream.hostname, port: upstream.port, method, path, headers, agent }, resolve);
+      out.on('error', (err: NodeJS.ErrnoException) => {
+        if (!retried && out.reusedSocket && err.code === 'ECONNRESET') resolve(send(method, path, headers, body, true));
+        else reject(err);
       });
+      out.end(body);
+    });
   }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, host, () => resolve());
+    // Longer than the SDK keeps a connection idle, so that it never reuses one closed under it.
+    server.keepAliveTimeout = 120_000;
   });
   const { port } = server.address() as AddressInfo;
   return {
