@@ -250,6 +250,16 @@ describe('strict local AWS: SQS', () => {
     });
   });
 
+  describe('errors the emulator answers itself', () => {
+    it('names them as AWS does: a FIFO message without deduplication id on a queue without content-based deduplication (InvalidParameterValue)', async () => {
+      expect(await awsError(send({ MessageDeduplicationId: undefined }))).toMatchObject({ name: 'InvalidParameterValue', status: 400 });
+    });
+
+    it('keeps the names of modeled errors: a queue that does not exist (QueueDoesNotExist)', async () => {
+      expect(await awsError(send({ QueueUrl: `${queueUrl}-gone.fifo` }))).toMatchObject({ name: 'QueueDoesNotExist' });
+    });
+  });
+
   describe('CreateQueue names', () => {
     it('rejects a name of 81 characters or with a period, takes one of 80 (with .fifo)', async () => {
       const create = (name: string, fifo = false) => sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: fifo ? { FifoQueue: 'true' } : undefined }));

@@ -80,7 +80,8 @@ async function startStrictProxy(upstreamUrl: string, service: StrictService, hos
   async function forward(req: IncomingMessage, body: Buffer, res: ServerResponse, rewriteOutput?: (output: unknown) => unknown, rewrites: (raw: Buffer) => boolean = () => true): Promise<void> {
     const reply = await send(req.method ?? 'POST', req.url ?? '/', { ...endToEnd(req.headers), 'content-length': body.length }, body);
     if (!rewriteOutput || reply.statusCode !== 200) {
-      res.writeHead(reply.statusCode ?? 502, endToEnd(reply.headers));
+      const headers = endToEnd(reply.headers);
+      res.writeHead(reply.statusCode ?? 502, reply.statusCode !== 200 && service.emulatorErrorHeaders ? service.emulatorErrorHeaders(headers) : headers);
       await pipeline(reply, res);
       return;
     }

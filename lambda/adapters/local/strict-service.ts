@@ -2,6 +2,8 @@
  * What one AWS service's strict rules look like to the strict local AWS (strict-aws.ts): a check
  * per call that answers AWS's rejection or lets the call through, maybe rewritten.
  */
+import type { IncomingHttpHeaders } from 'node:http';
+
 /** What AWS would answer instead of the emulator: its error code and a message. */
 export interface AwsRejection {
   readonly code: string;
@@ -29,6 +31,8 @@ export interface StrictService {
   readonly targetPrefix: string;
   /** Checks a call: the rejection AWS would answer, or how to let it through. */
   admit(action: string, input: Record<string, unknown>, upstream: UpstreamCall): Promise<AwsRejection | Admission> | AwsRejection | Admission;
+  /** The headers of an error the emulator answered itself, made as AWS sends them. @default as they are */
+  readonly emulatorErrorHeaders?: (headers: IncomingHttpHeaders) => IncomingHttpHeaders;
   /** The HTTP answer AWS gives for a rejection. */
   errorAnswer(rejection: AwsRejection): { readonly headers: Record<string, string>; readonly body: Record<string, string> };
 }

@@ -47,21 +47,44 @@ export function strictSqs(): StrictService {
           return letThrough();
       }
     },
+    emulatorErrorHeaders: (headers) => {
+      const header = headers['x-amzn-query-error'];
+      return typeof header === 'string' ? { ...headers, 'x-amzn-query-error': queryErrorAsAws(header) } : headers;
+    },
     errorAnswer: (rejection) => ({
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${QUERY_ERROR_CODES[rejection.code] ?? rejection.code};Sender` },
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${queryCode(rejection.code)};Sender` },
       body: { __type: `com.amazonaws.sqs#${rejection.code}`, message: rejection.message },
     }),
   };
 }
 
-/** The legacy query-protocol code SQS puts in `x-amzn-query-error`, where it differs from the error's name (the SDK reads the name from it). */
-const QUERY_ERROR_CODES: Readonly<Record<string, string>> = {
-  TooManyEntriesInBatchRequest: 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
-  EmptyBatchRequest: 'AWS.SimpleQueueService.EmptyBatchRequest',
-  BatchEntryIdsNotDistinct: 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
-  InvalidBatchEntryId: 'AWS.SimpleQueueService.InvalidBatchEntryId',
-  BatchRequestTooLong: 'AWS.SimpleQueueService.BatchRequestTooLong',
-};
+/**
+ * The SQS error codes that carry the `AWS.SimpleQueueService.` prefix in `x-amzn-query-error` (the
+ * SDK's model, `awsQueryError`); fauxqs puts it before every code, so the SDK would name its
+ * `InvalidParameterValue` `AWS.SimpleQueueService.InvalidParameterValue`. The rest lose it here.
+ */
+const PREFIXED_QUERY_CODES = new Set([
+  'BatchEntryIdsNotDistinct',
+  'BatchRequestTooLong',
+  'EmptyBatchRequest',
+  'InvalidBatchEntryId',
+  'MessageNotInflight',
+  'NonExistentQueue',
+  'PurgeQueueInProgress',
+  'QueueDeletedRecently',
+  'TooManyEntriesInBatchRequest',
+  'UnsupportedOperation',
+]);
+
+/** The code SQS puts in `x-amzn-query-error` for an error, from which the SDK names its exception. */
+function queryCode(code: string): string {
+  return PREFIXED_QUERY_CODES.has(code) ? `AWS.SimpleQueueService.${code}` : code;
+}
+
+function queryErrorAsAws(header: string): string {
+  const match = /^AWS\.SimpleQueueService\.([^;]+)(;.*)?$/.exec(header);
+  return match && !PREFIXED_QUERY_CODES.has(match[1]) ? `${match[1]}${match[2] ?? ''}` : header;
+}
 
 type MaxBytesOf = (queueUrl: string) => Promise<number | undefined>;
 
