@@ -3,17 +3,19 @@
  * and pure checks that answer what SQS would: a rejection with SQS's error code, or nothing. Used by
  * the strict local AWS (strict-sqs.ts).
  */
+import { SQS_MAX_MESSAGE_BYTES } from '../../contract/aws-limits';
 import { shown, type AwsRejection } from './strict-service';
 
 /**
- * A message's size, body and attributes together, in bytes: "The maximum size is 1 MiB or 1,048,576
- * bytes" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html,
+ * A message's size, body and attributes together, is at most SQS_MAX_MESSAGE_BYTES (1 MiB, the
+ * contract's one constant): "The maximum size is 1 MiB or 1,048,576 bytes"
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html,
  * MessageBody); "All parts of the message attribute, including Name, Type, and Value, are part of
  * the message size restriction (1 MiB or 1,048,576 bytes)"
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_MessageAttributeValue.html).
  * A SendMessageBatch request is held to the same total.
  */
-export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+export { SQS_MAX_MESSAGE_BYTES };
 
 /**
  * The characters a message body (and a String attribute's value and type) may hold:
