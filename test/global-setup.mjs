@@ -1,19 +1,14 @@
-// Starts the embedded emulators once for the whole jest run, in the parent process, and tells
-// the test workers where they are. fauxqs is ESM-only, hence this .mjs file (see TOOLING.md).
-import { createRequire } from 'node:module';
-import { startFauxqs } from 'fauxqs';
-
-const require = createRequire(import.meta.url);
+// Starts the embedded emulators once for the whole jest run, in the parent process, behind the
+// strict local AWS (lambda/adapters/local/strict-aws.ts), and tells the test workers where they are:
+// the endpoints are the strict layer's, so every client (test workers, the Lambda bundles they run
+// in child processes) is held to AWS's limits. The same startEmulators() as `video-webhooks dev`,
+// loaded from TypeScript with tsx (this file runs outside jest's transform).
+import { require as tsRequire } from 'tsx/cjs/api';
 
 export default async function globalSetup() {
-  const dynalite = require('dynalite');
-  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise((resolve, reject) => {
-    dynamo.once('error', reject);
-    dynamo.listen(0, '127.0.0.1', resolve);
-  });
-  const sqs = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
-  process.env.VW_TEST_DYNAMO_ENDPOINT = `http://127.0.0.1:${dynamo.address().port}`;
-  process.env.VW_TEST_SQS_ENDPOINT = `http://127.0.0.1:${sqs.port}`;
-  globalThis.__VW_EMULATORS__ = { dynamo, sqs };
+  const { startEmulators } = tsRequire('../lambda/adapters/local/emulators.ts', import.meta.url);
+  const emulators = await startEmulators();
+  process.env.VW_TEST_DYNAMO_ENDPOINT = emulators.dynamoEndpoint;
+  process.env.VW_TEST_SQS_ENDPOINT = emulators.sqsEndpoint;
+  globalThis.__VW_EMULATORS__ = emulators;
 }

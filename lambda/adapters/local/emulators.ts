@@ -1,12 +1,15 @@
 /**
  * Starts the embedded emulators in this process: dynalite (DynamoDB) and fauxqs (SQS), both on
- * 127.0.0.1 and a free port. They are optional peer dependencies: a consumer who only deploys
+ * 127.0.0.1 and a free port, behind the strict local AWS (strict-aws.ts), so that a call AWS would
+ * reject fails here too and what AWS accepts gets through intact. Clients only ever see the strict
+ * layer's endpoints. The emulators are optional peer dependencies: a consumer who only deploys
  * never needs them, and `video-webhooks dev` says what to install when they are missing.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { startStrictAws } from './strict-aws';
 
 export interface Emulators {
   readonly dynamoEndpoint: string;
@@ -30,9 +33,16 @@ export async function startEmulators(host = '127.0.0.1'): Promise<Emulators> {
     dynamoServer.listen(0, host, () => resolve());
   });
   const sqs = await fauxqs.startFauxqs({ port: 0, host, logger: false });
-  const dynamoEndpoint = `http://${host}:${(dynamoServer.address() as AddressInfo).port}`;
-  return endpoints(dynamoEndpoint, `http://${host}:${sqs.port}`, async () => {
-    await Promise.all([new Promise<void>((resolve) => dynamoServer.close(() => resolve())), sqs.stop()]);
+  const stopEmulators = () => Promise.all([new Promise<void>((resolve) => dynamoServer.close(() => resolve())), sqs.stop()]);
+  const strict = await startStrictAws({ dynamoEndpoint: `http://${host}:${(dynamoServer.address() as AddressInfo).port}`, sqsEndpoint: `http://${host}:${sqs.port}` }, host).catch(
+    async (err: unknown) => {
+      await stopEmulators();
+      throw err;
+    },
+  );
+  return endpoints(strict.dynamoEndpoint, strict.sqsEndpoint, async () => {
+    await strict.stop();
+    await stopEmulators();
   });
 }
 
