@@ -14,3 +14,12 @@ export type {
 export { VIDEO_JOB_STATUSES, TERMINAL_STATUSES, isTerminal } from '../core/event';
 export { parseVideoJobEvent, videoJobEventSchema, InvalidVideoJobEventError, type VideoJobEventInput } from './parse-event';
 export { registerJob, JobRegistry, TABLE_NAME_ENV, type RegisterJobOptions, type RegisterJobResult, type RegistrationSettings } from './register-job';
+export {
+  videoJobEventHandler,
+  type VideoJobEventCallback,
+  type VideoJobEventBatchHandler,
+  type SqsEvent,
+  type SqsEventRecord,
+  type SqsBatchResponse,
+  type LambdaContext,
+} from './event-handler';

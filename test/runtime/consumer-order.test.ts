@@ -8,31 +8,27 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { VideoJobEvent } from '../../lambda/core/event';
-import { parseVideoJobEvent } from '../../lambda/runtime/parse-event';
+import { videoJobEventHandler } from '../../lambda/runtime';
 import { eventRecord, jobEvent, sqsEvent, sqsRecord } from './sqs-batch';
 
 type Handler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 /**
- * The README's "Consuming events" consumer as documented before issue 15. `work` is its body:
- * the README's own (`publishVideo` on `succeeded`), or any other handling of an event.
+ * The README's "Consuming events" consumer (`videoJobEventHandler`). `work` is its body: the
+ * README's own (`publishVideo` on `succeeded`), or any other handling of an event.
  */
-function readmeConsumerBefore(work: (e: VideoJobEvent) => Promise<void>): Handler {
-  return async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
-      try {
-        const e = parseVideoJobEvent(record); // validated against the published JSON Schema
-        await work(e);
-      } catch {
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return { batchItemFailures };
-  };
+function readmeConsumer(work: (e: VideoJobEvent) => Promise<void>): Handler {
+  const handler = videoJobEventHandler(async (event) => {
+    await work(event);
+  });
+  return (event) => handler(event, lambdaContext());
 }
 
-const consumers: Array<[string, (work: (e: VideoJobEvent) => Promise<void>) => Handler]> = [['the README consumer', readmeConsumerBefore]];
+function lambdaContext() {
+  return { awsRequestId: 'req-1', functionName: 'consumer', getRemainingTimeInMillis: () => 30_000 };
+}
+
+const consumers: Array<[string, (work: (e: VideoJobEvent) => Promise<void>) => Handler]> = [['the README consumer', readmeConsumer]];
 
 describe.each(consumers)('%s on the FIFO events queue', (_name, consumer) => {
   it("reports a job's later event failed, and does not handle it, when the job's earlier event does not parse", async () => {
