@@ -117,7 +117,8 @@ describe('videoJobEventHandler', () => {
   it('treats records without a message group (a standard queue) one by one: a failure fails only itself', async () => {
     const ungrouped = (e: VideoJobEvent, id: string) => {
       const record = eventRecord(e, id);
-      const { MessageGroupId: _group, ...attributes } = record.attributes;
+      const attributes = { ...record.attributes };
+      delete attributes.MessageGroupId;
       return { ...record, attributes };
     };
     const r = recorder(new Set(['x-1']));
