@@ -18,7 +18,11 @@ export interface PackedApp {
   readonly files: string[];
 }
 
-export function installPackedPackage(work: string, requiredBuildOutputs: string[]): PackedApp {
+/**
+ * Packs and installs the package into `work`/app. `withoutDependencies` are left out of the app's
+ * node_modules, to prove the package runs without them.
+ */
+export function installPackedPackage(work: string, requiredBuildOutputs: string[], withoutDependencies: readonly string[] = []): PackedApp {
   for (const f of requiredBuildOutputs) {
     if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run "npm run build" before this test`);
   }
@@ -34,7 +38,7 @@ export function installPackedPackage(work: string, requiredBuildOutputs: string[
     peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   };
   const requiredPeers = Object.keys(manifest.peerDependencies ?? {}).filter((p) => !manifest.peerDependenciesMeta?.[p]?.optional);
-  for (const dep of [...Object.keys(manifest.dependencies ?? {}), ...requiredPeers]) {
+  for (const dep of [...Object.keys(manifest.dependencies ?? {}), ...requiredPeers].filter((d) => !withoutDependencies.includes(d))) {
     const target = join(dir, 'node_modules', dep);
     mkdirSync(dirname(target), { recursive: true });
     symlinkSync(join(root, 'node_modules', dep), target, 'dir');
