@@ -6,6 +6,8 @@
  * Context (optional): `-c viralsyncStatusApiBaseUrl=https://...` turns on polling for ViralSync,
  * whose status API has no public base URL.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -86,7 +88,12 @@ export class VideoWebhooksExampleStack extends Stack {
   }
 }
 
-/** A consumer that logs each event and reports the ones it cannot read as batch item failures. */
+/**
+ * A consumer that logs each event, built on `videoJobEventHandler` from `cdk-video-webhooks/runtime`
+ * (lambda/runtime/examples/sample-consumer.ts, bundled by `npm run build`): a record that fails
+ * leaves itself and the rest of its job's records in the batch on the queue, so each job's events
+ * are handled in order.
+ */
 function sampleConsumer(scope: Construct): lambda.Function {
   const logGroup = new logs.LogGroup(scope, 'SampleConsumerLogs', { retention: logs.RetentionDays.ONE_WEEK });
   const role = new iam.Role(scope, 'SampleConsumerRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -100,28 +107,20 @@ function sampleConsumer(scope: Construct): lambda.Function {
     memorySize: 128,
     role,
     logGroup,
-    code: lambda.Code.fromInline(`
-exports.handler = async (event) => {
-  const batchItemFailures = [];
-  for (const record of event.Records) {
-    try {
-      const e = JSON.parse(record.body);
-      if (e.specversion !== '1.0' || !e.data || typeof e.data.jobId !== 'string') throw new Error('not a video job event');
-      console.log(JSON.stringify({ message: 'event', id: e.id, type: e.type, vendor: e.data.vendor, jobId: e.data.jobId, status: e.data.status, outputUrl: e.data.outputUrl }));
-    } catch (err) {
-      console.log(JSON.stringify({ level: 'error', message: 'cannot handle message', messageId: record.messageId, error: String(err) }));
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures };
-};
-`),
+    code: lambda.Code.fromAsset(sampleConsumerBundle()),
   });
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
     reason: 'Matches the runtime of the pipeline functions (Node.js 22, a supported Lambda runtime) so the example runs one runtime.',
   });
   return fn;
+}
+
+/** assets/sample-consumer, written by `npm run build`. */
+function sampleConsumerBundle(): string {
+  const dir = join(__dirname, '..', 'assets', 'sample-consumer');
+  if (!existsSync(join(dir, 'index.js'))) throw new Error(`the sample consumer bundle is missing (no index.js in ${dir}): run "npm run build" first`);
+  return dir;
 }
 
 /** The example app, with cdk-nag's AwsSolutions pack: what `npx cdk synth` runs (tests build it too). */

@@ -2,16 +2,28 @@
 // `npm run build`: compiles lib/, lambda/ and bin/ to dist/ (JavaScript + .d.ts) with tsc, and
 // pre-bundles every Lambda handler in lambda/handlers/*.ts with esbuild into assets/<name>/index.js,
 // which the constructs load with lambda.Code.fromAsset (a consumer needs neither esbuild nor Docker).
-// tsc and esbuild run in parallel; either failing fails the build.
+// Before both, it precompiles the event schema into lambda/runtime/event-validator.generated.ts
+// (ajv standalone code: the runtime validates with no schema compiler). Beside the CommonJS
+// dist/, the runtime entry (cdk-video-webhooks/runtime) is also written as ES modules to
+// dist/esm/ (one file per module, so consumers' bundlers drop what they do not import), and the
+// example app's sample consumer is bundled to assets/sample-consumer/index.js.
+// tsc and esbuild run in parallel; any step failing fails the build.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const handlersDir = join(root, 'lambda', 'handlers');
 const assetsDir = join(root, 'assets');
+const distDir = join(root, 'dist');
+const esmDir = join(distDir, 'esm');
+const runtimeEntry = join(root, 'lambda', 'runtime', 'index.ts');
+const validatorFile = join(root, 'lambda', 'runtime', 'event-validator.generated.ts');
+/** Bundled beside the handlers: the example app's consumer (bin/app.ts, SampleConsumer). */
+const extraBundles = { 'sample-consumer': join(root, 'lambda', 'runtime', 'examples', 'sample-consumer.ts') };
 const started = Date.now();
 
 /**
@@ -28,20 +40,78 @@ const lambdaCredentialsOnly = {
 };
 
 
-const [tscOk, bundles] = await Promise.all([compile(), bundle()]);
+if (!(await generateValidator())) {
+  console.error('build failed: could not precompile schema/video-job-event.schema.json (see above)');
+  process.exit(1);
+}
+rmSync(distDir, { recursive: true, force: true });
+const [tscOk, bundles, esmModules] = await Promise.all([compile(), bundle(), buildRuntimeEsm()]);
 copySchemas();
+// tsc emits its declarations even when it reports errors: write the ESM ones from them anyway.
+const esmTypesOk = esmModules !== undefined && writeRuntimeEsmTypes(esmModules);
 for (const b of bundles ?? []) {
   console.log(`  ${relative(root, b.file)}  ${(b.bytes / 1024).toFixed(1)} KiB`);
 }
-if (!tscOk || !bundles) {
-  console.error(`build failed: ${!bundles ? 'esbuild could not bundle the handlers' : 'tsc reported errors'} (see above)`);
+if (esmModules) console.log(`  ${relative(root, esmDir)}/  ${esmModules.length} ES modules of cdk-video-webhooks/runtime`);
+if (!tscOk || !bundles || !esmModules || !esmTypesOk) {
+  const failed = !bundles ? 'esbuild could not bundle the handlers' : !esmModules ? 'esbuild could not write the runtime ES modules' : 'tsc reported errors';
+  console.error(`build failed: ${failed} (see above)`);
   process.exit(1);
 }
 console.log(`build done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
+/**
+ * The event validator, precompiled: ajv's standalone code for schema/video-job-event.schema.json,
+ * with the options the runtime used to compile it with (all errors, non-strict, ajv-formats'
+ * date-time), so validation results and messages stay the same. The code ajv generates requires two
+ * helpers (ajv's ucs2length, ajv-formats' date-time check): esbuild bundles them in, so the file
+ * imports nothing and neither package is needed at run time. Written to
+ * lambda/runtime/event-validator.generated.ts (git-ignored; tsc and esbuild compile it with the rest).
+ */
+async function generateValidator() {
+  try {
+    const require = createRequire(import.meta.url);
+    const { default: Ajv } = require('ajv');
+    const { default: addFormats } = require('ajv-formats');
+    const { default: standaloneCode } = require('ajv/dist/standalone');
+    const schema = JSON.parse(readFileSync(join(root, 'schema', 'video-job-event.schema.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true, esm: true } });
+    addFormats(ajv, ['date-time']);
+    const source = standaloneCode(ajv, ajv.compile(schema));
+    const out = await build({
+      stdin: { contents: source, resolveDir: root, sourcefile: 'event-validator.js', loader: 'js' },
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'node20',
+      minify: true,
+      legalComments: 'none',
+      write: false,
+      metafile: true,
+      logLevel: 'warning',
+    });
+    const code = out.outputFiles[0].text;
+    const imports = Object.values(out.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
+    if (imports.length > 0) {
+      console.error(`the precompiled validator still imports ${imports.join(', ')} at run time: bundle every helper in`);
+      return false;
+    }
+    writeFileSync(
+      validatorFile,
+      '/* eslint-disable */\n// @ts-nocheck\n' +
+        '// Generated by scripts/build.mjs (npm run build) from schema/video-job-event.schema.json: ajv standalone\n' +
+        "// code with ajv's ucs2length and ajv-formats' date-time check bundled in. Do not edit; not committed.\n" +
+        code,
+    );
+    return true;
+  } catch (err) {
+    console.error(err);
+    return false;
+  }
+}
+
 /** tsc -p tsconfig.build.json into dist/. Resolves to false on compile errors. */
 function compile() {
-  rmSync(join(root, 'dist'), { recursive: true, force: true });
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
@@ -63,7 +133,10 @@ async function bundle() {
     return undefined;
   }
   rmSync(assetsDir, { recursive: true, force: true });
-  const entryPoints = Object.fromEntries(entries.map((f) => [`${basename(f, '.ts')}/index`, join(handlersDir, f)]));
+  const entryPoints = Object.fromEntries([
+    ...entries.map((f) => [`${basename(f, '.ts')}/index`, join(handlersDir, f)]),
+    ...Object.entries(extraBundles).map(([name, file]) => [`${name}/index`, file]),
+  ]);
   try {
     await build({
       entryPoints,
@@ -86,10 +159,77 @@ async function bundle() {
     if (!err?.errors) console.error(err); // esbuild has printed its own errors; anything else is ours
     return undefined;
   }
-  return entries.map((f) => {
-    const file = join(assetsDir, basename(f, '.ts'), 'index.js');
+  return [...entries.map((f) => basename(f, '.ts')), ...Object.keys(extraBundles)].map((name) => {
+    const file = join(assetsDir, name, 'index.js');
     return { file, bytes: statSync(file).size };
   });
+}
+
+/**
+ * cdk-video-webhooks/runtime as ES modules, for the `import` condition of package.json `exports`:
+ * one dist/esm/<path>.mjs per module the runtime entry reaches (imports between them point at the
+ * sibling .mjs files; packages stay imports; JSON is inlined), so a consumer's bundler, told by
+ * `"sideEffects"` that the modules have none, keeps only what the consumer imports (a parser-only
+ * consumer gets neither registerJob nor the DynamoDB client). Resolves to the module paths (relative
+ * to the root, without extension), or undefined on failure.
+ */
+async function buildRuntimeEsm() {
+  try {
+    const probe = await build({ entryPoints: [runtimeEntry], absWorkingDir: root, bundle: true, packages: 'external', format: 'esm', platform: 'node', write: false, metafile: true, logLevel: 'silent' });
+    const modules = Object.keys(probe.metafile.inputs).filter((f) => f.endsWith('.ts'));
+    const known = new Set(modules.map((f) => join(root, f)));
+    const siblingModules = {
+      name: 'one-file-per-module',
+      setup(b) {
+        b.onResolve({ filter: /^\.\.?\// }, (args) => {
+          if (args.kind === 'entry-point' || args.path.endsWith('.json')) return undefined;
+          const target = resolve(args.resolveDir, `${args.path}.ts`);
+          if (!known.has(target)) return { errors: [{ text: `${args.path} from ${relative(root, args.importer)} is not a module file of the runtime (directory imports are not supported)` }] };
+          return { path: `${args.path}.mjs`, external: true };
+        });
+      },
+    };
+    await build({
+      entryPoints: modules.map((f) => join(root, f)),
+      absWorkingDir: root,
+      outbase: root,
+      outdir: esmDir,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      packages: 'external',
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: false,
+      legalComments: 'none',
+      plugins: [siblingModules],
+      logLevel: 'warning',
+    });
+    return modules.map((f) => f.replace(/\.ts$/, ''));
+  } catch (err) {
+    if (!err?.errors) console.error(err);
+    return undefined;
+  }
+}
+
+/**
+ * Declarations for the ES modules: each module's .d.ts from tsc, as dist/esm/<path>.d.mts with its
+ * relative imports pointing at the sibling .mjs, so TypeScript types an `import` of the runtime as
+ * ES modules (no CommonJS declarations behind an ESM entry).
+ */
+function writeRuntimeEsmTypes(modules) {
+  for (const module of modules) {
+    const from = join(distDir, `${module}.d.ts`);
+    if (!existsSync(from)) {
+      console.error(`tsc wrote no ${relative(root, from)} for the runtime's ES module ${module}.mjs`);
+      return false;
+    }
+    const types = readFileSync(from, 'utf8').replace(/(from\s+|import\()(["'])(\.\.?\/[^"']+)\2/g, (_, lead, quote, path) => `${lead}${quote}${path}.mjs${quote}`);
+    const to = join(esmDir, `${module}.d.mts`);
+    mkdirSync(dirname(to), { recursive: true });
+    writeFileSync(to, types);
+  }
+  return true;
 }
 
 /**

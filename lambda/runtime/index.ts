@@ -1,7 +1,9 @@
 /**
  * The runtime entry for your own code (`import ... from 'cdk-video-webhooks/runtime'`): types of
- * the event, the schema, a validating parser for consumers, and job registration for producers.
- * Nothing here imports aws-cdk-lib, so it bundles small into a Lambda.
+ * the event, the schema, a FIFO-safe SQS handler and a validating parser for consumers, and job
+ * registration for producers. Nothing here imports aws-cdk-lib or a schema compiler, and the
+ * package ships it as ES modules too, so a consumer's bundle keeps only what it imports (a consumer
+ * never carries registerJob's DynamoDB client).
  */
 export type {
   VideoJobEvent,
@@ -14,3 +16,12 @@ export type {
 export { VIDEO_JOB_STATUSES, TERMINAL_STATUSES, isTerminal } from '../core/event';
 export { parseVideoJobEvent, videoJobEventSchema, InvalidVideoJobEventError, type VideoJobEventInput } from './parse-event';
 export { registerJob, JobRegistry, TABLE_NAME_ENV, type RegisterJobOptions, type RegisterJobResult, type RegistrationSettings } from './register-job';
+export {
+  videoJobEventHandler,
+  type VideoJobEventCallback,
+  type VideoJobEventBatchHandler,
+  type SqsEvent,
+  type SqsEventRecord,
+  type SqsBatchResponse,
+  type LambdaContext,
+} from './event-handler';

@@ -1,12 +1,12 @@
 /**
  * For consumers: turn an SQS message from the events queue into a typed, validated event.
  * Validation uses the published JSON Schema (schema/video-job-event.schema.json), so the schema
- * file and this helper can never disagree.
+ * file and this helper can never disagree: `npm run build` compiles the schema with ajv into
+ * ./event-validator.generated.ts (ajv standalone code), and nothing compiles a schema at run time.
  */
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import schema from '../../schema/video-job-event.schema.json';
 import { isTerminal, type VideoJobEvent, type VideoJobStatus } from '../core/event';
+import generatedValidator from './event-validator.generated';
 
 export class InvalidVideoJobEventError extends Error {
   constructor(
@@ -22,12 +22,17 @@ export class InvalidVideoJobEventError extends Error {
 /** Anything carrying the message body: an SQS Lambda record (`body`), an SDK message (`Body`), a string or parsed JSON. */
 export type VideoJobEventInput = { readonly body: string } | { readonly Body?: string } | string | object;
 
-let validator: ValidateFunction | undefined;
+/** The precompiled validator: true when the value matches the schema, else false with `errors` set (ajv's error objects). */
+interface CompiledValidator {
+  (value: unknown): boolean;
+  errors?: ReadonlyArray<{ readonly instancePath: string; readonly message?: string }> | null;
+}
+
+const validator = generatedValidator as CompiledValidator;
 
 /** Validates a message and returns the typed event, or throws InvalidVideoJobEventError saying what is wrong. */
 export function parseVideoJobEvent(input: VideoJobEventInput): VideoJobEvent {
   const value = toJson(input);
-  validator ??= compile();
   if (!validator(value)) {
     const problems = (validator.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
     throw new InvalidVideoJobEventError(`not a video job event: ${problems.slice(0, 5).join('; ')}`, problems);
@@ -55,10 +60,4 @@ function toJson(input: VideoJobEventInput): unknown {
   } catch {
     throw new InvalidVideoJobEventError('not a video job event: the body is not JSON', ['/']);
   }
-}
-
-function compile(): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv, ['date-time']);
-  return ajv.compile(schema);
 }

@@ -4,12 +4,32 @@
  * AwsSolutions pack: it must exit 0 with no unacknowledged finding. Slow (~12 s), so only one.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { invokeOnNode22 } from '../runtime/node22';
+import { eventRecord, jobEvent, sqsEvent, sqsRecord } from '../runtime/sqs-batch';
 
 const root = join(__dirname, '..', '..');
 type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>; Outputs: Record<string, unknown> };
+type Resource = Template['Resources'][string];
+
+/** The file Lambda would load for a function of the synthesized app: its inline code, or index.js of its staged asset. */
+function deployedCode(outdir: string, fn: Resource): string {
+  const code = fn.Properties.Code as { ZipFile?: string; S3Key?: string };
+  if (code.ZipFile !== undefined) {
+    const file = join(outdir, 'inline-code.js');
+    writeFileSync(file, code.ZipFile);
+    return file;
+  }
+  const manifest = JSON.parse(readFileSync(join(outdir, 'VideoWebhooksExample.assets.json'), 'utf8')) as {
+    files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }>;
+  };
+  const asset = Object.values(manifest.files).find((f) => Object.values(f.destinations).some((d) => d.objectKey === code.S3Key));
+  if (!asset) throw new Error(`no asset of the app has the object key ${code.S3Key}`);
+  return join(outdir, asset.source.path, 'index.js');
+}
 
 describe('the example app', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'vw-synth-'));
@@ -54,5 +74,22 @@ describe('the example app', () => {
     expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(1);
     expect(ofType('AWS::CloudWatch::Alarm').length).toBeGreaterThanOrEqual(5);
     expect(Object.keys(template.Outputs).length).toBe(4 + 6);
+
+    // The sample consumer keeps each job's order: a job's event that fails fails the rest of the
+    // job's events in the batch, unhandled; other jobs go on. Run as deployed, on Node.js 22.
+    const [consumerId, consumer] = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('SampleConsumer'))!;
+    expect(consumerId).toMatch(/^SampleConsumer[0-9A-F]{8}$/);
+    const unreadable = JSON.stringify(jobEvent('job-a', 'processing', 0.5)).slice(0, 60); // a body cut short
+    const invoked = invokeOnNode22<SQSBatchResponse>(
+      deployedCode(outdir, consumer),
+      sqsEvent([sqsRecord(unreadable, 'acme#job-a', 'a-1'), eventRecord(jobEvent('job-b', 'processing', 0.5), 'b-1'), eventRecord(jobEvent('job-a', 'succeeded'), 'a-2')]),
+    );
+    expect(invoked.version).toMatch(/^v22\./);
+    expect(invoked.result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a-1', 'a-2']);
+    const handled = invoked.logs.flatMap((l) => {
+      const line = JSON.parse(l) as { message?: string; jobId?: string; status?: string };
+      return line.message === 'event' ? [`${line.jobId}:${line.status}`] : [];
+    });
+    expect(handled).toEqual(['job-b:processing']);
   }, 240_000); // a busy 2-core machine can take minutes
 });

@@ -1,15 +1,15 @@
 /**
  * The published package works for a consumer: `npm pack` the built library, unpack the tarball
  * into a fresh CDK app's node_modules (its dependencies and peers linked from this repo, offline;
- * no esbuild in the app), compose VideoWebhookIngestion inside an existing stack and
- * synthesize it. Needs `npm run build` first (`npm test` runs it).
+ * no esbuild in the app, and no ajv: the runtime's validator is precompiled), compose
+ * VideoWebhookIngestion inside an existing stack and synthesize it. Needs `npm run build` first
+ * (`npm test` runs it).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-
-const root = join(__dirname, '..', '..');
+import { dirname, join, normalize } from 'node:path';
+import { installPackedPackage } from '../runtime/packed-package';
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): SpawnSyncReturns<string> {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
@@ -49,6 +49,7 @@ console.log(JSON.stringify({
   queues: count('AWS::SQS::Queue'),
   tables: count('AWS::DynamoDB::Table'),
   runtimeExports: Object.keys(runtime).sort(),
+  rejection: (() => { try { runtime.parseVideoJobEvent('{}'); } catch (e) { return e.message; } })(),
   endpoint: typeof webhooks.endpointUrl('sync'),
 }));
 `;
@@ -57,45 +58,46 @@ describe('the npm package', () => {
   const work = mkdtempSync(join(tmpdir(), 'vw-pack-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('installs into a fresh CDK app without esbuild and synthesizes inside an existing stack', () => {
-    for (const f of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'assets/verifier/index.js', 'assets/poller/index.js']) {
-      if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run "npm run build" before this test`);
-    }
-
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], root).stdout) as Array<{
-      filename: string;
-      files: Array<{ path: string }>;
-    }>;
-    const files = packed[0].files.map((f) => f.path);
+  it('installs into a fresh CDK app without esbuild or ajv and synthesizes inside an existing stack', () => {
+    const app = installPackedPackage(
+      work,
+      ['dist/lib/index.js', 'dist/lib/index.d.ts', 'assets/verifier/index.js', 'assets/poller/index.js', 'dist/esm/lambda/runtime/index.mjs'],
+      ['ajv', 'ajv-formats'], // nothing needs them at run time any more
+    );
+    const { files } = app;
     expect(files).toEqual(
-      expect.arrayContaining(['dist/lib/index.js', 'dist/lib/index.d.ts', 'assets/verifier/index.js', 'assets/poller/index.js', 'LICENSE', 'package.json']),
+      expect.arrayContaining([
+        'dist/lib/index.js',
+        'dist/lib/index.d.ts',
+        'assets/verifier/index.js',
+        'assets/poller/index.js',
+        'LICENSE',
+        'package.json',
+        // cdk-video-webhooks/runtime: CommonJS (require) and ES modules (import), the precompiled validator in both.
+        'dist/lambda/runtime/index.js',
+        'dist/lambda/runtime/index.d.ts',
+        'dist/lambda/runtime/event-handler.js',
+        'dist/lambda/runtime/event-validator.generated.js',
+        'dist/esm/lambda/runtime/index.mjs',
+        'dist/esm/lambda/runtime/index.d.mts',
+        'dist/esm/lambda/runtime/event-handler.mjs',
+        'dist/esm/lambda/runtime/event-validator.generated.mjs',
+      ]),
     );
     expect(files.filter((f) => /^(test|lib|lambda|bin|scripts)\//.test(f) || f.endsWith('.test.js') || f.startsWith('dist/bin/app'))).toEqual([]);
-
-    const appDir = join(work, 'app');
-    const installed = join(appDir, 'node_modules', 'cdk-video-webhooks');
-    mkdirSync(installed, { recursive: true });
-    writeFileSync(
-      join(appDir, 'package.json'),
-      JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true, dependencies: { 'cdk-video-webhooks': `file:../${packed[0].filename}` } }),
+    // The example app's consumer is not part of the library.
+    expect(files.filter((f) => f.startsWith('assets/sample-consumer/') || f.includes('/runtime/examples/'))).toEqual([]);
+    // Every module the ES entry imports is in the package (the relative imports of each .mjs and .d.mts).
+    const esm = files.filter((f) => f.startsWith('dist/esm/'));
+    const missing = esm.flatMap((f) =>
+      [...readFileSync(join(app.installed, f), 'utf8').matchAll(/from\s+["'](\.\.?\/[^"']+)["']/g)].map((m) => normalize(join(dirname(f), m[1]))).filter((target) => !files.includes(target)),
     );
-    // Unpack the tarball where npm would put it. Its dependencies and peers are linked from this
-    // repo's node_modules (the versions of our lockfile) instead of fetched: tests stay offline, and
-    // `npm install --offline` cannot resolve them from a cache that `npm ci` filled with tarballs only.
-    run('tar', ['-xzf', join(work, packed[0].filename), '-C', installed, '--strip-components=1'], appDir);
-    const manifestOfPackage = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
-      dependencies?: Record<string, string>;
-      peerDependencies?: Record<string, string>;
-      peerDependenciesMeta?: Record<string, { optional?: boolean }>;
-    };
-    const required = Object.keys(manifestOfPackage.peerDependencies ?? {}).filter((p) => !manifestOfPackage.peerDependenciesMeta?.[p]?.optional);
-    for (const dep of [...Object.keys(manifestOfPackage.dependencies ?? {}), ...required]) {
-      const target = join(appDir, 'node_modules', dep);
-      mkdirSync(dirname(target), { recursive: true });
-      symlinkSync(join(root, 'node_modules', dep), target, 'dir');
-    }
+    expect(missing).toEqual([]);
+
+    const appDir = app.dir;
     expect(() => require.resolve('esbuild', { paths: [appDir] })).toThrow();
     expect(readdirSync(join(appDir, 'node_modules'))).not.toContain('esbuild');
+    expect(readdirSync(join(appDir, 'node_modules'))).not.toContain('ajv');
 
     writeFileSync(join(appDir, 'app.js'), APP);
     const env: NodeJS.ProcessEnv = { ...process.env };
@@ -108,7 +110,8 @@ describe('the npm package', () => {
       queues: 4, // Orders + events + DLQ + quarantine
       tables: 1,
       endpoint: 'string',
-      runtimeExports: expect.arrayContaining(['parseVideoJobEvent']),
+      runtimeExports: expect.arrayContaining(['parseVideoJobEvent', 'videoJobEventHandler', 'registerJob']),
+      rejection: expect.stringMatching(/^not a video job event: \/: must have required property 'specversion'; /),
     });
 
     // The function code is the package's prebuilt bundles, staged unchanged.
