@@ -129,6 +129,24 @@ describe('video-webhooks dev --handler (an SQS Lambda handler in a CommonJS file
   });
 });
 
+describe('video-webhooks dev --handler, an ES module', () => {
+  it('loads an .mjs handler with import() and invokes its handler export', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vw-handler-esm-'));
+    const seen = join(dir, 'seen.jsonl');
+    writeFileSync(join(dir, 'consumer.mjs'), `import { appendFileSync } from 'node:fs';\nexport async function handler(event) { for (const r of event.Records) appendFileSync(${JSON.stringify(seen)}, r.body + '\\n'); return { batchItemFailures: [] }; }\n`);
+    const dev = await startDev({ VIRALSYNC_WEBHOOK_SECRET: SECRET }, ['--handler', join(dir, 'consumer.mjs')]);
+    try {
+      const body = JSON.stringify({ jobId: 'job_esm', status: 'done', progress: 1, timestamp: new Date().toISOString() });
+      expect((await fetch(`${dev.url}/webhooks/viralsync`, { method: 'POST', headers: { 'x-render-signature': hex(SECRET, body) }, body })).status).toBe(200);
+      const line = await waitFor(() => (existsSync(seen) ? readFileSync(seen, 'utf8').trim() || undefined : undefined), 10_000, () => dev.stderr.join('\n'));
+      expect(JSON.parse(line)).toMatchObject({ type: 'video.job.succeeded', data: { jobId: 'job_esm' } });
+      await waitFor(() => dev.stderr.find((l) => /^→ delivered video\.job\.succeeded job viralsync#job_esm event \S+ \(receive 1 of 3\): handled$/.test(l)), 5_000, () => dev.stderr.join('\n'));
+    } finally {
+      await stopDev(dev);
+    }
+  });
+});
+
 describe('video-webhooks dev --handler that cannot be loaded', () => {
   it('exits 1 at once with one line when the file is missing or has no such export', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vw-handler-bad-'));
