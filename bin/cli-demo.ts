@@ -27,7 +27,7 @@ export async function runDemo(out: (line: string) => void = (l) => process.stdou
   const events: VideoJobEvent[] = [];
   const rejections: string[] = [];
   const started = Date.now();
-  const server = await startDevServer({ port: 0, env, onEvent: (e) => events.push(e), onRejection: (l) => rejections.push(l), log: () => undefined, pollIntervalSeconds: 3600 });
+  const server = await startDevServer({ port: 0, env, onEvent: (e) => events.push(e), onRejection: (l) => rejections.push(l), pollIntervalSeconds: 3600 });
   out(`dev server on ${server.url}, embedded DynamoDB (dynalite) and SQS FIFO (fauxqs)\n`);
   const checks: Check[] = [];
   try {

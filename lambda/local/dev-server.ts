@@ -55,7 +55,10 @@ export interface DevServerOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Called with each event read from the queue. @default print it as one line on stdout */
   readonly onEvent?: (event: VideoJobEvent, line: string) => void;
-  /** Every line for a person: requests, startup, deliveries, polls. @default one line on stderr */
+  /**
+   * Every line for a person: requests, startup, deliveries, polls.
+   * @default one line on stderr; nothing when `onRejection` is given (the caller took the output over)
+   */
   readonly log?: (line: string) => void;
   /** Called with each request not answered 2xx, and each ignored or quarantined one. @default nothing besides `log` */
   readonly onRejection?: (line: string) => void;
@@ -128,7 +131,7 @@ function settle(options: DevServerOptions): Settings {
     queue: { visibilityTimeoutSeconds, maxReceiveCount },
     forwardTo: options.forwardTo === undefined ? undefined : forwardUrl(options.forwardTo),
     eventsFile: options.eventsFile,
-    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    log: options.log ?? (options.onRejection ? () => undefined : (line) => process.stderr.write(`${line}\n`)),
   };
 }
 

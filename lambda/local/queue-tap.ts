@@ -81,6 +81,11 @@ export function startQueueTap(options: QueueTapOptions): QueueTap {
         return [];
       });
       if (batch.length === 0 || !running) continue;
+      // Without a consumer a batch takes a moment: read on when it is done, as one reader would.
+      if (!options.consumer) {
+        await handleBatch(batch, options, abort.signal).catch((err: unknown) => options.log(`queue tap: ${(err as Error).message}`));
+        continue;
+      }
       const work = handleBatch(batch, options, abort.signal)
         .catch((err: unknown) => options.log(`queue tap: ${(err as Error).message}`))
         .finally(() => inFlight.delete(work));

@@ -4,7 +4,9 @@
  * of send's checks (an event the vendor does not send is refused as such, secret or not).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -76,6 +78,18 @@ describe('video-webhooks CLI', () => {
     }
     expect(run(['send', 'viralsync', 'completed', '--port', '70000', '--secret', 's']).stderr).toBe('--port is "70000": use a port number from 1 to 65535 (the dev server\'s, 8787 by default)\n');
     expect(run(['send', 'viralsync', 'completed', '--port', '1', '--url', 'http://x', '--secret', 's']).stderr).toBe('pass --port or --url, not both\n');
+  });
+
+  it('send <vendor> --body FILE signs that file\'s bytes as the vendor signs (a built-in vendor here)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vw-send-body-'));
+    const file = join(dir, 'body.json');
+    const bytes = '{"jobId":"job_own","status":"done","progress":1}\n';
+    writeFileSync(file, bytes);
+    const out = run(['send', 'viralsync', '--body', file, '--secret', 's3cret', '--print']);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain(`-H 'x-render-signature: ${createHmac('sha256', 's3cret').update(bytes).digest('hex')}'`);
+    expect(run(['send', 'viralsync', 'completed', '--body', file, '--secret', 's']).stderr).toMatch(/^pass an event or --body FILE, not both/);
+    expect(run(['send', 'acme', '--body', file, '--secret', 's']).stderr).toBe('unknown vendor acme: use one of sync, lipdub, viralsync, synthesia (a custom vendor needs --config FILE)\n');
   });
 
   it('names no vendor in bin/cli*.ts: the help and checks come from the vendor list', () => {
