@@ -60,7 +60,7 @@ export interface QueueTap {
 }
 
 /** Batches delivered at once, at most: each holds other jobs (the FIFO queue locks a job's group while one is in flight). */
-const MAX_BATCHES_IN_FLIGHT = 8;
+export const MAX_BATCHES_IN_FLIGHT = 8;
 /** How long `stop` waits for deliveries in flight before it lets go of them. */
 const STOP_GRACE_MS = 1_000;
 
