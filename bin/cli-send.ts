@@ -1,27 +1,62 @@
-/** `video-webhooks send`: a realistic, correctly signed vendor webhook, posted or printed as curl. */
+/**
+ * `video-webhooks send`: a realistic, correctly signed vendor webhook, posted or printed as curl;
+ * or any body (`--body FILE`) signed for any vendor, the custom vendors of `--config FILE` too.
+ * The checks run in the order a person fixes things: the vendor, then the event, then the secret.
+ */
+import { readFileSync } from 'node:fs';
+import type { VendorRuntimeConfig } from '../lambda/contract/deployment';
+import { readVendorConfig } from '../lambda/local/config';
+import { didYouMean } from '../lambda/local/suggest';
 import { webhookSecretEnv } from '../lambda/local/wiring';
+import { signCustomRequest, type CustomOptions } from '../lambda/vendors/custom';
 import { registry } from '../lambda/vendors/registry';
-import { SAMPLE_EVENTS, sampleJobId, samplePayload, signRequest, UnsupportedSampleError, type SampleEvent } from '../lambda/vendors/samples';
+import { sampleJobId, samplePayload, signRequest, UnsupportedSampleError, type SampleEvent } from '../lambda/vendors/samples';
 
 export interface SignedSample {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body: string;
-  readonly jobId: string;
+  /** The sample's job id; undefined for a body of your own. */
+  readonly jobId: string | undefined;
 }
 
-/** Builds and signs the sample; throws UnsupportedSampleError or a plain Error with what to fix. */
-export function buildSample(vendor: string, event: string, options: { jobId?: string; url?: string; secret?: string; env?: NodeJS.ProcessEnv; nowMs?: number }): SignedSample {
-  if (!registry.builtIn(vendor)) throw new Error(`unknown vendor ${vendor}: use one of ${registry.builtIns.map((b) => b.id).join(', ')}`);
-  if (!(SAMPLE_EVENTS as readonly string[]).includes(event)) throw new Error(`unknown event ${event}: use one of ${SAMPLE_EVENTS.join(', ')}`);
+export interface SampleOptions {
+  readonly jobId?: string;
+  readonly url?: string;
+  /** Posts to http://127.0.0.1:<port>/webhooks/<vendor>. @default 8787 */
+  readonly port?: number;
+  readonly secret?: string;
+  /** Sign and send these bytes instead of a sample. */
+  readonly body?: string;
+  /** Vendors of a `--config` file. */
+  readonly configVendors?: readonly VendorRuntimeConfig[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly nowMs?: number;
+}
+
+const USAGE = 'usage: video-webhooks send <vendor> <event> | send <vendor> --body FILE  [--job-id ID] [--port 8787 | --url URL] [--secret S] [--config FILE] [--print]';
+const DEFAULT_PORT = 8787;
+
+/** Builds and signs the request; throws UnsupportedSampleError, or an Error saying what to fix. */
+export function buildSample(vendor: string, event: string | undefined, options: SampleOptions = {}): SignedSample {
+  const builtIn = registry.builtIn(vendor);
+  const custom = options.configVendors?.find((v) => v.id === vendor);
+  if (!builtIn && !custom) throw new Error(unknownVendor(vendor, options.configVendors ?? []));
+  if (options.body === undefined && event === undefined) throw new Error(`say which event, or pass --body FILE: ${USAGE}`);
+  if (options.body !== undefined && event !== undefined) throw new Error(`pass an event or --body FILE, not both: ${USAGE}`);
+  if (custom && options.body === undefined) throw new Error(`${vendor} is a vendor of --config and has no sample events: pass --body FILE with the body to sign`);
+  if (builtIn && event !== undefined && !(builtIn.sampleEvents as readonly string[]).includes(event)) {
+    throw new UnsupportedSampleError(`${vendor} has no ${event} webhook; it sends: ${builtIn.sampleEvents.join(', ')}${didYouMean(event, builtIn.sampleEvents)}`);
+  }
   const env = options.env ?? process.env;
   const secretEnv = webhookSecretEnv(vendor);
   const secret = options.secret ?? (env[secretEnv] ?? '').split(',')[0]?.trim();
-  if (!secret) throw new Error(`no secret: pass --secret or set ${secretEnv}`);
+  if (!secret) throw new Error(`no secret for ${vendor}: pass --secret or set ${secretEnv}`);
   const nowMs = options.nowMs ?? Date.now();
-  const jobId = options.jobId ?? sampleJobId(vendor);
-  const body = JSON.stringify(samplePayload(vendor, event as SampleEvent, jobId, nowMs));
-  return { url: options.url ?? `http://127.0.0.1:8787/webhooks/${vendor}`, headers: signRequest(vendor, body, secret, nowMs), body, jobId };
+  const jobId = options.body === undefined ? (options.jobId ?? sampleJobId(vendor)) : undefined;
+  const body = options.body ?? JSON.stringify(samplePayload(vendor, event as SampleEvent, jobId as string, nowMs));
+  const headers = custom ? signCustomRequest(custom.options as unknown as CustomOptions, body, secret, nowMs) : signRequest(vendor, body, secret, nowMs);
+  return { url: options.url ?? `http://127.0.0.1:${options.port ?? DEFAULT_PORT}/webhooks/${vendor}`, headers, body, jobId };
 }
 
 export function toCurl(sample: SignedSample): string {
@@ -32,13 +67,20 @@ export function toCurl(sample: SignedSample): string {
 
 export async function sendSample(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const [vendor, event] = positionals;
-  if (!vendor || !event || positionals.length > 2) {
-    process.stderr.write('usage: video-webhooks send <vendor> <created|progress|completed|failed|cancelled> [--job-id ID] [--url URL] [--secret S] [--print]\n');
+  if (!vendor) {
+    process.stderr.write(`${USAGE}\n`);
     return 2;
   }
   let sample: SignedSample;
   try {
-    sample = buildSample(vendor, event, { jobId: values['job-id'] as string | undefined, url: values.url as string | undefined, secret: values.secret as string | undefined });
+    sample = buildSample(vendor, event, {
+      jobId: values['job-id'] as string | undefined,
+      url: values.url as string | undefined,
+      port: portOf(values),
+      secret: values.secret as string | undefined,
+      body: values.body === undefined ? undefined : readBody(String(values.body)),
+      configVendors: values.config === undefined ? [] : readVendorConfig(String(values.config), registry),
+    });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return err instanceof UnsupportedSampleError ? 3 : 2;
@@ -54,6 +96,29 @@ export async function sendSample(positionals: string[], values: Record<string, s
     process.stderr.write(`could not reach ${sample.url}: ${((err as Error).cause as Error)?.message ?? (err as Error).message} (is \`video-webhooks dev\` running?)\n`);
     return 1;
   }
-  process.stdout.write(`${res.status} ${await res.text()}  (${vendor} ${event}, job ${sample.jobId})\n`);
+  const what = sample.jobId === undefined ? `${vendor}, body of ${values.body}` : `${vendor} ${event}, job ${sample.jobId}`;
+  process.stdout.write(`${res.status} ${await res.text()}  (${what})\n`);
   return res.ok ? 0 : 1;
+}
+
+function portOf(values: Record<string, string | boolean | undefined>): number | undefined {
+  if (values.port === undefined) return undefined;
+  if (values.url !== undefined) throw new Error('pass --port or --url, not both');
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`--port is ${JSON.stringify(values.port)}: use a port number from 1 to 65535 (the dev server's, 8787 by default)`);
+  return port;
+}
+
+function readBody(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read --body ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): give the file with the body to sign`);
+  }
+}
+
+function unknownVendor(vendor: string, configVendors: readonly VendorRuntimeConfig[]): string {
+  const ids = [...registry.builtIns.map((b) => b.id), ...configVendors.map((v) => v.id)];
+  const hint = didYouMean(vendor, ids);
+  return `unknown vendor ${vendor}${hint || `: use one of ${ids.join(', ')}`}${configVendors.length === 0 ? ' (a custom vendor needs --config FILE)' : ''}`;
 }

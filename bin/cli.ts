@@ -1,9 +1,14 @@
 #!/usr/bin/env node
 /**
  * `video-webhooks`: the local loop (dev, send), the DLQ replay, and the demo.
- * Each command loads what it needs when it runs, so `--help` starts fast.
+ * Each command loads what it needs when it runs, so `--help` starts fast. Every failure is one line
+ * on stderr that says what to do (no stack trace) and a non-zero exit.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SQS_MAX_RECEIVE_COUNT, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS } from '../lambda/local/sqs-limits';
+import { closest, didYouMean } from '../lambda/local/suggest';
 import { registry } from '../lambda/vendors/registry';
 
 /** The built-in vendors, their secret variables and the sample events each sends: for the help texts. */
@@ -14,69 +19,109 @@ const SECRET_ENVS = VENDORS.map((v) => v.manifest.local.webhookSecretEnv);
 // The SDK warns on every start that its 2027 releases need Node 22; a CLI user cannot act on that here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+const PACKAGE_NAME = 'cdk-video-webhooks';
+
+type Values = Record<string, string | boolean | undefined>;
+
 interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** Positional arguments it takes at most. */
+  readonly positionals: number;
   readonly help: string;
-  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number>;
+  run(values: Values, positionals: string[]): Promise<number>;
 }
 
 const COMMANDS: Record<string, Command> = {
   dev: {
     summary: 'run the pipeline on localhost with embedded DynamoDB and SQS',
-    usage: 'video-webhooks dev [--port 8787] [--host 127.0.0.1] [--events-file FILE] [--poll-interval-seconds 30] [--stale-after-seconds 600]',
+    usage:
+      'video-webhooks dev [--port 8787] [--host 127.0.0.1] [--events-file FILE] [--forward-to URL | --handler FILE[#export]] [--visibility-timeout-seconds 5] [--max-receive-count 3] [--config FILE] [--poll-interval-seconds 30] [--stale-after-seconds 600]',
     options: {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
       'events-file': { type: 'string' },
+      'forward-to': { type: 'string' },
+      handler: { type: 'string' },
+      'visibility-timeout-seconds': { type: 'string', default: '5' },
+      'max-receive-count': { type: 'string', default: '3' },
+      config: { type: 'string' },
       'poll-interval-seconds': { type: 'string', default: '30' },
       'stale-after-seconds': { type: 'string', default: '600' },
     },
+    positionals: 0,
     help: `Serves POST /webhooks/{${VENDOR_IDS.join('|')}} with the same verifier and delivery code
 as the Lambda functions, on an embedded DynamoDB (dynalite) and SQS FIFO queue (fauxqs).
 
 Secrets come from ${SECRET_ENVS.slice(0, -1).join(', ')} and
-${SECRET_ENVS[SECRET_ENVS.length - 1]} (comma-separated = several accepted). A vendor whose variable is unset
-answers 503 naming it. Each event that reaches the queue is printed on stdout as one JSON line;
-each rejection on stderr as one line. POST /jobs {"vendor","jobId"} registers a job for the
-poller, which runs every --poll-interval-seconds against <VENDOR>_API_BASE_URL / <VENDOR>_API_KEY
-when set. GET /healthz answers 200 when ready. Port 0 picks a free port; the URL is printed on stderr.`,
+${SECRET_ENVS[SECRET_ENVS.length - 1]} (comma-separated = several accepted); the start says which
+are set, and a vendor whose variable is unset answers 503 naming it. Each event that reaches the
+queue is printed on stdout as one JSON line; each request on stderr as one line.
+
+Consumers (one of them):
+  --forward-to URL          POST each event as a CloudEvent (content-type application/cloudevents+json),
+                            each job's events in order; a 2xx deletes it, anything else is redelivered
+  --handler FILE[#export]   invoke an SQS Lambda handler (default export: handler) with batches of up
+                            to 10 records, honouring its batchItemFailures
+  A failed event is received again after --visibility-timeout-seconds (5) and moves to the local DLQ
+  after --max-receive-count receives (3); a failing job holds back only its own later events.
+
+Routes: POST /webhooks/{vendor}, POST /jobs {"vendor","jobId"} (registers a job for the poller),
+GET /healthz, GET /quarantine and GET /dlq (what they hold, left in place), POST /dlq/redrive
+(moves the DLQ back to the events queue).
+
+--config FILE serves custom vendors too: {"vendors":[{"id":"acme","options":{...}}]}, options as the
+custom vendor's adapterOptions in JSON, the secret from <ID>_WEBHOOK_SECRET. The poller runs every
+--poll-interval-seconds against <VENDOR>_API_BASE_URL / <VENDOR>_API_KEY when set. --port 0 picks a
+free port; the URL is printed on stderr.`,
     run: runDev,
   },
   send: {
-    summary: 'sign a realistic vendor webhook and post it',
-    usage: 'video-webhooks send <vendor> <created|progress|completed|failed|cancelled> [--job-id ID] [--url URL] [--secret S] [--print]',
+    summary: 'sign a realistic vendor webhook (or any body) and post it',
+    usage: 'video-webhooks send <vendor> <event> | send <vendor> --body FILE  [--job-id ID] [--port 8787 | --url URL] [--secret S] [--config FILE] [--print]',
     options: {
       'job-id': { type: 'string' },
+      port: { type: 'string' },
       url: { type: 'string' },
       secret: { type: 'string' },
+      body: { type: 'string' },
+      config: { type: 'string' },
       print: { type: 'boolean', default: false },
     },
+    positionals: 2,
     help: `Builds the payload the vendor sends for that event, authenticates it as the vendor does (signature
-or key) and posts it, by default to http://127.0.0.1:8787/webhooks/<vendor>. The secret is --secret,
-or the first value of the vendor's variable (e.g. ${SECRET_ENVS[0]}). --print prints the signed
-request as a curl command instead of sending it. An event the vendor does not send is refused.
+or key) and posts it to http://127.0.0.1:<--port, 8787>/webhooks/<vendor> (or --url). --body FILE
+signs and posts that file's bytes instead, for any vendor, the custom vendors of --config FILE too.
+The secret is --secret, or the first value of the vendor's variable (e.g. ${SECRET_ENVS[0]},
+<ID>_WEBHOOK_SECRET for a config vendor). --print prints the signed request as a curl command
+instead of sending it. An event the vendor does not send is refused.
 
+Vendors and the events each sends:
 ${VENDORS.map((v) => `  ${v.id.padEnd(10)} ${v.sampleEvents.join(', ')}`).join('\n')}`,
     run: runSend,
   },
   replay: {
     summary: 'move messages from the dead-letter queue back to their source queue',
-    usage: 'video-webhooks replay --dlq-url URL [--max-per-second N]',
+    usage: 'video-webhooks replay --dlq-url URL [--max-per-second N] [--region R] [--profile P]',
     options: {
       'dlq-url': { type: 'string' },
       'max-per-second': { type: 'string' },
+      region: { type: 'string' },
+      profile: { type: 'string' },
     },
+    positionals: 0,
     help: `Starts an SQS message-move task (StartMessageMoveTask) from the DLQ back to the queue its messages
-came from, and reports progress until the task ends. Needs AWS credentials and a region (the usual
-AWS_* variables or profile); the same as "Start DLQ redrive" in the SQS console.`,
+came from, and reports progress until the task ends: the same as "Start DLQ redrive" in the SQS
+console. The region is the queue URL's (https://sqs.<region>.amazonaws.com/<account>/<name>) unless
+--region says otherwise; credentials are the usual AWS ones, or --profile's.`,
     run: runReplay,
   },
   demo: {
     summary: 'start the local pipeline and show it accept, deduplicate and reject webhooks',
     usage: 'video-webhooks demo',
     options: {},
+    positionals: 0,
     help: `Starts the dev server on a free port with demo secrets, then for each vendor sends a completed
 event, a duplicate of it, a forged one (wrong secret) and a progress event, and prints what was
 queued and what was rejected. Exits 0 only if every result is as expected.`,
@@ -86,59 +131,86 @@ queued and what was rejected. Exits 0 only if every result is as expected.`,
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     printHelp();
     return name ? 0 : 1;
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`unknown command ${name}\n\n`);
-    printHelp();
+    process.stderr.write(`unknown command ${name}${didYouMean(name, Object.keys(COMMANDS)) || `: use ${Object.keys(COMMANDS).join(', ')}`} (video-webhooks --help lists them)\n`);
     return 2;
   }
   let parsed;
   try {
     parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\nusage: ${command.usage}\n`);
+    process.stderr.write(`${argumentProblem(err as NodeJS.ErrnoException, name, command)}\n`);
     return 2;
   }
   if (parsed.values.help) {
     process.stdout.write(`usage: ${command.usage}\n\n${command.help}\n`);
     return 0;
   }
-  return command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+  if (parsed.positionals.length > command.positionals) {
+    process.stderr.write(`${name} takes ${command.positionals === 0 ? 'no arguments' : `at most ${command.positionals}`}, got ${parsed.positionals.join(' ')}: usage: ${command.usage}\n`);
+    return 2;
+  }
+  return command.run(parsed.values as Values, parsed.positionals);
 }
 
 function printHelp(): void {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
-  process.stdout.write(`usage: video-webhooks <command> [options]\n\n${lines.join('\n')}\n\nvideo-webhooks <command> --help shows a command's options.\n`);
+  process.stdout.write(`usage: video-webhooks <command> [options]\n\n${lines.join('\n')}\n\nvideo-webhooks <command> --help shows a command's options; --version prints the version.\n`);
 }
 
-async function runDev(values: Record<string, string | boolean | undefined>): Promise<number> {
-  const { startDevServer } = await import('../lambda/local/dev-server');
+/** parseArgs' error as one line: the option, what looks like it, where the options are listed. */
+function argumentProblem(err: NodeJS.ErrnoException, name: string, command: Command): string {
+  const flags = Object.keys(command.options);
+  const see = `(video-webhooks ${name} --help lists the options)`;
+  const option = /'(-{1,2}[^'\s]+)'/.exec(err.message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+    const near = closest(option.replace(/^-+/, '').split('=')[0], flags);
+    return `unknown option ${option}${near ? `: did you mean --${near}?` : ''} ${see}`;
+  }
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) return `option ${option.split(' ')[0]} needs a value ${see}`;
+  return `${err.message.split('\n')[0]} ${see}`;
+}
+
+async function runDev(values: Values): Promise<number> {
+  const { DevServerStartError, startDevServer } = await import('../lambda/local/dev-server');
   const { MissingEmulatorError } = await import('../lambda/adapters/local/emulators');
-  const port = integer(values.port, 'port');
-  const pollInterval = integer(values['poll-interval-seconds'], 'poll-interval-seconds');
-  const staleAfter = integer(values['stale-after-seconds'], 'stale-after-seconds');
-  if (port === undefined || pollInterval === undefined || staleAfter === undefined) return 2;
+  const port = whole(values.port, 'port', 0, 65_535, 'a port number');
+  const visibility = whole(values['visibility-timeout-seconds'], 'visibility-timeout-seconds', 1, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS, 'a whole number of seconds');
+  const receives = whole(values['max-receive-count'], 'max-receive-count', 1, SQS_MAX_RECEIVE_COUNT, 'a whole number');
+  const pollInterval = whole(values['poll-interval-seconds'], 'poll-interval-seconds', 1, 86_400, 'a whole number of seconds');
+  const staleAfter = whole(values['stale-after-seconds'], 'stale-after-seconds', 0, 31_536_000, 'a whole number of seconds');
+  if ([port, visibility, receives, pollInterval, staleAfter].includes(undefined)) return 2;
   let server;
   try {
     server = await startDevServer({
       port,
       host: String(values.host),
       eventsFile: values['events-file'] as string | undefined,
-      pollIntervalSeconds: Math.max(1, pollInterval),
+      forwardTo: values['forward-to'] as string | undefined,
+      handler: values.handler as string | undefined,
+      visibilityTimeoutSeconds: visibility,
+      maxReceiveCount: receives,
+      config: values.config as string | undefined,
+      pollIntervalSeconds: pollInterval,
       staleAfterSeconds: staleAfter,
     });
   } catch (err) {
-    if (err instanceof MissingEmulatorError) {
-      process.stderr.write(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
+    const known = err instanceof DevServerStartError || err instanceof MissingEmulatorError;
+    process.stderr.write(`${known ? '' : 'video-webhooks dev could not start: '}${(err as Error).message}\n`);
+    exitSoon(1);
+    return 1;
   }
-  process.stderr.write(`listening on ${server.url} (POST /webhooks/{vendor}, POST /jobs, GET /healthz)\n`);
+  const consumer = values['forward-to'] ? `, forwarding to ${values['forward-to']}` : values.handler ? `, invoking ${values.handler}` : '';
+  process.stderr.write(`listening on ${server.url} (POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq, POST /dlq/redrive)${consumer}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -152,12 +224,12 @@ async function runDev(values: Record<string, string | boolean | undefined>): Pro
   return 0;
 }
 
-async function runSend(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number> {
+async function runSend(values: Values, positionals: string[]): Promise<number> {
   const { sendSample } = await import('./cli-send');
   return sendSample(positionals, values);
 }
 
-async function runReplay(values: Record<string, string | boolean | undefined>): Promise<number> {
+async function runReplay(values: Values): Promise<number> {
   const { replayDeadLetters } = await import('./cli-replay');
   return replayDeadLetters(values);
 }
@@ -167,13 +239,32 @@ async function runDemo(): Promise<number> {
   return demo();
 }
 
-function integer(value: string | boolean | undefined, name: string): number | undefined {
+/** A whole number from `min` to `max`, or undefined after saying what is wrong. */
+function whole(value: string | boolean | undefined, name: string, min: number, max: number, what: string): number | undefined {
   const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n) || n < 0) {
-    process.stderr.write(`--${name} must be a whole number, got ${String(value)}\n`);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    process.stderr.write(`--${name} is ${JSON.stringify(value)}: use ${what} from ${min} to ${max}\n`);
     return undefined;
   }
   return n;
+}
+
+/** The version in this package's package.json (above dist/bin/ when built, above bin/ from source). */
+function packageVersion(): string {
+  for (let dir = __dirname, up = 0; up < 4; dir = dirname(dir), up++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === PACKAGE_NAME && pkg.version) return pkg.version;
+    } catch {
+      // no package.json here: look further up
+    }
+  }
+  return 'unknown';
+}
+
+/** After a failed start nothing should keep the process up; if something does, it still ends. */
+function exitSoon(code: number): void {
+  setTimeout(() => process.exit(code), 1_000).unref();
 }
 
 main(process.argv.slice(2)).then(
@@ -181,7 +272,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`video-webhooks: ${(err as Error)?.stack ?? err}\n`);
+    process.stderr.write(`video-webhooks: ${(err as Error)?.message ?? err}\n`);
     process.exitCode = 1;
   },
 );

@@ -16,8 +16,9 @@ export {
   type CustomVendorOptions,
   type CustomVendorAdapterOptions,
   type CustomVendorPaths,
+  type StandardWebhooksVendorOptions,
 } from './vendor';
-export { WebhookAuth, SignatureEncoding, type HmacWebhookAuthOptions, type BearerWebhookAuthOptions } from './webhook-auth';
+export { WebhookAuth, SignatureEncoding, type HmacWebhookAuthOptions, type BearerWebhookAuthOptions, type StandardWebhooksAuthOptions } from './webhook-auth';
 export { WebhookEventQueue, EVENT_QUEUE_DEFAULTS, type WebhookEventQueueProps } from './event-queue';
 export { WebhookQuarantineQueue, type WebhookQuarantineQueueProps } from './quarantine-queue';
 export { WebhookJobTable, type WebhookJobTableProps } from './job-table';

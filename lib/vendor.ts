@@ -238,6 +238,61 @@ export interface CustomVendorOptions extends VendorOptions {
   readonly adapterOptions: CustomVendorAdapterOptions;
 }
 
+/**
+ * A vendor that signs its webhooks as Standard Webhooks (https://www.standardwebhooks.com: Svix and
+ * the vendors that send through it, and others), run by the custom adapter. `webhookSecret` holds
+ * the `whsec_...` signing secret the vendor shows (a JSON array of two during a rotation).
+ */
+export interface StandardWebhooksVendorOptions extends VendorOptions {
+  /** The vendor id (see `BuiltInVendorOptions.id` for its form). */
+  readonly id: string;
+
+  /** Where the fields are in the body. */
+  readonly paths: CustomVendorPaths;
+
+  /**
+   * The vendor's status words to normalized statuses (`queued`, `processing`, `succeeded`,
+   * `failed`, `cancelled`, `expired`). A status not in the map is quarantined, not guessed.
+   */
+  readonly statusMap: { [vendorStatus: string]: string };
+
+  /**
+   * How far `webhook-timestamp` may be from now, either way (1 second to 24 hours).
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly tolerance?: Duration;
+
+  /**
+   * The status API's URL with `{jobId}`, e.g. `https://api.acme.example/v1/jobs/{jobId}`: turns
+   * polling on.
+   *
+   * @default - no status API
+   */
+  readonly statusUrlTemplate?: string;
+
+  /**
+   * Header the status-API key is sent in.
+   *
+   * @default 'authorization'
+   */
+  readonly apiKeyHeader?: string;
+
+  /**
+   * Text before the key in that header.
+   *
+   * @default 'Bearer '
+   */
+  readonly apiKeyPrefix?: string;
+
+  /**
+   * Paths in the status API's answer, when they differ from the webhook's.
+   *
+   * @default - `paths`
+   */
+  readonly statusPaths?: CustomVendorPaths;
+}
+
 /** The pattern a vendor id must match. */
 export const VENDOR_ID_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 
@@ -296,6 +351,16 @@ export class Vendor {
       throw new Error(`vendor ${options.id}: adapterOptions.auth must be WebhookAuth.hmac({...}) or WebhookAuth.bearer({...})`);
     }
     return new Vendor(customManifest, options.id, options, { ...adapterOptions, auth: adapterOptions.auth._json }, 'adapterOptions');
+  }
+
+  /** A vendor that sends Standard Webhooks (Svix and others), run by the custom adapter with `WebhookAuth.standardWebhooks()`. */
+  static standardWebhooks(options: StandardWebhooksVendorOptions): Vendor {
+    if (options.id === undefined) throw new Error('a Standard Webhooks vendor needs an id: pass Vendor.standardWebhooks({ id: "acme", ... })');
+    toleranceSecondsOf(options.tolerance, `vendor ${options.id}: tolerance`);
+    const auth = WebhookAuth.standardWebhooks({ tolerance: options.tolerance });
+    const { paths, statusMap, statusUrlTemplate, apiKeyHeader, apiKeyPrefix, statusPaths } = options;
+    // The options are top-level here, so a problem is named by its own path (`paths.outputURL`).
+    return new Vendor(customManifest, options.id, options, { auth: auth._json, paths, statusMap, statusUrlTemplate, apiKeyHeader, apiKeyPrefix, statusPaths });
   }
 
   /** The vendor id (path segment and event source). */

@@ -61,6 +61,16 @@ export interface BearerWebhookAuthOptions {
   readonly header?: string;
 }
 
+/** Standard Webhooks (https://www.standardwebhooks.com), the scheme Svix and many vendors send. */
+export interface StandardWebhooksAuthOptions {
+  /**
+   * How far `webhook-timestamp` may be from now, either way (1 second to 24 hours).
+   *
+   * @default Duration.minutes(5) (the spec's recommendation)
+   */
+  readonly tolerance?: Duration;
+}
+
 /** How a custom vendor's webhooks are authenticated. */
 export class WebhookAuth {
   /** An HMAC-SHA256 signature (hex or base64) over the raw body and, optionally, a timestamp. */
@@ -80,7 +90,16 @@ export class WebhookAuth {
     return new WebhookAuth('bearer', { header: options.header });
   }
 
-  /** The kind of authentication: `hmac` or `bearer`. */
+  /**
+   * Standard Webhooks: `webhook-id`, `webhook-timestamp` and `webhook-signature` headers (or Svix's
+   * `svix-*` names), HMAC-SHA256 of `<id>.<timestamp>.<body>`, `v1,<base64>` signatures separated by
+   * spaces. The webhook secret is the `whsec_...` value the vendor shows (its base64 part is the key).
+   */
+  static standardWebhooks(options: StandardWebhooksAuthOptions = {}): WebhookAuth {
+    return new WebhookAuth('standard-webhooks', { toleranceSeconds: toleranceSecondsOf(options.tolerance, 'WebhookAuth.standardWebhooks: tolerance') });
+  }
+
+  /** The kind of authentication: `hmac`, `bearer` or `standard-webhooks`. */
   readonly type: string;
 
   /**

@@ -1,19 +1,32 @@
 /**
  * `video-webhooks dev`: the deployed pipeline on localhost. The same `handleWebhook` and
  * `deliver` code as the verifier Lambda, and the same poller, on embedded DynamoDB (dynalite) and
- * SQS FIFO (fauxqs). Every event that reaches the queue is read back from it and reported.
+ * SQS FIFO (fauxqs). Every event that reaches the queue is read back from it and reported, and
+ * handed to the consumer when there is one (`forwardTo`, `handler`), with the queue's redelivery
+ * and DLQ rules.
  */
 import { appendFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { resolve } from 'node:path';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { startEmulators, type Emulators } from '../adapters/local/emulators';
+import type { VendorRuntimeConfig } from '../contract/deployment';
 import type { VideoJobEvent } from '../core/event';
-import { rawRequest, toHttpResponse } from '../core/http';
-import { handleWebhook, type WebhookAnswer } from '../core/webhook';
-import { pollOnce } from '../poller/poller';
-import type { VendorRegistry } from '../vendors/registry';
-import { wireLocalPipeline } from './wiring';
+import { pollOnce, type PollerDeps } from '../poller/poller';
+import { registry as defaultRegistry, type VendorRegistry } from '../vendors/registry';
+import { readVendorConfig } from './config';
+import { forwardUrl, httpForwarder } from './forward-to';
+import { lambdaConsumer, loadHandler, type SqsHandler } from './lambda-handler';
+import { startQueueTap, type EventConsumer } from './queue-tap';
+import { queueInspector } from './queue-inspection';
+import { secretLine } from './request-log';
+import { routeRequest } from './routes';
+import { SQS_MAX_RECEIVE_COUNT, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS } from './sqs-limits';
+import { DevServerStartError, errorCode, listenProblem } from './start-errors';
+import { wireLocalPipeline, type LocalPipeline } from './wiring';
+
+export { DevServerStartError } from './start-errors';
 
 export interface DevServerOptions {
   /** @default 8787 (0 picks a free port) */
@@ -26,11 +39,28 @@ export interface DevServerOptions {
   readonly pollIntervalSeconds?: number;
   /** @default 600 */
   readonly staleAfterSeconds?: number;
+  /** POST each queued event to this URL as a CloudEvent; a 2xx deletes it. @default - no consumer */
+  readonly forwardTo?: string;
+  /** `FILE[#export]`: an SQS Lambda handler invoked with batches of the queue. @default - no consumer */
+  readonly handler?: string;
+  /** How long a received event stays hidden; a failed one is received again after it. @default 5 */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Receives of an event before it moves to the DLQ. @default 3 */
+  readonly maxReceiveCount?: number;
+  /** A JSON file of custom vendors: `{"vendors":[{"id":"acme","options":{...}}]}`. @default - built-in vendors only */
+  readonly config?: string;
+  /** Relative `handler` and `config` paths start here. @default process.cwd() */
+  readonly cwd?: string;
   /** Secrets, status-API base URLs and keys are read from here. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   /** Called with each event read from the queue. @default print it as one line on stdout */
   readonly onEvent?: (event: VideoJobEvent, line: string) => void;
-  /** Called with each request not answered 2xx, and each ignored or quarantined one. @default one line on stderr */
+  /**
+   * Every line for a person: requests, startup, deliveries, polls.
+   * @default one line on stderr; nothing when `onRejection` is given (the caller took the output over)
+   */
+  readonly log?: (line: string) => void;
+  /** Called with each request not answered 2xx, and each ignored or quarantined one. @default nothing besides `log` */
   readonly onRejection?: (line: string) => void;
   /** @default this runtime's vendor list */
   readonly vendors?: VendorRegistry;
@@ -44,150 +74,139 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/** Starts it; a problem with the options, the port or a file is a DevServerStartError that says what to fix. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
-  const env = options.env ?? process.env;
-  const onEvent = options.onEvent ?? ((_e, line) => process.stdout.write(`${line}\n`));
-  const onRejection = options.onRejection ?? ((line) => process.stderr.write(`${line}\n`));
+  const settings = settle(options);
+  const handler = options.handler === undefined ? undefined : await loadHandler(options.handler, options.cwd);
   const emulators = await startEmulators();
+  const stops: Array<() => Promise<void>> = [() => emulators.stop()];
   try {
-    return await wire(emulators, options, env, onEvent, onRejection);
+    const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue });
+    const server = await listen(settings, pipeline, options);
+    stops.unshift(() => closeServer(server));
+    reportSecrets(pipeline, settings);
+    const consumer = await consumerOf(settings, handler, emulators, pipeline);
+    const tap = startQueueTap({ sqs: pipeline.sqs, queueUrl: pipeline.queues.queueUrl, ...settings.queue, consumer, onEvent: (line) => report(line, settings, options), log: settings.log });
+    stops.unshift(() => tap.stop());
+    const polling = startPolling(pipeline.poller, options.pollIntervalSeconds ?? 30, settings.log);
+    stops.unshift(() => polling.stop());
+    return { ...addressOf(server), pollNow: polling.pollNow, stop: () => runAll(stops) };
   } catch (err) {
-    await emulators.stop();
+    await runAll(stops);
     throw err;
   }
 }
 
-async function wire(
-  emulators: Emulators,
-  options: DevServerOptions,
-  env: NodeJS.ProcessEnv,
-  onEvent: NonNullable<DevServerOptions['onEvent']>,
-  onRejection: NonNullable<DevServerOptions['onRejection']>,
-): Promise<DevServer> {
-  const { deps, poller, jobs, queues, sqs } = await wireLocalPipeline(emulators, { env, staleAfterSeconds: options.staleAfterSeconds, vendors: options.vendors });
+/** The options checked and completed; throws what to fix before anything starts. */
+interface Settings {
+  readonly port: number;
+  readonly host: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly vendors: VendorRegistry;
+  readonly configVendors: readonly VendorRuntimeConfig[];
+  readonly queue: { readonly visibilityTimeoutSeconds: number; readonly maxReceiveCount: number };
+  readonly forwardTo: string | undefined;
+  readonly eventsFile: string | undefined;
+  readonly log: (line: string) => void;
+}
 
-  const server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      onRejection(`500 ${req.method} ${req.url}: ${(err as Error)?.message ?? err}`);
-      send(res, 500, { error: 'internal error' });
-    });
+function settle(options: DevServerOptions): Settings {
+  if (options.forwardTo !== undefined && options.handler !== undefined) throw new DevServerStartError('--forward-to and --handler both consume the events queue: pass one of them');
+  const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 5;
+  const maxReceiveCount = options.maxReceiveCount ?? 3;
+  if (!Number.isInteger(visibilityTimeoutSeconds) || visibilityTimeoutSeconds < 1 || visibilityTimeoutSeconds > SQS_MAX_VISIBILITY_TIMEOUT_SECONDS) {
+    throw new DevServerStartError(`--visibility-timeout-seconds is ${visibilityTimeoutSeconds}: use a whole number of seconds from 1 to ${SQS_MAX_VISIBILITY_TIMEOUT_SECONDS}`);
+  }
+  if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > SQS_MAX_RECEIVE_COUNT) {
+    throw new DevServerStartError(`--max-receive-count is ${maxReceiveCount}: use a whole number from 1 to ${SQS_MAX_RECEIVE_COUNT}`);
+  }
+  if (options.eventsFile !== undefined) checkWritable(options.eventsFile);
+  const vendors = options.vendors ?? defaultRegistry;
+  return {
+    port: options.port ?? 8787,
+    host: options.host ?? '127.0.0.1',
+    env: options.env ?? process.env,
+    vendors,
+    configVendors: options.config === undefined ? [] : readVendorConfig(resolve(options.cwd ?? '', options.config), vendors),
+    queue: { visibilityTimeoutSeconds, maxReceiveCount },
+    forwardTo: options.forwardTo === undefined ? undefined : forwardUrl(options.forwardTo),
+    eventsFile: options.eventsFile,
+    log: options.log ?? (options.onRejection ? () => undefined : (line) => process.stderr.write(`${line}\n`)),
+  };
+}
+
+function checkWritable(file: string): void {
+  try {
+    appendFileSync(file, '');
+  } catch (err) {
+    throw new DevServerStartError(`cannot write --events-file ${file} (${errorCode(err)}): give a file in a folder that exists and that you can write to`);
+  }
+}
+
+async function listen(settings: Settings, pipeline: LocalPipeline, options: DevServerOptions): Promise<Server> {
+  const server = createServer(routeRequest({ pipeline, inspector: queueInspector(pipeline.sqs), log: settings.log, onRejection: options.onRejection }));
+  await new Promise<void>((listening, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenProblem(err, settings.host, settings.port)));
+    server.listen(settings.port, settings.host, () => listening());
   });
+  return server;
+}
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/healthz') return send(res, 200, { ok: true });
-    const webhook = /^\/webhooks\/([^/]+)\/?$/.exec(path);
-    if (req.method === 'POST' && webhook) {
-      const vendor = safeDecode(webhook[1]);
-      const body = await readBody(req, deps.maxBodyBytes + 1);
-      const answer = await handleWebhook(vendor, rawRequest(req.headers, body), deps);
-      report(answer, vendor);
-      const http = toHttpResponse(answer);
-      res.writeHead(http.statusCode, http.headers).end(http.body);
-      return;
-    }
-    if (req.method === 'POST' && path === '/jobs') return registerJob(req, res);
-    return send(res, 404, { error: 'not found: POST /webhooks/{vendor}, POST /jobs or GET /healthz' });
+/** One line per vendor served: whether its secret variable is set. */
+function reportSecrets(pipeline: LocalPipeline, settings: Settings): void {
+  for (const vendor of pipeline.deps.adapters.keys()) {
+    const variable = pipeline.deps.secretNameFor(vendor);
+    const values = (settings.env[variable] ?? '').split(',').filter((v) => v.trim() !== '').length;
+    settings.log(secretLine(vendor, variable, values));
   }
+}
 
-  async function registerJob(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let input: { vendor?: unknown; jobId?: unknown };
-    try {
-      input = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8')) as typeof input;
-    } catch {
-      return send(res, 400, { error: 'body must be JSON: {"vendor": "...", "jobId": "..."}' });
-    }
-    const jobId = typeof input?.jobId === 'number' ? String(input.jobId) : input?.jobId;
-    if (typeof input?.vendor !== 'string' || typeof jobId !== 'string' || jobId === '') {
-      return send(res, 400, { error: 'body must be {"vendor": "...", "jobId": "..."}' });
-    }
-    if (!deps.adapters.has(input.vendor)) return send(res, 404, { error: `unknown vendor ${input.vendor}` });
-    const result = await jobs.register(input.vendor, jobId);
-    return send(res, result.registered ? 201 : 200, result);
-  }
+async function consumerOf(settings: Settings, handler: SqsHandler | undefined, emulators: Emulators, pipeline: LocalPipeline): Promise<EventConsumer | undefined> {
+  const timeoutMs = settings.queue.visibilityTimeoutSeconds * 1000;
+  if (settings.forwardTo !== undefined) return httpForwarder(settings.forwardTo, timeoutMs);
+  if (handler === undefined) return undefined;
+  const attributes = await pipeline.sqs.send(new GetQueueAttributesCommand({ QueueUrl: pipeline.queues.queueUrl, AttributeNames: ['QueueArn'] }));
+  return lambdaConsumer(handler, { queueArn: attributes.Attributes?.QueueArn ?? '', region: emulators.region, timeoutMs, warn: settings.log });
+}
 
-  function report(answer: WebhookAnswer, vendor: string): void {
-    const r = answer.result;
-    if (r.kind === 'delivered' && answer.statusCode < 300) return;
-    const detail = r.kind === 'delivered' ? `${r.outcome} (job ${r.jobId})` : r.reason;
-    onRejection(`${answer.statusCode} ${vendor} ${r.kind}: ${detail}`);
-  }
+function report(line: string, settings: Settings, options: DevServerOptions): void {
+  if (settings.eventsFile) appendFileSync(settings.eventsFile, `${line}\n`);
+  if (options.onEvent) options.onEvent(JSON.parse(line) as VideoJobEvent, line);
+  else process.stdout.write(`${line}\n`);
+}
 
-  // Read the events queue back: what is printed is what reached SQS.
-  let running = true;
-  const tap = (async () => {
-    while (running) {
-      try {
-        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-        for (const m of out.Messages ?? []) {
-          const line = m.Body ?? '';
-          if (options.eventsFile) appendFileSync(options.eventsFile, `${line}\n`);
-          onEvent(JSON.parse(line) as VideoJobEvent, line);
-          await sqs.send(new DeleteMessageCommand({ QueueUrl: queues.queueUrl, ReceiptHandle: m.ReceiptHandle }));
-        }
-      } catch (err) {
-        if (running) onRejection(`queue read failed: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  })();
-
+function startPolling(poller: PollerDeps, intervalSeconds: number, log: (line: string) => void): { pollNow(): Promise<void>; stop(): Promise<void> } {
   let polling: Promise<void> | undefined;
-  const pollNow = async () => {
+  const pollNow = () => {
     polling ??= pollOnce(poller, { deadlineMs: Date.now() + 25_000 })
       .then((s) => {
-        if (s.polled > 0 || s.errors > 0) onRejection(`poll: ${s.polled} polled, ${s.hits} new, ${s.expired} expired, ${s.errors} errors`);
+        if (s.polled > 0 || s.errors > 0) log(`poll: ${s.polled} polled, ${s.hits} new, ${s.expired} expired, ${s.errors} errors`);
       })
       .finally(() => (polling = undefined));
     return polling;
   };
-  const interval = setInterval(() => void pollNow(), (options.pollIntervalSeconds ?? 30) * 1000);
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-
+  const interval = setInterval(() => void pollNow(), Math.max(1, intervalSeconds) * 1000);
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
     pollNow,
     async stop() {
       clearInterval(interval);
-      running = false;
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled([tap, polling]);
-      await emulators.stop();
+      await Promise.allSettled([polling]);
     },
   };
 }
 
-/** Reads at most `limit` bytes; a longer body is cut there (the core answers 413 for it). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      if (size >= limit) return;
-      chunks.push(chunk);
-      size += chunk.length;
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).subarray(0, limit)));
-    req.on('error', reject);
-  });
+function addressOf(server: Server): { url: string; port: number } {
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return { url: `http://${host}:${address.port}`, port: address.port };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((closed) => server.close(() => closed()));
 }
 
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
+/** Runs each stop in turn (the last started first), whatever the others do. */
+async function runAll(stops: ReadonlyArray<() => Promise<void>>): Promise<void> {
+  for (const stop of stops) await stop().catch(() => undefined);
 }

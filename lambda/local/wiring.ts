@@ -1,17 +1,18 @@
 /**
  * The composition root of `video-webhooks dev`: the same core and adapters as the Lambda functions,
  * on the embedded emulators, with secrets and status-API settings from the environment. Every
- * per-vendor setting (secret variables, status APIs) comes from the vendor list.
+ * per-vendor setting (secret variables, status APIs) comes from the vendor list, and for the
+ * vendors of `--config` from their id (`<ID>_WEBHOOK_SECRET`, `<ID>_API_BASE_URL`, `<ID>_API_KEY`).
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoJobStore } from '../adapters/aws/dynamo-store';
 import { SqsEventQueue, SqsQuarantineQueue } from '../adapters/aws/sqs-queue';
 import type { Emulators } from '../adapters/local/emulators';
-import { createJobTable, createQueues, type LocalQueues } from '../adapters/local/resources';
+import { createJobTable, createQueues, type LocalQueueOptions, type LocalQueues } from '../adapters/local/resources';
 import { EnvSecretSource } from '../adapters/local/secrets';
 import { buildPoller } from '../composition/poller';
 import { deliveryConfig } from '../composition/env';
-import { DEFAULTS, type PollerVendorConfig } from '../contract/deployment';
+import { DEFAULTS, type PollerVendorConfig, type VendorRuntimeConfig } from '../contract/deployment';
 import type { VendorAdapter } from '../core/adapter';
 import { silentTelemetry, systemClock } from '../core/ports';
 import type { WebhookDeps } from '../core/webhook';
@@ -25,6 +26,10 @@ export interface LocalSettings {
   readonly env: NodeJS.ProcessEnv;
   /** @default the vendor list of this runtime */
   readonly vendors?: VendorRegistry;
+  /** Vendors beside the built-in ones (`--config`), served at `/webhooks/<id>`. @default none */
+  readonly configVendors?: readonly VendorRuntimeConfig[];
+  /** The events queue's visibility timeout and receive count before the DLQ. */
+  readonly queue?: LocalQueueOptions;
 }
 
 export interface LocalPipeline {
@@ -44,10 +49,11 @@ export async function wireLocalPipeline(emulators: Emulators, settings: LocalSet
   const dynamo = emulators.dynamoClient();
   const sqs = emulators.sqsClient();
   await createJobTable(dynamo, TABLE);
-  const queues = await createQueues(sqs, 'video-webhooks');
+  const queues = await createQueues(sqs, 'video-webhooks', settings.queue);
   const vendors = settings.vendors ?? defaultRegistry;
   const config = deliveryConfig({ staleAfterSeconds: settings.staleAfterSeconds });
-  const adapters = new Map<string, VendorAdapter>(vendors.builtIns.map((b) => [b.id, vendors.createAdapter({ id: b.id, kind: b.id, options: {} })]));
+  const served = [...vendors.builtIns.map((b): VendorRuntimeConfig => ({ id: b.id, kind: b.id, options: {} })), ...(settings.configVendors ?? [])];
+  const adapters = new Map<string, VendorAdapter>(served.map((v) => [v.id, vendors.createAdapter(v)]));
   const store = new DynamoJobStore(dynamo, TABLE);
   const secrets = new EnvSecretSource(settings.env);
   const deps: WebhookDeps = {
@@ -62,28 +68,34 @@ export async function wireLocalPipeline(emulators: Emulators, settings: LocalSet
     config,
     maxBodyBytes: DEFAULTS.maxBodyBytes,
   };
-  const poller = buildPoller(localPollerConfigs(vendors, adapters, settings.env), { ...deps, createAdapter: (c) => adapters.get(c.id) ?? vendors.createAdapter(c) }, config, DEFAULTS.pollConcurrency);
+  const poller = buildPoller(localPollerConfigs(served, vendors, adapters, settings.env), { ...deps, createAdapter: (c) => adapters.get(c.id) ?? vendors.createAdapter(c) }, config, DEFAULTS.pollConcurrency);
   return { deps, poller, jobs: new JobRegistry(store, { staleAfterSeconds: settings.staleAfterSeconds }), queues, sqs };
 }
 
 /** The variable a vendor's webhook secret is read from: `SYNC_WEBHOOK_SECRET`, or `<ID>_WEBHOOK_SECRET`. */
 export function webhookSecretEnv(vendor: string, vendors: VendorRegistry = defaultRegistry): string {
-  return vendors.builtIn(vendor)?.manifest.local.webhookSecretEnv ?? `${vendor.toUpperCase().replace(/-/g, '_')}_WEBHOOK_SECRET`;
+  return vendors.builtIn(vendor)?.manifest.local.webhookSecretEnv ?? `${envPrefix(vendor)}_WEBHOOK_SECRET`;
 }
 
-/** Each built-in vendor's status API, polled when its base URL or key variable is set. */
-function localPollerConfigs(vendors: VendorRegistry, adapters: ReadonlyMap<string, VendorAdapter>, env: NodeJS.ProcessEnv): PollerVendorConfig[] {
-  return vendors.builtIns.map(({ id, manifest }) => {
-    const baseUrl = env[manifest.local.apiBaseUrlEnv]?.replace(/\/+$/, '') || undefined;
-    const statusApi = adapters.get(id)?.statusApi;
+/** Each vendor's status API, polled when its base URL or key variable is set. */
+function localPollerConfigs(served: readonly VendorRuntimeConfig[], vendors: VendorRegistry, adapters: ReadonlyMap<string, VendorAdapter>, env: NodeJS.ProcessEnv): PollerVendorConfig[] {
+  return served.map((vendor) => {
+    const local = vendors.builtIn(vendor.id)?.manifest.local ?? { apiBaseUrlEnv: `${envPrefix(vendor.id)}_API_BASE_URL`, apiKeyEnv: `${envPrefix(vendor.id)}_API_KEY` };
+    const baseUrl = env[local.apiBaseUrlEnv]?.replace(/\/+$/, '') || undefined;
+    const statusApi = adapters.get(vendor.id)?.statusApi;
     return {
-      vendor: { id, kind: id, options: {} },
+      vendor,
       // The key is read by variable name from the environment (EnvSecretSource).
-      apiKeySecretArn: env[manifest.local.apiKeyEnv] ? manifest.local.apiKeyEnv : undefined,
+      apiKeySecretArn: env[local.apiKeyEnv] ? local.apiKeyEnv : undefined,
       statusApiBaseUrl: baseUrl,
       requestsPerMinute: LOCAL_POLL_REQUESTS_PER_MINUTE,
-      pollingEnabled: Boolean(statusApi && (baseUrl || env[manifest.local.apiKeyEnv]) && (baseUrl ?? statusApi.defaultBaseUrl)),
+      pollingEnabled: Boolean(statusApi && (baseUrl || env[local.apiKeyEnv]) && (baseUrl ?? statusApi.defaultBaseUrl)),
       requestTimeoutMs: 5_000,
     };
   });
+}
+
+/** `acme-video` → `ACME_VIDEO`: the prefix of a vendor's local variables. */
+function envPrefix(vendor: string): string {
+  return vendor.toUpperCase().replace(/-/g, '_');
 }

@@ -2,58 +2,16 @@
  * `video-webhooks dev` as a child process (the built dist/bin/cli.js), driven over HTTP with
  * requests signed here with node:crypto, plus `send`, `--help`, and a fake Sync status API.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { VENDOR_EVENTS } from '../../lambda/vendors/samples';
 import { childEnv } from '../support/child-env';
+import { CLI, startDev, waitFor, type Dev } from './dev-support';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'bin', 'cli.js');
 const SECRETS = { SYNC_WEBHOOK_SECRET: 'whsec_cli', LIPDUB_WEBHOOK_API_KEY: 'ld_cli', VIRALSYNC_WEBHOOK_SECRET: 'vs_cli', SYNTHESIA_WEBHOOK_SECRET: 'syn_cli' };
 const hex = (key: string, data: string) => createHmac('sha256', key).update(data).digest('hex');
-
-interface Dev {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly port: number;
-  readonly stdout: string[];
-  readonly stderr: string[];
-  exited: Promise<number | null>;
-}
-
-async function startDev(env: Record<string, string>, args: string[] = []): Promise<Dev> {
-  const child = spawn(process.execPath, [CLI, 'dev', '--port', '0', ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const lines = (sink: string[]) => {
-    let rest = '';
-    return (chunk: Buffer) => {
-      rest += chunk.toString();
-      const parts = rest.split('\n');
-      rest = parts.pop() ?? '';
-      sink.push(...parts.filter(Boolean));
-    };
-  };
-  child.stdout!.on('data', lines(stdout));
-  child.stderr!.on('data', lines(stderr));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await waitFor(() => stderr.map((l) => /listening on (http:\/\/\S+)/.exec(l)?.[1]).find(Boolean), 30_000, () => stderr.join('\n'));
-  const health = await fetch(`${url}/healthz`);
-  expect(health.status).toBe(200);
-  return { child, url, port: Number(new URL(url).port), stdout, stderr, exited };
-}
-
-async function waitFor<T>(get: () => T | undefined, timeoutMs: number, describe: () => string = () => ''): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = get();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting; output so far:\n${describe()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const events = (dev: Dev) => dev.stdout.map((l) => JSON.parse(l) as { id: string; type: string; data: { vendor: string; jobId: string; receivedVia: string; status: string } });
 

@@ -1,21 +1,23 @@
 /**
  * A custom vendor: one described by options instead of code, so users can add one without
- * forking. Authentication is the shared HMAC-SHA256 scheme over a template of the timestamp and
- * the raw body (hex or base64), or a static key in a header; fields are read by dotted JSON paths.
+ * forking. Authentication is the shared HMAC-SHA256 scheme, configured by the options (a template
+ * of the timestamp and the raw body, hex or base64) or as Standard Webhooks, or a static key in a
+ * header; fields are read by dotted JSON paths.
  */
 import type { AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
 import type { NormalizedFields } from '../../core/event';
 import { firstPath, ownValue, parseJsonObject, readId, readNumber, readProgress, readString, readTime } from '../../core/json';
 import { matchesAnyKey } from '../shared/crypto';
-import { hmacHeaders, verifyHmac, type HmacScheme } from '../shared/hmac';
+import { hmacHeaders, signHmac, verifyHmac, type HmacScheme } from '../shared/hmac';
 import { asStatus } from '../shared/results';
 import { statusApi } from '../shared/status-api';
-import type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths } from './options';
+import type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
+import { standardWebhooksScheme } from './standard-webhooks';
 
 /** The adapter for `options` (checked against ./manifest.ts's spec first: see the registry). */
 export function customAdapter(options: CustomOptions, id: string): VendorAdapter {
   const auth = options.auth;
-  const scheme = auth.type === 'hmac' ? hmacSchemeOf(auth) : undefined;
+  const scheme = auth.type === 'bearer' ? undefined : hmacSchemeOf(auth);
   return {
     id,
     // A static key is never kept in the quarantine (its readers could forge events with it).
@@ -32,8 +34,16 @@ export function customAdapter(options: CustomOptions, id: string): VendorAdapter
   };
 }
 
+/** The headers a sender of this custom vendor sends with `body` (for `video-webhooks send`). */
+export function signCustomRequest(options: CustomOptions, body: string, secret: string, nowMs: number): Record<string, string> {
+  const auth = options.auth;
+  const headers = auth.type === 'bearer' ? { [keyHeaderOf(auth)]: keyHeaderOf(auth) === 'authorization' ? `Bearer ${secret}` : secret } : signHmac(hmacSchemeOf(auth), body, secret, nowMs);
+  return { 'content-type': 'application/json', ...headers };
+}
+
 /** The shared HMAC scheme as a custom vendor's `auth` configures it. */
-export function hmacSchemeOf(auth: CustomHmacAuth): HmacScheme {
+export function hmacSchemeOf(auth: CustomHmacAuth | CustomStandardWebhooksAuth): HmacScheme {
+  if (auth.type === 'standard-webhooks') return standardWebhooksScheme(auth.toleranceSeconds);
   const prefix = auth.signaturePrefix ?? '';
   return {
     signatureHeaders: [auth.signatureHeader.toLowerCase()],

@@ -4,9 +4,9 @@ import { customAdapter } from './adapter';
 import { customManifest } from './manifest';
 import type { CustomOptions } from './options';
 
-export { customAdapter, hmacSchemeOf } from './adapter';
+export { customAdapter, hmacSchemeOf, signCustomRequest } from './adapter';
 export { customManifest } from './manifest';
-export type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths } from './options';
+export type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
 
 export const custom = defineVendor({
   manifest: customManifest,

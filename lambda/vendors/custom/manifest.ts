@@ -47,6 +47,13 @@ export const customManifest = {
               header: { type: 'string' },
             },
           },
+          'standard-webhooks': {
+            type: 'object',
+            properties: {
+              type: { type: 'string' },
+              toleranceSeconds: SECONDS,
+            },
+          },
         },
       },
       paths: paths(['jobId', 'status']),

@@ -31,6 +31,17 @@ export interface CustomKeyAuth {
   readonly header?: string;
 }
 
+/**
+ * Standard Webhooks (https://www.standardwebhooks.com, what Svix sends): headers `webhook-id`,
+ * `webhook-timestamp` and `webhook-signature` (or `svix-*`), HMAC-SHA256 of `<id>.<timestamp>.<body>`
+ * keyed by the base64 after a `whsec_` secret's prefix, `v1,<base64>` signatures separated by spaces.
+ */
+export interface CustomStandardWebhooksAuth {
+  readonly type: 'standard-webhooks';
+  /** Tolerance for `webhook-timestamp`, the spec's 5 minutes by default. @default 300 */
+  readonly toleranceSeconds?: number;
+}
+
 /** Dotted JSON paths into the body (first match wins for lists). */
 export interface CustomPaths {
   readonly jobId: string | readonly string[];
@@ -47,7 +58,7 @@ export interface CustomPaths {
 }
 
 export interface CustomOptions {
-  readonly auth: CustomHmacAuth | CustomKeyAuth;
+  readonly auth: CustomHmacAuth | CustomKeyAuth | CustomStandardWebhooksAuth;
   readonly paths: CustomPaths;
   /** The vendor's status words to normalized statuses; a status not in the map is quarantined. */
   readonly statusMap: Readonly<Record<string, VideoJobStatus>>;

@@ -1,0 +1,133 @@
+/**
+ * The dev server's HTTP routes: the deployed API's `POST /webhooks/{vendor}` (the same
+ * `handleWebhook` as the verifier Lambda), `POST /jobs` (what `registerJob` does), `GET /healthz`,
+ * and the local inspection routes `GET /quarantine`, `GET /dlq` and `POST /dlq/redrive`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { rawRequest, toHttpResponse } from '../core/http';
+import { handleWebhook } from '../core/webhook';
+import type { QueueInspector } from './queue-inspection';
+import { isRejection, requestLine } from './request-log';
+import type { LocalPipeline } from './wiring';
+
+export interface RouteDeps {
+  readonly pipeline: LocalPipeline;
+  readonly inspector: QueueInspector;
+  /** A line for stderr. */
+  readonly log: (line: string) => void;
+  /** Told of each request not answered 2xx, and each ignored or quarantined one. */
+  readonly onRejection?: (line: string) => void;
+}
+
+type Route = (req: IncomingMessage, res: ServerResponse, deps: RouteDeps, match: RegExpExecArray) => Promise<void>;
+
+const ROUTES: ReadonlyArray<readonly [method: string, path: RegExp, route: Route]> = [
+  ['GET', /^\/healthz$/, async (_req, res) => send(res, 200, { ok: true })],
+  ['POST', /^\/webhooks\/([^/]+)\/?$/, webhook],
+  ['POST', /^\/jobs$/, registerJob],
+  ['GET', /^\/quarantine$/, quarantine],
+  ['GET', /^\/dlq$/, deadLetters],
+  ['POST', /^\/dlq\/redrive$/, redrive],
+];
+
+const NOT_FOUND = 'not found: POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq or POST /dlq/redrive';
+
+/** Answers one request; a failure inside a route is a 500 and a stderr line. */
+export function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const found = ROUTES.map(([method, pattern, route]) => ({ method, match: pattern.exec(path), route })).find((r) => r.match && r.method === req.method);
+    const work = found ? found.route(req, res, deps, found.match!) : Promise.resolve(send(res, 404, { error: NOT_FOUND }));
+    work.catch((err: unknown) => {
+      deps.log(`500 ${req.method} ${req.url}: ${(err as Error)?.message ?? err}`);
+      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+    });
+  };
+}
+
+async function webhook(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, match: RegExpExecArray): Promise<void> {
+  const vendor = safeDecode(match[1]);
+  const { deps: pipeline } = deps.pipeline;
+  const body = await readBody(req, pipeline.maxBodyBytes + 1);
+  const answer = await handleWebhook(vendor, rawRequest(req.headers, body), pipeline);
+  const line = requestLine(vendor, answer);
+  deps.log(line);
+  if (isRejection(answer)) deps.onRejection?.(line);
+  const http = toHttpResponse(answer);
+  res.writeHead(http.statusCode, http.headers).end(http.body);
+}
+
+async function registerJob(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
+  let input: { vendor?: unknown; jobId?: unknown };
+  try {
+    input = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8')) as typeof input;
+  } catch {
+    return send(res, 400, { error: 'body must be JSON: {"vendor": "...", "jobId": "..."}' });
+  }
+  const jobId = typeof input?.jobId === 'number' ? String(input.jobId) : input?.jobId;
+  if (typeof input?.vendor !== 'string' || typeof jobId !== 'string' || jobId === '') {
+    return send(res, 400, { error: 'body must be {"vendor": "...", "jobId": "..."}' });
+  }
+  if (!deps.pipeline.deps.adapters.has(input.vendor)) return send(res, 404, { error: `unknown vendor ${input.vendor}` });
+  const result = await deps.pipeline.jobs.register(input.vendor, jobId);
+  return send(res, result.registered ? 201 : 200, result);
+}
+
+/** The quarantine's messages, each with its raw body decoded. */
+async function quarantine(_req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
+  const held = await deps.inspector.look(deps.pipeline.queues.quarantineQueueUrl);
+  send(
+    res,
+    200,
+    held.map((m) => {
+      const message = parseOr(m.body, { body: m.body }) as { bodyBase64?: unknown };
+      return typeof message.bodyBase64 === 'string' ? { ...message, body: Buffer.from(message.bodyBase64, 'base64').toString('utf8') } : message;
+    }),
+  );
+}
+
+async function deadLetters(_req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
+  const held = await deps.inspector.look(deps.pipeline.queues.deadLetterQueueUrl);
+  send(res, 200, held.map((m) => ({ messageGroupId: m.groupId, event: parseOr(m.body, m.body) })));
+}
+
+async function redrive(_req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
+  const moved = await deps.inspector.move(deps.pipeline.queues.deadLetterQueueUrl, deps.pipeline.queues.queueUrl);
+  deps.log(`redrive: ${moved} message${moved === 1 ? '' : 's'} moved from the DLQ back to the events queue`);
+  send(res, 200, { moved });
+}
+
+/** Reads at most `limit` bytes; a longer body is cut there (the core answers 413 for it). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (size >= limit) return;
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).subarray(0, limit)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function parseOr(text: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return fallback;
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
