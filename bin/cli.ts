@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { SQS_MAX_RECEIVE_COUNT, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS } from '../lambda/local/sqs-limits';
+import { SQS_MAX_RECEIVE_COUNT, SQS_VISIBILITY_TIMEOUT_SECONDS } from '../lambda/contract/aws-limits';
 import { closest, didYouMean } from '../lambda/local/suggest';
 import { registry } from '../lambda/vendors/registry';
 
@@ -184,7 +184,7 @@ async function runDev(values: Values): Promise<number> {
   const { DevServerStartError, startDevServer } = await import('../lambda/local/dev-server');
   const { MissingEmulatorError } = await import('../lambda/adapters/local/emulators');
   const port = whole(values.port, 'port', 0, 65_535, 'a port number');
-  const visibility = whole(values['visibility-timeout-seconds'], 'visibility-timeout-seconds', 1, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS, 'a whole number of seconds');
+  const visibility = whole(values['visibility-timeout-seconds'], 'visibility-timeout-seconds', 1, SQS_VISIBILITY_TIMEOUT_SECONDS.max, 'a whole number of seconds');
   const receives = whole(values['max-receive-count'], 'max-receive-count', 1, SQS_MAX_RECEIVE_COUNT, 'a whole number');
   const pollInterval = whole(values['poll-interval-seconds'], 'poll-interval-seconds', 1, 86_400, 'a whole number of seconds');
   const staleAfter = whole(values['stale-after-seconds'], 'stale-after-seconds', 0, 31_536_000, 'a whole number of seconds');

@@ -22,9 +22,26 @@ export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
 export const DYNAMODB_MAX_PARTITION_KEY_BYTES = 2048;
 
 /**
- * An SQS FIFO MessageGroupId (and MessageDeduplicationId): 1 to 128 characters, each alphanumeric
- * or punctuation, i.e. printable ASCII 0x21-0x7E.
+ * An SQS FIFO MessageGroupId (and MessageDeduplicationId): "The maximum length ... is 128
+ * characters ... can contain alphanumeric characters (a-z, A-Z, 0-9) and punctuation
+ * (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)", i.e. printable ASCII 0x21-0x7E.
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
  */
-export const SQS_MAX_GROUP_ID_CHARS = 128;
+export const SQS_MAX_FIFO_ID_CHARS = 128;
 export const SQS_GROUP_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * ReceiveMessage: MaxNumberOfMessages "Valid values: 1 to 10" (so a Lambda batch from a FIFO queue
+ * holds at most 10 records), WaitTimeSeconds 0 to 20
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html);
+ * a visibility timeout is 0 to 43,200 seconds (12 hours)
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html).
+ */
+export const SQS_RECEIVE_MAX_MESSAGES = { min: 1, max: 10 } as const;
+export const SQS_VISIBILITY_TIMEOUT_SECONDS = { min: 0, max: 43_200 } as const;
+
+/**
+ * `maxReceiveCount` of a redrive policy: 1 to 1,000.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue.html
+ */
+export const SQS_MAX_RECEIVE_COUNT = 1_000;

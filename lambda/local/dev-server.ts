@@ -22,7 +22,7 @@ import { startQueueTap, type EventConsumer } from './queue-tap';
 import { queueInspector } from './queue-inspection';
 import { secretLine } from './request-log';
 import { routeRequest } from './routes';
-import { SQS_MAX_RECEIVE_COUNT, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS } from './sqs-limits';
+import { SQS_MAX_RECEIVE_COUNT, SQS_VISIBILITY_TIMEOUT_SECONDS } from '../contract/aws-limits';
 import { DevServerStartError, errorCode, listenProblem } from './start-errors';
 import { wireLocalPipeline, type LocalPipeline } from './wiring';
 
@@ -114,8 +114,8 @@ function settle(options: DevServerOptions): Settings {
   if (options.forwardTo !== undefined && options.handler !== undefined) throw new DevServerStartError('--forward-to and --handler both consume the events queue: pass one of them');
   const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 5;
   const maxReceiveCount = options.maxReceiveCount ?? 3;
-  if (!Number.isInteger(visibilityTimeoutSeconds) || visibilityTimeoutSeconds < 1 || visibilityTimeoutSeconds > SQS_MAX_VISIBILITY_TIMEOUT_SECONDS) {
-    throw new DevServerStartError(`--visibility-timeout-seconds is ${visibilityTimeoutSeconds}: use a whole number of seconds from 1 to ${SQS_MAX_VISIBILITY_TIMEOUT_SECONDS}`);
+  if (!Number.isInteger(visibilityTimeoutSeconds) || visibilityTimeoutSeconds < 1 || visibilityTimeoutSeconds > SQS_VISIBILITY_TIMEOUT_SECONDS.max) {
+    throw new DevServerStartError(`--visibility-timeout-seconds is ${visibilityTimeoutSeconds}: use a whole number of seconds from 1 to ${SQS_VISIBILITY_TIMEOUT_SECONDS.max}`);
   }
   if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > SQS_MAX_RECEIVE_COUNT) {
     throw new DevServerStartError(`--max-receive-count is ${maxReceiveCount}: use a whole number from 1 to ${SQS_MAX_RECEIVE_COUNT}`);

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
-import { SQS_MAX_DEDUPLICATION_ID_LENGTH, SQS_MAX_RECEIVE_BATCH } from './sqs-limits';
+import { SQS_MAX_FIFO_ID_CHARS, SQS_RECEIVE_MAX_MESSAGES } from '../contract/aws-limits';
 
 /** A message taken out of a queue. */
 export interface HeldMessage {
@@ -58,7 +58,7 @@ async function takeAll(sqs: SQSClient, queueUrl: string): Promise<HeldMessage[]>
     const out = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
-        MaxNumberOfMessages: SQS_MAX_RECEIVE_BATCH,
+        MaxNumberOfMessages: SQS_RECEIVE_MAX_MESSAGES.max,
         WaitTimeSeconds: 0,
         VisibilityTimeout: TAKEN_VISIBILITY_SECONDS,
         MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'],
@@ -76,6 +76,6 @@ async function takeAll(sqs: SQSClient, queueUrl: string): Promise<HeldMessage[]>
 
 function put(sqs: SQSClient, queueUrl: string, m: HeldMessage): Promise<unknown> {
   // The event id stays readable in the new id; the suffix makes it new to the queue's deduplication.
-  const deduplicationId = `${m.deduplicationId ?? 'message'}:${randomUUID()}`.slice(-SQS_MAX_DEDUPLICATION_ID_LENGTH);
+  const deduplicationId = `${m.deduplicationId ?? 'message'}:${randomUUID()}`.slice(-SQS_MAX_FIFO_ID_CHARS);
   return sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: m.body, MessageGroupId: m.groupId, MessageDeduplicationId: deduplicationId, MessageAttributes: m.attributes }));
 }

@@ -9,7 +9,7 @@
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { attemptLine } from './request-log';
-import { SQS_MAX_RECEIVE_BATCH } from './sqs-limits';
+import { SQS_RECEIVE_MAX_MESSAGES } from '../contract/aws-limits';
 
 /** One message of the events queue, as received. */
 export interface QueuedEvent {
@@ -107,7 +107,7 @@ async function receive(options: QueueTapOptions): Promise<QueuedEvent[]> {
   const out = await options.sqs.send(
     new ReceiveMessageCommand({
       QueueUrl: options.queueUrl,
-      MaxNumberOfMessages: SQS_MAX_RECEIVE_BATCH,
+      MaxNumberOfMessages: SQS_RECEIVE_MAX_MESSAGES.max,
       WaitTimeSeconds: 1,
       VisibilityTimeout: options.visibilityTimeoutSeconds,
       MessageSystemAttributeNames: ['All'],

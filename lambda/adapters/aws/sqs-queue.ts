@@ -1,7 +1,7 @@
 /** EventQueue and QuarantineQueue on SQS FIFO queues. */
 import { createHash } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
-import { SQS_GROUP_ID_PATTERN, SQS_MAX_GROUP_ID_CHARS } from '../../contract/aws-limits';
+import { SQS_GROUP_ID_PATTERN, SQS_MAX_FIFO_ID_CHARS } from '../../contract/aws-limits';
 import { jobKey } from '../../core/job-key';
 import type { EventMessage, EventQueue, QuarantineMessage, QuarantineQueue } from '../../core/ports';
 import type { QuarantineReceipt, QuarantineSource } from '../../core/quarantine-replay';
@@ -13,7 +13,7 @@ import type { QuarantineReceipt, QuarantineSource } from '../../core/quarantine-
  */
 export function messageGroupOf(vendor: string, jobId: string): string {
   const group = jobKey(vendor, jobId);
-  return SQS_GROUP_ID_PATTERN.test(group) ? group : `${vendor}#sha256:${createHash('sha256').update(jobId).digest('hex')}`.slice(0, SQS_MAX_GROUP_ID_CHARS);
+  return SQS_GROUP_ID_PATTERN.test(group) ? group : `${vendor}#sha256:${createHash('sha256').update(jobId).digest('hex')}`.slice(0, SQS_MAX_FIFO_ID_CHARS);
 }
 
 /**

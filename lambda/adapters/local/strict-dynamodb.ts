@@ -5,6 +5,7 @@
  * (its own keys and its indexes') is read from dynalite once (DescribeTable) and kept until the
  * table is created, changed or deleted again through the layer.
  */
+import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from '../../contract/aws-limits';
 import { letThrough, shown, type AwsRejection, type StrictService, type UpstreamCall } from './strict-service';
 
 const CONSTRAINTS = 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html';
@@ -16,7 +17,6 @@ const CONSTRAINTS = 'https://docs.aws.amazon.com/amazondynamodb/latest/developer
  * are allowed only "if the attribute is not used as a key attribute for a table or index"
  * (#limits-attributes-values).
  */
-export const DYNAMODB_MAX_PARTITION_KEY_BYTES = 2048;
 export const DYNAMODB_MAX_SORT_KEY_BYTES = 1024;
 
 /**

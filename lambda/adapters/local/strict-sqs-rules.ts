@@ -3,7 +3,7 @@
  * and pure checks that answer what SQS would: a rejection with SQS's error code, or nothing. Used by
  * the strict local AWS (strict-sqs.ts).
  */
-import { SQS_MAX_MESSAGE_BYTES } from '../../contract/aws-limits';
+import { SQS_MAX_FIFO_ID_CHARS, SQS_MAX_MESSAGE_BYTES, SQS_RECEIVE_MAX_MESSAGES, SQS_VISIBILITY_TIMEOUT_SECONDS } from '../../contract/aws-limits';
 import { shown, type AwsRejection } from './strict-service';
 
 /**
@@ -15,7 +15,7 @@ import { shown, type AwsRejection } from './strict-service';
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_MessageAttributeValue.html).
  * A SendMessageBatch request is held to the same total.
  */
-export { SQS_MAX_MESSAGE_BYTES };
+export { SQS_MAX_MESSAGE_BYTES, SQS_VISIBILITY_TIMEOUT_SECONDS };
 
 /**
  * The characters a message body (and a String attribute's value and type) may hold:
@@ -33,7 +33,6 @@ const DISALLOWED_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10F
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html,
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html).
  */
-export const SQS_MAX_FIFO_ID_CHARS = 128;
 const FIFO_ID_CHARACTER = /[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/;
 
 /**
@@ -69,9 +68,7 @@ const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html).
  * DelaySeconds: "Valid values: 0 to 900" (API_SendMessage.html).
  */
-export const SQS_RECEIVE_MAX_MESSAGES = { min: 1, max: 10 } as const;
 export const SQS_WAIT_TIME_SECONDS = { min: 0, max: 20 } as const;
-export const SQS_VISIBILITY_TIMEOUT_SECONDS = { min: 0, max: 43_200 } as const;
 export const SQS_DELAY_SECONDS = { min: 0, max: 900 } as const;
 
 /**
