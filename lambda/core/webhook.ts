@@ -17,6 +17,12 @@ export interface WebhookDeps extends DeliveryDeps {
   readonly secretNameFor: (vendor: string) => string;
   readonly quarantine: QuarantineQueue;
   readonly maxBodyBytes: number;
+  /**
+   * What the 503 of a vendor without a secret adds for the caller, where the caller is the
+   * developer (the dev server names the variable to set). Unset on AWS: the secret's name is
+   * not for an unauthenticated caller.
+   */
+  readonly notConfiguredAdvice?: (vendor: string) => string;
 }
 
 export interface WebhookAnswer {
@@ -50,7 +56,8 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
   if (secrets.length === 0) {
     // The secret's name stays in the log: the caller is not authenticated yet.
     deps.telemetry.log('error', 'vendor has no webhook secret configured', { vendor: vendorId, secret: deps.secretNameFor(vendorId) });
-    return reject(deps, vendorId, 503, 'not_configured', `vendor ${vendorId} is not configured yet`);
+    const advice = deps.notConfiguredAdvice?.(vendorId);
+    return reject(deps, vendorId, 503, 'not_configured', `vendor ${vendorId} is not configured yet${advice ? `: ${advice}` : ''}`);
   }
 
   const auth = adapter.authenticate(request, secrets, deps.clock.now());

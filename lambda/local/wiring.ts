@@ -63,6 +63,8 @@ export async function wireLocalPipeline(emulators: Emulators, settings: LocalSet
     quarantine: new SqsQuarantineQueue(sqs, queues.quarantineQueueUrl),
     secrets,
     secretNameFor: (vendor) => webhookSecretEnv(vendor, vendors),
+    // Local only: the caller is the developer, who needs the variable's name.
+    notConfiguredAdvice: (vendor) => `set ${webhookSecretEnv(vendor, vendors)}`,
     clock: systemClock,
     telemetry: silentTelemetry,
     config,
