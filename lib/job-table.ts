@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLE_SCHEMA } from '../lambda/contract/deployment';
+import { REGISTRATION_ATTRIBUTES, TABLE_SCHEMA } from '../lambda/contract/deployment';
 import { rejectWithExisting } from './validation';
 
 /** Properties of the jobs table (all optional). */
@@ -106,9 +106,19 @@ export class WebhookJobTable extends Construct {
     return `${this.table.tableArn}/index/${TABLE_SCHEMA.pendingIndex}`;
   }
 
-  /** GetItem and PutItem on the table only (no index, no scan, no delete): what `registerJob` needs. */
+  /**
+   * What `registerJob` needs: GetItem, and PutItem of the attributes a registration writes only
+   * (`dynamodb:Attributes`), on the table only (no index, no scan, no delete). An item with a
+   * terminal event or an event id in it cannot be written with this grant, so a principal that
+   * registers jobs cannot make the pipeline publish anything.
+   */
   grantRegisterJobs(grantee: iam.IGrantable): iam.Grant {
-    return this.grantActions(grantee, ITEM_ACTIONS, [this.table.tableArn]);
+    const read = this.grantActions(grantee, ['dynamodb:GetItem'], [this.table.tableArn]);
+    return read.combine(
+      this.grantActions(grantee, ['dynamodb:PutItem'], [this.table.tableArn], {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...REGISTRATION_ATTRIBUTES] },
+      }),
+    );
   }
 
   /**

@@ -1,6 +1,6 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
+import { Annotations, Aws, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -55,12 +55,17 @@ export interface WebhookQuarantineQueueProps {
 export class WebhookQuarantineQueue extends Construct {
   readonly queue: sqs.IQueue;
 
+  /** The principals `grantQuarantine` was given: the only ones the queue policy lets send. */
+  private readonly senders: string[] = [];
+
   constructor(scope: Construct, id: string, props: WebhookQuarantineQueueProps = {}) {
     super(scope, id);
     if (props.existingQueue) {
       rejectWithExisting('existingQueue', props, ['retentionPeriod', 'encryptionKey', 'removalPolicy']);
       assertFifo(this, 'existingQueue', props.existingQueue);
       this.queue = props.existingQueue;
+      Annotations.of(this).addWarningV2('cdk-video-webhooks:quarantineSenders',
+        'the existing quarantine queue\'s policy cannot be set from here: deny sqs:SendMessage to every principal but the verifier and poller roles (aws:PrincipalArn), or whoever may send there can make the replay publish events');
       return;
     }
     this.queue = new sqs.Queue(this, 'Resource', {
@@ -75,10 +80,29 @@ export class WebhookQuarantineQueue extends Construct {
         ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
         : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
     });
+    // A quarantined request is replayed without being authenticated again (its signature is long
+    // stale), so only the principals granted `grantQuarantine` may put one there. The account's
+    // root user stays listed: it can change this policy anyway.
+    const root = `arn:${Aws.PARTITION}:iam::${Stack.of(this).account}:root`;
+    this.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyGrantedSendersMayQuarantine',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': Lazy.list({ produce: () => [root, ...this.senders] }) } },
+      }),
+    );
   }
 
-  /** Lets the grantee put requests into quarantine: SendMessage (and the queue's key). */
+  /**
+   * Lets the grantee put requests into quarantine: SendMessage (and the queue's key). The queue's
+   * policy denies SendMessage to every other principal, so the grantee must be a role or a user
+   * (a function with its role).
+   */
   grantQuarantine(grantee: iam.IGrantable): iam.Grant {
+    this.senders.push(senderArnOf(grantee));
     return grantSendMessage(this.queue, grantee);
   }
 
@@ -91,4 +115,14 @@ export class WebhookQuarantineQueue extends Construct {
   metricDepth(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.queue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, ...props });
   }
+}
+
+/** The ARN `aws:PrincipalArn` has for the grantee's requests: its role's, or its user's. */
+function senderArnOf(grantee: iam.IGrantable): string {
+  const principal = grantee.grantPrincipal as Partial<iam.IRole & iam.IUser>;
+  const arn = principal.roleArn ?? principal.userArn;
+  if (!arn) {
+    throw new Error('grantQuarantine needs a role or a user (a function with its role): the quarantine\'s policy lets only the principals granted send, and it can name no other kind');
+  }
+  return arn;
 }

@@ -16,6 +16,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { ACCOUNT, exampleStack, largeStack, REGION, type BuiltApp } from '../support/apps';
 import { TemplateValues, type SynthTemplate } from '../support/template-values';
+import { REGISTRATION_ATTRIBUTES } from '../../lambda/contract/deployment';
 
 const root = join(__dirname, '..', '..');
 type Handler = 'verifier' | 'poller';
@@ -102,9 +103,9 @@ class CheckedApp {
     this.values = new TemplateValues(this.template, { account: ACCOUNT, region: REGION, stackName: app.stack.stackName });
   }
 
-  functions(): PipelineFunction[] {
+  functions(only: RegExp = /^Webhooks(Verifiers|Poller)/): PipelineFunction[] {
     return Object.entries(this.template.Resources)
-      .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && /^Webhooks(Verifiers|Poller)/.test(id))
+      .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && only.test(id))
       .map(([id, r]) => {
         const props = r.Properties ?? {};
         const roleId = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
@@ -235,7 +236,8 @@ function callsOf(checked: CheckedApp, fn: PipelineFunction): Call[] {
 
 async function allowed(checked: CheckedApp, fn: PipelineFunction, call: Call): Promise<string> {
   const simulation: Simulation = {
-    request: { principal: fn.roleArn, action: call.action, resource: { resource: call.resource, accountId: ACCOUNT }, contextVariables: call.context ?? {} },
+    // aws:PrincipalArn as AWS sets it for a role session: the role's ARN.
+    request: { principal: fn.roleArn, action: call.action, resource: { resource: call.resource, accountId: ACCOUNT }, contextVariables: { 'aws:PrincipalArn': fn.roleArn, ...call.context } },
     identityPolicies: fn.policies,
     serviceControlPolicies: [],
     resourceControlPolicies: [],
@@ -286,6 +288,40 @@ describe('the handlers\' IAM permissions', () => {
       const table = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${fn.environment.VW_TABLE_NAME}`;
       const context = { 'aws:SecureTransport': 'true', 'dynamodb:LeadingKeys': [`${other}#job_1`] };
       expect(await allowed(checked, fn, { action: 'dynamodb:PutItem', resource: table, context })).not.toBe('Allowed');
+    });
+  });
+
+  describe('in the large app, what other principals may do', () => {
+    const checked = apps[1];
+    const [producer] = checked.functions(/^Producer/);
+    const table = () => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${producer.environment.VIDEO_WEBHOOKS_TABLE_NAME}`;
+    const put = (attributes: readonly string[]) => ({ action: 'dynamodb:PutItem', resource: table(), context: { 'aws:SecureTransport': 'true', 'dynamodb:Attributes': [...attributes] } });
+
+    it('a job registration (grantRegisterJobs) may write what registerJob writes', async () => {
+      expect(await allowed(checked, producer, put(REGISTRATION_ATTRIBUTES))).toBe('Allowed');
+      expect(await allowed(checked, producer, { action: 'dynamodb:GetItem', resource: table(), context: { 'aws:SecureTransport': 'true' } })).toBe('Allowed');
+    });
+
+    it.each([['a terminal event to send', 'pendingTerminal'], ['a terminal event id', 'terminalEventId'], ['an event id', 'lastEventId'], ['a lease', 'leaseUntilMs']])(
+      'a job registration may not write an item with %s in it (issue 14, finding 4)',
+      async (_what, attribute) => {
+        expect(await allowed(checked, producer, put([...REGISTRATION_ATTRIBUTES, attribute]))).not.toBe('Allowed');
+      },
+    );
+
+    it('only the pipeline\'s functions may send to the quarantine (issue 14, finding 5)', async () => {
+      const quarantine = queueArnOf(checked.functions()[0].environment.VW_QUARANTINE_QUEUE_URL);
+      const send = { action: 'sqs:SendMessage', resource: quarantine, context: { 'aws:SecureTransport': 'true' } };
+      for (const fn of checked.functions()) expect(await allowed(checked, fn, send)).toBe('Allowed');
+      // A role of the same account allowed sqs:* on every queue by its own policy.
+      const admin: PipelineFunction = {
+        ...producer,
+        id: 'Admin',
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/Admin`,
+        policies: [{ name: 'AdminPolicy', policy: { Statement: [{ Effect: 'Allow', Action: 'sqs:*', Resource: '*' }] } }],
+      };
+      expect(await allowed(checked, admin, send)).not.toBe('Allowed');
+      expect(await allowed(checked, admin, { ...send, action: 'sqs:ReceiveMessage' })).toBe('Allowed'); // reading is the operators' business
     });
   });
 });

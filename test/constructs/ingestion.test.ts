@@ -11,6 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ENV } from '../../lambda/contract/deployment';
 import { Vendor, VideoWebhookIngestion, type VideoWebhookIngestionProps } from '../../lib';
+import { REGISTRATION_ATTRIBUTES } from '../../lambda/contract/deployment';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
@@ -309,8 +310,11 @@ describe('VideoWebhookIngestion wiring', () => {
         },
       },
     });
+    const table = { 'Fn::GetAtt': [logicalId(stack, ingestion.table), 'Arn'] };
     expect(statementsOf(t, stack, fn)).toEqual([
-      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: { 'Fn::GetAtt': [logicalId(stack, ingestion.table), 'Arn'] } },
+      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: table },
+      // Only the attributes a registration writes: no terminal event, no event id (see test/constructs/iam.test.ts).
+      { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: table, Condition: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...REGISTRATION_ATTRIBUTES] } } },
     ]);
   });
 

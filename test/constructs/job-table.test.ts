@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { TABLE_SCHEMA } from '../../lambda/contract/deployment';
 import { WebhookJobTable } from '../../lib';
+import { REGISTRATION_ATTRIBUTES } from '../../lambda/contract/deployment';
 
 function stack(): Stack {
   return new Stack(new App(), 'TestStack', { env: { account: '111111111111', region: 'eu-west-1' } });
@@ -66,7 +67,7 @@ describe('WebhookJobTable', () => {
     });
   });
 
-  it('grantRegisterJobs allows GetItem and PutItem on the table only (no index, no scan, no delete)', () => {
+  it('grantRegisterJobs allows GetItem, and PutItem of the registration attributes, on the table only (no index, no scan, no delete)', () => {
     const s = stack();
     const jobs = new WebhookJobTable(s, 'Jobs');
     const role = new iam.Role(s, 'Producer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -75,10 +76,12 @@ describe('WebhookJobTable', () => {
     Template.fromStack(s).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
+          { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
           {
             Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+            Action: 'dynamodb:PutItem',
             Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+            Condition: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...REGISTRATION_ATTRIBUTES] } },
           },
         ],
       },
