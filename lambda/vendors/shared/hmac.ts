@@ -62,6 +62,13 @@ interface Parsed {
 const SIGNATURE_BYTES = 32;
 
 /**
+ * The most signatures one request may carry. A sender lists one per secret it signs with (two
+ * during a rotation); a header with more is refused as malformed before any HMAC is compared, so
+ * its cost is bounded whatever its length.
+ */
+export const MAX_SIGNATURES = 8;
+
+/**
  * Verifies `req` against the accepted secrets. Reasons, in the order checked: `missing_signature`
  * (a needed header is absent or blank), `malformed_signature` (no readable signature, or an
  * unreadable timestamp), `stale_timestamp`, `bad_signature`.
@@ -77,7 +84,7 @@ export function verifyHmac(scheme: HmacScheme, req: RawRequest, secrets: readonl
 
   const parsed = parseSignatures(scheme, header);
   const timestamp = headerTimestamp ?? parsed.timestamp;
-  if (parsed.signatures.length === 0) return { ok: false, reason: 'malformed_signature' };
+  if (parsed.signatures.length === 0 || parsed.signatures.length > MAX_SIGNATURES) return { ok: false, reason: 'malformed_signature' };
   let timestampMs: number | null = null;
   if (signed) {
     const ms = parseUnixSeconds(timestamp);
