@@ -11,6 +11,7 @@ import { webhookSecretEnv } from '../lambda/local/wiring';
 import { signCustomRequest, type CustomOptions } from '../lambda/vendors/custom';
 import { registry } from '../lambda/vendors/registry';
 import { sampleJobId, samplePayload, signRequest, UnsupportedSampleError, type SampleEvent } from '../lambda/vendors/samples';
+import { parseSecretValue } from '../lambda/core/secrets';
 
 export interface SignedSample {
   readonly url: string;
@@ -50,7 +51,8 @@ export function buildSample(vendor: string, event: string | undefined, options: 
   }
   const env = options.env ?? process.env;
   const secretEnv = webhookSecretEnv(vendor);
-  const secret = options.secret ?? (env[secretEnv] ?? '').split(',')[0]?.trim();
+  // The secret format of core/secrets.ts; during a rotation the newest (last) secret signs.
+  const secret = options.secret ?? secretOf(env[secretEnv], secretEnv);
   if (!secret) throw new Error(`no secret for ${vendor}: pass --secret or set ${secretEnv}`);
   const nowMs = options.nowMs ?? Date.now();
   const jobId = options.body === undefined ? (options.jobId ?? sampleJobId(vendor)) : undefined;
@@ -121,4 +123,12 @@ function unknownVendor(vendor: string, configVendors: readonly VendorRuntimeConf
   const ids = [...registry.builtIns.map((b) => b.id), ...configVendors.map((v) => v.id)];
   const hint = didYouMean(vendor, ids);
   return `unknown vendor ${vendor}${hint || `: use one of ${ids.join(', ')}`}${configVendors.length === 0 ? ' (a custom vendor needs --config FILE)' : ''}`;
+}
+
+function secretOf(value: string | undefined, variable: string): string | undefined {
+  try {
+    return parseSecretValue(value).at(-1);
+  } catch (err) {
+    throw new Error(`${variable}: ${(err as Error).message}`);
+  }
 }

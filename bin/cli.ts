@@ -55,7 +55,7 @@ const COMMANDS: Record<string, Command> = {
 as the Lambda functions, on an embedded DynamoDB (dynalite) and SQS FIFO queue (fauxqs).
 
 Secrets come from ${SECRET_ENVS.slice(0, -1).join(', ')} and
-${SECRET_ENVS[SECRET_ENVS.length - 1]} (comma-separated = several accepted); the start says which
+${SECRET_ENVS[SECRET_ENVS.length - 1]} (a JSON array ["old","new"] = several accepted); the start says which
 are set, and a vendor whose variable is unset answers 503 naming it. Each event that reaches the
 queue is printed on stdout as one JSON line; each request on stderr as one line.
 

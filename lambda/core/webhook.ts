@@ -8,6 +8,7 @@ import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
 import { describeError } from './errors';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json';
 import type { QuarantineQueue, SecretSource } from './ports';
+import { SecretFormatError } from './secrets';
 
 export interface WebhookDeps extends DeliveryDeps {
   /** Adapters by path id. */
@@ -51,6 +52,11 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
   try {
     secrets = await deps.secrets.get(deps.secretNameFor(vendorId));
   } catch (err) {
+    if (err instanceof SecretFormatError) {
+      // The operator's to fix: said in the log (never the value), answered like a missing secret.
+      deps.telemetry.log('error', 'vendor secret is not in the secret format', { vendor: vendorId, secret: deps.secretNameFor(vendorId), error: err.message });
+      return reject(deps, vendorId, 503, 'not_configured', `vendor ${vendorId} is not configured yet`);
+    }
     return fail(deps, vendorId, 'secret_unavailable', err);
   }
   if (secrets.length === 0) {

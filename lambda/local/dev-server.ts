@@ -84,7 +84,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue });
     const server = await listen(settings, pipeline, options);
     stops.unshift(() => closeServer(server));
-    reportSecrets(pipeline, settings);
+    await reportSecrets(pipeline, settings);
     const consumer = await consumerOf(settings, handler, emulators, pipeline);
     const tap = startQueueTap({ sqs: pipeline.sqs, queueUrl: pipeline.queues.queueUrl, ...settings.queue, consumer, onEvent: (line) => report(line, settings, options), log: settings.log });
     stops.unshift(() => tap.stop());
@@ -152,12 +152,15 @@ async function listen(settings: Settings, pipeline: LocalPipeline, options: DevS
   return server;
 }
 
-/** One line per vendor served: whether its secret variable is set. */
-function reportSecrets(pipeline: LocalPipeline, settings: Settings): void {
+/** One line per vendor served: whether its secret variable is set, and in the secret format. */
+async function reportSecrets(pipeline: LocalPipeline, settings: Settings): Promise<void> {
   for (const vendor of pipeline.deps.adapters.keys()) {
     const variable = pipeline.deps.secretNameFor(vendor);
-    const values = (settings.env[variable] ?? '').split(',').filter((v) => v.trim() !== '').length;
-    settings.log(secretLine(vendor, variable, values));
+    try {
+      settings.log(secretLine(vendor, variable, (await pipeline.deps.secrets.get(variable)).length));
+    } catch (err) {
+      settings.log(`${vendor}: ${(err as Error).message} (until then it answers 503)`);
+    }
   }
 }
 

@@ -1,23 +1,66 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { EnvSecretSource } from '../../lambda/adapters/local/secrets';
-import { parseSecretValue } from '../../lambda/core/secrets';
+import { parseSecretValue, SecretFormatError } from '../../lambda/core/secrets';
 import { SecretsManagerSource } from '../../lambda/adapters/aws/secrets-manager';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
 
 describe('webhook secrets', () => {
   it('parses one string, or a JSON array of accepted strings during rotation', () => {
     expect(parseSecretValue('whsec_abc')).toEqual(['whsec_abc']);
-    expect(parseSecretValue('["whsec_old","whsec_new"]')).toEqual(['whsec_old', 'whsec_new']);
-    expect(parseSecretValue(' [not json')).toEqual(['[not json']);
+    expect(parseSecretValue(' ["whsec_old", "whsec_new"] ')).toEqual(['whsec_old', 'whsec_new']);
+    expect(parseSecretValue('123456')).toEqual(['123456']); // JSON, but a number: the secret itself
+    expect(parseSecretValue('a,b')).toEqual(['a,b']); // one secret with a comma in it
     expect(parseSecretValue('')).toEqual([]);
     expect(parseSecretValue(undefined)).toEqual([]);
   });
 
-  it('reads env secrets as comma-separated lists', async () => {
-    const env = new EnvSecretSource({ SYNC_WEBHOOK_SECRET: 'a, b ,', OTHER: '' });
+  it.each([
+    ['a malformed array', '["whsec_old", "whsec_new"', /starts with \[ but is not a JSON array/],
+    ['an array with an empty entry', '["whsec_old", ""]', /not of non-empty strings/],
+    ['an array with a number', '["whsec_old", 7]', /not of non-empty strings/],
+    ['an empty array', '[]', /not of non-empty strings/],
+    ['a JSON object (the console\'s key/value editor)', '{"secret":"whsec_abc"}', /JSON object/],
+    ['a quoted string', '"whsec_abc"', /quoted JSON string/],
+  ])('refuses %s with a clear error that does not show the value', (_what, value, message) => {
+    expect(() => parseSecretValue(value)).toThrow(SecretFormatError);
+    expect(() => parseSecretValue(value)).toThrow(message);
+    try {
+      parseSecretValue(value);
+    } catch (err) {
+      expect((err as Error).message).not.toContain('whsec_');
+    }
+  });
+
+  it('reads env secrets in the same format (the dev server)', async () => {
+    const env = new EnvSecretSource({ SYNC_WEBHOOK_SECRET: '["a","b"]', ONE: 'a,b', OTHER: '', BAD: '{"k":"v"}' });
     expect(await env.get('SYNC_WEBHOOK_SECRET')).toEqual(['a', 'b']);
+    expect(await env.get('ONE')).toEqual(['a,b']);
     expect(await env.get('OTHER')).toEqual([]);
     expect(await env.get('MISSING')).toEqual([]);
+    await expect(env.get('BAD')).rejects.toThrow('BAD: the value is a JSON object');
+  });
+
+  it('a verifier answers 503 (not 500, not a literal key) when the stored secret is not in the format', async () => {
+    const { handleWebhook } = await import('../../lambda/core/webhook');
+    const { CountingTelemetry } = await import('../../lambda/adapters/local/counting-telemetry');
+    const { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } = await import('../../lambda/adapters/local/memory');
+    const { createAdapter } = await import('../../lambda/vendors/registry');
+    const telemetry = new CountingTelemetry(true);
+    const answer = await handleWebhook('sync', { headers: {}, body: Buffer.from('{}') }, {
+      adapters: new Map([['sync', createAdapter({ id: 'sync', kind: 'sync', options: {} })]]),
+      secrets: new EnvSecretSource({ S: '{"secret":"whsec_abc"}' }),
+      secretNameFor: () => 'S',
+      store: new MemoryJobStore(),
+      queue: new MemoryEventQueue(),
+      quarantine: new MemoryQuarantineQueue(),
+      clock: { now: () => Date.now(), sleep: async () => undefined },
+      telemetry,
+      config: { dedupeWindowMs: 1, staleAfterMs: 1, giveUpAfterMs: 1, claimLeaseMs: 1, busyWaitMs: 1 },
+      maxBodyBytes: 1024,
+    });
+    expect(answer.statusCode).toBe(503);
+    expect(JSON.stringify(telemetry.lines)).toContain('JSON object');
+    expect(JSON.stringify(telemetry.lines)).not.toContain('whsec_abc');
   });
 
   describe('from Secrets Manager (a local endpoint speaking its JSON protocol)', () => {

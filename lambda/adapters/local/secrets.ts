@@ -1,15 +1,20 @@
 /** Secret sources for local runs: the environment (the dev server) and fixed values (tests, benchmarks). */
 import type { SecretSource } from '../../core/ports';
+import { parseSecretValue, SecretFormatError } from '../../core/secrets';
 
-/** Environment variables: a comma-separated value is several accepted secrets (local development). */
+/**
+ * Environment variables (local development), in the one format of core/secrets.ts: the secret
+ * itself, or a JSON array of the secrets accepted together.
+ */
 export class EnvSecretSource implements SecretSource {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   async get(name: string): Promise<readonly string[]> {
-    return (this.env[name] ?? '')
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v.length > 0);
+    try {
+      return parseSecretValue(this.env[name]);
+    } catch (err) {
+      throw new SecretFormatError(`${name}: ${(err as Error).message}`);
+    }
   }
 }
 
