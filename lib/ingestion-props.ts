@@ -62,6 +62,14 @@ export interface VideoWebhookIngestionProps {
   readonly alarmTopic?: sns.ITopic;
   /** Alarm thresholds. @default - see `IngestionAlarmThresholds` */
   readonly alarmThresholds?: IngestionAlarmThresholds;
+  /**
+   * Create a CloudWatch dashboard: per vendor what was received, rejected (by reason), enqueued,
+   * deduplicated, quarantined, found by polling and failed to poll; the queues' depth and age, the
+   * DLQ and the quarantine; the API's latency, 4xx and 5xx; the functions' errors and duration.
+   * (CloudWatch bills each dashboard beyond the free tier's three: about $3 a month.)
+   * @default true
+   */
+  readonly dashboard?: boolean;
 }
 
 /** Options of `addConsumer`. */

@@ -23,6 +23,7 @@ import { WebhookQuarantineQueue } from './quarantine-queue';
 
 export type { EventConsumerOptions, VideoWebhookIngestionProps } from './ingestion-props';
 import { assertIntegerInRange } from './validation';
+import { addDashboard } from './private/dashboard';
 
 /**
  * The inbound webhook pipeline for AI video vendors: one HTTP API route `POST /webhooks/<vendor>`
@@ -48,6 +49,8 @@ export class VideoWebhookIngestion extends Construct {
   readonly pollerFunction: lambda.IFunction;
   /** Every alarm created. */
   readonly alarms: cloudwatch.IAlarm[];
+  /** The operations dashboard (undefined with `dashboard: false`). */
+  readonly dashboard?: cloudwatch.Dashboard;
   /**
    * What `registerJob` reads, for your code that registers jobs: the table name
    * (`VIDEO_WEBHOOKS_TABLE_NAME`) and the pipeline's `staleAfter`, `giveUpAfter` and `dedupeWindow`
@@ -131,6 +134,9 @@ export class VideoWebhookIngestion extends Construct {
       poller: this.pollerFunction,
       vendors,
     }).alarms;
+    if (props.dashboard ?? true) {
+      this.dashboard = addDashboard(this, { vendorIds: this.vendorIds, api, events: this.events, quarantine, verifiers: this.verifierFunctions, poller: this.pollerFunction });
+    }
     addOutputs(this, { queue: this.queue, deadLetterQueue: this.deadLetterQueue, quarantineQueue: this.quarantineQueue, tableName: this.jobs.tableName, poller: this.pollerFunction });
   }
 

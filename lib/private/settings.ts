@@ -39,7 +39,7 @@ export function resolveSettings(props: VideoWebhookIngestionProps) {
   assertIntegerInRange('verifierMemorySize', s.verifierMemorySize, 128, 10240);
   assertIntegerInRange('throttle.burstLimit', s.throttle.burstLimit, 0, 5000, 'the account-level burst quota is 5000');
   if (!Token.isUnresolved(s.throttle.rateLimit) && !(s.throttle.rateLimit >= 0)) {
-    throw new Error(`throttle.rateLimit ${s.throttle.rateLimit} is out of range: use requests per second of 0 or more (default 100)`);
+    throw new Error(`throttle.rateLimit ${s.throttle.rateLimit} is out of range: use requests per second of 0 or more (default 1000)`);
   }
   if (!s.staleAfter.isUnresolved() && !s.giveUpAfter.isUnresolved() && s.giveUpAfter.toSeconds() <= s.staleAfter.toSeconds()) {
     throw new Error(`giveUpAfter ${s.giveUpAfter.toHumanString()} is not longer than staleAfter ${s.staleAfter.toHumanString()}: a job must be polled before it expires; raise giveUpAfter`);

@@ -17,7 +17,8 @@ import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { pollOnce } from '../../lambda/poller/poller';
 import { BUILT_IN_VENDOR_IDS, createAdapter } from '../../lambda/vendors/registry';
 import { samplePayload, signRequest, VENDOR_EVENTS } from '../../lambda/vendors/samples';
-import { exampleStack, largeStack } from '../support/apps';
+import { ACCOUNT, exampleStack, largeStack, REGION } from '../support/apps';
+import { TemplateValues, type SynthTemplate } from '../support/template-values';
 import { TEST_DELIVERY_CONFIG } from '../support/emulators';
 import { pollerDeps } from '../poller/harness';
 import { OffsetClock, startFakeVendor } from '../poller/support';
@@ -193,6 +194,48 @@ describe('alarms and the metrics they watch', () => {
         // Counters: the number of events in the period.
         expect(props.Statistic).toBe('Sum');
       }
+    });
+  });
+
+  describe.each([exampleStack(), largeStack()].map((app) => [app.name, app] as const))('the dashboard of the %s', (_name, app) => {
+    const template = Template.fromStack(app.stack).toJSON() as SynthTemplate;
+    const values = new TemplateValues(template, { account: ACCOUNT, region: REGION, stackName: app.stack.stackName });
+    const dashboards = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    const body = JSON.parse(values.resolve(dashboards[0]?.Properties?.DashboardBody) as string) as { widgets: Array<{ properties: { metrics?: unknown[][] } }> };
+    /** `namespace|metric|dims` of every graphed metric; a SEARCH expression by the schema and name it searches. */
+    const graphed = body.widgets.flatMap((w) => w.properties.metrics ?? []).map((m) => {
+      const [first] = m;
+      if (typeof first === 'object' && first !== null && 'expression' in first) {
+        const search = /SEARCH\('\{([^}]*)\} MetricName="([^"]+)"/.exec(String((first as { expression: string }).expression));
+        if (!search) throw new Error(`not a SEARCH expression: ${JSON.stringify(first)}`);
+        const [namespace, ...dims] = search[1].split(',');
+        return `${namespace}|${search[2]}|${dims.sort().join(',')}`;
+      }
+      const strings = m.filter((x): x is string => typeof x === 'string');
+      const dims = strings.slice(2).filter((_, i) => i % 2 === 0);
+      return `${strings[0]}|${strings[1]}|${dims.sort().join(',')}`;
+    });
+
+    it('exists, one, and graphs only metrics that are published, with their dimensions', () => {
+      expect(dashboards).toHaveLength(1);
+      for (const key of graphed) {
+        const [namespace, metric, dims] = key.split('|');
+        const aws = AWS_METRICS[namespace];
+        if (aws) expect({ key, metric: aws.metrics.includes(metric), dims: aws.dimensionSets.includes(dims) }).toEqual({ key, metric: true, dims: true });
+        else expect({ key, published: emitted.has(key) }).toEqual({ key, published: true });
+      }
+    });
+
+    it('shows what the issue asks: per vendor counters, queues, the DLQ, the API and the functions', () => {
+      const per = (metric: string) => graphed.filter((k) => k === `VideoWebhooks|${metric}|Vendor`).length;
+      const vendors = app.ingestion.node.findAll().filter((c) => c.node.id === 'Function' && c.node.scope?.node.scope?.node.id === 'Verifiers').length;
+      for (const metric of ['Received', 'Enqueued', 'Duplicates', 'Quarantined', 'PollHits', 'PollErrors']) expect({ metric, graphs: per(metric) }).toEqual({ metric, graphs: vendors });
+      expect(graphed.filter((k) => k === 'VideoWebhooks|Rejected|Reason,Vendor')).toHaveLength(vendors);
+      for (const key of ['AWS/SQS|ApproximateNumberOfMessagesVisible|QueueName', 'AWS/SQS|ApproximateAgeOfOldestMessage|QueueName', 'AWS/ApiGateway|Latency|ApiId', 'AWS/ApiGateway|4xx|ApiId', 'AWS/ApiGateway|5xx|ApiId', 'AWS/Lambda|Errors|FunctionName', 'AWS/Lambda|Duration|FunctionName']) {
+        expect(graphed).toContain(key);
+      }
+      // The events queue, its DLQ and the quarantine: three queues' depth.
+      expect(graphed.filter((k) => k === 'AWS/SQS|ApproximateNumberOfMessagesVisible|QueueName').length).toBeGreaterThanOrEqual(3);
     });
   });
 });

@@ -82,6 +82,15 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.status = 429 }', MetricTransformations: [{ MetricNamespace: 'VideoWebhooks', MetricName: 'ApiThrottled', MetricValue: '1', DefaultValue: 0 }] });
   });
 
+  it('creates an operations dashboard unless dashboard: false (what it graphs: test/constructs/alarm-metrics.test.ts)', () => {
+    const on = build();
+    Template.fromStack(on.stack).resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    expect(on.ingestion.dashboard).toBeDefined();
+    const off = build({ dashboard: false });
+    Template.fromStack(off.stack).resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(off.ingestion.dashboard).toBeUndefined();
+  });
+
   it('runs every function on arm64 Node.js 22 from the prebuilt bundles, with its own log group', () => {
     t.resourceCountIs('AWS::Lambda::Function', 5);
     t.allResourcesProperties('AWS::Lambda::Function', {
