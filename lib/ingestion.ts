@@ -192,8 +192,9 @@ export class VideoWebhookIngestion extends Construct {
   }
 
   /**
-   * Lets the grantee register jobs (`registerJob` from `cdk-video-webhooks/runtime`): GetItem,
-   * PutItem and UpdateItem on the jobs table. It only grants: `registerJob` also needs the table
+   * Lets the grantee register jobs (`registerJob` from `cdk-video-webhooks/runtime`): GetItem, and
+   * PutItem of the attributes a registration writes only (so no terminal event or event id can be
+   * planted for the pipeline to send), on the jobs table. It only grants: `registerJob` also needs the table
    * name and the pipeline's settings, which `addJobRegistrationEnvironment(fn)` sets on a Lambda
    * function (`jobRegistrationEnvironment` has them for anything else).
    */
