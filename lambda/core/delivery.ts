@@ -180,6 +180,8 @@ export function decide(current: JobRecord | undefined, event: VideoJobEvent, now
   } else if (!terminal && current) {
     if (current.lastEventId === event.id) {
       if (current.lastEventDelivered) return { kind: 'duplicate' };
+    } else if (current.recentEventIds.includes(event.id)) {
+      return { kind: 'duplicate' };
     } else if (isBehind(positionOf(data.status, data.progress), data.progress, current.position)) {
       return { kind: 'stale' };
     }
@@ -194,6 +196,8 @@ export function decide(current: JobRecord | undefined, event: VideoJobEvent, now
     position: Math.max(base.position, positionOf(data.status, data.progress)),
     lastEventId: event.id,
     lastEventDelivered: false,
+    // The event claimed before this one, if it was delivered, joins the recent ones.
+    recentEventIds: base.lastEventId && base.lastEventDelivered && base.lastEventId !== event.id ? recent(base.recentEventIds, base.lastEventId) : base.recentEventIds,
     leaseUntilMs: now + config.claimLeaseMs,
     terminalEventId: terminal ? event.id : null,
     terminalDelivered: false,
@@ -217,6 +221,7 @@ export function newRecord(vendor: string, jobId: string, now: number, config: Pi
     position: 0,
     lastEventId: null,
     lastEventDelivered: false,
+    recentEventIds: [],
     leaseUntilMs: null,
     terminalEventId: null,
     terminalDelivered: false,
@@ -227,6 +232,13 @@ export function newRecord(vendor: string, jobId: string, now: number, config: Pi
     pollAttempts: 0,
     expiresAtMs: now + config.giveUpAfterMs + config.dedupeWindowMs,
   };
+}
+
+/** How many delivered event ids a record keeps besides its last one (36 bytes each on the item). */
+export const RECENT_EVENT_IDS = 6;
+
+function recent(ids: readonly string[], id: string): readonly string[] {
+  return [...ids.filter((i) => i !== id), id].slice(-RECENT_EVENT_IDS);
 }
 
 /** 0 registered, 1 queued, 2..2.5 processing by progress, 3 final. */

@@ -17,6 +17,12 @@ export interface JobRecord {
   /** The newest event claimed for the job, and whether it reached the queue. */
   readonly lastEventId: string | null;
   readonly lastEventDelivered: boolean;
+  /**
+   * The ids of the job's last non-terminal events delivered before the newest one (at most
+   * RECENT_EVENT_IDS, oldest first): a vendor's retry of an earlier stage event that arrives after
+   * a later one is a duplicate, not a new message (stage events share a position, so it is not stale).
+   */
+  readonly recentEventIds: readonly string[];
   /** While set and in the future, another attempt is between claim and delivery. */
   readonly leaseUntilMs: number | null;
   /** The job's one terminal event: set once, never replaced (the first terminal wins). */

@@ -267,3 +267,22 @@ describe('a kept terminal event the core did not write (issue 14, finding 4)', (
     expect(queue.events.map((e) => e.id)).toEqual([genuine.id]);
   });
 });
+
+describe('a vendor retry of an earlier stage event after a later one (found by the authenticated fuzz)', () => {
+  it('is a duplicate, not a second message with the same id (SQS drops it for 5 minutes; after that a consumer got it twice)', async () => {
+    const { deliver } = await import('../../lambda/core/delivery');
+    const { MemoryEventQueue, MemoryJobStore } = await import('../../lambda/adapters/local/memory');
+    const clock = new ManualClock();
+    const deps: DeliveryDeps = { store: new MemoryJobStore(), queue: new MemoryEventQueue(), clock, telemetry: new CountingTelemetry(), config: TEST_DELIVERY_CONFIG };
+    const stage = (name: string) => fields('job-s', 'processing', { stage: name });
+    const via = { vendor: 'lipdub', receivedVia: 'webhook' as const, receivedAtMs: clock.now() };
+    const outcomes = [];
+    for (const name of ['preprocessing', 'training', 'preprocessing', 'upload', 'training', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'upload']) {
+      outcomes.push((await deliver(stage(name), via, deps)).outcome);
+      clock.advance(6 * 60_000); // past SQS's own 5-minute deduplication each time
+    }
+    expect(outcomes).toEqual(['enqueued', 'enqueued', 'duplicate', 'enqueued', 'duplicate', 'enqueued', 'enqueued', 'enqueued', 'enqueued', 'enqueued', 'enqueued', 'enqueued', 'enqueued']);
+    const record = await deps.store.get('lipdub', 'job-s');
+    expect(record?.recentEventIds).toHaveLength(6); // bounded: the oldest ids fall off
+  });
+});

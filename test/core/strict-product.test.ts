@@ -60,3 +60,11 @@ describe('events that outgrow SQS once serialized', () => {
     expect([200, 202]).toContain(answer.statusCode);
   });
 });
+
+describe('what the quarantine keeps, through the strict layer', () => {
+  it('quarantines (202) a payload whose unknown status is U+FFFF U+FFFE, which the reason quotes (500 on every retry before: found by the authenticated fuzz)', async () => {
+    const d = await deps();
+    const body = JSON.stringify({ id: 'q1', state: '\uffff\ufffe' });
+    for (let attempt = 0; attempt < 2; attempt++) expect((await handleWebhook('acme', signed(body), d)).statusCode).toBe(202);
+  });
+});

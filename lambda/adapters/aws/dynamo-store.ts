@@ -179,6 +179,7 @@ export function toItem(r: JobRecord): Record<string, AttributeValue> {
     expiresAt: { N: String(Math.ceil(r.expiresAtMs / 1000)) },
   };
   if (r.lastEventId !== null) item.lastEventId = { S: r.lastEventId };
+  if (r.recentEventIds.length > 0) item.recentEventIds = { S: r.recentEventIds.join(' ') };
   if (r.terminalEventId !== null) item.terminalEventId = { S: r.terminalEventId };
   // Deflated: a typical terminal event (0.7-1.6 KB of JSON) then fits beside the record in the
   // 1 KB of one write request unit.
@@ -206,6 +207,7 @@ function fromItem(item: Record<string, AttributeValue>): JobRecord {
     position: n('position') ?? 0,
     lastEventId: s('lastEventId'),
     lastEventDelivered: item.lastEventDelivered?.BOOL ?? false,
+    recentEventIds: s('recentEventIds')?.split(' ').filter((id) => id.length > 0) ?? [],
     leaseUntilMs: n('leaseUntilMs'),
     terminalEventId: s('terminalEventId'),
     terminalDelivered: item.terminalDelivered?.BOOL ?? false,

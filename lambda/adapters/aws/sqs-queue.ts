@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { SQS_GROUP_ID_PATTERN, SQS_MAX_FIFO_ID_CHARS } from '../../contract/aws-limits';
+import { sqsSafeJson } from '../../core/bounds';
 import { jobKey } from '../../core/job-key';
 import type { EventMessage, EventQueue, QuarantineMessage, QuarantineQueue } from '../../core/ports';
 import type { QuarantineReceipt, QuarantineSource } from '../../core/quarantine-replay';
@@ -55,7 +56,8 @@ export class SqsQuarantineQueue implements QuarantineQueue {
   ) {}
 
   async send(message: QuarantineMessage): Promise<void> {
-    const body = JSON.stringify(message);
+    // The reason may quote the payload (an unknown status word): U+FFFE/U+FFFF written as escapes.
+    const body = sqsSafeJson(JSON.stringify(message));
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
