@@ -78,8 +78,8 @@ describe(`what a hostile answer costs a fresh process (peak RSS growth bound ${P
   beforeAll(async () => {
     for (const [coding, layers] of [['gzip', 1], ['deflate', 1], ['br', 1], ['gzip', 2]] as const) bombs.set(`${coding}x${layers}`, await bomb(coding, INFLATED, layers));
     server = await startRecordingServer((req, res) => {
-      if (req.url?.includes('/warm')) return res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"warm","status":"PROCESSING"}');
-      answer(req, res);
+      if (req.url?.includes('/warm')) res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"warm","status":"PROCESSING"}');
+      else answer(req, res);
     });
   });
   afterAll(() => server.close());

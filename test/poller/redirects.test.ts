@@ -92,9 +92,10 @@ describe('status requests never follow a redirect, so the key never leaves its o
       expect(await client.check(apiOf(c), c.jobId, { baseUrl: self.baseUrl, apiKey: KEY }, opts())).toMatchObject({ kind: 'error', reason: 'redirect' });
       expect(self.requests).toHaveLength(1);
 
-      let b: RecordingServer | undefined;
-      const a = await server(redirectTo(302, (req) => `${b!.baseUrl}${req.url}`));
-      b = await server(redirectTo(302, (req) => `${a.baseUrl}${req.url}`));
+      const peer = { baseUrl: '' };
+      const a = await server(redirectTo(302, (req) => `${peer.baseUrl}${req.url}`));
+      const b = await server(redirectTo(302, (req) => `${a.baseUrl}${req.url}`));
+      peer.baseUrl = b.baseUrl;
       expect(await client.check(apiOf(c), c.jobId, { baseUrl: a.baseUrl, apiKey: KEY }, opts())).toMatchObject({ kind: 'error', reason: 'redirect' });
       expect(a.requests).toHaveLength(1);
       expect(b.requests).toEqual([]);

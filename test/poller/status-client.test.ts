@@ -103,7 +103,7 @@ describe('StatusClient against a real HTTP server', () => {
     expect(await client.check(localSync, 'g1', { ...ctx, baseUrl: closed }, opts())).toEqual({ kind: 'error', reason: 'network', httpStatus: null });
   });
 
-  it('contains an adapter that throws', async () => {
+  it('contains an adapter that throws, and sends nothing when it throws building the request', async () => {
     const throwing: VendorStatusApi = {
       ...localSync,
       parse: () => {
@@ -117,7 +117,9 @@ describe('StatusClient against a real HTTP server', () => {
         throw new Error('bug');
       },
     };
-    expect(await client.check(badRequest, 'g1', ctx, opts())).toEqual({ kind: 'error', reason: 'adapter_error', httpStatus: null });
+    const before = sync.requests.length;
+    expect(await client.check(badRequest, 'g1', ctx, opts())).toEqual({ kind: 'refused', reason: 'bug' });
+    expect(sync.requests).toHaveLength(before);
   });
 });
 
@@ -206,7 +208,7 @@ describe('retryAfterMs: only well-formed values make a pause, anything else give
     ['soon'],
     ['5, 10'],
     ['1 2'],
-    ['2001'],
+    ['2001-01-01'],
     ['99999999999999999999999'],
     ['30 seconds'],
   ])('ignores Retry-After %j', (value) => {
