@@ -110,8 +110,8 @@ export class StatusClient {
       if (options.beforeFollowUp && !(await options.beforeFollowUp())) return { kind: 'deferred', reason: 'no request slot left for the follow-up' };
       const next = await this.get(parsed.request, options, true);
       if (next.kind !== 'answer') return next;
-      // A follow-up's answer goes to the adapter even when it is not JSON (it decides), but not one past the cap.
-      if (next.overCap) return { kind: 'invalid', httpStatus: next.status, reason: `follow-up ${next.problem}` };
+      // A follow-up's answer goes to the adapter even when it is not JSON (it decides), but not one past the limits.
+      if (next.overLimit) return { kind: 'invalid', httpStatus: next.status, reason: `follow-up ${next.problem}` };
       const then = parsed.then;
       parsed = safely(() => then(next.status, next.body));
     }
@@ -216,8 +216,8 @@ interface Answer {
   readonly status: number;
   readonly body: unknown;
   readonly problem?: string;
-  /** The body was larger than the cap: it was not read to the end. */
-  readonly overCap?: boolean;
+  /** The body was larger than the cap (not read to the end) or nested too deep (not parsed). */
+  readonly overLimit?: boolean;
 }
 
 type Unanswered = Exclude<StatusCheckResult, { kind: 'status' | 'invalid' | 'refused' }>;
@@ -250,13 +250,35 @@ async function readCapped(response: Response, maxBytes: number): Promise<Buffer 
 }
 
 function answerOf(status: number, body: Buffer | undefined, maxBytes: number): Answer {
-  if (body === undefined) return { kind: 'answer', status, body: undefined, problem: `body over ${maxBytes} bytes`, overCap: true };
+  if (body === undefined) return { kind: 'answer', status, body: undefined, problem: `body over ${maxBytes} bytes`, overLimit: true };
   if (body.length === 0) return { kind: 'answer', status, body: undefined, problem: 'empty body' };
+  // A MiB of `[[[[...` parses into half a million arrays (~66 MiB): refused before it is built.
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return { kind: 'answer', status, body: undefined, problem: `body nested deeper than ${MAX_JSON_DEPTH} levels`, overLimit: true };
   try {
     return { kind: 'answer', status, body: JSON.parse(body.toString('utf8')) as unknown };
   } catch {
     return { kind: 'answer', status, body: undefined, problem: 'body is not JSON' };
   }
+}
+
+/** Deeper than any status answer needs (theirs are a few levels deep). */
+const MAX_JSON_DEPTH = 64;
+
+/** True when JSON text opens more than `max` arrays or objects inside each other (brackets in strings are text). */
+function nestsDeeperThan(json: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }
 
 /** Drops a body unread (and the connection with it, if it is still coming). */

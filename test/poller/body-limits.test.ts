@@ -63,6 +63,17 @@ describe('status answer bodies are read up to the cap, counted after decompressi
     expect(await check()).toMatchObject({ kind: 'status', fields: { status: 'succeeded' } });
   });
 
+  it('refuses JSON nested deeper than 64 levels without parsing it, and reads one nested 64 deep', async () => {
+    const nested = (depth: number) => `{"id":"g1","status":"COMPLETED","input":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+    server.override = () => ({ status: 200, body: nested(65) });
+    expect(await check()).toEqual({ kind: 'invalid', httpStatus: 200, reason: 'body nested deeper than 64 levels' });
+    server.override = () => ({ status: 200, body: nested(64) });
+    expect(await check()).toMatchObject({ kind: 'status', fields: { status: 'succeeded' } });
+    // Brackets inside strings are text, not nesting.
+    server.override = () => ({ status: 200, body: JSON.stringify({ id: 'g1', status: 'COMPLETED', error: '[{\\"'.repeat(1000) }) });
+    expect(await check()).toMatchObject({ kind: 'status' });
+  });
+
   it('times out a body that trickles past the request timeout', async () => {
     server.override = () => trickle(20);
     const started = Date.now();
@@ -97,6 +108,14 @@ describe(`what a hostile answer costs a fresh process (peak RSS growth bound ${P
     console.log(`chunked ${HUGE} B: ${JSON.stringify({ ms: report.ms, peakRssGrowthMiB: +(report.peakRssGrowthKb / 1024).toFixed(1), peakRssMiB: +(report.peakRssKb / 1024).toFixed(1), writtenMiB: +(written.bytes / MIB).toFixed(1) })}`);
     expect(report.result).toEqual({ kind: 'invalid', httpStatus: 200, reason: `body over ${CAP} bytes` });
     expect(report.peakRssGrowthKb).toBeLessThan(PEAK_RSS_BOUND_KB);
+  });
+
+  it('refuses 1 MB of nested arrays under the cap without building them', async () => {
+    respondWith({ respond: (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(`${'['.repeat(500_000)}${']'.repeat(500_000)}`) });
+    const report = await run();
+    console.log(`500,000 nested arrays: ${JSON.stringify({ ms: report.ms, peakRssGrowthMiB: +(report.peakRssGrowthKb / 1024).toFixed(1) })}`);
+    expect(report.result).toEqual({ kind: 'invalid', httpStatus: 200, reason: 'body nested deeper than 64 levels' });
+    expect(report.peakRssGrowthKb).toBeLessThan(16 * 1024);
   });
 
   it.each<[string, Coding, number]>([
