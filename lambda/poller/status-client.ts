@@ -5,8 +5,13 @@
  *
  * A status API is not trusted with more than one answer's worth of cost or reach: a redirect is
  * never followed (the key would go with it, to wherever it points), and a body is read only when
- * it is used, streamed and counted after decompression, and the request aborted at the cap.
+ * it is used, decoded here with the codings asked for, counted after decoding, and the request
+ * destroyed at the cap (see `send`).
  */
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip, createInflate } from 'node:zlib';
 import type { NormalizedFields } from '../core/event';
 import type { StatusHttpRequest, StatusParseResult, StatusRequestContext, VendorStatusApi } from '../core/adapter';
 
@@ -48,8 +53,6 @@ export interface StatusCheckOptions {
 }
 
 export interface StatusClientOptions {
-  /** @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
   /** The clock of deadlines and reset times. @default Date.now */
   readonly now?: () => number;
   /** Wait after a 429 that says nothing about when to retry. @default 60000 */
@@ -57,7 +60,7 @@ export interface StatusClientOptions {
   /** Longest wait a 429 can ask for (a broken header must not pause a vendor for days). @default 3600000 */
   readonly maxRetryAfterMs?: number;
   /**
-   * The most bytes of a body that are read, counted after decompression: a longer body aborts the
+   * The most bytes of a body that are read, counted after decoding: a longer body ends the
    * request and the answer is called unreadable (`invalid`). @default 1048576
    */
   readonly maxBodyBytes?: number;
@@ -66,7 +69,6 @@ export interface StatusClientOptions {
 }
 
 export class StatusClient {
-  private readonly fetchImpl: typeof fetch;
   private readonly now: () => number;
   private readonly defaultRetryAfterMs: number;
   private readonly maxRetryAfterMs: number;
@@ -74,7 +76,6 @@ export class StatusClient {
   private readonly maxFollowUps: number;
 
   constructor(options: StatusClientOptions = {}) {
-    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.now = options.now ?? Date.now;
     this.defaultRetryAfterMs = options.defaultRetryAfterMs ?? 60_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 3_600_000;
@@ -127,31 +128,27 @@ export class StatusClient {
     const budget = Math.min(options.timeoutMs, options.deadlineMs - this.now());
     if (budget <= 0) return { kind: 'deferred', reason: 'the run is out of time' };
     const clipped = budget < options.timeoutMs;
+    // The signal bounds the whole exchange, the body included (a body that trickles times out).
+    const signal = AbortSignal.timeout(budget);
     try {
-      // The signal bounds the whole exchange, the body included (a body that trickles times out).
-      const response = await this.fetchImpl(request.url, {
-        method: 'GET',
-        headers: { accept: 'application/json', ...request.headers },
-        signal: AbortSignal.timeout(budget),
-        redirect: 'manual',
-      });
+      const response = await send(request, signal);
       const classified = this.classify(request.url, response, followUp);
       if (classified) {
-        await discard(response);
+        response.discard();
         return classified;
       }
-      return answerOf(response.status, await readCapped(response, this.maxBodyBytes), this.maxBodyBytes);
-    } catch (err) {
-      if (isTimeout(err)) return clipped ? { kind: 'deferred', reason: 'the run ran out of time mid-request' } : { kind: 'error', reason: 'timeout', httpStatus: null };
+      return answerOf(response.status, await response.read(this.maxBodyBytes));
+    } catch {
+      if (signal.aborted) return clipped ? { kind: 'deferred', reason: 'the run ran out of time mid-request' } : { kind: 'error', reason: 'timeout', httpStatus: null };
       return { kind: 'error', reason: 'network', httpStatus: null };
     }
   }
 
   /** What a response is from its status alone; undefined when its body is wanted. */
-  private classify(url: string, response: Response, followUp: boolean): Unanswered | undefined {
+  private classify(url: string, response: Received, followUp: boolean): Unanswered | undefined {
     const status = response.status;
-    if (status >= 300 && status < 400) return { kind: 'error', reason: 'redirect', httpStatus: status, detail: redirectDetail(url, response.headers.get('location')) };
-    if (status === 429) return { kind: 'rate_limited', httpStatus: status, retryAtMs: this.retryAt(response.headers) };
+    if (status >= 300 && status < 400) return { kind: 'error', reason: 'redirect', httpStatus: status, detail: redirectDetail(url, response.get('location')) };
+    if (status === 429) return { kind: 'rate_limited', httpStatus: status, retryAtMs: this.retryAt(response) };
     if (status === 401 || status === 403) return { kind: 'auth_error', httpStatus: status };
     if (status >= 500) return { kind: 'error', reason: 'http_5xx', httpStatus: status };
     if (followUp || isOk(status)) return undefined;
@@ -159,7 +156,7 @@ export class StatusClient {
     return { kind: 'error', reason: 'http_4xx', httpStatus: status };
   }
 
-  private retryAt(headers: Headers): number {
+  private retryAt(headers: HeaderReader): number {
     const now = this.now();
     const wait = retryAfterMs(headers, now) ?? this.defaultRetryAfterMs;
     return now + Math.min(Math.max(wait, 0), this.maxRetryAfterMs);
@@ -174,7 +171,7 @@ export class StatusClient {
  * 10 digits, several values folded into one, dates of other forms or already past. The caller
  * then pauses for its default, so a broken or hostile header never means "no pause".
  */
-export function retryAfterMs(headers: Headers, nowMs: number): number | undefined {
+export function retryAfterMs(headers: HeaderReader, nowMs: number): number | undefined {
   const retryAfter = headers.get('retry-after')?.trim();
   if (retryAfter) {
     const wait = delayMs(retryAfter) ?? untilHttpDate(retryAfter, nowMs);
@@ -211,46 +208,103 @@ const IMF_FIXDATE = new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`);
 const RFC850_DATE = new RegExp(`^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`);
 const ASCTIME_DATE = new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`);
 
+/** A response's headers, as `Headers` reads them: a value (repeated ones joined with ", ") or null. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
 interface Answer {
   readonly kind: 'answer';
   readonly status: number;
   readonly body: unknown;
   readonly problem?: string;
-  /** The body was larger than the cap (not read to the end) or nested too deep (not parsed). */
+  /** The body broke a limit (size, coding, nesting): it was not read to the end, or not parsed. */
   readonly overLimit?: boolean;
 }
 
 type Unanswered = Exclude<StatusCheckResult, { kind: 'status' | 'invalid' | 'refused' }>;
 
-/**
- * The body as fetch hands it over, that is decoded (it inflates gzip, deflate and br as it
- * streams, only as fast as it is read), read until more than `maxBytes` arrived: then the stream
- * is cancelled, which aborts the request, and undefined comes back. A bomb or an endless body
- * thus costs at most `maxBytes` plus one chunk, however large it would have been.
- */
-async function readCapped(response: Response, maxBytes: number): Promise<Buffer | undefined> {
-  if (Number(response.headers.get('content-length') ?? '') > maxBytes) {
-    await discard(response);
-    return undefined;
-  }
-  if (!response.body) return Buffer.alloc(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks, size);
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
+/** One response as `send` hands it over: status and headers at once, the body only when read. */
+interface Received extends HeaderReader {
+  readonly status: number;
+  /** The decoded body, or why it was not read to the end (the request is then destroyed). */
+  read(maxBytes: number): Promise<Buffer | Unreadable>;
+  /** Drops the body unread, and the connection with it. */
+  discard(): void;
 }
 
-function answerOf(status: number, body: Buffer | undefined, maxBytes: number): Answer {
-  if (body === undefined) return { kind: 'answer', status, body: undefined, problem: `body over ${maxBytes} bytes`, overLimit: true };
+interface Unreadable {
+  readonly problem: string;
+}
+
+/** The content codings asked for: decoders with a 32 KiB window (brotli's may be 16 MiB: not asked for). */
+const ACCEPTED_CODINGS = ['gzip', 'deflate'];
+const USER_AGENT = 'cdk-video-webhooks-poller';
+
+/**
+ * One GET with node:http(s), which neither follows a redirect nor decodes a body by itself (fetch
+ * does both: it inflates any coding a server sends, asked for or not, as soon as the bytes arrive,
+ * and a brotli decoder holds up to 16 MiB however early the body is dropped). Resolves at the
+ * response's headers; `signal` ends the exchange, the body included.
+ */
+function send(request: StatusHttpRequest, signal: AbortSignal): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(request.url);
+    const get = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : undefined;
+    if (!get) return reject(new Error(`status URL scheme ${url.protocol} is neither http: nor https:`));
+    const headers = { accept: 'application/json', 'user-agent': USER_AGENT, ...request.headers, 'accept-encoding': ACCEPTED_CODINGS.join(', ') };
+    const req = get(url, { method: 'GET', headers, signal }, (res) => resolve(received(req, res)));
+    req.on('error', reject); // before the response; later errors reach read() through the response
+    req.end();
+  });
+}
+
+function received(req: ClientRequest, res: IncomingMessage): Received {
+  res.on('error', () => undefined); // read() sees it; nothing is left unhandled
+  return {
+    status: res.statusCode ?? 0,
+    get: (name) => {
+      const value = res.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+    read: (maxBytes) => readDecoded(req, res, maxBytes),
+    discard: () => void req.destroy(),
+  };
+}
+
+/**
+ * The body, decoded with the coding the response names (only the ones asked for), read until more
+ * than `maxBytes` came out of the decoder: then the request is destroyed. A bomb or an endless
+ * body thus costs at most `maxBytes` plus one chunk (16 KiB decoded, 64 KiB raw), however large
+ * it would have been. Rejects when the connection fails or the signal fires.
+ */
+async function readDecoded(req: ClientRequest, res: IncomingMessage, maxBytes: number): Promise<Buffer | Unreadable> {
+  const coding = (res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const refuse = (problem: string): Unreadable => {
+    req.destroy();
+    return { problem };
+  };
+  if (coding !== 'identity' && !ACCEPTED_CODINGS.includes(coding)) return refuse(`content-encoding ${JSON.stringify(coding.slice(0, 60))} was not asked for`);
+  if (Number(res.headers['content-length'] ?? '') > maxBytes) return refuse(`body over ${maxBytes} bytes`);
+  const decoder = coding === 'gzip' ? createGunzip() : coding === 'deflate' ? createInflate() : undefined;
+  const body: Readable = decoder ? pipeline(res, decoder, () => undefined) : res;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) return refuse(`body over ${maxBytes} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (decoder && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('Z_')) return refuse(`body is not valid ${coding}`);
+    throw err;
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function answerOf(status: number, body: Buffer | Unreadable): Answer {
+  if (!Buffer.isBuffer(body)) return { kind: 'answer', status, body: undefined, problem: body.problem, overLimit: true };
   if (body.length === 0) return { kind: 'answer', status, body: undefined, problem: 'empty body' };
   // A MiB of `[[[[...` parses into half a million arrays (~66 MiB): refused before it is built.
   if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return { kind: 'answer', status, body: undefined, problem: `body nested deeper than ${MAX_JSON_DEPTH} levels`, overLimit: true };
@@ -281,11 +335,6 @@ function nestsDeeperThan(json: Uint8Array, max: number): boolean {
   return false;
 }
 
-/** Drops a body unread (and the connection with it, if it is still coming). */
-async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
-}
-
 /** Where a redirect pointed, for the log: same origin or another one (its origin only: no path, no query). */
 function redirectDetail(requestUrl: string, location: string | null): string {
   if (!location) return 'without a location: not followed';
@@ -309,9 +358,4 @@ function safely(parse: () => StatusParseResult): StatusParseResult {
 
 function isOk(status: number): boolean {
   return status >= 200 && status < 300;
-}
-
-function isTimeout(err: unknown): boolean {
-  const name = (err as { name?: string } | null)?.name;
-  return name === 'TimeoutError' || name === 'AbortError';
 }

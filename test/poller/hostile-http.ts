@@ -27,6 +27,8 @@ export interface SeenRequest {
 export interface RecordingServer {
   readonly baseUrl: string;
   readonly requests: SeenRequest[];
+  /** TCP connections accepted, whether or not a request (or a TLS handshake) followed. */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -39,7 +41,9 @@ export async function startRecordingServer(answer: (req: IncomingMessage, res: S
   };
   const server: Server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, handler) : createServer(handler);
   const sockets = new Set<Socket>();
+  let connections = 0;
   server.on('connection', (socket: Socket) => {
+    connections++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -49,6 +53,9 @@ export async function startRecordingServer(answer: (req: IncomingMessage, res: S
   return {
     baseUrl: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
+    get connections() {
+      return connections;
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -57,7 +64,7 @@ export async function startRecordingServer(answer: (req: IncomingMessage, res: S
 }
 
 /** Every header value a server got, flattened: to search for a key that should not be there. */
-export function headerValues(requests: readonly SeenRequest[]): string[] {
+export function headerValues(requests: ReadonlyArray<Pick<SeenRequest, 'headers'>>): string[] {
   return requests.flatMap((r) => Object.values(r.headers).flatMap((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])));
 }
 
