@@ -22,7 +22,8 @@ export function statusApiFor(vendor: FakeVendor): VendorStatusApi {
 }
 
 export interface HarnessVendor {
-  readonly server: FakeVendorServer;
+  /** The fake status API: its vendor, base URL and key are what the poller is given. */
+  readonly server: Pick<FakeVendorServer, 'vendor' | 'baseUrl' | 'apiKey'>;
   /** The vendor id of the lane. @default the server's vendor */
   readonly id?: string;
   readonly requestsPerMinute?: number;
