@@ -337,14 +337,15 @@ function nestsDeeperThan(json: Uint8Array, max: number): boolean {
 
 /** Where a redirect pointed, for the log: same origin or another one (its origin only: no path, no query). */
 function redirectDetail(requestUrl: string, location: string | null): string {
-  if (!location) return 'without a location: not followed';
+  const moved = 'not followed; if the vendor moved its status API, configure the new address';
+  if (!location) return `without a location: ${moved}`;
   let target: URL;
   try {
     target = new URL(location, requestUrl);
   } catch {
-    return 'to an unreadable location: not followed';
+    return `to an unreadable location: ${moved}`;
   }
-  return target.origin === new URL(requestUrl).origin ? 'within the same origin: not followed' : `to another origin (${target.origin.slice(0, 200)}): not followed`;
+  return target.origin === new URL(requestUrl).origin ? `within the same origin: ${moved}` : `to another origin (${target.origin.slice(0, 200)}): ${moved}`;
 }
 
 function safely(parse: () => StatusParseResult): StatusParseResult {

@@ -5,10 +5,15 @@
  * loops): the answer is a `redirect` error, backed off like a 5xx, and nothing is learned.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { pollOnce } from '../../lambda/poller/poller';
 import type { StatusCheckOptions } from '../../lambda/poller/status-client';
 import { StatusClient } from '../../lambda/poller/status-client';
 import { createAdapter } from '../../lambda/vendors/registry';
-import { checkInChild, headerValues, selfSignedCertificate, startRecordingServer, type ChildCheck, type RecordingServer } from './hostile-http';
+import { drainEvents, freshBackend } from '../support/emulators';
+import { pollerDeps, registry, STALE_MS } from './harness';
+import { checkInChild, headerValues, redirect, selfSignedCertificate, startRecordingServer, type ChildCheck, type RecordingServer } from './hostile-http';
+import { OffsetClock, startFakeVendor } from './support';
 
 interface VendorCase {
   readonly label: string;
@@ -39,6 +44,7 @@ const CASES: readonly VendorCase[] = [
 ];
 
 const KEY = 'the-status-api-key-0123456789';
+const NOT_FOLLOWED = 'not followed; if the vendor moved its status API, configure the new address';
 const REDIRECTS = [301, 302, 303, 307, 308];
 
 const json = (body: unknown) => (_req: IncomingMessage, res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -72,7 +78,7 @@ describe('status requests never follow a redirect, so the key never leaves its o
       const result = await client.check(apiOf(c), c.jobId, { baseUrl: origin.baseUrl, apiKey: KEY }, opts());
       expect(headerValues(elsewhere.requests).filter((v) => v.includes(KEY))).toEqual([]);
       expect(elsewhere.requests).toEqual([]);
-      expect(result).toEqual({ kind: 'error', reason: 'redirect', httpStatus: status, detail: `to another origin (${elsewhere.baseUrl}): not followed` });
+      expect(result).toEqual({ kind: 'error', reason: 'redirect', httpStatus: status, detail: `to another origin (${elsewhere.baseUrl}): ${NOT_FOLLOWED}` });
       expect(origin.requests).toHaveLength(1);
       expect(origin.requests[0].headers[c.keyHeader]).toBe(c.sent(KEY));
     });
@@ -82,7 +88,7 @@ describe('status requests never follow a redirect, so the key never leaves its o
         req.url?.includes('moved=1') ? json(c.answer)(req, res) : redirectTo(302, (r) => `${r.url}${r.url?.includes('?') ? '&' : '?'}moved=1`)(req, res),
       );
       const result = await client.check(apiOf(c), c.jobId, { baseUrl: origin.baseUrl, apiKey: KEY }, opts());
-      expect(result).toEqual({ kind: 'error', reason: 'redirect', httpStatus: 302, detail: 'within the same origin: not followed' });
+      expect(result).toEqual({ kind: 'error', reason: 'redirect', httpStatus: 302, detail: `within the same origin: ${NOT_FOLLOWED}` });
       expect(origin.requests).toHaveLength(1);
       expect(headerValues(origin.requests).filter((v) => v.includes(KEY))).toHaveLength(1);
     });
@@ -139,7 +145,42 @@ describe('an https status API redirecting to http (a real TLS server, the check 
     const redirected = await checkInChild({ ...check, jobId: c.jobId });
     expect(headerValues(plain.requests).filter((v) => v.includes(KEY))).toEqual([]);
     expect(plain.requests).toEqual([]);
-    expect(redirected.result).toEqual({ kind: 'error', reason: 'redirect', httpStatus: 302, detail: `to another origin (${plain.baseUrl}): not followed` });
+    expect(redirected.result).toEqual({ kind: 'error', reason: 'redirect', httpStatus: 302, detail: `to another origin (${plain.baseUrl}): ${NOT_FOLLOWED}` });
     expect(secure.requests.slice(before).map((r) => r.headers[c.keyHeader])).toEqual([c.sent(KEY), c.sent(KEY)]);
+  });
+});
+
+describe('a poll run that meets a redirect (dynalite and fauxqs)', () => {
+  it('counts it under its own reason, logs where it pointed (origin only), publishes nothing and backs the job off like a 5xx', async () => {
+    const backend = await freshBackend();
+    const clock = new OffsetClock();
+    const telemetry = new CountingTelemetry(true);
+    const sync = await startFakeVendor('sync');
+    const elsewhere = await startRecordingServer(json({ id: 'r-1', status: 'COMPLETED' }));
+    try {
+      await registry(backend.store, clock).register('sync', 'r-1');
+      await registry(backend.store, clock).register('sync', 'e-1');
+      sync.override = (req) => (req.jobId === 'e-1' ? { status: 503, body: 'down' } : redirect(302, `${elsewhere.baseUrl}${req.path}?token=secret-in-the-location`));
+      clock.advance(STALE_MS + 1);
+      const summary = await pollOnce(pollerDeps({ ...backend, clock, telemetry, vendors: [{ server: sync }] }), { deadlineMs: clock.now() + 5000 });
+
+      expect(summary).toMatchObject({ polled: 2, hits: 0, errors: 2, vendors: { sync: { errorsByReason: { redirect: 1, http_5xx: 1 } } } });
+      expect(telemetry.get('PollErrors:redirect')).toBe(1);
+      const line = telemetry.lines.find((l) => l.fields.reason === 'redirect');
+      expect(line).toMatchObject({ level: 'warn', fields: { vendor: 'sync', jobId: 'r-1', httpStatus: 302, detail: `to another origin (${elsewhere.baseUrl}): ${NOT_FOLLOWED}` } });
+      expect(JSON.stringify(telemetry.lines)).not.toContain('secret-in-the-location');
+      expect(elsewhere.requests).toEqual([]);
+      expect(await drainEvents(backend.sqs, backend.queueUrl)).toEqual([]);
+      // Both backed off the same way: the first backoff is `staleAfter` from the poll.
+      const after = clock.now();
+      for (const id of ['r-1', 'e-1']) {
+        const job = await backend.store.get('sync', id);
+        expect(job).toMatchObject({ status: 'registered', pollAttempts: 1 });
+        expect(job!.nextPollAtMs).toBeGreaterThan(after + STALE_MS - 5000);
+        expect(job!.nextPollAtMs).toBeLessThanOrEqual(after + STALE_MS);
+      }
+    } finally {
+      await Promise.all([sync.close(), elsewhere.close()]);
+    }
   });
 });
