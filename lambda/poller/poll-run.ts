@@ -3,14 +3,14 @@
  * jobs, takes a rate slot and a concurrency slot for each, and a task per job asks the vendor and
  * publishes, backs off or expires it.
  */
-import type { VendorStatusApi } from '../core/adapter';
+import type { StatusHttpRequest, VendorStatusApi } from '../core/adapter';
 import { deliver, deliverPendingTerminal, pendingTerminalOf, type DeliveryDeps, type DeliveryOutcome } from '../core/delivery';
 import { describeError } from '../core/errors';
 import { isTerminal, type NormalizedFields } from '../core/event';
 import type { DuePage, JobRecord } from '../core/ports';
 import { expiredFields } from './expiry';
 import { Semaphore } from './rate-limiter';
-import type { StatusCheckResult } from './status-client';
+import type { StatusCheckResult, StatusRefusal } from './status-client';
 import type { LaneStop, PollerDeps, PollerVendor, PollRunOptions, PollSummary, VendorPollSummary } from './types';
 
 interface Lane {
@@ -141,6 +141,9 @@ export class PollRun {
     const vendorId = lane.vendor.id;
     const housekeeping = this.housekeeping(lane, job);
     if (housekeeping) return housekeeping === 'deadline' ? 'deadline' : this.launch(lane, housekeeping);
+    // Built before a rate slot is spent: a job whose request the adapter refuses is never sent.
+    const request = this.deps.statusClient.prepare(lane.vendor.statusApi as VendorStatusApi, job.jobId, { baseUrl: lane.baseUrl, apiKey: lane.apiKey });
+    if ('kind' in request) return this.launch(lane, () => this.refuse(lane, job, request));
     // The last moment a request may start and still end (timeout included) before the deadline.
     const latestStart = this.options.deadlineMs - lane.vendor.requestTimeoutMs;
     for (;;) {
@@ -157,7 +160,7 @@ export class PollRun {
         continue;
       }
       limiter.sent(vendorId, now);
-      return this.launch(lane, () => this.pollJob(lane, job), true);
+      return this.launch(lane, () => this.pollJob(lane, job, request), true);
     }
   }
 
@@ -203,7 +206,7 @@ export class PollRun {
     return 'started';
   }
 
-  private async pollJob(lane: Lane, job: JobRecord): Promise<void> {
+  private async pollJob(lane: Lane, job: JobRecord, request: StatusHttpRequest): Promise<void> {
     const { statusClient, telemetry, limiter, clock } = this.deps;
     const { vendor, stats } = lane;
     const api = vendor.statusApi as VendorStatusApi;
@@ -219,7 +222,7 @@ export class PollRun {
         this.countRequest(lane);
         return true;
       },
-    });
+    }, request);
     const now = clock.now();
     if (result.kind !== 'auth_error' && result.kind !== 'rate_limited') lane.consecutiveAuthErrors = 0;
     switch (result.kind) {
@@ -250,6 +253,8 @@ export class PollRun {
         });
         if (++lane.consecutiveAuthErrors >= this.deps.settings.authErrorsBeforeStop) lane.authStopped = true;
         return this.failedPoll(lane, job, now, this.deps.settings.authErrorBackoffMs);
+      case 'refused':
+        return this.refuse(lane, job, result);
       default:
         this.countError(lane, job.jobId, result);
         return this.failedPoll(lane, job, now, undefined);
@@ -278,6 +283,17 @@ export class PollRun {
     // Nothing new (same status, behind, or a terminal conflict): the job is quiet.
     if (this.isPastGiveUp(job, now)) return this.expire(lane, job, fields);
     await this.moveOn(lane, job, this.backoffUntil(job, now, undefined));
+  }
+
+  /**
+   * A job the adapter builds no request for (its id would change the status URL's path): it is
+   * never asked about, so it waits for its give-up age, when it expires like any quiet job.
+   */
+  private async refuse(lane: Lane, job: JobRecord, refusal: StatusRefusal): Promise<void> {
+    this.countError(lane, job.jobId, refusal);
+    const now = this.deps.clock.now();
+    if (this.isPastGiveUp(job, now)) return this.expire(lane, job, undefined);
+    await this.moveOn(lane, job, job.lastActivityMs + this.deps.config.giveUpAfterMs + 1);
   }
 
   private async failedPoll(lane: Lane, job: JobRecord, now: number, delayMs: number | undefined): Promise<void> {
@@ -337,8 +353,8 @@ export class PollRun {
       vendor: lane.vendor.id,
       jobId,
       reason,
-      httpStatus: result.httpStatus,
-      ...(result.kind === 'invalid' ? { detail: result.reason } : {}),
+      httpStatus: 'httpStatus' in result ? result.httpStatus : null,
+      ...detailOf(result),
     });
   }
 
@@ -363,6 +379,12 @@ export class PollRun {
 
 /** Per run, vendor and reason, poll failures logged at warn before the rest go to debug. */
 const LOUD_ERRORS_PER_REASON = 5;
+
+/** What a failed poll's log line says beyond its reason: what was wrong with the answer, where a redirect pointed, why no request was built. */
+function detailOf(result: StatusCheckResult): { detail?: string } {
+  if (result.kind === 'invalid' || result.kind === 'refused') return { detail: result.reason };
+  return result.kind === 'error' && result.detail !== undefined ? { detail: result.detail } : {};
+}
 
 function emptyStats(): VendorPollSummary {
   return { polled: 0, requests: 0, hits: 0, expired: 0, redelivered: 0, rateLimited: 0, errors: 0, skipped: 0, remaining: 0, moreDue: false, stop: 'done', errorsByReason: {} };

@@ -2,7 +2,16 @@
  * One status query for one job: an HTTP GET (plus a follow-up when the adapter asks for one, e.g.
  * a download URL), classified into what the poller acts on. Vendor specifics (URLs, headers,
  * body shapes) stay in the adapter's `VendorStatusApi`; this file only knows HTTP.
+ *
+ * A status API is not trusted with more than one answer's worth of cost or reach: a redirect is
+ * never followed (the key would go with it, to wherever it points), and a body is read only when
+ * it is used, decoded here with the codings asked for, counted after decoding, and the request
+ * destroyed at the cap (see `send`).
  */
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip, createInflate } from 'node:zlib';
 import type { NormalizedFields } from '../core/event';
 import type { StatusHttpRequest, StatusParseResult, StatusRequestContext, VendorStatusApi } from '../core/adapter';
 
@@ -17,12 +26,22 @@ export type StatusCheckResult =
   | { readonly kind: 'not_found'; readonly httpStatus: number }
   /** A 2xx the adapter could not understand (not JSON, unknown shape). */
   | { readonly kind: 'invalid'; readonly httpStatus: number; readonly reason: string }
-  /** 5xx, other 4xx, timeout or network failure: try again later. */
-  | { readonly kind: 'error'; readonly reason: StatusErrorReason; readonly httpStatus: number | null }
+  /** 5xx, other 4xx, a redirect (never followed), timeout or network failure: try again later. */
+  | { readonly kind: 'error'; readonly reason: StatusErrorReason; readonly httpStatus: number | null; readonly detail?: string }
   /** No time left in the run for a needed follow-up request: nothing learned, nothing wrong. */
-  | { readonly kind: 'deferred'; readonly reason: string };
+  | { readonly kind: 'deferred'; readonly reason: string }
+  | StatusRefusal;
 
-export type StatusErrorReason = 'http_5xx' | 'http_4xx' | 'timeout' | 'network' | 'adapter_error';
+/**
+ * The adapter would not build a request for this job (`request` threw: e.g. its id would change the
+ * URL's path). Nothing was sent; it never will be for this id.
+ */
+export interface StatusRefusal {
+  readonly kind: 'refused';
+  readonly reason: string;
+}
+
+export type StatusErrorReason = 'http_5xx' | 'http_4xx' | 'redirect' | 'timeout' | 'network';
 
 export interface StatusCheckOptions {
   /** Per-request timeout. */
@@ -34,22 +53,22 @@ export interface StatusCheckOptions {
 }
 
 export interface StatusClientOptions {
-  /** @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
   /** The clock of deadlines and reset times. @default Date.now */
   readonly now?: () => number;
   /** Wait after a 429 that says nothing about when to retry. @default 60000 */
   readonly defaultRetryAfterMs?: number;
   /** Longest wait a 429 can ask for (a broken header must not pause a vendor for days). @default 3600000 */
   readonly maxRetryAfterMs?: number;
-  /** Larger bodies are not parsed. @default 1048576 */
+  /**
+   * The most bytes of a body that are read, counted after decoding: a longer body ends the
+   * request and the answer is called unreadable (`invalid`). @default 1048576
+   */
   readonly maxBodyBytes?: number;
   /** At most this many follow-up requests per job. @default 2 */
   readonly maxFollowUps?: number;
 }
 
 export class StatusClient {
-  private readonly fetchImpl: typeof fetch;
   private readonly now: () => number;
   private readonly defaultRetryAfterMs: number;
   private readonly maxRetryAfterMs: number;
@@ -57,7 +76,6 @@ export class StatusClient {
   private readonly maxFollowUps: number;
 
   constructor(options: StatusClientOptions = {}) {
-    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.now = options.now ?? Date.now;
     this.defaultRetryAfterMs = options.defaultRetryAfterMs ?? 60_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 3_600_000;
@@ -65,17 +83,26 @@ export class StatusClient {
     this.maxFollowUps = options.maxFollowUps ?? 2;
   }
 
-  /** Asks the vendor for one job's status. Never throws. */
-  async check(api: VendorStatusApi, jobId: string, ctx: StatusRequestContext, options: StatusCheckOptions): Promise<StatusCheckResult> {
-    let request: StatusHttpRequest;
+  /** The first request of a job's check, or the adapter's refusal to build one. Sends nothing. */
+  prepare(api: VendorStatusApi, jobId: string, ctx: StatusRequestContext): StatusHttpRequest | StatusRefusal {
     try {
-      request = api.request(jobId, ctx);
-    } catch {
-      return { kind: 'error', reason: 'adapter_error', httpStatus: null };
+      return api.request(jobId, ctx);
+    } catch (err) {
+      return { kind: 'refused', reason: (err instanceof Error ? err.message : String(err)).slice(0, 300) };
     }
-    const first = await this.get(request, options);
+  }
+
+  /** Asks the vendor for one job's status (`prepared`: what `prepare` gave). Never throws. */
+  async check(
+    api: VendorStatusApi,
+    jobId: string,
+    ctx: StatusRequestContext,
+    options: StatusCheckOptions,
+    prepared: StatusHttpRequest | StatusRefusal = this.prepare(api, jobId, ctx),
+  ): Promise<StatusCheckResult> {
+    if ('kind' in prepared) return prepared;
+    const first = await this.get(prepared, options);
     if (first.kind !== 'answer') return first;
-    if (!isOk(first.status)) return { kind: 'error', reason: first.status >= 500 ? 'http_5xx' : 'http_4xx', httpStatus: first.status };
     if (first.body === undefined) return { kind: 'invalid', httpStatus: first.status, reason: first.problem ?? 'unreadable body' };
 
     let parsed = safely(() => api.parse(jobId, first.body, ctx));
@@ -84,7 +111,8 @@ export class StatusClient {
       if (options.beforeFollowUp && !(await options.beforeFollowUp())) return { kind: 'deferred', reason: 'no request slot left for the follow-up' };
       const next = await this.get(parsed.request, options, true);
       if (next.kind !== 'answer') return next;
-      if (next.status >= 500) return { kind: 'error', reason: 'http_5xx', httpStatus: next.status };
+      // A follow-up's answer goes to the adapter even when it is not JSON (it decides), but not one past the limits.
+      if (next.overLimit) return { kind: 'invalid', httpStatus: next.status, reason: `follow-up ${next.problem}` };
       const then = parsed.then;
       parsed = safely(() => then(next.status, next.body));
     }
@@ -93,40 +121,42 @@ export class StatusClient {
   }
 
   /**
-   * One GET. 429/401/403 (and 404, except for a follow-up, whose adapter decides) and failures
-   * come back classified; other statuses as an answer.
+   * One GET. Redirects, 429, 401/403, 5xx, other non-2xx (a follow-up's 4xx excepted: its adapter
+   * decides) and failures come back classified, their bodies unread; the rest as an answer.
    */
-  private async get(request: StatusHttpRequest, options: StatusCheckOptions, followUp = false): Promise<Answer | Exclude<StatusCheckResult, { kind: 'status' | 'invalid' }>> {
+  private async get(request: StatusHttpRequest, options: StatusCheckOptions, followUp = false): Promise<Answer | Unanswered> {
     const budget = Math.min(options.timeoutMs, options.deadlineMs - this.now());
     if (budget <= 0) return { kind: 'deferred', reason: 'the run is out of time' };
     const clipped = budget < options.timeoutMs;
-    let response: Response;
-    let text: string;
+    // The signal bounds the whole exchange, the body included (a body that trickles times out).
+    const signal = AbortSignal.timeout(budget);
     try {
-      response = await this.fetchImpl(request.url, {
-        method: 'GET',
-        headers: { accept: 'application/json', ...request.headers },
-        signal: AbortSignal.timeout(budget),
-        redirect: 'follow',
-      });
-      text = await readText(response, this.maxBodyBytes);
-    } catch (err) {
-      if (isTimeout(err)) return clipped ? { kind: 'deferred', reason: 'the run ran out of time mid-request' } : { kind: 'error', reason: 'timeout', httpStatus: null };
-      return { kind: 'error', reason: 'network', httpStatus: null };
-    }
-    const status = response.status;
-    if (status === 429) return { kind: 'rate_limited', httpStatus: status, retryAtMs: this.retryAt(response.headers) };
-    if (status === 401 || status === 403) return { kind: 'auth_error', httpStatus: status };
-    if (status === 404 && !followUp) return { kind: 'not_found', httpStatus: status };
-    if (text === TOO_LARGE) return { kind: 'answer', status, body: undefined, problem: `body over ${this.maxBodyBytes} bytes` };
-    try {
-      return { kind: 'answer', status, body: text.length === 0 ? undefined : (JSON.parse(text) as unknown), problem: text.length === 0 ? 'empty body' : undefined };
+      const response = await send(request, signal);
+      const classified = this.classify(request.url, response, followUp);
+      if (classified) {
+        response.discard();
+        return classified;
+      }
+      return answerOf(response.status, await response.read(this.maxBodyBytes));
     } catch {
-      return { kind: 'answer', status, body: undefined, problem: 'body is not JSON' };
+      if (signal.aborted) return clipped ? { kind: 'deferred', reason: 'the run ran out of time mid-request' } : { kind: 'error', reason: 'timeout', httpStatus: null };
+      return { kind: 'error', reason: 'network', httpStatus: null };
     }
   }
 
-  private retryAt(headers: Headers): number {
+  /** What a response is from its status alone; undefined when its body is wanted. */
+  private classify(url: string, response: Received, followUp: boolean): Unanswered | undefined {
+    const status = response.status;
+    if (status >= 300 && status < 400) return { kind: 'error', reason: 'redirect', httpStatus: status, detail: redirectDetail(url, response.get('location')) };
+    if (status === 429) return { kind: 'rate_limited', httpStatus: status, retryAtMs: this.retryAt(response) };
+    if (status === 401 || status === 403) return { kind: 'auth_error', httpStatus: status };
+    if (status >= 500) return { kind: 'error', reason: 'http_5xx', httpStatus: status };
+    if (followUp || isOk(status)) return undefined;
+    if (status === 404) return { kind: 'not_found', httpStatus: status };
+    return { kind: 'error', reason: 'http_4xx', httpStatus: status };
+  }
+
+  private retryAt(headers: HeaderReader): number {
     const now = this.now();
     const wait = retryAfterMs(headers, now) ?? this.defaultRetryAfterMs;
     return now + Math.min(Math.max(wait, 0), this.maxRetryAfterMs);
@@ -134,25 +164,53 @@ export class StatusClient {
 }
 
 /**
- * How long a 429 asks us to wait: `Retry-After` (delay seconds or an HTTP date), else
- * `RateLimit-Reset` / `X-RateLimit-Reset` (delay seconds; a value that looks like Unix epoch
- * seconds is read as a time). Undefined when none is usable.
+ * How long a 429 asks us to wait: `Retry-After` (delay seconds, or an HTTP date of one of the three
+ * forms RFC 9110 §5.6.7 allows, in the future), else `RateLimit-Reset` / `X-RateLimit-Reset`
+ * (delay seconds; a value that looks like Unix epoch seconds is read as a time, and must be in
+ * the future). Undefined when none is usable: negative, signed, exponent or hex numbers, more than
+ * 10 digits, several values folded into one, dates of other forms or already past. The caller
+ * then pauses for its default, so a broken or hostile header never means "no pause".
  */
-export function retryAfterMs(headers: Headers, nowMs: number): number | undefined {
+export function retryAfterMs(headers: HeaderReader, nowMs: number): number | undefined {
   const retryAfter = headers.get('retry-after')?.trim();
   if (retryAfter) {
-    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Number(retryAfter) * 1000;
-    const at = Date.parse(retryAfter);
-    if (Number.isFinite(at)) return at - nowMs;
+    const wait = delayMs(retryAfter) ?? untilHttpDate(retryAfter, nowMs);
+    if (wait !== undefined) return wait;
   }
   for (const name of ['ratelimit-reset', 'x-ratelimit-reset']) {
-    const value = headers.get(name)?.trim();
-    if (!value || !/^\d+(\.\d+)?$/.test(value)) continue;
-    const n = Number(value);
+    const value = delayMs(headers.get(name)?.trim() ?? '');
+    if (value === undefined) continue;
     // Delta seconds per the IETF RateLimit fields; some APIs send an epoch time instead.
-    return n > 1_000_000_000 ? n * 1000 - nowMs : n * 1000;
+    if (value < EPOCH_SECONDS_FROM * 1000) return value;
+    if (value > nowMs) return value - nowMs;
   }
   return undefined;
+}
+
+/** Seconds (1*DIGIT, RFC 9110 delay-seconds; a fraction tolerated) in ms, or undefined. */
+function delayMs(value: string): number | undefined {
+  return /^\d{1,10}(\.\d{1,3})?$/.test(value) ? Number(value) * 1000 : undefined;
+}
+
+/** Ms until an HTTP date (IMF-fixdate, RFC 850 or asctime, all GMT) still ahead, or undefined. */
+function untilHttpDate(value: string, nowMs: number): number | undefined {
+  const text = IMF_FIXDATE.test(value) || RFC850_DATE.test(value) ? value : ASCTIME_DATE.test(value) ? `${value} GMT` : undefined;
+  const at = text === undefined ? NaN : Date.parse(text);
+  return Number.isFinite(at) && at > nowMs ? at - nowMs : undefined;
+}
+
+/** A reset value from here on is a Unix time (2001-09-09), not a delay (31 years). */
+const EPOCH_SECONDS_FROM = 1_000_000_000;
+const DAY = '(Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+const IMF_FIXDATE = new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`);
+const RFC850_DATE = new RegExp(`^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`);
+const ASCTIME_DATE = new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`);
+
+/** A response's headers, as `Headers` reads them: a value (repeated ones joined with ", ") or null. */
+export interface HeaderReader {
+  get(name: string): string | null;
 }
 
 interface Answer {
@@ -160,18 +218,134 @@ interface Answer {
   readonly status: number;
   readonly body: unknown;
   readonly problem?: string;
+  /** The body broke a limit (size, coding, nesting): it was not read to the end, or not parsed. */
+  readonly overLimit?: boolean;
 }
 
-const TOO_LARGE = '\u0000too large\u0000';
+type Unanswered = Exclude<StatusCheckResult, { kind: 'status' | 'invalid' | 'refused' }>;
 
-async function readText(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    return TOO_LARGE;
+/** One response as `send` hands it over: status and headers at once, the body only when read. */
+interface Received extends HeaderReader {
+  readonly status: number;
+  /** The decoded body, or why it was not read to the end (the request is then destroyed). */
+  read(maxBytes: number): Promise<Buffer | Unreadable>;
+  /** Drops the body unread, and the connection with it. */
+  discard(): void;
+}
+
+interface Unreadable {
+  readonly problem: string;
+}
+
+/** The content codings asked for: decoders with a 32 KiB window (brotli's may be 16 MiB: not asked for). */
+const ACCEPTED_CODINGS = ['gzip', 'deflate'];
+const USER_AGENT = 'cdk-video-webhooks-poller';
+
+/**
+ * One GET with node:http(s), which neither follows a redirect nor decodes a body by itself (fetch
+ * does both: it inflates any coding a server sends, asked for or not, as soon as the bytes arrive,
+ * and a brotli decoder holds up to 16 MiB however early the body is dropped). Resolves at the
+ * response's headers; `signal` ends the exchange, the body included.
+ */
+function send(request: StatusHttpRequest, signal: AbortSignal): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(request.url);
+    const get = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : undefined;
+    if (!get) return reject(new Error(`status URL scheme ${url.protocol} is neither http: nor https:`));
+    const headers = { accept: 'application/json', 'user-agent': USER_AGENT, ...request.headers, 'accept-encoding': ACCEPTED_CODINGS.join(', ') };
+    const req = get(url, { method: 'GET', headers, signal }, (res) => resolve(received(req, res)));
+    req.on('error', reject); // before the response; later errors reach read() through the response
+    req.end();
+  });
+}
+
+function received(req: ClientRequest, res: IncomingMessage): Received {
+  res.on('error', () => undefined); // read() sees it; nothing is left unhandled
+  return {
+    status: res.statusCode ?? 0,
+    get: (name) => {
+      const value = res.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+    read: (maxBytes) => readDecoded(req, res, maxBytes),
+    discard: () => void req.destroy(),
+  };
+}
+
+/**
+ * The body, decoded with the coding the response names (only the ones asked for), read until more
+ * than `maxBytes` came out of the decoder: then the request is destroyed. A bomb or an endless
+ * body thus costs at most `maxBytes` plus one chunk (16 KiB decoded, 64 KiB raw), however large
+ * it would have been. Rejects when the connection fails or the signal fires.
+ */
+async function readDecoded(req: ClientRequest, res: IncomingMessage, maxBytes: number): Promise<Buffer | Unreadable> {
+  const coding = (res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const refuse = (problem: string): Unreadable => {
+    req.destroy();
+    return { problem };
+  };
+  if (coding !== 'identity' && !ACCEPTED_CODINGS.includes(coding)) return refuse(`content-encoding ${JSON.stringify(coding.slice(0, 60))} was not asked for`);
+  if (Number(res.headers['content-length'] ?? '') > maxBytes) return refuse(`body over ${maxBytes} bytes`);
+  const decoder = coding === 'gzip' ? createGunzip() : coding === 'deflate' ? createInflate() : undefined;
+  const body: Readable = decoder ? pipeline(res, decoder, () => undefined) : res;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) return refuse(`body over ${maxBytes} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (decoder && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('Z_')) return refuse(`body is not valid ${coding}`);
+    throw err;
   }
-  const bytes = Buffer.from(await response.arrayBuffer());
-  return bytes.length > maxBytes ? TOO_LARGE : bytes.toString('utf8');
+  return Buffer.concat(chunks, size);
+}
+
+function answerOf(status: number, body: Buffer | Unreadable): Answer {
+  if (!Buffer.isBuffer(body)) return { kind: 'answer', status, body: undefined, problem: body.problem, overLimit: true };
+  if (body.length === 0) return { kind: 'answer', status, body: undefined, problem: 'empty body' };
+  // A MiB of `[[[[...` parses into half a million arrays (~66 MiB): refused before it is built.
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return { kind: 'answer', status, body: undefined, problem: `body nested deeper than ${MAX_JSON_DEPTH} levels`, overLimit: true };
+  try {
+    return { kind: 'answer', status, body: JSON.parse(body.toString('utf8')) as unknown };
+  } catch {
+    return { kind: 'answer', status, body: undefined, problem: 'body is not JSON' };
+  }
+}
+
+/** Deeper than any status answer needs (theirs are a few levels deep). */
+const MAX_JSON_DEPTH = 64;
+
+/** True when JSON text opens more than `max` arrays or objects inside each other (brackets in strings are text). */
+function nestsDeeperThan(json: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** Where a redirect pointed, for the log: same origin or another one (its origin only: no path, no query). */
+function redirectDetail(requestUrl: string, location: string | null): string {
+  const moved = 'not followed; if the vendor moved its status API, configure the new address';
+  if (!location) return `without a location: ${moved}`;
+  let target: URL;
+  try {
+    target = new URL(location, requestUrl);
+  } catch {
+    return `to an unreadable location: ${moved}`;
+  }
+  return target.origin === new URL(requestUrl).origin ? `within the same origin: ${moved}` : `to another origin (${target.origin.slice(0, 200)}): ${moved}`;
 }
 
 function safely(parse: () => StatusParseResult): StatusParseResult {
@@ -185,9 +359,4 @@ function safely(parse: () => StatusParseResult): StatusParseResult {
 
 function isOk(status: number): boolean {
   return status >= 200 && status < 300;
-}
-
-function isTimeout(err: unknown): boolean {
-  const name = (err as { name?: string } | null)?.name;
-  return name === 'TimeoutError' || name === 'AbortError';
 }

@@ -70,7 +70,11 @@ export interface VendorPollSummary {
   redelivered: number;
   /** 429 answers. */
   rateLimited: number;
-  /** Auth errors, 404s, 5xx, timeouts, unreadable answers and backend failures. */
+  /**
+   * Auth errors, 404s, 5xx, redirects (never followed), timeouts, unreadable answers (past the body
+   * cap included), jobs whose request the adapter refuses to build (`refused`: never sent) and
+   * backend failures, each also under its reason in `errorsByReason`.
+   */
   errors: number;
   /** Jobs left alone because another attempt holds their lease or is delivering. */
   skipped: number;

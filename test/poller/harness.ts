@@ -22,7 +22,10 @@ export function statusApiFor(vendor: FakeVendor): VendorStatusApi {
 }
 
 export interface HarnessVendor {
-  readonly server: FakeVendorServer;
+  /** The fake status API: its vendor, base URL and key are what the poller is given. */
+  readonly server: Pick<FakeVendorServer, 'vendor' | 'baseUrl' | 'apiKey'>;
+  /** The vendor id of the lane. @default the server's vendor */
+  readonly id?: string;
   readonly requestsPerMinute?: number;
   readonly burst?: number;
   readonly requestTimeoutMs?: number;
@@ -43,7 +46,7 @@ export interface HarnessOptions {
 
 export function pollerDeps(options: HarnessOptions): PollerDeps & { telemetry: Telemetry } {
   const vendors: PollerVendor[] = options.vendors.map((v) => ({
-    id: v.server.vendor,
+    id: v.id ?? v.server.vendor,
     statusApi: v.statusApi === null ? undefined : (v.statusApi ?? statusApiFor(v.server.vendor)),
     baseUrl: v.server.baseUrl,
     apiKey: async () => v.apiKey ?? v.server.apiKey,

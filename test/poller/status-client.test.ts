@@ -44,6 +44,10 @@ describe('StatusClient against a real HTTP server', () => {
     [{}, 60_000],
     [{ 'retry-after': 'soon' }, 60_000],
     [{ 'retry-after': '999999' }, 3_600_000], // capped
+    [{ 'retry-after': '-1' }, 60_000], // not an HTTP date in 2001
+    [{ 'retry-after': '5, 10' }, 60_000], // two headers folded into one
+    [{ 'ratelimit-reset': '-30' }, 60_000],
+    [{ 'ratelimit-reset': '1000000000' }, 60_000], // a Unix time long past
   ])('answers a 429 with %j with a retry time %i ms ahead', async (headers, waitMs) => {
     sync.override = () => ({ status: 429, headers, body: '{"errorCode":"rate_limit_exceeded"}' });
     const before = Date.now();
@@ -99,7 +103,7 @@ describe('StatusClient against a real HTTP server', () => {
     expect(await client.check(localSync, 'g1', { ...ctx, baseUrl: closed }, opts())).toEqual({ kind: 'error', reason: 'network', httpStatus: null });
   });
 
-  it('contains an adapter that throws', async () => {
+  it('contains an adapter that throws, and sends nothing when it throws building the request', async () => {
     const throwing: VendorStatusApi = {
       ...localSync,
       parse: () => {
@@ -113,7 +117,9 @@ describe('StatusClient against a real HTTP server', () => {
         throw new Error('bug');
       },
     };
-    expect(await client.check(badRequest, 'g1', ctx, opts())).toEqual({ kind: 'error', reason: 'adapter_error', httpStatus: null });
+    const before = sync.requests.length;
+    expect(await client.check(badRequest, 'g1', ctx, opts())).toEqual({ kind: 'refused', reason: 'bug' });
+    expect(sync.requests).toHaveLength(before);
   });
 });
 
@@ -162,5 +168,70 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(h({ 'x-ratelimit-reset': String(now / 1000 + 90) }), now)).toBe(90_000);
     expect(retryAfterMs(h({ 'retry-after': '2', 'ratelimit-reset': '50' }), now)).toBe(2000);
     expect(retryAfterMs(h({}), now)).toBeUndefined();
+  });
+});
+
+describe('retryAfterMs: only well-formed values make a pause, anything else gives undefined (the default pause)', () => {
+  const now = Date.now();
+  const h = (init: Record<string, string>) => new Headers(init);
+  const httpDate = (ms: number) => new Date(ms).toUTCString(); // IMF-fixdate
+  const rfc850 = (ms: number) => {
+    const d = new Date(ms);
+    const [weekday, month] = [['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()], d.toUTCString().slice(8, 11)];
+    const two = (n: number) => String(n).padStart(2, '0');
+    return `${weekday}, ${two(d.getUTCDate())}-${month}-${two(d.getUTCFullYear() % 100)} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} GMT`;
+  };
+  const asctime = (ms: number) => {
+    const d = new Date(ms).toUTCString(); // "Tue, 24 Nov 2026 12:01:00 GMT"
+    const [, day, month, year, time] = d.split(' ');
+    return `${d.slice(0, 3)} ${month} ${day.replace(/^0/, ' ')} ${time} ${year}`;
+  };
+  const inOneMinute = Math.ceil((now + 60_000) / 1000) * 1000;
+
+  it('reads delay seconds and the three HTTP-date forms of RFC 9110 in Retry-After', () => {
+    expect(retryAfterMs(h({ 'retry-after': '30' }), now)).toBe(30_000);
+    expect(retryAfterMs(h({ 'retry-after': ' 0 ' }), now)).toBe(0);
+    expect(retryAfterMs(h({ 'retry-after': httpDate(inOneMinute) }), now)).toBe(inOneMinute - now);
+    expect(retryAfterMs(h({ 'retry-after': rfc850(inOneMinute) }), now)).toBe(inOneMinute - now);
+    expect(retryAfterMs(h({ 'retry-after': asctime(inOneMinute) }), now)).toBe(inOneMinute - now);
+  });
+
+  it.each([
+    ['-1'],
+    ['-30'],
+    ['+30'],
+    ['1e3'],
+    ['0x1e'],
+    ['Infinity'],
+    ['NaN'],
+    [''],
+    ['soon'],
+    ['5, 10'],
+    ['1 2'],
+    ['2001-01-01'],
+    ['99999999999999999999999'],
+    ['30 seconds'],
+  ])('ignores Retry-After %j', (value) => {
+    expect(retryAfterMs(h({ 'retry-after': value }), now)).toBeUndefined();
+  });
+
+  it('ignores an HTTP date that is not in the future, or that is not one of the three forms', () => {
+    expect(retryAfterMs(h({ 'retry-after': httpDate(now - 60_000) }), now)).toBeUndefined();
+    expect(retryAfterMs(h({ 'retry-after': new Date(inOneMinute).toISOString() }), now)).toBeUndefined();
+    expect(retryAfterMs(h({ 'retry-after': String(new Date(inOneMinute)) }), now)).toBeUndefined(); // Date#toString, local zone
+  });
+
+  it('reads RateLimit-Reset and X-RateLimit-Reset as delay seconds or a future Unix time, and ignores the rest', () => {
+    expect(retryAfterMs(h({ 'ratelimit-reset': '12' }), now)).toBe(12_000);
+    expect(retryAfterMs(h({ 'ratelimit-reset': '0' }), now)).toBe(0);
+    expect(retryAfterMs(h({ 'x-ratelimit-reset': String(inOneMinute / 1000) }), now)).toBe(inOneMinute - now);
+    for (const odd of ['-5', '1e2', 'soon', '5, 5', '', String(Math.floor(now / 1000) - 60), '99999999999999999999']) {
+      expect(retryAfterMs(h({ 'ratelimit-reset': odd }), now)).toBeUndefined();
+    }
+  });
+
+  it('falls back from an unusable Retry-After to a usable RateLimit-Reset', () => {
+    expect(retryAfterMs(h({ 'retry-after': '-1', 'ratelimit-reset': '20' }), now)).toBe(20_000);
+    expect(retryAfterMs(h({ 'ratelimit-reset': '-1', 'x-ratelimit-reset': '7' }), now)).toBe(7000);
   });
 });

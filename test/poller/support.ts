@@ -26,6 +26,8 @@ export type Override =
   | 'hang'
   /** Close the connection without an answer. */
   | 'reset'
+  /** Answer by hand (a redirect, a compressed bomb, a trickle): `respond` owns the response. */
+  | { readonly respond: (res: ServerResponse) => void }
   | undefined;
 
 export interface FakeVendorServer {
@@ -88,6 +90,7 @@ export async function startFakeVendor(vendor: FakeVendor, apiKey = `${vendor}-ke
       return;
     }
     if (state.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, state.latencyMs));
+    if (forced && 'respond' in forced) return forced.respond(res);
     if (forced) return send(res, forced.status, forced.body ?? '', forced.headers);
     if (req.method !== 'GET' || !match) return send(res, 404, JSON.stringify({ error: 'not found' }));
     if (!authorized(vendor, req, apiKey)) return send(res, vendor === 'lipdub' ? 403 : 401, JSON.stringify({ error: 'unauthorized' }));

@@ -68,18 +68,22 @@ function keyAuth(auth: CustomKeyAuth, req: RawRequest, keys: readonly string[]):
 
 function customStatusApi(options: CustomOptions, template: string) {
   // The template is absolute; the base URL is the part before the path, so it can be overridden.
-  const origin = new URL(template.replace('{jobId}', 'x')).origin;
+  // Its path is parsed once with a placeholder for the id, and the id put in as text afterwards: a
+  // URL parsed with the id in it would already have resolved a dot-segment id (`..`) to another
+  // path, which the shared helper could then no longer see.
+  const parsed = new URL(template.split('{jobId}').join(JOB_ID_PLACEHOLDER));
+  const pathTemplate = `${parsed.pathname}${parsed.search}`;
   return statusApi({
-    defaultBaseUrl: origin,
-    path: (id) => {
-      const url = new URL(template.replace('{jobId}', id));
-      return `${url.pathname}${url.search}`;
-    },
+    defaultBaseUrl: parsed.origin,
+    path: (id) => pathTemplate.split(JOB_ID_PLACEHOLDER).join(id),
     keyHeader: (options.apiKeyHeader ?? 'authorization').toLowerCase(),
     keyPrefix: options.apiKeyPrefix ?? 'Bearer ',
     parse: (jobId, body) => asStatus(extract(body, (options.statusPaths ?? options.paths) as CustomPaths, options.statusMap, jobId)),
   });
 }
+
+/** Stands for `{jobId}` while the template is parsed: letters and digits the URL parser leaves as they are. */
+const JOB_ID_PLACEHOLDER = 'vwjobid7f3a9c1e';
 
 function extract(body: object, paths: CustomPaths, statusMap: CustomOptions['statusMap'], fallbackJobId: string | undefined): NormalizedFields | string {
   const at = (p: string | readonly string[] | undefined) => (p === undefined ? undefined : firstPath(body, typeof p === 'string' ? [p] : p));
