@@ -25,7 +25,7 @@ export interface PollerPorts {
   readonly secrets: SecretSource;
   readonly clock: Clock;
   readonly telemetry: Telemetry;
-  /** @default a StatusClient on global fetch with the clock's time */
+  /** @default a StatusClient (node:http and node:https, capped after decoding) with the clock's time */
   readonly statusClient?: StatusClient;
 }
 

@@ -110,10 +110,15 @@ export class PollRun {
     return 'poll';
   }
 
-  /** Pages through the vendor's due jobs, oldest first, starting each one until the run must stop. */
+  /**
+   * Pages through the vendor's due jobs, oldest first, starting each one until the run must stop.
+   * Once the vendor is rate limited past the run, the rest are only looked at for their give-up
+   * age: a vendor that answers 429 for ever must not keep its jobs from expiring.
+   */
   private async walk(lane: Lane, mode: 'poll' | 'expire'): Promise<void> {
     const { store, settings } = this.deps;
     let page: Promise<DuePage> = store.listDue(lane.vendor.id, this.startedAt, settings.pageSize);
+    let rateLimited = false;
     for (;;) {
       const current = await page;
       const next = current.cursor ? store.listDue(lane.vendor.id, this.startedAt, settings.pageSize, current.cursor) : undefined;
@@ -123,7 +128,16 @@ export class PollRun {
         const key = job.jobId;
         if (lane.seen.has(key)) continue;
         lane.seen.add(key);
-        const started = mode === 'poll' ? await this.startPoll(lane, job) : await this.startExpireOnly(lane, job);
+        let started = rateLimited ? await this.startGiveUpOnly(lane, job) : mode === 'poll' ? await this.startPoll(lane, job) : await this.startExpireOnly(lane, job);
+        if (started === 'rate_limited') {
+          rateLimited = true;
+          lane.stats.stop = 'rate_limited';
+          started = await this.startGiveUpOnly(lane, job);
+        }
+        if (started === 'waiting') {
+          lane.stats.remaining++;
+          continue;
+        }
         if (started === 'started' || started === 'skipped') continue;
         lane.stats.stop = started;
         // This job and the rest of the page were not handled; later pages were not read.
@@ -162,6 +176,14 @@ export class PollRun {
       limiter.sent(vendorId, now);
       return this.launch(lane, () => this.pollJob(lane, job, request), true);
     }
+  }
+
+  /** For a rate-limited vendor: the housekeeping, and the expiry of a job past its give-up age; any other job waits. */
+  private async startGiveUpOnly(lane: Lane, job: JobRecord): Promise<Started | 'waiting'> {
+    const housekeeping = this.housekeeping(lane, job);
+    if (housekeeping) return housekeeping === 'deadline' ? 'deadline' : this.launch(lane, housekeeping);
+    if (this.isPastGiveUp(job, this.deps.clock.now())) return this.launch(lane, () => this.expire(lane, job, undefined));
+    return 'waiting';
   }
 
   private async startExpireOnly(lane: Lane, job: JobRecord): Promise<Started> {

@@ -13,6 +13,7 @@ import { request as httpsRequest } from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { NormalizedFields } from '../core/event';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json';
 import type { StatusHttpRequest, StatusParseResult, StatusRequestContext, VendorStatusApi } from '../core/adapter';
 
 export type StatusCheckResult =
@@ -313,26 +314,6 @@ function answerOf(status: number, body: Buffer | Unreadable): Answer {
   } catch {
     return { kind: 'answer', status, body: undefined, problem: 'body is not JSON' };
   }
-}
-
-/** Deeper than any status answer needs (theirs are a few levels deep). */
-const MAX_JSON_DEPTH = 64;
-
-/** True when JSON text opens more than `max` arrays or objects inside each other (brackets in strings are text). */
-function nestsDeeperThan(json: Uint8Array, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const c = json[i];
-    if (inString) {
-      if (c === 0x5c) i++; // a backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
 }
 
 /** Where a redirect pointed, for the log: same origin or another one (its origin only: no path, no query). */

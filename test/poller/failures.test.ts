@@ -115,6 +115,30 @@ describe('poller under vendor failures: 429, 401/403, 5xx, timeouts, bad answers
     expect(next.vendors.lipdub).toMatchObject({ polled: 0, stop: 'rate_limited', remaining: 2 }); // the limited job and the one not reached
   });
 
+  it('expires the jobs past their give-up age of a vendor that answers 429 for ever (they waited for ever before)', async () => {
+    const lipdub = await fake('lipdub');
+    await register('lipdub', ['201', '202', '203']);
+    lipdub.override = () => ({ status: 429, headers: { 'retry-after': '3600' } });
+    const limiter = new VendorRateLimiter(clock);
+    const deps = pollerDeps({ ...backend, clock, telemetry, limiter, vendors: [{ server: lipdub, requestsPerMinute: 120, requestTimeoutMs: 500 }] });
+    clock.advance(STALE_MS + 1);
+    expect((await run(deps, 1000)).vendors.lipdub).toMatchObject({ rateLimited: 1, expired: 0 });
+    // The three pass their give-up age while the vendor still answers 429 (a younger job is registered meanwhile).
+    clock.advance(deps.config.giveUpAfterMs - STALE_MS - 60_000);
+    await register('lipdub', ['204']);
+    clock.advance(STALE_MS + 60_000);
+    let expired = 0;
+    for (let runs = 0; runs < 3; runs++) {
+      expired += (await run(deps, 1000)).vendors.lipdub.expired;
+      clock.advance(60_000);
+    }
+    const events = await drainEvents(backend.sqs, backend.queueUrl);
+    expect(events.map((e) => [e.data.jobId, e.type]).sort()).toEqual([['201', 'video.job.expired'], ['202', 'video.job.expired'], ['203', 'video.job.expired']]);
+    expect(expired).toBe(3);
+    expect(lipdub.requests.filter((r) => r.jobId === '204')).toHaveLength(0); // paused: not asked, and left due
+    expect((await record('lipdub', '204')).nextPollAtMs).not.toBeNull();
+  });
+
   it('survives 500s, timeouts, dropped connections and malformed answers: no message, backed off, retried on a later run', async () => {
     const viralsync = await fake('viralsync');
     const ids = ['e500', 'ehang', 'ereset', 'ebadjson', 'eshape', 'eempty'];
