@@ -57,6 +57,14 @@ describe('the pending index, sharded', () => {
     expect(pages[0][0].nextPollAtMs).toBe(1000); // the oldest first
   });
 
+  it('lists every job once when many share one due time (ties across and within shards)', async () => {
+    const backend = await freshBackend();
+    for (let i = 0; i < 300; i++) await backend.store.put(due('sync', `tie-${i}`, 1000 + (i % 3)), null);
+    const ids = (await allDue(backend.store, 'sync', 5000, 25)).flat().map((r) => r.jobId);
+    expect(ids).toHaveLength(300);
+    expect(new Set(ids).size).toBe(300);
+  });
+
   it('does not skip a job when returned ones move on between pages', async () => {
     const backend = await freshBackend();
     for (let i = 0; i < 40; i++) await backend.store.put(due('sync', `j${i}`, 100 + i), null);

@@ -73,9 +73,12 @@ export class DynamoJobStore implements JobStore {
         ),
       ),
     );
+    // Oldest first, ties in each shard's own order: what is taken of a shard is always a prefix of
+    // its answer, so the next page resumes each shard right after it (a tie broken any other way
+    // could resume a shard past an entry it never returned).
     const merged = answers
-      .flatMap((out, shard) => (out.Items ?? []).map((item) => ({ shard, item, due: Number(item.nextPollAt?.N ?? 0), pk: item.pk?.S ?? '' })))
-      .sort((a, b) => a.due - b.due || (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0));
+      .flatMap((out, shard) => (out.Items ?? []).map((item, at) => ({ shard, at, item, due: Number(item.nextPollAt?.N ?? 0), pk: item.pk?.S ?? '' })))
+      .sort((a, b) => a.due - b.due || a.shard - b.shard || a.at - b.at);
     const taken = merged.slice(0, Math.min(limit, 100));
     const next: ShardCursor[] = [];
     open.forEach((shard, i) => {
