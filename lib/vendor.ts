@@ -348,7 +348,7 @@ export class Vendor {
       throw new Error(`vendor ${options.id}: a custom vendor needs adapterOptions with auth, paths and statusMap`);
     }
     if (!(adapterOptions.auth instanceof WebhookAuth)) {
-      throw new Error(`vendor ${options.id}: adapterOptions.auth must be WebhookAuth.hmac({...}) or WebhookAuth.bearer({...})`);
+      throw new Error(`vendor ${options.id}: adapterOptions.auth must be WebhookAuth.hmac({...}), WebhookAuth.standardWebhooks() or WebhookAuth.bearer({...})`);
     }
     return new Vendor(customManifest, options.id, options, { ...adapterOptions, auth: adapterOptions.auth._json }, 'adapterOptions');
   }
