@@ -11,7 +11,7 @@ import { webhookSecretEnv } from '../lambda/local/wiring';
 import { signCustomRequest, type CustomOptions } from '../lambda/vendors/custom';
 import { registry } from '../lambda/vendors/registry';
 import { sampleJobId, samplePayload, signRequest, UnsupportedSampleError, type SampleEvent } from '../lambda/vendors/samples';
-import { parseSecretValue } from '../lambda/core/secrets';
+import { envSecrets } from '../lambda/adapters/local/secrets';
 
 export interface SignedSample {
   readonly url: string;
@@ -52,7 +52,7 @@ export function buildSample(vendor: string, event: string | undefined, options: 
   const env = options.env ?? process.env;
   const secretEnv = webhookSecretEnv(vendor);
   // The secret format of core/secrets.ts; during a rotation the newest (last) secret signs.
-  const secret = options.secret ?? secretOf(env[secretEnv], secretEnv);
+  const secret = options.secret ?? envSecrets(env, secretEnv).at(-1);
   if (!secret) throw new Error(`no secret for ${vendor}: pass --secret or set ${secretEnv}`);
   const nowMs = options.nowMs ?? Date.now();
   const jobId = options.body === undefined ? (options.jobId ?? sampleJobId(vendor)) : undefined;
@@ -123,12 +123,4 @@ function unknownVendor(vendor: string, configVendors: readonly VendorRuntimeConf
   const ids = [...registry.builtIns.map((b) => b.id), ...configVendors.map((v) => v.id)];
   const hint = didYouMean(vendor, ids);
   return `unknown vendor ${vendor}${hint || `: use one of ${ids.join(', ')}`}${configVendors.length === 0 ? ' (a custom vendor needs --config FILE)' : ''}`;
-}
-
-function secretOf(value: string | undefined, variable: string): string | undefined {
-  try {
-    return parseSecretValue(value).at(-1);
-  } catch (err) {
-    throw new Error(`${variable}: ${(err as Error).message}`);
-  }
 }

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { METRIC_NAMESPACE } from '../lambda/contract/deployment';
 import type { WebhookEventQueue } from './event-queue';
 import type { WebhookQuarantineQueue } from './quarantine-queue';
+import { vendorMetric } from './private/metrics';
 import { assertDurationInRange, assertIntegerInRange } from './validation';
 import type { Vendor } from './vendor';
 
@@ -181,14 +182,4 @@ export class IngestionAlarms extends Construct {
     }
     this.alarms.push(alarm);
   }
-}
-
-function vendorMetric(metricName: string, vendorId: string, extra: Record<string, string> = {}): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: VIDEO_WEBHOOKS_METRIC_NAMESPACE,
-    metricName,
-    dimensionsMap: { Vendor: vendorId, ...extra },
-    statistic: cloudwatch.Stats.SUM,
-    period: FIVE_MINUTES,
-  });
 }

@@ -4,7 +4,7 @@
  * bounds to consumers; test/core/bounds.test.ts proves that an event with every field at its bound
  * (each character the costliest to escape) fits.
  */
-import { DYNAMODB_MAX_PARTITION_KEY_BYTES, SQS_MAX_MESSAGE_BYTES } from '../contract/aws-limits';
+import { SQS_MAX_MESSAGE_BYTES } from '../contract/aws-limits';
 
 export const EVENT_BOUNDS = Object.freeze({
   /**
@@ -40,11 +40,6 @@ export function jobIdProblem(jobId: string): string | undefined {
 
 /** With the u flag a surrogate pair is one code point: only a lone surrogate is in Cs. */
 const LONE_SURROGATE = /\p{Cs}/u;
-
-/** A partition key of `prefix` and an id inside DynamoDB's limit: checked, not assumed. */
-export function fitsPartitionKey(key: string): boolean {
-  return key.length <= DYNAMODB_MAX_PARTITION_KEY_BYTES / 3 || Buffer.byteLength(key, 'utf8') <= DYNAMODB_MAX_PARTITION_KEY_BYTES;
-}
 
 /** Text cut to `max` characters (a surrogate pair is never split), ending in … when cut. */
 export function boundText(text: string, max: number): string;

@@ -20,8 +20,8 @@ import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
 import type { QuarantineMessage } from './ports';
 import type { NormalizeResult, RawRequest } from './adapter';
 import { describeError } from './errors';
-import { boundText, jobIdProblem } from './bounds';
-import { isObject, MAX_JSON_DEPTH, nestsDeeperThan, safeJsonParse } from './json';
+import { normalizeWithinBounds } from './admission';
+import { isObject, safeJsonParse } from './json';
 
 /** One received quarantine message. */
 export interface QuarantineReceipt {
@@ -144,16 +144,13 @@ async function replayOne(deps: ReplayDeps, message: QuarantineMessage | undefine
   if (!adapter) return requeue(deps, message, `vendor ${message.vendor} is not configured in this deployment`, runId);
 
   const request: RawRequest = { headers: message.headers, body: Buffer.from(message.bodyBase64, 'base64') };
-  // The same bounds as on arrival (core/webhook.ts): what they refuse stays quarantined.
-  if (nestsDeeperThan(request.body)) return requeue(deps, message, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`, runId);
-  const normalized = adapter.normalize(request, { ok: true, timestampMs: message.signedTimestampMs ?? null });
+  // The same bounds as on arrival (core/admission.ts): what they refuse stays quarantined.
+  const normalized = normalizeWithinBounds(adapter, request, { ok: true, timestampMs: message.signedTimestampMs ?? null });
   if (normalized.kind === 'ignored') {
     deps.telemetry.count('Ignored', message.vendor);
     return 'ignored';
   }
-  if (normalized.kind === 'invalid') return requeue(deps, message, boundText(normalized.reason, 256), runId);
-  const idProblem = jobIdProblem(normalized.fields.jobId);
-  if (idProblem) return requeue(deps, message, idProblem, runId);
+  if (normalized.kind === 'invalid') return requeue(deps, message, normalized.reason, runId);
 
   const receivedAtMs = Date.parse(message.receivedAt);
   const { outcome } = await deliver(normalized.fields, { vendor: message.vendor, receivedVia: 'webhook', receivedAtMs: Number.isNaN(receivedAtMs) ? deps.clock.now() : receivedAtMs }, deps);

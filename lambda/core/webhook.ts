@@ -3,10 +3,9 @@
  * quarantine). Transport-free: the Lambda handler and the dev server map HTTP to and from this.
  */
 import type { AuthResult, RawRequest, VendorAdapter } from './adapter';
-import { boundText, jobIdProblem } from './bounds';
+import { normalizeWithinBounds } from './admission';
 import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
 import { describeError } from './errors';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './json';
 import type { QuarantineQueue, SecretSource } from './ports';
 import { SecretFormatError } from './secrets';
 
@@ -52,52 +51,46 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
   try {
     secrets = await deps.secrets.get(deps.secretNameFor(vendorId));
   } catch (err) {
-    if (err instanceof SecretFormatError) {
-      // The operator's to fix: said in the log (never the value), answered like a missing secret.
-      deps.telemetry.log('error', 'vendor secret is not in the secret format', { vendor: vendorId, secret: deps.secretNameFor(vendorId), error: err.message });
-      return reject(deps, vendorId, 503, 'not_configured', `vendor ${vendorId} is not configured yet`);
-    }
-    return fail(deps, vendorId, 'secret_unavailable', err);
+    if (!(err instanceof SecretFormatError)) return fail(deps, vendorId, 'secret_unavailable', err);
+    // The operator's to fix, said in the log (never the value); answered like a missing secret.
+    return notConfigured(deps, vendorId, 'vendor secret is not in the secret format', { error: err.message });
   }
-  if (secrets.length === 0) {
-    // The secret's name stays in the log: the caller is not authenticated yet.
-    deps.telemetry.log('error', 'vendor has no webhook secret configured', { vendor: vendorId, secret: deps.secretNameFor(vendorId) });
-    const advice = deps.notConfiguredAdvice?.(vendorId);
-    return reject(deps, vendorId, 503, 'not_configured', `vendor ${vendorId} is not configured yet${advice ? `: ${advice}` : ''}`);
-  }
+  if (secrets.length === 0) return notConfigured(deps, vendorId, 'vendor has no webhook secret configured', {}, deps.notConfiguredAdvice?.(vendorId));
 
   const auth = adapter.authenticate(request, secrets, deps.clock.now());
   if (!auth.ok) return reject(deps, vendorId, 401, auth.reason, 'unauthorized');
 
   const receivedAtMs = deps.clock.now();
-  const quarantine = (reason: string) => quarantineRequest(deps, vendorId, adapter, request, secrets, auth, receivedAtMs, reason);
+  const normalized = normalizeWithinBounds(adapter, request, auth);
+  if (normalized.kind === 'ignored') {
+    deps.telemetry.count('Ignored', vendorId);
+    deps.telemetry.log('info', 'event type ignored', { vendor: vendorId, vendorEventType: normalized.vendorEventType, reason: normalized.reason });
+    return { statusCode: 202, body: { accepted: true, ignored: true }, result: { kind: 'ignored', reason: normalized.reason } };
+  }
   try {
-    // Bounded before it is paid: a deep tree would be built by JSON.parse and break JSON.stringify.
-    if (nestsDeeperThan(request.body)) return await quarantine(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
-    const normalized = adapter.normalize(request, auth);
-    if (normalized.kind === 'ignored') {
-      deps.telemetry.count('Ignored', vendorId);
-      deps.telemetry.log('info', 'event type ignored', { vendor: vendorId, vendorEventType: normalized.vendorEventType, reason: normalized.reason });
-      return { statusCode: 202, body: { accepted: true, ignored: true }, result: { kind: 'ignored', reason: normalized.reason } };
-    }
-    if (normalized.kind === 'invalid') return await quarantine(normalized.reason);
-    // An id SQS or DynamoDB would refuse would fail every retry: kept for a person instead.
-    const idProblem = jobIdProblem(normalized.fields.jobId);
-    if (idProblem) return await quarantine(idProblem);
-
-    try {
-      const { outcome, event } = await deliver(normalized.fields, { vendor: vendorId, receivedVia: 'webhook', receivedAtMs }, deps);
-      const result: WebhookResult = { kind: 'delivered', outcome, eventId: event.id, jobId: event.data.jobId };
-      if (outcome === 'busy') {
-        return { statusCode: 503, body: { error: 'another event of this job is being delivered; retry' }, headers: { 'retry-after': '5' }, result };
-      }
-      return { statusCode: 200, body: { accepted: true, outcome }, result };
-    } catch (err) {
-      return fail(deps, vendorId, 'backend_error', err, { jobId: normalized.fields.jobId });
-    }
+    if (normalized.kind === 'invalid') return await quarantineRequest(deps, vendorId, adapter, request, secrets, auth, receivedAtMs, normalized.reason);
   } catch (err) {
     return fail(deps, vendorId, 'backend_error', err);
   }
+  try {
+    const { outcome, event } = await deliver(normalized.fields, { vendor: vendorId, receivedVia: 'webhook', receivedAtMs }, deps);
+    const result: WebhookResult = { kind: 'delivered', outcome, eventId: event.id, jobId: event.data.jobId };
+    if (outcome === 'busy') {
+      return { statusCode: 503, body: { error: 'another event of this job is being delivered; retry' }, headers: { 'retry-after': '5' }, result };
+    }
+    return { statusCode: 200, body: { accepted: true, outcome }, result };
+  } catch (err) {
+    return fail(deps, vendorId, 'backend_error', err, { jobId: normalized.fields.jobId });
+  }
+}
+
+/**
+ * 503 for a vendor whose secret is missing or unreadable. The secret's name stays in the log: the
+ * caller is not authenticated yet (only local advice, such as the variable to set, is answered).
+ */
+function notConfigured(deps: WebhookDeps, vendor: string, problem: string, fields: Record<string, unknown>, advice?: string): WebhookAnswer {
+  deps.telemetry.log('error', problem, { vendor, secret: deps.secretNameFor(vendor), ...fields });
+  return reject(deps, vendor, 503, 'not_configured', `vendor ${vendor} is not configured yet${advice ? `: ${advice}` : ''}`);
 }
 
 /** Keeps an authenticated request we cannot turn into an event: 202, nothing on the events queue. */
@@ -111,22 +104,18 @@ async function quarantineRequest(
   receivedAtMs: number,
   reason: string,
 ): Promise<WebhookAnswer> {
-  const bounded = boundText(reason, MAX_REASON_CHARS);
   await deps.quarantine.send({
     vendor,
-    reason: bounded,
+    reason,
     receivedAt: new Date(receivedAtMs).toISOString(),
     headers: keptHeaders(request.headers, adapter.authHeaders, secrets),
     bodyBase64: request.body.toString('base64'),
     ...(auth.timestampMs !== null ? { signedTimestampMs: auth.timestampMs } : {}),
   });
   deps.telemetry.count('Quarantined', vendor);
-  deps.telemetry.log('warn', 'authenticated request quarantined', { vendor, reason: bounded });
-  return { statusCode: 202, body: { accepted: true, quarantined: true }, result: { kind: 'quarantined', reason: bounded } };
+  deps.telemetry.log('warn', 'authenticated request quarantined', { vendor, reason });
+  return { statusCode: 202, body: { accepted: true, quarantined: true }, result: { kind: 'quarantined', reason } };
 }
-
-/** A quarantine reason may quote the payload (an unknown status word): kept short. */
-const MAX_REASON_CHARS = 256;
 
 function reject(deps: WebhookDeps, vendor: string, statusCode: number, reason: string, message: string): WebhookAnswer {
   deps.telemetry.count('Rejected', vendor, 1, { Reason: reason });

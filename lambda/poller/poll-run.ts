@@ -187,10 +187,9 @@ export class PollRun {
   }
 
   private async startExpireOnly(lane: Lane, job: JobRecord): Promise<Started> {
-    const housekeeping = this.housekeeping(lane, job);
-    if (housekeeping) return housekeeping === 'deadline' ? 'deadline' : this.launch(lane, housekeeping);
+    const started = await this.startGiveUpOnly(lane, job);
+    if (started !== 'waiting') return started;
     const now = this.deps.clock.now();
-    if (this.isPastGiveUp(job, now)) return this.launch(lane, () => this.expire(lane, job, undefined));
     // Not polled: look again at its give-up age, or after the longest backoff if polling comes back.
     const giveUpAt = job.lastActivityMs + this.deps.config.giveUpAfterMs + 1;
     return this.launch(lane, () => this.moveOn(lane, job, Math.min(giveUpAt, now + this.deps.settings.maxBackoffMs)));

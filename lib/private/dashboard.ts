@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { VIDEO_WEBHOOKS_METRIC_NAMESPACE, VideoWebhooksMetric } from '../alarms';
 import type { WebhookEventQueue } from '../event-queue';
 import type { WebhookQuarantineQueue } from '../quarantine-queue';
+import { vendorMetric } from './metrics';
 
 export interface DashboardParts {
   readonly vendorIds: readonly string[];
@@ -23,10 +24,7 @@ export interface DashboardParts {
 const PERIOD = Duration.minutes(5);
 const WIDTH = 12;
 
-/** A per-vendor counter of the handlers, summed per 5 minutes. */
-function counter(metricName: string, vendor: string, label: string): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: VIDEO_WEBHOOKS_METRIC_NAMESPACE, metricName, dimensionsMap: { Vendor: vendor }, statistic: cloudwatch.Stats.SUM, period: PERIOD, label });
-}
+const counter = (metricName: string, vendor: string, label: string) => vendorMetric(metricName, vendor).with({ label });
 
 export function addDashboard(scope: Construct, parts: DashboardParts): cloudwatch.Dashboard {
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', { defaultInterval: Duration.hours(6) });

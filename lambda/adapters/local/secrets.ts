@@ -10,11 +10,16 @@ export class EnvSecretSource implements SecretSource {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   async get(name: string): Promise<readonly string[]> {
-    try {
-      return parseSecretValue(this.env[name]);
-    } catch (err) {
-      throw new SecretFormatError(`${name}: ${(err as Error).message}`);
-    }
+    return envSecrets(this.env, name);
+  }
+}
+
+/** The secrets a variable holds; a SecretFormatError names the variable. */
+export function envSecrets(env: NodeJS.ProcessEnv, name: string): string[] {
+  try {
+    return parseSecretValue(env[name]);
+  } catch (err) {
+    throw new SecretFormatError(`${name}: ${(err as Error).message}`);
   }
 }
 

@@ -1,0 +1,23 @@
+/**
+ * What an authenticated request goes through before it may become an event, on arrival
+ * (core/webhook.ts) and on a quarantine replay (core/quarantine-replay.ts) alike: the nesting
+ * checked before parsing, the adapter's normalization, the job id checked as a key, the reason of
+ * an invalid request bounded (it may quote the payload).
+ */
+import type { AuthResult, NormalizeResult, RawRequest, VendorAdapter } from './adapter';
+import { boundText, jobIdProblem } from './bounds';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json';
+
+/** A quarantine reason's characters at most. */
+const MAX_REASON_CHARS = 256;
+
+/** Normalizes an authenticated request within the bounds: what the bounds refuse is `invalid` (quarantined). */
+export function normalizeWithinBounds(adapter: Pick<VendorAdapter, 'normalize'>, request: RawRequest, auth: Extract<AuthResult, { ok: true }>): NormalizeResult {
+  // Bounded before it is paid: a deep tree would be built by JSON.parse and break JSON.stringify.
+  if (nestsDeeperThan(request.body)) return { kind: 'invalid', reason: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
+  const normalized = adapter.normalize(request, auth);
+  if (normalized.kind === 'invalid') return { kind: 'invalid', reason: boundText(normalized.reason, MAX_REASON_CHARS) };
+  // An id SQS or DynamoDB would refuse would fail every retry: kept for a person instead.
+  const idProblem = normalized.kind === 'event' ? jobIdProblem(normalized.fields.jobId) : undefined;
+  return idProblem ? { kind: 'invalid', reason: idProblem } : normalized;
+}
