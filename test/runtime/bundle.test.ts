@@ -1,16 +1,17 @@
 /**
  * `cdk-video-webhooks/runtime` is what a consumer bundles into its Lambda, so it must stay small:
  * built here from the packed package (what a user installs), with esbuild as a consumer would
- * (minified, `@aws-sdk/*` external, platform node, target node22), then run on Node.js 22.
+ * (minified, `@aws-sdk/*` external, platform node, target node22), then run on the Node.js of each Lambda runtime the construct accepts (22 and 24).
  * Needs `npm run build` first.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { build, type Metafile } from 'esbuild';
-import { invokeOnNode22, NODE22 } from './node22';
+import { lambdaNode, LAMBDA_NODE_MAJORS } from '../support/lambda-node';
+import { invokeOnLambdaNode } from './lambda-invoke';
 import { installPackedPackage, root, type PackedApp } from './packed-package';
 import { eventRecord, jobEvent, sqsEvent, sqsRecord } from './sqs-batch';
 
@@ -108,7 +109,7 @@ describe('the runtime entry, bundled by a consumer from the packed package', () 
     await bundleConsumer('whole-runtime', EVERYTHING);
   });
 
-  it('runs that consumer on Node.js 22: it answers an SQS event with the failed record and the rest of its job, and handles the others in order', async () => {
+  it.each(LAMBDA_NODE_MAJORS)('runs that consumer on Node.js %i: it answers an SQS event with the failed record and the rest of its job, and handles the others in order', async (major) => {
     const consumer = await bundleConsumer('consumer', CONSUMER);
     const batch = sqsEvent([
       eventRecord(jobEvent('job-1', 'processing', 0.2), 'm-1'),
@@ -120,9 +121,9 @@ describe('the runtime entry, bundled by a consumer from the packed package', () 
       eventRecord(jobEvent('job-4', 'queued'), 'm-7'),
     ]);
 
-    const run = invokeOnNode22<SQSBatchResponse>(consumer.file, batch);
+    const run = invokeOnLambdaNode<SQSBatchResponse>(major, consumer.file, batch);
 
-    expect(run.version).toMatch(/^v22\./);
+    expect(run.version).toMatch(new RegExp(`^v${major}\\.`));
     expect(run.result).toEqual({ batchItemFailures: ['m-2', 'm-3', 'm-5', 'm-6'].map((itemIdentifier) => ({ itemIdentifier })) });
     const handled = run.logs.flatMap((l) => (l.startsWith('{"handled"') ? [(JSON.parse(l) as { handled: string }).handled] : []));
     expect(handled).toEqual(['job-1:processing', 'job-1:succeeded', 'job-4:queued']);
@@ -135,7 +136,7 @@ describe('the runtime entry, bundled by a consumer from the packed package', () 
     expect(producer.inputs.filter((f) => /event-handler|event-validator|powertools/.test(f))).toEqual([]);
   });
 
-  it('loads on Node.js 22 as ES modules (import) and as CommonJS (require) with the same exports, and types as ES modules for TypeScript', () => {
+  it.each(LAMBDA_NODE_MAJORS)('loads on Node.js %i as ES modules (import) and as CommonJS (require) with the same exports, and types as ES modules for TypeScript', (major) => {
     writeFileSync(
       join(app.dir, 'exports.mjs'),
       `import * as esm from 'cdk-video-webhooks/runtime';
@@ -145,7 +146,7 @@ const body = ${JSON.stringify(JSON.stringify(jobEvent('job-9', 'succeeded')))};
 console.log(JSON.stringify({ esm: Object.keys(esm).sort(), cjs: Object.keys(cjs).sort(), parsed: [esm.parseVideoJobEvent(body).id, cjs.parseVideoJobEvent(body).id] }));
 `,
     );
-    const node = spawnSync(NODE22, ['exports.mjs'], { cwd: app.dir, encoding: 'utf8', env: { PATH: process.env.PATH, NODE_NO_WARNINGS: '1' } });
+    const node = spawnSync(lambdaNode(major), ['exports.mjs'], { cwd: app.dir, encoding: 'utf8', env: { PATH: process.env.PATH, NODE_NO_WARNINGS: '1' } });
     expect({ status: node.status, stderr: node.stderr }).toEqual({ status: 0, stderr: '' });
     const loaded = JSON.parse(node.stdout) as { esm: string[]; cjs: string[]; parsed: string[] };
     expect(loaded.esm).toEqual(loaded.cjs);
@@ -155,7 +156,7 @@ console.log(JSON.stringify({ esm: Object.keys(esm).sort(), cjs: Object.keys(cjs)
     // TypeScript with node16 resolution takes the import condition's .d.mts; aws-lambda's types fit it.
     for (const types of ['@types/aws-lambda', '@types/node']) {
       mkdirSync(join(app.dir, 'node_modules', '@types'), { recursive: true });
-      symlinkSync(join(root, 'node_modules', types), join(app.dir, 'node_modules', types), 'dir');
+      if (!existsSync(join(app.dir, 'node_modules', types))) symlinkSync(join(root, 'node_modules', types), join(app.dir, 'node_modules', types), 'dir');
     }
     writeFileSync(
       join(app.dir, 'typed.mts'),

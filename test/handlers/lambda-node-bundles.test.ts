@@ -1,6 +1,7 @@
 /**
  * Each prebuilt bundle, as the example app stages it, loads with its template environment and
- * answers on Node.js 22 (the runtime its functions declare), not only on this machine's Node: the
+ * answers on the Node.js of every Lambda runtime the construct accepts (22 and 24: the runtime its
+ * functions declare among them), not only on this machine's Node: the
  * asset directory cdk synth wrote (the poller's configuration file beside its code), every variable
  * the template sets resolved to realistic values, the table and queues created on the emulators
  * under the names the template gives them, the secrets under their ARNs on a local Secrets Manager
@@ -19,7 +20,8 @@ import { samplePayload, signRequest } from '../../lambda/vendors/samples';
 import { ACCOUNT, exampleStack, REGION } from '../support/apps';
 import { drainEvents, testEmulators } from '../support/emulators';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
-import { NODE_22, startLambda, type LambdaProcess } from '../support/lambda-process';
+import { LAMBDA_NODE_MAJORS, lambdaNode, majorOfRuntime } from '../support/lambda-node';
+import { startLambda, type LambdaProcess } from '../support/lambda-process';
 import { TemplateValues, type SynthTemplate } from '../support/template-values';
 
 jest.setTimeout(120_000);
@@ -61,52 +63,62 @@ function assetPathOf(logicalId: string): string {
 }
 
 const queueNameOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+const SECRET = 'whsec_bundle_test_secret';
 
-describe('the prebuilt bundles on Node.js 22, with the template environment', () => {
-  const functions = deployed();
-  let secrets: FakeSecretsManager;
-  let aws: Record<string, string>;
-  /** A template queue URL to the URL the emulator made for the queue of that name. */
-  const localQueueUrl = new Map<string, string>();
+it('the functions declare a runtime whose Node.js the bundles are tested on', () => {
+  for (const fn of deployed()) expect(LAMBDA_NODE_MAJORS).toContain(majorOfRuntime(fn.runtime));
+});
+
+const functions = deployed();
+let secrets: FakeSecretsManager;
+let aws: Record<string, string>;
+/** A template queue URL to the URL the emulator made for the queue of that name. */
+const localQueueUrl = new Map<string, string>();
+
+// The table, queues and secrets the template names, once for every Node version.
+beforeAll(async () => {
+  const env = functions[0].environment;
+  const emulators = testEmulators();
+  await createJobTable(emulators.dynamoClient(), env.VW_TABLE_NAME);
+  const sqs = emulators.sqsClient();
+  for (const url of new Set(functions.flatMap((f) => [f.environment.VW_QUEUE_URL, f.environment.VW_QUARANTINE_QUEUE_URL]))) {
+    const created = await sqs.send(new CreateQueueCommand({ QueueName: queueNameOf(url), Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'false' } }));
+    localQueueUrl.set(url, created.QueueUrl!);
+  }
+  const secretArns = functions.flatMap((f) => Object.entries(f.environment).filter(([k]) => k.endsWith('_ARN') || k.startsWith('VW_POLLER_VALUE_')).map(([, v]) => v)).filter((v) => v.startsWith('arn:aws:secretsmanager:'));
+  secrets = await startFakeSecretsManager(Object.fromEntries(secretArns.map((arn) => [arn, SECRET])));
+  aws = {
+    PATH: process.env.PATH ?? '',
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
+    AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+  };
+});
+
+afterAll(() => secrets?.close());
+
+describe.each(LAMBDA_NODE_MAJORS)('the prebuilt bundles on Node.js %i, with the template environment', (major) => {
   const started: Array<LambdaProcess<unknown, unknown>> = [];
 
-  beforeAll(async () => {
-    expect(execFileSync(NODE_22, ['--version'], { encoding: 'utf8' })).toMatch(/^v22\./);
-    const env = functions[0].environment;
-    const emulators = testEmulators();
-    await createJobTable(emulators.dynamoClient(), env.VW_TABLE_NAME);
-    const sqs = emulators.sqsClient();
-    for (const url of new Set(functions.flatMap((f) => [f.environment.VW_QUEUE_URL, f.environment.VW_QUARANTINE_QUEUE_URL]))) {
-      const created = await sqs.send(new CreateQueueCommand({ QueueName: queueNameOf(url), Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'false' } }));
-      localQueueUrl.set(url, created.QueueUrl!);
-    }
-    const secretArns = functions.flatMap((f) => Object.entries(f.environment).filter(([k]) => k.endsWith('_ARN') || k.startsWith('VW_POLLER_VALUE_')).map(([, v]) => v)).filter((v) => v.startsWith('arn:aws:secretsmanager:'));
-    secrets = await startFakeSecretsManager(Object.fromEntries(secretArns.map((arn) => [arn, 'whsec_node22_test'])));
-    aws = {
-      PATH: process.env.PATH ?? '',
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
-      AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-    };
+  beforeAll(() => {
+    expect(execFileSync(lambdaNode(major), ['--version'], { encoding: 'utf8' })).toMatch(new RegExp(`^v${major}\\.`));
   });
 
   afterAll(async () => {
     await Promise.all(started.map((fn) => fn.stop()));
-    await secrets?.close();
   });
 
-  /** One container: the function's code directory as Lambda's task root, its handler file, Node 22. */
+  /** One container: the function's code directory as Lambda's task root, its handler file, this Node. */
   async function container<E, R>(fn: Deployed): Promise<LambdaProcess<E, R>> {
-    expect(fn.runtime).toBe('nodejs22.x');
     const [file] = fn.handler.split('.');
     const queues = { VW_QUEUE_URL: localQueueUrl.get(fn.environment.VW_QUEUE_URL)!, VW_QUARANTINE_QUEUE_URL: localQueueUrl.get(fn.environment.VW_QUARANTINE_QUEUE_URL)! };
-    const process22 = await startLambda<E, R>(join(fn.assetDir, `${file}.js`), { ...aws, ...fn.environment, ...queues, LAMBDA_TASK_ROOT: fn.assetDir }, { execPath: NODE_22 });
-    started.push(process22 as LambdaProcess<unknown, unknown>);
-    return process22;
+    const container = await startLambda<E, R>(join(fn.assetDir, `${file}.js`), { ...aws, ...fn.environment, ...queues, LAMBDA_TASK_ROOT: fn.assetDir }, { execPath: lambdaNode(major) });
+    started.push(container as LambdaProcess<unknown, unknown>);
+    return container;
   }
 
   it.each(functions.filter((f) => f.logicalId.startsWith('WebhooksVerifiers')).map((f) => [f.logicalId, f] as const))(
@@ -115,14 +127,15 @@ describe('the prebuilt bundles on Node.js 22, with the template environment', ()
       const vendor = (JSON.parse(fn.environment.VW_VENDOR) as { id: string }).id;
       const verifier = await container<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(fn);
       const now = Date.now();
-      const jobId = vendor === 'lipdub' ? '22022' : `job-node22-${vendor}`;
+      // One job per vendor and Node version: each run's webhook is a new event.
+      const jobId = vendor === 'lipdub' ? `${major}022` : `job-node${major}-${vendor}`;
       const body = JSON.stringify(samplePayload(vendor, 'completed', jobId, now));
       const event: APIGatewayProxyEventV2 = {
         version: '2.0',
         routeKey: `POST /webhooks/${vendor}`,
         rawPath: `/webhooks/${vendor}`,
         rawQueryString: '',
-        headers: { 'content-type': 'application/json', ...Object.fromEntries(Object.entries(signRequest(vendor, body, 'whsec_node22_test', now)).map(([k, v]) => [k.toLowerCase(), v])) },
+        headers: { 'content-type': 'application/json', ...Object.fromEntries(Object.entries(signRequest(vendor, body, SECRET, now)).map(([k, v]) => [k.toLowerCase(), v])) },
         requestContext: { http: { method: 'POST', path: `/webhooks/${vendor}` } } as APIGatewayProxyEventV2['requestContext'],
         body,
         isBase64Encoded: false,
