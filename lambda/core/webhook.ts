@@ -49,7 +49,7 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
 
   let secrets: readonly string[];
   try {
-    secrets = await deps.secrets.get(deps.secretNameFor(vendorId));
+    secrets = await deps.secrets.get(deps.secretNameFor(vendorId), vendorId);
   } catch (err) {
     if (!(err instanceof SecretFormatError)) return fail(deps, vendorId, 'secret_unavailable', err);
     // The operator's to fix, said in the log (never the value); answered like a missing secret.
