@@ -29,7 +29,8 @@ export interface HmacWebhookAuthOptions {
   readonly signaturePrefix?: string;
 
   /**
-   * The header with the signed timestamp (unix seconds); required when the template uses `{timestamp}`.
+   * The header with the signed timestamp (unix seconds); required when the template uses
+   * `{timestamp}`, and refused when it does not (the header would never be checked).
    *
    * @default - none
    */
@@ -44,7 +45,8 @@ export interface HmacWebhookAuthOptions {
   readonly template?: string;
 
   /**
-   * How far the signed timestamp may be from now, either way (1 second to 24 hours).
+   * How far the signed timestamp may be from now, either way (1 second to 24 hours). Only with a
+   * template that uses `{timestamp}`: refused otherwise.
    *
    * @default Duration.minutes(5)
    */

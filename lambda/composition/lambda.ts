@@ -37,7 +37,7 @@ export function awsPorts(env: NodeJS.ProcessEnv, telemetry: JsonTelemetry): AwsP
     store: new DynamoJobStore(new DynamoDBClient({ maxAttempts: MAX_ATTEMPTS }), requireEnv(env, ENV.TABLE_NAME)),
     queue: new SqsEventQueue(sqs, requireEnv(env, ENV.QUEUE_URL)),
     sqs,
-    secrets: new SecretsManagerSource(new SecretsManagerClient({ maxAttempts: MAX_ATTEMPTS }), envNumber(env[ENV.SECRET_REFRESH_SECONDS], DEFAULTS.secretRefreshSeconds) * 1000),
+    secrets: new SecretsManagerSource(new SecretsManagerClient({ maxAttempts: MAX_ATTEMPTS }), envNumber(env[ENV.SECRET_REFRESH_SECONDS], DEFAULTS.secretRefreshSeconds) * 1000, telemetry),
     clock: systemClock,
     telemetry,
   };

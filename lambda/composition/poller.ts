@@ -71,7 +71,7 @@ function pollerVendor(c: PollerVendorConfig, ports: PollerPorts): PollerVendor {
     id: c.vendor.id,
     statusApi,
     baseUrl: c.statusApiBaseUrl,
-    apiKey: async () => (secretArn ? (await ports.secrets.get(secretArn))[0] : undefined),
+    apiKey: async () => (secretArn ? (await ports.secrets.get(secretArn, c.vendor.id))[0] : undefined),
     requestsPerMinute: c.requestsPerMinute,
     requestTimeoutMs: c.requestTimeoutMs > 0 ? c.requestTimeoutMs : 10_000,
   };

@@ -18,6 +18,12 @@ export interface StringSpec {
   readonly mustContain?: ReadonlyArray<{ readonly text: string; readonly why: string }>;
   /** An absolute http(s) URL (after replacing `{placeholders}`). */
   readonly httpUrl?: boolean;
+  /**
+   * A placeholder (`{jobId}`) that, in the URL the value parses to, may stand only in the path or
+   * the query: in the host, the userinfo or the fragment it would not tell one job from another
+   * (a fragment is never sent; the host and the userinfo are not where an id is asked for).
+   */
+  readonly inPathOrQuery?: string;
   readonly default?: string;
 }
 
@@ -52,6 +58,11 @@ export interface ObjectSpec {
   readonly required?: readonly string[];
   /** Names required when another option contains a text: `{ timestampHeader: { option: 'template', contains: '{timestamp}' } }`. */
   readonly requiredWhen?: Readonly<Record<string, { readonly option: string; readonly contains: string }>>;
+  /**
+   * Names allowed only when another option (or its default) contains a text, because they do
+   * nothing otherwise: `{ timestampHeader: { option: 'template', contains: '{timestamp}', example: '{timestamp}.{body}' } }`.
+   */
+  readonly onlyWith?: Readonly<Record<string, { readonly option: string; readonly contains: string; readonly example?: string }>>;
 }
 
 /** An object whose keys are free (a vendor's status words), each value checked by `values`. */
@@ -141,6 +152,16 @@ function objectProblem(spec: ObjectSpec, value: unknown, path: string, what?: st
       return `${join(path, when.option)} uses ${when.contains}: set ${join(path, name)}`;
     }
   }
+  for (const [name, rule] of Object.entries(spec.onlyWith ?? {})) {
+    if (value[name] === undefined) continue;
+    const given = value[rule.option];
+    const fallback = spec.properties[rule.option];
+    const other = given ?? (fallback && 'default' in fallback ? fallback.default : undefined);
+    if (typeof other === 'string' && other.includes(rule.contains)) continue;
+    const shownOther = other === undefined ? 'is not set and' : `${JSON.stringify(other)}${given === undefined ? ' (the default)' : ''}`;
+    const example = rule.example ? ` (e.g. ${JSON.stringify(rule.example)})` : '';
+    return `${join(path, name)} is set but ${join(path, rule.option)} ${shownOther} does not use ${rule.contains}, so ${join(path, name)} would be ignored: put ${rule.contains} in ${join(path, rule.option)}${example}, or remove ${join(path, name)}`;
+  }
   for (const name of names) {
     if (value[name] === undefined) continue;
     const problem = optionsProblem(spec.properties[name], value[name], join(path, name));
@@ -162,7 +183,31 @@ function stringProblem(spec: StringSpec, value: unknown, path: string): string |
   if (spec.httpUrl && (!/^https?:\/\/[^/\s]+/i.test(value) || !URL.canParse(value.replace(/\{[^}]*\}/g, 'x')))) {
     return `${path} ${value} is not an absolute http(s) URL`;
   }
+  const misplaced = spec.inPathOrQuery ? placeholderOutsidePathOrQuery(value, spec.inPathOrQuery) : undefined;
+  if (misplaced) {
+    return `${path} ${JSON.stringify(value)} has ${spec.inPathOrQuery} in the ${misplaced}: put each ${spec.inPathOrQuery} in the path or the query (elsewhere every job would be polled at one URL, and its answer published for every job)`;
+  }
   return undefined;
+}
+
+/** Lower-case letters only: the URL parser leaves them as they are in every part, the host included. */
+const PLACEHOLDER_MARK = 'vwplaceholdermark';
+
+/**
+ * Where in the URL `template` parses to a `placeholder` sits outside the path and the query
+ * ('host', 'userinfo' or 'fragment'), or undefined when none does (or the URL does not parse:
+ * `httpUrl` says so).
+ */
+function placeholderOutsidePathOrQuery(template: string, placeholder: string): string | undefined {
+  const text = template.split(placeholder).join(PLACEHOLDER_MARK).replace(/\{[^}]*\}/g, 'x');
+  if (!URL.canParse(text)) return undefined;
+  const url = new URL(text);
+  const parts: Array<[string, string]> = [
+    ['host', url.host],
+    ['userinfo', `${url.username}:${url.password}`],
+    ['fragment', url.hash],
+  ];
+  return parts.find(([, part]) => part.includes(PLACEHOLDER_MARK))?.[0];
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -114,8 +114,11 @@ export const systemClock: Clock = {
 
 /** Webhook secrets (or status-API keys) by name; several values are accepted during rotation. */
 export interface SecretSource {
-  /** The accepted values, or an empty list if the secret is not configured. */
-  get(name: string): Promise<readonly string[]>;
+  /**
+   * The accepted values, or an empty list if the secret is not configured. `vendor`, whose secret
+   * it is, names it in logs and metrics.
+   */
+  get(name: string, vendor?: string): Promise<readonly string[]>;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -144,6 +147,8 @@ export type MetricName =
   | 'PollRateLimited'
   | 'Expired'
   | 'QuarantineReplayed'
-  | 'QuarantineReplayFailures';
+  | 'QuarantineReplayFailures'
+  /** A refresh of a cached secret failed (the last value served, or dropped): adapters/aws/secrets-manager.ts. */
+  | 'SecretRefreshFailures';
 
 export const silentTelemetry: Telemetry = { log: () => undefined, count: () => undefined };

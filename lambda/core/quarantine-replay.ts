@@ -8,18 +8,24 @@
  * What happens to each message:
  * - it normalizes now: delivered (or found to be a duplicate, stale, a conflict), then deleted;
  * - its event type is one the adapter ignores: deleted;
+ * - it normalizes, but arrived longer ago than the dedupe window: sent back, not delivered. The
+ *   job's record, which keeps one terminal event per job, may have lapsed since (the quarantine
+ *   keeps messages 14 days, the window may be minutes): a job that expired meanwhile would get a
+ *   second terminal event;
  * - it still does not normalize, names a vendor this deployment does not have, or is not a
  *   quarantine message at all: sent again to the back of the quarantine (reason updated), then
  *   deleted, so it never blocks its vendor's FIFO group and nothing is lost;
  * - the backend fails while delivering it: left as it is; it becomes visible again and the next
  *   replay retries it.
- * A run stops when the quarantine is empty, when it receives only messages it sent back itself
- * (every FIFO group has come round), after `maxMessages`, or at its deadline.
+ * A run stops when the quarantine answers empty twice in a row (long polls, see
+ * EMPTY_RECEIVES_TO_STOP), when it receives only messages it sent back itself (every FIFO group
+ * has come round), after `maxMessages`, or at its deadline.
  */
 import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
 import type { QuarantineMessage } from './ports';
 import type { NormalizeResult, RawRequest } from './adapter';
 import { describeError } from './errors';
+import { formatDuration } from './duration';
 import { normalizeWithinBounds } from './admission';
 import { isObject, safeJsonParse } from './json';
 
@@ -33,8 +39,11 @@ export interface QuarantineReceipt {
 
 /** The quarantine as the replay sees it. */
 export interface QuarantineSource {
-  /** Up to `max` (at most 10) messages, hidden from other readers while this run works on them. */
-  receive(max: number): Promise<readonly QuarantineReceipt[]>;
+  /**
+   * Up to `max` (at most 10) messages, hidden from other readers while this run works on them,
+   * waiting up to `waitSeconds` (0 to 20) for one to arrive when none is there.
+   */
+  receive(max: number, waitSeconds: number): Promise<readonly QuarantineReceipt[]>;
   delete(handle: string): Promise<void>;
   /** Sends a message to the back of the quarantine as a new message (never dropped as a duplicate of itself). */
   requeue(message: QuarantineMessage): Promise<void>;
@@ -58,6 +67,11 @@ export interface ReplayOptions {
   readonly maxMessages?: number;
   /** Stop receiving at this time (ms since epoch). @default no deadline */
   readonly deadlineMs?: number;
+  /**
+   * How long one receive waits for a message (long polling), never past the deadline.
+   * @default 20 (SQS's maximum)
+   */
+  readonly receiveWaitSeconds?: number;
 }
 
 export interface ReplaySummary {
@@ -68,6 +82,8 @@ export interface ReplaySummary {
   readonly ignored: number;
   /** Sent back to the quarantine: still not normalizable, unknown vendor, or unreadable. */
   readonly requeued: number;
+  /** Sent back, not replayed: they arrived longer ago than the dedupe window (see the file's doc). */
+  readonly olderThanDedupeWindow: number;
   /** Left in place after a backend failure (visible again after the visibility timeout). */
   readonly failed: number;
   /** Why the run stopped. */
@@ -76,6 +92,18 @@ export interface ReplaySummary {
 
 export const DEFAULT_REPLAY_MAX_MESSAGES = 1000;
 
+/** SQS's longest receive wait: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html */
+export const MAX_RECEIVE_WAIT_SECONDS = 20;
+
+/**
+ * Empty answers in a row before a run believes the quarantine is empty. Even a long poll can
+ * answer empty while messages exist (a FIFO group hidden by this run's own in-flight messages, a
+ * receive that races another reader); short polling samples only some of SQS's servers and may
+ * answer empty while messages exist ("false empty responses"):
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html
+ */
+export const EMPTY_RECEIVES_TO_STOP = 2;
+
 /** Replays the quarantine once. Throws only when the quarantine itself cannot be read. */
 export async function replayQuarantine(deps: ReplayDeps, options: ReplayOptions): Promise<ReplaySummary> {
   const maxMessages = options.maxMessages ?? DEFAULT_REPLAY_MAX_MESSAGES;
@@ -83,9 +111,11 @@ export async function replayQuarantine(deps: ReplayDeps, options: ReplayOptions)
   let received = 0;
   let ignored = 0;
   let requeued = 0;
+  let olderThanDedupeWindow = 0;
   let failed = 0;
+  let emptyReceives = 0;
   const summary = (stoppedBecause: ReplaySummary['stoppedBecause']): ReplaySummary => {
-    const result = { received, delivered, ignored, requeued, failed, stoppedBecause };
+    const result = { received, delivered, ignored, requeued, olderThanDedupeWindow, failed, stoppedBecause };
     deps.telemetry.log('info', 'quarantine replay finished', { ...result, runId: options.runId });
     return result;
   };
@@ -93,8 +123,12 @@ export async function replayQuarantine(deps: ReplayDeps, options: ReplayOptions)
   for (;;) {
     if (received >= maxMessages) return summary('max-messages');
     if (options.deadlineMs !== undefined && deps.clock.now() >= options.deadlineMs) return summary('deadline');
-    const batch = await deps.quarantine.receive(Math.min(10, maxMessages - received));
-    if (batch.length === 0) return summary('empty');
+    const batch = await deps.quarantine.receive(Math.min(10, maxMessages - received), receiveWait(deps, options));
+    if (batch.length === 0) {
+      if (++emptyReceives >= EMPTY_RECEIVES_TO_STOP) return summary('empty');
+      continue;
+    }
+    emptyReceives = 0;
     let fresh = 0;
     for (const receipt of batch) {
       const message = parseQuarantineMessage(receipt.body);
@@ -109,6 +143,7 @@ export async function replayQuarantine(deps: ReplayDeps, options: ReplayOptions)
         const outcome = await replayOne(deps, message, receipt.body, options.runId);
         if (outcome === 'ignored') ignored++;
         else if (outcome === 'requeued') requeued++;
+        else if (outcome === 'too-old') olderThanDedupeWindow++;
         else delivered[outcome]++;
         await deps.quarantine.delete(receipt.handle);
       } catch (err) {
@@ -125,7 +160,14 @@ export async function replayQuarantine(deps: ReplayDeps, options: ReplayOptions)
   }
 }
 
-type OneOutcome = DeliveryOutcome | 'ignored' | 'requeued';
+type OneOutcome = DeliveryOutcome | 'ignored' | 'requeued' | 'too-old';
+
+/** The wait of the next receive: the configured one, cut to the whole seconds left before the deadline. */
+function receiveWait(deps: ReplayDeps, options: ReplayOptions): number {
+  const configured = Math.min(MAX_RECEIVE_WAIT_SECONDS, Math.max(0, Math.floor(options.receiveWaitSeconds ?? MAX_RECEIVE_WAIT_SECONDS)));
+  if (options.deadlineMs === undefined) return configured;
+  return Math.max(0, Math.min(configured, Math.floor((options.deadlineMs - deps.clock.now()) / 1000)));
+}
 
 async function replayOne(deps: ReplayDeps, message: QuarantineMessage | undefined, rawBody: string, runId: string): Promise<OneOutcome> {
   if (!message) {
@@ -153,7 +195,14 @@ async function replayOne(deps: ReplayDeps, message: QuarantineMessage | undefine
   if (normalized.kind === 'invalid') return requeue(deps, message, normalized.reason, runId);
 
   const receivedAtMs = Date.parse(message.receivedAt);
-  const { outcome } = await deliver(normalized.fields, { vendor: message.vendor, receivedVia: 'webhook', receivedAtMs: Number.isNaN(receivedAtMs) ? deps.clock.now() : receivedAtMs }, deps);
+  // Past the window the job's record may be gone, and with it the first terminal event it kept:
+  // delivering now could queue a second one. An unreadable time is treated the same way.
+  if (Number.isNaN(receivedAtMs) || deps.clock.now() - receivedAtMs > deps.config.dedupeWindowMs) {
+    await requeue(deps, message, tooOldReason(message.reason, deps.config.dedupeWindowMs), runId);
+    deps.telemetry.log('warn', 'quarantined message older than the dedupe window kept, not replayed', { vendor: message.vendor, receivedAt: message.receivedAt });
+    return 'too-old';
+  }
+  const { outcome } = await deliver(normalized.fields, { vendor: message.vendor, receivedVia: 'webhook', receivedAtMs }, deps);
   deps.telemetry.count('QuarantineReplayed', message.vendor);
   // Busy: another event of the job is between claim and send; try this one again later.
   return outcome === 'busy' ? requeue(deps, message, message.reason, runId) : outcome;
@@ -162,6 +211,14 @@ async function replayOne(deps: ReplayDeps, message: QuarantineMessage | undefine
 async function requeue(deps: ReplayDeps, message: QuarantineMessage, reason: string, runId: string): Promise<'requeued'> {
   await deps.quarantine.requeue({ ...message, reason, replayRunId: runId, replays: (message.replays ?? 0) + 1 });
   return 'requeued';
+}
+
+const TOO_OLD_PREFIX = 'older than the dedupe window';
+
+/** The reason a too-old message is kept with; it keeps the first reason, once. */
+function tooOldReason(reason: string, dedupeWindowMs: number): string {
+  if (reason.startsWith(TOO_OLD_PREFIX)) return reason;
+  return `${TOO_OLD_PREFIX} (${formatDuration(dedupeWindowMs)}): not replayed, to keep one terminal event per job; first quarantined because: ${reason}`;
 }
 
 /** The message, or undefined when the body is not a quarantine message. */

@@ -49,7 +49,7 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
 
   let secrets: readonly string[];
   try {
-    secrets = await deps.secrets.get(deps.secretNameFor(vendorId));
+    secrets = await deps.secrets.get(deps.secretNameFor(vendorId), vendorId);
   } catch (err) {
     if (!(err instanceof SecretFormatError)) return fail(deps, vendorId, 'secret_unavailable', err);
     // The operator's to fix, said in the log (never the value); answered like a missing secret.
@@ -57,7 +57,15 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
   }
   if (secrets.length === 0) return notConfigured(deps, vendorId, 'vendor has no webhook secret configured', {}, deps.notConfiguredAdvice?.(vendorId));
 
-  const auth = adapter.authenticate(request, secrets, deps.clock.now());
+  let auth: AuthResult;
+  try {
+    auth = adapter.authenticate(request, secrets, deps.clock.now());
+  } catch (err) {
+    // A secret that parsed but cannot be the scheme's key (a `whsec_` secret that is not strict
+    // base64 of at least 24 bytes): the operator's to fix, answered like a secret in the wrong format.
+    if (!(err instanceof SecretFormatError)) throw err;
+    return notConfigured(deps, vendorId, 'vendor secret is not in the secret format', { error: err.message });
+  }
   if (!auth.ok) return reject(deps, vendorId, 401, auth.reason, 'unauthorized');
 
   const receivedAtMs = deps.clock.now();

@@ -1,6 +1,9 @@
 /** The `expired` event a job gets when it stays non-final past the give-up age. Pure. */
 import type { NormalizedFields } from '../core/event';
 import type { JobRecord } from '../core/ports';
+import { formatDuration } from '../core/duration';
+
+export { formatDuration };
 
 /** The `expired` event's fields for a job that stayed non-final past the give-up age. */
 export function expiredFields(job: JobRecord, giveUpAfterMs: number, last: NormalizedFields | undefined, nowMs: number): NormalizedFields {
@@ -21,23 +24,4 @@ export function expiredFields(job: JobRecord, giveUpAfterMs: number, last: Norma
       lastActivityAt: new Date(job.lastActivityMs).toISOString(),
     },
   };
-}
-
-/** `48 hours`, `90 minutes`, `45 seconds`: the largest whole unit. */
-export function formatDuration(ms: number): string {
-  const units: Array<[number, string]> = [
-    [86_400_000, 'day'],
-    [3_600_000, 'hour'],
-    [60_000, 'minute'],
-    [1000, 'second'],
-  ];
-  for (const [size, name] of units) {
-    if (ms >= size && ms % size === 0) {
-      // Prefer hours for whole days under a week: "48 hours" reads better than "2 days".
-      if (name === 'day' && ms < 7 * 86_400_000) continue;
-      const n = ms / size;
-      return `${n} ${name}${n === 1 ? '' : 's'}`;
-    }
-  }
-  return `${ms} ms`;
 }

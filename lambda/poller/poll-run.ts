@@ -282,17 +282,15 @@ export class PollRun {
     }
   }
 
-  /** Publishes the vendor's answer; a quiet job past its give-up age expires instead. */
-  private async publish(lane: Lane, job: JobRecord, answer: NormalizedFields, now: number): Promise<void> {
-    // The answer is about the job we asked for (by URL), whatever id its body carries: published
-    // under another id, it would leave this job due and polled again every run.
-    const fields = answer.jobId === job.jobId ? answer : { ...answer, jobId: job.jobId };
-    if (fields !== answer) {
-      this.deps.telemetry.log('warn', 'status answer names another job id; publishing under the id asked for', {
-        vendor: lane.vendor.id,
-        jobId: job.jobId,
-        answerJobId: answer.jobId.slice(0, 200),
-      });
+  /**
+   * Publishes the vendor's answer; a quiet job past its give-up age expires instead. An answer
+   * about another job is not published (for any vendor): a status URL that does not tell jobs
+   * apart, or a vendor bug, would otherwise publish one job's result, its video, for every job.
+   */
+  private async publish(lane: Lane, job: JobRecord, fields: NormalizedFields, now: number): Promise<void> {
+    if (fields.jobId !== job.jobId) {
+      this.countReason(lane, job.jobId, 'wrong_job', 'warn', { answerJobId: fields.jobId.slice(0, 200), detail: 'the status answer names another job id: not published' });
+      return this.failedPoll(lane, job, now, undefined);
     }
     const { outcome } = await deliver(fields, { vendor: lane.vendor.id, receivedVia: 'poll', receivedAtMs: now }, this.delivery);
     if (outcome === 'enqueued') {
@@ -365,18 +363,17 @@ export class PollRun {
 
   private countError(lane: Lane, jobId: string, result: Exclude<StatusCheckResult, { kind: 'status' | 'rate_limited' | 'deferred' | 'auth_error' }>): void {
     const reason = result.kind === 'error' ? result.reason : result.kind;
+    this.countReason(lane, jobId, reason, result.kind === 'not_found' ? 'info' : 'warn', { httpStatus: 'httpStatus' in result ? result.httpStatus : null, ...detailOf(result) });
+  }
+
+  /** Counts a failed poll under `reason` (the `Reason` dimension of PollErrors) and logs it. */
+  private countReason(lane: Lane, jobId: string, reason: string, level: 'info' | 'warn', fields: Readonly<Record<string, unknown>>): void {
     lane.stats.errors++;
     lane.stats.errorsByReason[reason] = (lane.stats.errorsByReason[reason] ?? 0) + 1;
     this.deps.telemetry.count('PollErrors', lane.vendor.id, 1, { Reason: reason });
     // The first few per vendor and reason; the rest at debug (a vendor outage fails every job).
     const logged = (lane.stats.errorsByReason[reason] ?? 0) <= LOUD_ERRORS_PER_REASON;
-    this.deps.telemetry.log(!logged ? 'debug' : result.kind === 'not_found' ? 'info' : 'warn', 'status poll failed; backing off', {
-      vendor: lane.vendor.id,
-      jobId,
-      reason,
-      httpStatus: 'httpStatus' in result ? result.httpStatus : null,
-      ...detailOf(result),
-    });
+    this.deps.telemetry.log(logged ? level : 'debug', 'status poll failed; backing off', { vendor: lane.vendor.id, jobId, reason, ...fields });
   }
 
   private note(lane: Lane, job: JobRecord, outcome: DeliveryOutcome): void {

@@ -15,7 +15,7 @@ export type {
 } from '../core/event';
 export { VIDEO_JOB_STATUSES, TERMINAL_STATUSES, isTerminal } from '../core/event';
 export { parseVideoJobEvent, videoJobEventSchema, InvalidVideoJobEventError, type VideoJobEventInput } from './parse-event';
-export { registerJob, JobRegistry, TABLE_NAME_ENV, type RegisterJobOptions, type RegisterJobResult, type RegistrationSettings } from './register-job';
+export { registerJob, JobRegistry, InvalidJobIdError, TABLE_NAME_ENV, type RegisterJobOptions, type RegisterJobResult, type RegistrationSettings } from './register-job';
 export {
   videoJobEventHandler,
   type VideoJobEventCallback,

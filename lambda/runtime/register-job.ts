@@ -21,6 +21,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoJobStore } from '../adapters/aws/dynamo-store';
 import { DEFAULTS, ENV } from '../contract/deployment';
+import { jobIdProblem } from '../core/bounds';
 import { newRecord } from '../core/delivery';
 import { systemClock, type Clock, type JobStore } from '../core/ports';
 
@@ -68,6 +69,24 @@ export interface RegisterJobResult {
   readonly registered: boolean;
 }
 
+/**
+ * A job id that cannot be a key of the pipeline: empty, over 1,024 UTF-8 bytes, or not well-formed
+ * Unicode (a lone surrogate). The same bound as a webhook's job id (which is quarantined instead):
+ * such a job could be polled, but its event could not be delivered.
+ */
+export class InvalidJobIdError extends Error {
+  override readonly name = 'InvalidJobIdError';
+
+  constructor(
+    readonly vendor: string,
+    readonly jobId: string,
+    /** What is wrong with it, e.g. `job id is 1100 bytes (at most 1024)`. */
+    readonly problem: string,
+  ) {
+    super(`cannot register job ${shownId(jobId)} of vendor ${vendor}: ${problem}; the pipeline could not deliver its events (a webhook with this id is quarantined): register the job id the vendor returned`);
+  }
+}
+
 /** Registers a job you just created at a vendor, so a missed webhook is found by the poller. */
 export async function registerJob(options: RegisterJobOptions): Promise<RegisterJobResult> {
   const tableName = options.tableName ?? process.env[TABLE_NAME_ENV];
@@ -97,11 +116,13 @@ export class JobRegistry {
     this.dedupeWindowMs = seconds('dedupeWindowSeconds', settings.dedupeWindowSeconds, DEFAULTS.dedupeWindowSeconds) * 1000;
   }
 
-  /** Creates the job's record unless one exists; see `registerJob`. */
+  /** Creates the job's record unless one exists; see `registerJob`. Throws an InvalidJobIdError for an id the pipeline cannot carry. */
   async register(vendor: string, jobId: string | number): Promise<RegisterJobResult> {
     if (typeof vendor !== 'string' || vendor.length === 0) throw new Error(`vendor must be a non-empty string, got ${JSON.stringify(vendor)}`);
     const id = typeof jobId === 'number' && Number.isFinite(jobId) ? String(jobId) : jobId;
-    if (typeof id !== 'string' || id.length === 0) throw new Error(`jobId must be a non-empty string or a number, got ${JSON.stringify(jobId)}`);
+    if (typeof id !== 'string') throw new Error(`jobId must be a non-empty string or a number, got ${JSON.stringify(jobId)}`);
+    const problem = jobIdProblem(id);
+    if (problem) throw new InvalidJobIdError(vendor, id, problem);
 
     const now = this.clock.now();
     const record = newRecord(vendor, id, now, { staleAfterMs: this.staleAfterMs, giveUpAfterMs: this.giveUpAfterMs, dedupeWindowMs: this.dedupeWindowMs });
@@ -144,6 +165,11 @@ let sharedClient: DynamoDBClient | undefined;
 function defaultClient(): DynamoDBClient {
   sharedClient ??= new DynamoDBClient({});
   return sharedClient;
+}
+
+/** The id as JSON, cut to 32 characters: enough to recognise, short enough for a log line. */
+function shownId(jobId: string): string {
+  return jobId.length > 32 ? `${JSON.stringify(jobId.slice(0, 32)).slice(0, -1)}…"` : JSON.stringify(jobId);
 }
 
 function seconds(name: string, value: number | undefined, fallback: number): number {

@@ -3,8 +3,8 @@
  * vendor (issue 13, defect 15), records of 0.1.0 still found, the key as the truth of a record,
  * and what a registration writes.
  */
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { pendingKeyFor, pendingKeysOf, toItem } from '../../lambda/adapters/aws/dynamo-store';
+import { GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoJobStore, pendingKeyFor, pendingKeysOf, toItem } from '../../lambda/adapters/aws/dynamo-store';
 import { REGISTRATION_ATTRIBUTES, TABLE_SCHEMA } from '../../lambda/contract/deployment';
 import { newRecord } from '../../lambda/core/delivery';
 import type { JobRecord } from '../../lambda/core/ports';
@@ -72,6 +72,39 @@ describe('the pending index, sharded', () => {
     for (const r of first.items) expect(await backend.store.put({ ...r, version: r.version + 1, nextPollAtMs: 5000 }, r.version)).toBe(true);
     const rest = (await allDue({ listDue: (v, d, l, c) => backend.store.listDue(v, d, l, c ?? first.cursor) }, 'sync', 1000, 10)).flat();
     expect(new Set([...first.items, ...rest].map((r) => r.jobId)).size).toBe(40);
+  });
+});
+
+/**
+ * A client whose Query answers for one `pending` key also carry an index entry that is no longer
+ * there: DynamoDB's global secondary indexes are eventually consistent, so a job that a 0.1.0
+ * entry (unsharded key) has just moved to its shard can show under both keys for a moment. dynalite
+ * updates its index at once, so that moment is made here; everything else is the real emulator.
+ */
+function withLingeringIndexEntry(client: DynamoDBClient, entry: Record<string, AttributeValue>): DynamoDBClient {
+  const send = client.send.bind(client) as (command: unknown) => Promise<{ Items?: Record<string, AttributeValue>[] }>;
+  const lingering = async (command: unknown) => {
+    const out = await send(command);
+    if (!(command instanceof QueryCommand) || command.input.ExpressionAttributeValues?.[':v']?.S !== entry.pollVendor.S) return out;
+    const items = [...(out.Items ?? []), entry].sort((a, b) => Number(a.nextPollAt.N) - Number(b.nextPollAt.N));
+    return { ...out, Items: items, Count: items.length };
+  };
+  return Object.assign(Object.create(client) as DynamoDBClient, { send: lingering });
+}
+
+describe('the pending index while a 0.1.0 entry lingers beside its sharded successor (GSI eventual consistency made by a wrapped client)', () => {
+  it('lists the job once, oldest first, and BatchGetItem gets each key once (DynamoDB refuses duplicate keys)', async () => {
+    const backend = await freshBackend();
+    const dynamo = testEmulators().dynamoClient();
+    for (let i = 0; i < 5; i++) await backend.store.put(due('sync', `job-${i}`, 1000 + i), null);
+    // job-2 was a 0.1.0 record (unsharded key), rewritten since with its shard key.
+    const moved = toItem(due('sync', 'job-2', 1002));
+    const store = new DynamoJobStore(withLingeringIndexEntry(dynamo, { pk: moved.pk, pollVendor: { S: 'sync' }, nextPollAt: moved.nextPollAt }), backend.tableName);
+
+    // One page holds both entries of job-2 (on later pages a record already polled has moved on and is left out).
+    const page = await store.listDue('sync', 5000, 10);
+    expect(page.items.map((r) => r.jobId)).toEqual(['job-0', 'job-1', 'job-2', 'job-3', 'job-4']);
+    expect(page.cursor).toBeUndefined();
   });
 });
 

@@ -105,6 +105,20 @@ describe('video-webhooks dev --config that is wrong', () => {
     expect(auth.stderr).toEqual([`--config ${auth.file}: vendor acme: auth.tolerence is not an option of standard-webhooks auth: use type, toleranceSeconds`]);
   });
 
+  it('fails the load on a timestamp header the template ignores and on a status URL template with {jobId} in the fragment', async () => {
+    const options = CONFIG.vendors[0].options;
+    const header = await start({ vendors: [{ id: 'acme', options: { ...options, auth: { type: 'hmac', signatureHeader: 'x-sig', timestampHeader: 'x-ts', template: 'v0:{body}' } } }] });
+    expect(header.code).toBe(1);
+    expect(header.stderr).toEqual([
+      `--config ${header.file}: vendor acme: auth.timestampHeader is set but auth.template "v0:{body}" does not use {timestamp}, so auth.timestampHeader would be ignored: put {timestamp} in auth.template (e.g. "{timestamp}.{body}"), or remove auth.timestampHeader`,
+    ]);
+    const fragment = await start({ vendors: [{ id: 'acme', options: { ...options, statusUrlTemplate: 'http://127.0.0.1:9/jobs#{jobId}' } }] });
+    expect(fragment.code).toBe(1);
+    expect(fragment.stderr).toEqual([
+      `--config ${fragment.file}: vendor acme: statusUrlTemplate "http://127.0.0.1:9/jobs#{jobId}" has {jobId} in the fragment: put each {jobId} in the path or the query (elsewhere every job would be polled at one URL, and its answer published for every job)`,
+    ]);
+  });
+
   it('refuses a file that is not there, not JSON, or not {"vendors": [...]}, a bad or built-in id, and a misspelt entry key', async () => {
     const missing = await start('/nonexistent/vendors.json');
     expect(missing.stderr).toEqual(['--config /nonexistent/vendors.json: cannot read it (ENOENT): give a JSON file {"vendors":[{"id":"acme","options":{...}}]}']);

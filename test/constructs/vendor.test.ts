@@ -117,6 +117,27 @@ describe('Vendor', () => {
     expect(() => Vendor.lipdub({ webhookSecret, jobIdFields: [] })).toThrow('vendor lipdub: jobIdFields is []: use a non-empty list of field names, e.g. ["generate_id","render_id","job_id","id"]');
   });
 
+  it('refuses at synth a timestamp header or a tolerance that the template would ignore (no {timestamp} in it)', () => {
+    const custom = (auth: WebhookAuth) => () => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { ...acmeOptions, auth } });
+    expect(custom(WebhookAuth.hmac({ signatureHeader: 'x-sig', timestampHeader: 'x-ts' }))).toThrow(
+      'vendor acme: adapterOptions.auth.timestampHeader is set but adapterOptions.auth.template "{body}" (the default) does not use {timestamp}, so adapterOptions.auth.timestampHeader would be ignored: put {timestamp} in adapterOptions.auth.template (e.g. "{timestamp}.{body}"), or remove adapterOptions.auth.timestampHeader',
+    );
+    expect(custom(WebhookAuth.hmac({ signatureHeader: 'x-sig', template: 'v0:{body}', tolerance: Duration.minutes(1) }))).toThrow(
+      /^vendor acme: adapterOptions.auth.toleranceSeconds is set but adapterOptions.auth.template "v0:\{body\}" does not use \{timestamp\}/,
+    );
+    expect(custom(WebhookAuth.hmac({ signatureHeader: 'x-sig', timestampHeader: 'x-ts', template: 'v0:{timestamp}:{body}', tolerance: Duration.minutes(1) }))).not.toThrow();
+  });
+
+  it.each([
+    ['fragment', 'https://api.acme.example/v1/jobs#{jobId}'],
+    ['host', 'https://{jobId}.acme.example/v1/jobs'],
+    ['userinfo', 'https://{jobId}@api.acme.example/v1/jobs'],
+  ])('refuses at synth a status URL template with {jobId} in the %s', (where, statusUrlTemplate) => {
+    expect(() => Vendor.custom({ id: 'acme', webhookSecret, apiKey, adapterOptions: { ...acmeOptions, statusUrlTemplate } })).toThrow(
+      `vendor acme: adapterOptions.statusUrlTemplate "${statusUrlTemplate}" has {jobId} in the ${where}: put each {jobId} in the path or the query`,
+    );
+  });
+
   it.each(['Sync', '1abc', 'a_b', 'x'.repeat(33), 'has space', ''])('rejects the id %p and says what ids look like', (id) => {
     expect(() => Vendor.sync({ id, webhookSecret })).toThrow(`vendor id "${id}" is invalid: use lower case letters, digits and "-"`);
   });

@@ -8,13 +8,15 @@ import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { VideoJobStatus } from '../../lambda/core/event';
 import type { QuarantineMessage } from '../../lambda/core/ports';
-import { replayQuarantine, type ReplayDeps, type ReplaySummary } from '../../lambda/core/quarantine-replay';
+import { replayQuarantine, type ReplayDeps, type QuarantineSource, type ReplayOptions, type ReplaySummary } from '../../lambda/core/quarantine-replay';
 import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
 import { SqsQuarantineSource } from '../../lambda/adapters/aws/sqs-queue';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { customAdapter } from '../../lambda/vendors/custom';
 import { createAdapter } from '../../lambda/vendors/registry';
 import type { VendorAdapter } from '../../lambda/core/adapter';
+import { deliver, newRecord } from '../../lambda/core/delivery';
+import { expiredFields } from '../../lambda/poller/expiry';
 import { drainEvents, drainQueue, FaultyStore, freshBackend, injected, ManualClock, TEST_DELIVERY_CONFIG, type TestBackend } from '../support/emulators';
 
 const SECRET = 'acme-signing-secret';
@@ -71,6 +73,9 @@ describe('quarantine replay', () => {
     expect(answer).toMatchObject({ statusCode: 202, result: { kind: 'quarantined' } });
   }
 
+  /** Long polls of 1 second (the default is SQS's 20), so a run that ends "empty" ends in about 2 seconds. */
+  const replay = (deps: ReplayDeps, options: ReplayOptions) => replayQuarantine(deps, { receiveWaitSeconds: 1, ...options });
+
   const afterVisibilityTimeout = () => new Promise((resolve) => setTimeout(resolve, 1_200));
 
   it('delivers quarantined requests once the adapter understands them, with the time they first arrived', async () => {
@@ -79,13 +84,14 @@ describe('quarantine replay', () => {
     await quarantineAcme('not json at all');
     clock.advance(3_600_000); // the fix ships an hour later
 
-    const summary = await replayQuarantine(replayDeps({ acme: ACME_V2 }), { runId: 'run-1' });
+    const summary = await replay(replayDeps({ acme: ACME_V2 }), { runId: 'run-1' });
 
     expect(summary).toEqual<ReplaySummary>({
       received: 4, // the one it sent back came round and was left alone
       delivered: { enqueued: 3, duplicate: 0, stale: 0, conflict: 0, busy: 0 },
       ignored: 0,
       requeued: 1,
+      olderThanDedupeWindow: 0,
       failed: 0,
       stoppedBecause: 'came-round',
     });
@@ -108,7 +114,7 @@ describe('quarantine replay', () => {
     await backend.quarantine.send(stranger);
     await backend.sqs.send(new SendMessageCommand({ QueueUrl: backend.quarantineQueueUrl, MessageBody: 'hello from the console', MessageGroupId: 'manual', MessageDeduplicationId: 'manual-1' }));
 
-    const summary = await replayQuarantine(replayDeps({ acme: ACME_V2 }), { runId: 'run-2' });
+    const summary = await replay(replayDeps({ acme: ACME_V2 }), { runId: 'run-2' });
 
     expect(summary.delivered.enqueued).toBe(11);
     expect(summary.requeued).toBe(3);
@@ -127,12 +133,13 @@ describe('quarantine replay', () => {
     const store = new FaultyStore(backend.store);
     store.failGets = 1;
 
-    const failed = await replayQuarantine(replayDeps({ acme: ACME_V2 }, { store }), { runId: 'run-3' });
+    // Short polls: a 1-second wait would outlast the 1-second visibility timeout, and the run would retry it.
+    const failed = await replay(replayDeps({ acme: ACME_V2 }, { store }), { runId: 'run-3', receiveWaitSeconds: 0 });
     expect(failed).toMatchObject({ received: 1, failed: 1, requeued: 0, stoppedBecause: 'empty' });
     expect(await drainEvents(backend.sqs, backend.queueUrl)).toEqual([]);
 
     await afterVisibilityTimeout();
-    const retried = await replayQuarantine(replayDeps({ acme: ACME_V2 }, { store }), { runId: 'run-4' });
+    const retried = await replay(replayDeps({ acme: ACME_V2 }, { store }), { runId: 'run-4' });
     expect(retried).toMatchObject({ received: 1, delivered: { enqueued: 1 }, failed: 0, stoppedBecause: 'empty' });
     expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.subject)).toEqual(['j1']);
   });
@@ -142,7 +149,7 @@ describe('quarantine replay', () => {
     const real = new SqsQuarantineSource(backend.sqs, backend.quarantineQueueUrl, 1);
     let deleteFailures = 1;
     const flaky = {
-      receive: (max: number) => real.receive(max),
+      receive: (max: number, waitSeconds: number) => real.receive(max, waitSeconds),
       requeue: (m: QuarantineMessage) => real.requeue(m),
       delete: async (handle: string) => {
         if (deleteFailures-- > 0) throw injected('DeleteMessage');
@@ -150,11 +157,12 @@ describe('quarantine replay', () => {
       },
     };
 
-    const first = await replayQuarantine(replayDeps({ acme: ACME_V2 }, { quarantine: flaky }), { runId: 'run-5' });
+    // Short polls, so the message the failed delete left is not seen again by this same run.
+    const first = await replay(replayDeps({ acme: ACME_V2 }, { quarantine: flaky }), { runId: 'run-5', receiveWaitSeconds: 0 });
     expect(first).toMatchObject({ delivered: { enqueued: 1 }, failed: 1 });
     await afterVisibilityTimeout();
     clock.advance(10 * 60_000); // past SQS's own 5-minute deduplication: the job record must catch it
-    const second = await replayQuarantine(replayDeps({ acme: ACME_V2 }, { quarantine: flaky }), { runId: 'run-6' });
+    const second = await replay(replayDeps({ acme: ACME_V2 }, { quarantine: flaky }), { runId: 'run-6' });
     expect(second).toMatchObject({ delivered: { enqueued: 0, duplicate: 1 }, failed: 0, stoppedBecause: 'empty' });
     expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.subject)).toEqual(['j2']);
     expect(await drainQueue(backend.sqs, backend.quarantineQueueUrl)).toEqual([]);
@@ -165,7 +173,7 @@ describe('quarantine replay', () => {
     await backend.quarantine.send({ vendor: 'lipdub', reason: 'old adapter', receivedAt: new Date().toISOString(), headers: {}, bodyBase64: Buffer.from(body).toString('base64') });
     const lipdub = createAdapter({ id: 'lipdub', kind: 'lipdub', options: {} });
 
-    const summary = await replayQuarantine(replayDeps({ lipdub }), { runId: 'run-7' });
+    const summary = await replay(replayDeps({ lipdub }), { runId: 'run-7' });
 
     expect(summary).toMatchObject({ received: 1, ignored: 1, requeued: 0, stoppedBecause: 'empty' });
     expect(await drainEvents(backend.sqs, backend.queueUrl)).toEqual([]);
@@ -187,7 +195,7 @@ describe('quarantine replay', () => {
     // As if an adapter fix now read the id: the same message with a body that has one.
     const fixed = { ...quarantined, bodyBase64: Buffer.from(JSON.stringify({ id: 'gen-1', status: 'COMPLETED' })).toString('base64') };
     await backend.quarantine.send(fixed);
-    const summary = await replayQuarantine(replayDeps({ sync }), { runId: 'run-8' });
+    const summary = await replay(replayDeps({ sync }), { runId: 'run-8' });
     expect(summary.delivered.enqueued).toBe(1);
     const [event] = await drainEvents(backend.sqs, backend.queueUrl);
     expect(event).toMatchObject({ subject: 'gen-1', time: new Date(t * 1000).toISOString(), type: 'video.job.succeeded' });
@@ -196,16 +204,65 @@ describe('quarantine replay', () => {
   it('stops after maxMessages and leaves the rest for the next replay', async () => {
     for (let i = 0; i < 5; i++) await quarantineAcme(JSON.stringify({ id: `m${i}`, state: 'rendered' }));
 
-    const summary = await replayQuarantine(replayDeps({ acme: ACME_V2 }), { runId: 'run-9', maxMessages: 2 });
+    const summary = await replay(replayDeps({ acme: ACME_V2 }), { runId: 'run-9', maxMessages: 2 });
     expect(summary).toMatchObject({ received: 2, delivered: { enqueued: 2 }, stoppedBecause: 'max-messages' });
-    const rest = await replayQuarantine(replayDeps({ acme: ACME_V2 }), { runId: 'run-10' });
+    const rest = await replay(replayDeps({ acme: ACME_V2 }), { runId: 'run-10' });
     expect(rest).toMatchObject({ received: 3, delivered: { enqueued: 3 }, stoppedBecause: 'empty' });
     expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.subject).sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
   });
 
+  it('does not stop "empty" on one empty receive while messages exist (a source on the emulators wrapped to answer one empty receive first, as SQS short polling may)', async () => {
+    for (const id of ['e1', 'e2']) await quarantineAcme(JSON.stringify({ id, state: 'rendered' }));
+    const real = new SqsQuarantineSource(backend.sqs, backend.quarantineQueueUrl, 1);
+    let emptyAnswers = 1;
+    const answeringOneEmptyReceiveFirst: QuarantineSource = {
+      receive: async (max, waitSeconds) => (emptyAnswers-- > 0 ? [] : real.receive(max, waitSeconds)),
+      delete: (handle) => real.delete(handle),
+      requeue: (m) => real.requeue(m),
+    };
+
+    const summary = await replay(replayDeps({ acme: ACME_V2 }, { quarantine: answeringOneEmptyReceiveFirst }), { runId: 'run-12' });
+
+    expect(summary).toMatchObject({ received: 2, delivered: { enqueued: 2 }, stoppedBecause: 'empty' });
+    expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.subject).sort()).toEqual(['e1', 'e2']);
+  });
+
+  it('long-polls the quarantine: a message that arrives while a receive waits is returned by it', async () => {
+    const source = new SqsQuarantineSource(backend.sqs, backend.quarantineQueueUrl, 1);
+    const started = Date.now();
+    const receiving = source.receive(10, 3);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await quarantineAcme(JSON.stringify({ id: 'waited-for', state: 'rendered' }));
+    const got = await receiving;
+    expect(got.map((r) => (JSON.parse(r.body) as QuarantineMessage).vendor)).toEqual(['acme']);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('keeps in the quarantine a message older than the dedupe window: replaying it after the job expired and its record lapsed would queue a second terminal event', async () => {
+    const config = { ...TEST_DELIVERY_CONFIG, dedupeWindowMs: 10 * 60_000, giveUpAfterMs: 3_600_000 };
+    // The vendor's "rendered" webhook arrives and is quarantined (the adapter does not know the word).
+    await handleWebhook('acme', signed(JSON.stringify({ id: 'late-job', state: 'rendered' })), { ...webhookDeps(), config });
+    // Nothing else comes: the poller gives up on the job and queues its `expired` event.
+    clock.advance(config.giveUpAfterMs + 60_000);
+    const job = newRecord('acme', 'late-job', clock.now(), config);
+    const expired = await deliver(expiredFields(job, config.giveUpAfterMs, undefined, clock.now()), { vendor: 'acme', receivedVia: 'poll', receivedAtMs: clock.now() }, { ...replayDeps({}), config });
+    expect(expired.outcome).toBe('enqueued');
+    // The adapter fix ships after the job's record has lapsed (the dedupe window is 10 minutes).
+    clock.advance(config.dedupeWindowMs + 60_000);
+
+    const summary = await replay({ ...replayDeps({ acme: ACME_V2 }), config }, { runId: 'run-13' });
+
+    expect(summary).toMatchObject({ received: 1, delivered: { enqueued: 0 }, olderThanDedupeWindow: 1, requeued: 0 });
+    expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.type)).toEqual(['video.job.expired']);
+    await afterVisibilityTimeout();
+    const left = (await drainQueue(backend.sqs, backend.quarantineQueueUrl)).map((m) => JSON.parse(m.body) as QuarantineMessage);
+    expect(left).toHaveLength(1);
+    expect(left[0].reason).toBe('older than the dedupe window (10 minutes): not replayed, to keep one terminal event per job; first quarantined because: status "rendered" is not in the status map');
+  });
+
   it('stops at its deadline without receiving', async () => {
     await quarantineAcme(JSON.stringify({ id: 'late', state: 'rendered' }));
-    const summary = await replayQuarantine(replayDeps({ acme: ACME_V2 }), { runId: 'run-11', deadlineMs: clock.now() });
+    const summary = await replay(replayDeps({ acme: ACME_V2 }), { runId: 'run-11', deadlineMs: clock.now() });
     expect(summary).toMatchObject({ received: 0, stoppedBecause: 'deadline' });
   });
 });

@@ -2,6 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { EnvSecretSource } from '../../lambda/adapters/local/secrets';
 import { parseSecretValue, SecretFormatError } from '../../lambda/core/secrets';
 import { SecretsManagerSource } from '../../lambda/adapters/aws/secrets-manager';
+import { silentTelemetry } from '../../lambda/core/ports';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
 
 describe('webhook secrets', () => {
@@ -77,7 +78,7 @@ describe('webhook secrets', () => {
       now = 1_000_000;
       fake.values.set('arn:sync', 'whsec_one');
       const client = new SecretsManagerClient({ endpoint: fake.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
-      source = new SecretsManagerSource(client, 300_000, { now: () => now });
+      source = new SecretsManagerSource(client, 300_000, silentTelemetry, { now: () => now });
     });
 
     it('reads once per container and serves concurrent callers from one request', async () => {

@@ -127,20 +127,23 @@ function fakeSecretsManager(values: Map<string, string>, calls: string[]): Promi
   it('replays the quarantine when invoked with {"action":"replay-quarantine"}, for every vendor, polled or not', async () => {
     process.env[ENV.QUARANTINE_QUEUE_URL] = backend.quarantineQueueUrl;
     const generation = { id: 'gen-q', status: 'COMPLETED', outputUrl: 'https://cdn.sync.so/gen-q.mp4' };
+    // An hour ago: inside the dedupe window (a message older than it is not replayed).
+    const receivedAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
+    const signedAt = new Date(receivedAt.getTime() - 2000);
     await backend.quarantine.send({
       vendor: 'sync',
       reason: 'an older adapter could not read it',
-      receivedAt: '2026-11-20T10:00:00.000Z',
+      receivedAt: receivedAt.toISOString(),
       headers: {},
       bodyBase64: Buffer.from(JSON.stringify(generation)).toString('base64'),
-      signedTimestampMs: Date.parse('2026-11-20T09:59:58.000Z'),
+      signedTimestampMs: signedAt.getTime(),
     });
     const handler = loadHandler([{ ...syncConfig(), pollingEnabled: false }]);
 
     const summary = await handler({ action: 'replay-quarantine' }, { getRemainingTimeInMillis: () => 6000 });
     expect(summary).toMatchObject({ received: 1, delivered: { enqueued: 1 }, requeued: 0, failed: 0, stoppedBecause: 'empty' });
     const [event] = await drainEvents(backend.sqs, backend.queueUrl);
-    expect(event).toMatchObject({ time: '2026-11-20T09:59:58.000Z', data: { jobId: 'gen-q', status: 'succeeded', receivedVia: 'webhook', receivedAt: '2026-11-20T10:00:00.000Z' } });
+    expect(event).toMatchObject({ time: signedAt.toISOString(), data: { jobId: 'gen-q', status: 'succeeded', receivedVia: 'webhook', receivedAt: receivedAt.toISOString() } });
     expect(sync.requests).toHaveLength(0); // a replay polls nothing
     const metricLines = logs.filter((l) => l.includes('"_aws"') && l.includes('QuarantineReplayed'));
     expect(metricLines).toHaveLength(1); // summed and written once per run

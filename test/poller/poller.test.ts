@@ -263,16 +263,47 @@ describe('poller against fake vendor status APIs, DynamoDB (dynalite) and SQS FI
     expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.type)).toEqual(['video.job.succeeded']);
   });
 
-  it('publishes an answer under the job id it asked for, even when the body names another', async () => {
-    const sync = await fake('sync');
-    const deps = pollerDeps({ ...backend, clock, telemetry, vendors: [{ server: sync }] });
-    await registry(backend.store, clock).register('sync', 'asked-for');
-    sync.jobs.set('asked-for', { id: ' other-id ', status: 'COMPLETED' });
+  /** A status API on 127.0.0.1 that answers for job-A whatever job it is asked about, per vendor. */
+  const WRONG_JOB: Array<[string, Parameters<typeof startFakeVendor>[0], string, Record<string, unknown>]> = [
+    ['sync', 'sync', 'job-b', { id: 'job-a', status: 'COMPLETED', outputUrl: 'https://cdn.sync.so/job-a.mp4' }],
+    ['synthesia', 'synthesia', 'job-b', { id: 'job-a', status: 'complete', download: 'https://dl.synthesia.io/job-a.mp4' }],
+    ['viralsync', 'viralsync', 'job-b', { jobId: 'job-a', status: 'done', outputUrl: 'https://r2.viralsync.io/job-a.mp4' }],
+    ['lipdub', 'lipdub', '4712', { status: 'finished', generate_id: 4711, download_url: 'https://cdn.lipdub.ai/4711.mp4' }],
+    ['a custom vendor (acme, on the Sync-shaped server)', 'sync', 'job-b', { id: 'job-a', status: 'COMPLETED', outputUrl: 'https://cdn.acme.example/job-a.mp4' }],
+  ];
+
+  it.each(WRONG_JOB)('publishes nothing when the %s status answer names another job id: counted as wrong_job, backed off', async (what, kind, asked, answer) => {
+    const server = await fake(kind);
+    const custom = what.startsWith('a custom');
+    const id = custom ? 'acme' : kind;
+    const statusApi = custom
+      ? createAdapter({
+          id,
+          kind: 'custom',
+          options: {
+            auth: { type: 'bearer' },
+            paths: { jobId: 'id', status: 'status', outputUrl: 'outputUrl' },
+            statusMap: { COMPLETED: 'succeeded' },
+            statusUrlTemplate: `${server.baseUrl}/v2/generate/{jobId}`,
+            apiKeyHeader: 'x-api-key',
+            apiKeyPrefix: '',
+          },
+        }).statusApi
+      : undefined;
+    const deps = pollerDeps({ ...backend, clock, telemetry, vendors: [{ server, id, statusApi }] });
+    await registry(backend.store, clock).register(id, asked);
+    server.jobs.set(asked, answer);
     clock.advance(STALE_MS + 1);
-    expect(await run(deps)).toMatchObject({ polled: 1, hits: 1 });
-    expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.subject)).toEqual(['asked-for']);
-    expect((await record('sync', 'asked-for')).nextPollAtMs).toBeNull(); // not left due, polled every run
-    expect(telemetry.lines.some((l) => l.message.includes('another job id'))).toBe(true);
+
+    const summary = await run(deps);
+
+    expect(summary).toMatchObject({ polled: 1, hits: 0, errors: 1, vendors: { [id]: { errorsByReason: { wrong_job: 1 } } } });
+    expect(await drainEvents(backend.sqs, backend.queueUrl)).toEqual([]);
+    expect(telemetry.get('PollErrors:wrong_job')).toBe(1);
+    const job = await record(id, asked);
+    expect(job.status).toBe('registered');
+    expect(job.nextPollAtMs).toBeGreaterThan(clock.now()); // backed off, polled again later
+    expect(telemetry.lines.find((l) => l.fields.reason === 'wrong_job')?.fields).toMatchObject({ vendor: id, jobId: asked });
   });
 
   it('leaves a job alone while another attempt holds its lease', async () => {

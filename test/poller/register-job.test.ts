@@ -3,6 +3,7 @@ import { EMPTY_MEDIA } from '../../lambda/core/event';
 import { silentTelemetry, systemClock } from '../../lambda/core/ports';
 import { MemoryJobStore } from '../../lambda/adapters/local/memory';
 import { JobRegistry, registerJob, TABLE_NAME_ENV } from '../../lambda/runtime/register-job';
+import { InvalidJobIdError } from '../../lambda/runtime';
 import { drainEvents, freshBackend, ManualClock, TEST_DELIVERY_CONFIG, testEmulators, type TestBackend } from '../support/emulators';
 
 describe('registerJob on DynamoDB (dynalite)', () => {
@@ -92,11 +93,37 @@ describe('registerJob on DynamoDB (dynalite)', () => {
     expect(opt.nextPollAtMs! - opt.createdAtMs).toBe(30_000);
   });
 
+  it('refuses a job id of 1,100 bytes with an InvalidJobIdError, as webhooks do, and stores nothing (it used to be polled, and its event poisoned the FIFO group until the DLQ)', async () => {
+    const long = `gen-${'x'.repeat(1096)}`;
+    const attempt = registerJob({ vendor: 'sync', jobId: long, tableName: backend.tableName, client: client() });
+    await expect(attempt).rejects.toThrow(InvalidJobIdError);
+    await expect(registerJob({ vendor: 'sync', jobId: long, tableName: backend.tableName, client: client() })).rejects.toThrow(
+      /^cannot register job "gen-x{28}…" of vendor sync: job id is 1100 bytes \(at most 1024\)/,
+    );
+    expect(await backend.store.get('sync', long)).toBeUndefined();
+    expect((await backend.store.listDue('sync', Date.now() + 3_600_000, 10)).items).toEqual([]);
+  });
+
+  it.each([
+    ['a lone surrogate (no UTF-8 form)', 'gen-\ud800', /job id is not well-formed Unicode/],
+    ['an empty id', '', /job id is empty/],
+  ])('refuses %s with an InvalidJobIdError', async (_what, jobId, message) => {
+    const attempt = () => registerJob({ vendor: 'sync', jobId, tableName: backend.tableName, client: client() });
+    await expect(attempt()).rejects.toThrow(InvalidJobIdError);
+    await expect(attempt()).rejects.toThrow(message);
+  });
+
+  it('registers a job id of exactly 1,024 bytes (512 two-byte characters)', async () => {
+    const jobId = 'é'.repeat(512);
+    expect(await registerJob({ vendor: 'sync', jobId, tableName: backend.tableName, client: client() })).toEqual({ registered: true });
+    expect(await backend.store.get('sync', jobId)).toMatchObject({ jobId, status: 'registered' });
+  });
+
   it('says how to give the table name when there is none, and rejects empty ids', async () => {
     await expect(registerJob({ vendor: 'sync', jobId: 'x', client: client() })).rejects.toThrow(
       'registerJob needs the jobs table name: pass tableName, or set VIDEO_WEBHOOKS_TABLE_NAME',
     );
-    await expect(registerJob({ vendor: 'sync', jobId: '', tableName: backend.tableName, client: client() })).rejects.toThrow('jobId must be a non-empty string');
+    await expect(registerJob({ vendor: 'sync', jobId: '', tableName: backend.tableName, client: client() })).rejects.toThrow('job id is empty');
     await expect(registerJob({ vendor: '', jobId: 'x', tableName: backend.tableName, client: client() })).rejects.toThrow('vendor must be a non-empty string');
   });
 });

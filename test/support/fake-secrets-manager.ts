@@ -12,13 +12,21 @@ export interface FakeSecretsManager {
   readonly calls: string[];
   /** Answer the next n calls with a 500. */
   readonly fail: { next: number };
+  /**
+   * Answers for the next calls, in order, before any other: an AWS error (its HTTP status and
+   * `__type`, as Secrets Manager sends it), or `'reset'` (the connection is dropped unanswered).
+   */
+  readonly answers: FakeSecretsManagerAnswer[];
   close(): Promise<void>;
 }
+
+export type FakeSecretsManagerAnswer = { readonly status: number; readonly type: string } | 'reset';
 
 export function startFakeSecretsManager(initial: Record<string, string> = {}): Promise<FakeSecretsManager> {
   const values = new Map(Object.entries(initial));
   const calls: string[] = [];
   const fail = { next: 0 };
+  const answers: FakeSecretsManagerAnswer[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -31,7 +39,17 @@ export function startFakeSecretsManager(initial: Record<string, string> = {}): P
         secretId = undefined;
       }
       calls.push(`${target}:${secretId}`);
+      const answer = answers.shift();
+      if (answer === 'reset') {
+        req.socket.destroy();
+        return;
+      }
       res.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (answer) {
+        res.statusCode = answer.status;
+        res.end(JSON.stringify({ __type: answer.type, message: 'injected' }));
+        return;
+      }
       if (fail.next > 0) {
         fail.next--;
         res.statusCode = 500;
@@ -54,6 +72,7 @@ export function startFakeSecretsManager(initial: Record<string, string> = {}): P
         values,
         calls,
         fail,
+        answers,
         endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         close: () => new Promise<void>((done) => server.close(() => done())),
       }),

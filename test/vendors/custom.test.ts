@@ -251,8 +251,41 @@ describe('custom adapter', () => {
       ['a status outside the normalized ones', { ...HMAC, statusMap: { done: 'finished' } }, `vendor acme: statusMap.done is "finished": use ${ALL_STATUSES}`],
       ['a status URL template without {jobId}', { ...HMAC, statusUrlTemplate: 'https://api.acme.example/v1/jobs' }, 'vendor acme: statusUrlTemplate "https://api.acme.example/v1/jobs" must contain {jobId}'],
       ['a relative status URL template', { ...HMAC, statusUrlTemplate: '/v1/jobs/{jobId}' }, 'vendor acme: statusUrlTemplate /v1/jobs/{jobId} is not an absolute http(s) URL'],
+      ...(['fragment', 'host', 'userinfo'] as const).map((where): [string, unknown, string] => {
+        const template = { fragment: 'https://api.acme.example/v1/jobs#{jobId}', host: 'https://{jobId}.acme.example/v1/jobs', userinfo: 'https://{jobId}@api.acme.example/v1/jobs' }[where];
+        return [
+          `a status URL template with {jobId} in the ${where}`,
+          { ...HMAC, statusUrlTemplate: template },
+          `vendor acme: statusUrlTemplate "${template}" has {jobId} in the ${where}: put each {jobId} in the path or the query (elsewhere every job would be polled at one URL, and its answer published for every job)`,
+        ];
+      }),
+      ['{jobId} in the path and also in the fragment', { ...HMAC, statusUrlTemplate: 'https://api.acme.example/v1/jobs/{jobId}#{jobId}' }, 'vendor acme: statusUrlTemplate "https://api.acme.example/v1/jobs/{jobId}#{jobId}" has {jobId} in the fragment: put each {jobId} in the path or the query (elsewhere every job would be polled at one URL, and its answer published for every job)'],
+      [
+        'a timestamp header without {timestamp} in the template (the default template is {body})',
+        { ...HMAC, auth: { type: 'hmac', signatureHeader: 'x-sig', timestampHeader: 'x-ts' } },
+        'vendor acme: auth.timestampHeader is set but auth.template "{body}" (the default) does not use {timestamp}, so auth.timestampHeader would be ignored: put {timestamp} in auth.template (e.g. "{timestamp}.{body}"), or remove auth.timestampHeader',
+      ],
+      [
+        'a tolerance without {timestamp} in the template',
+        { ...HMAC, auth: { type: 'hmac', signatureHeader: 'x-sig', template: 'v0:{body}', toleranceSeconds: 60 } },
+        'vendor acme: auth.toleranceSeconds is set but auth.template "v0:{body}" does not use {timestamp}, so auth.toleranceSeconds would be ignored: put {timestamp} in auth.template (e.g. "{timestamp}.{body}"), or remove auth.toleranceSeconds',
+      ],
     ])('refuses %s', (_what, options, message) => {
       expect(() => createAdapter({ id: 'acme', kind: 'custom', options: options as Record<string, unknown> })).toThrow(new Error(message));
+    });
+
+    it.each(['https://api.acme.example/v1/jobs/{jobId}', 'https://api.acme.example/v1/status?id={jobId}&expand=1', 'http://127.0.0.1:8080/jobs/{jobId}/status?again={jobId}'])(
+      'accepts a status URL template with {jobId} in the path or the query: %s',
+      (statusUrlTemplate) => {
+        expect(() => createAdapter({ id: 'acme', kind: 'custom', options: { ...HMAC, statusUrlTemplate } as unknown as Record<string, unknown> })).not.toThrow();
+      },
+    );
+
+    it('accepts a timestamp header and a tolerance with {timestamp} in the template, and neither without it', () => {
+      const auth = (a: Record<string, unknown>) => () => createAdapter({ id: 'acme', kind: 'custom', options: { ...HMAC, auth: { type: 'hmac', signatureHeader: 'x-sig', ...a } } as unknown as Record<string, unknown> });
+      expect(auth({ timestampHeader: 'x-ts', template: '{timestamp}.{body}', toleranceSeconds: 60 })).not.toThrow();
+      expect(auth({ template: 'v0:{body}' })).not.toThrow();
+      expect(auth({})).not.toThrow();
     });
   });
 

@@ -4,7 +4,7 @@
  * `standardwebhooks` and `svix` npm packages, never by the code under test; and what our `send`
  * signs is checked by their verifiers.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
@@ -12,6 +12,11 @@ import { Webhook as SvixWebhook } from 'svix';
 import { Vendor, WebhookAuth } from '../../lib';
 import { customAdapter, signCustomRequest, type CustomOptions } from '../../lambda/vendors/custom';
 import { createAdapter } from '../../lambda/vendors/registry';
+import { SecretFormatError } from '../../lambda/core/secrets';
+import { handleWebhook } from '../../lambda/core/webhook';
+import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
+import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { drainEvents, freshBackend, ManualClock, TEST_DELIVERY_CONFIG } from '../support/emulators';
 import { fixture, NOW_MS, NOW_S, receive, request } from './support';
 
 const secretOf = () => `whsec_${randomBytes(24).toString('base64')}`;
@@ -103,6 +108,65 @@ describe('custom vendor with auth "standard-webhooks", against the standardwebho
     expect(new StandardWebhook(SECRET).verify(body, headers)).toEqual(JSON.parse(body));
     expect(new SvixWebhook(SECRET).verify(body, headers)).toEqual(JSON.parse(body));
     expect(() => new StandardWebhook(OLD_SECRET).verify(body, headers)).toThrow('No matching signature found');
+  });
+
+  it('answers 503 and queues nothing for the secret whsec_abc (a 2-byte key once decoded leniently), even to a request forged with that key', async () => {
+    const backend = await freshBackend();
+    const telemetry = new CountingTelemetry(true);
+    const deps = {
+      adapters: new Map([['acme', adapter]]),
+      secrets: new StaticSecretSource({ 'acme/webhook': ['whsec_abc'] }),
+      secretNameFor: (v: string) => `${v}/webhook`,
+      store: backend.store,
+      queue: backend.queue,
+      quarantine: backend.quarantine,
+      clock: new ManualClock(NOW_MS),
+      telemetry,
+      config: TEST_DELIVERY_CONFIG,
+      maxBodyBytes: 262_144,
+    };
+    // What a forger who tried the 65,536 two-byte keys sends: signed here with node:crypto.
+    const forged = createHmac('sha256', Buffer.from('abc', 'base64')).update(`${MSG_ID}.${NOW_S}.${BODY}`).digest('base64');
+    const answer = await handleWebhook('acme', request(sent(`v1,${forged}`), BODY), deps);
+    expect(answer).toMatchObject({ statusCode: 503, result: { kind: 'rejected', reason: 'not_configured' } });
+    expect(await drainEvents(backend.sqs, backend.queueUrl)).toEqual([]);
+    const logged = telemetry.lines.find((l) => l.level === 'error');
+    expect(logged).toMatchObject({ message: 'vendor secret is not in the secret format', fields: { vendor: 'acme', secret: 'acme/webhook' } });
+    expect(String(logged?.fields.error)).toMatch(/is not whsec_ followed by standard base64/); // 3 characters: not padded base64
+    expect(JSON.stringify(telemetry.lines)).not.toContain('whsec_abc');
+  });
+
+  it.each([
+    ['shorter than 24 bytes', `whsec_${randomBytes(23).toString('base64')}`, /decodes to 23 bytes: the Standard Webhooks spec asks for at least 24 bytes/],
+    ['not base64', 'whsec_not base64!', /is not whsec_ followed by standard base64/],
+    ['base64url (- and _)', `whsec_${Buffer.alloc(24, 0xfb).toString('base64url')}`, /is not whsec_ followed by standard base64/],
+    ['without its padding', `whsec_${randomBytes(25).toString('base64').replace(/=+$/, '')}`, /is not whsec_ followed by standard base64/],
+    ['with non-zero padding bits', `whsec_${randomBytes(25).toString('base64').replace(/.==$/, 'B==')}`, /is not whsec_ followed by standard base64/],
+  ])('refuses a secret %s with a SecretFormatError that says what is wrong, never the value', (_what, secret, message) => {
+    const attempt = () => auth(sent(signWith(SECRET)), BODY, [secret]);
+    expect(attempt).toThrow(SecretFormatError);
+    expect(attempt).toThrow(message);
+    try {
+      attempt();
+    } catch (err) {
+      expect((err as Error).message).not.toContain(secret.slice('whsec_'.length, 'whsec_'.length + 8));
+    }
+  });
+
+  it('refuses a bad secret before reading the request, and names which of several accepted secrets is wrong', () => {
+    expect(() => auth({}, BODY, ['whsec_abc='])).toThrow(/decodes to 2 bytes/); // no signature headers: still refused for the secret
+    expect(() => auth(sent(signWith(SECRET)), BODY, [SECRET, 'whsec_abc='])).toThrow(new SecretFormatError(
+      'accepted secret 2 of 2: the secret decodes to 2 bytes: the Standard Webhooks spec asks for at least 24 bytes (a shorter key can be guessed): use the whsec_... secret the vendor shows, exactly as it shows it, or generate one of 24 to 64 random bytes',
+    ));
+  });
+
+  it('refuses to sign for `send` with a bad secret, saying what is wrong', () => {
+    expect(() => signCustomRequest(OPTIONS, BODY, 'whsec_abc', NOW_MS)).toThrow(/^the secret is not whsec_ followed by standard base64/);
+  });
+
+  it('accepts a secret of exactly 24 bytes, signed by the standardwebhooks package', () => {
+    const secret = `whsec_${randomBytes(24).toString('base64')}`;
+    expect(auth(sent(signWith(secret)), BODY, [secret])).toEqual(OK);
   });
 
   it('refuses a misspelt option of the standard-webhooks auth with its path and the valid names', () => {

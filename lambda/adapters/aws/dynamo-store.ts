@@ -89,7 +89,13 @@ export class DynamoJobStore implements JobStore {
       const last = mine[mine.length - 1]?.item;
       next.push({ key: shard.key, after: last ? indexKeyOf(last) : shard.after });
     });
-    const keys = taken.map((t) => t.pk).filter((pk) => pk !== '');
+    // Each job once, at its oldest entry. A global secondary index is eventually consistent
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.Reads): a job a
+    // 0.1.0 entry (unsharded key) has just moved to its shard can show under both keys, and
+    // BatchGetItem refuses the whole call when a key repeats (ValidationException "Provided list of
+    // item keys contains duplicates", undocumented: https://github.com/boto/boto3/issues/4131). The
+    // cursor above still counts both entries as read, so neither is returned again.
+    const keys = [...new Set(taken.map((t) => t.pk).filter((pk) => pk !== ''))];
     const records = await this.batchGet(keys);
     return {
       // Oldest first; a record that became final or moved on since the query is left out.

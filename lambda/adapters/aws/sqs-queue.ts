@@ -92,13 +92,18 @@ export class SqsQuarantineSource implements QuarantineSource {
     this.sender = new SqsQuarantineQueue(client, queueUrl);
   }
 
-  async receive(max: number): Promise<readonly QuarantineReceipt[]> {
+  /**
+   * Long-polls (`waitSeconds` > 0): a short poll (0) samples only some of SQS's servers and may
+   * answer empty while messages exist.
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html
+   */
+  async receive(max: number, waitSeconds: number): Promise<readonly QuarantineReceipt[]> {
     const out = await this.client.send(
       new ReceiveMessageCommand({
         QueueUrl: this.queueUrl,
         MaxNumberOfMessages: Math.min(10, Math.max(1, max)),
         VisibilityTimeout: this.visibilityTimeoutSeconds,
-        WaitTimeSeconds: 0,
+        WaitTimeSeconds: Math.min(20, Math.max(0, Math.floor(waitSeconds))),
       }),
     );
     return (out.Messages ?? []).flatMap((m) => (m.Body !== undefined && m.ReceiptHandle ? [{ body: m.Body, handle: m.ReceiptHandle }] : []));

@@ -159,6 +159,7 @@ async function batchGetProblem(requests: Record<string, { Keys?: Item[] }> | und
   }
   for (const [table, request] of tables) {
     const keys = Array.isArray(request?.Keys) ? request.Keys : [];
+    // DynamoDB refuses the whole call (undocumented: https://github.com/boto/boto3/issues/4131).
     if (new Set(keys.map((k) => canonical(k))).size !== keys.length) return validation(`BatchGetItem lists a key of table ${shown(table)} twice ("Provided list of item keys contains duplicates"): ask for each key once`);
     const schema = await keysOf(table);
     for (const key of keys) {

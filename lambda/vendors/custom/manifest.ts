@@ -34,11 +34,16 @@ export const customManifest = {
               encoding: { type: 'string', oneOf: ['hex', 'base64'] },
               signaturePrefix: { type: 'string', allowEmpty: true },
               timestampHeader: { type: 'string' },
-              template: { type: 'string', mustContain: [{ text: '{body}', why: 'a signature that does not cover the body would authenticate any body' }] },
+              template: { type: 'string', mustContain: [{ text: '{body}', why: 'a signature that does not cover the body would authenticate any body' }], default: '{body}' },
               toleranceSeconds: SECONDS,
             },
             required: ['signatureHeader'],
             requiredWhen: { timestampHeader: { option: 'template', contains: '{timestamp}' } },
+            // Only a template that signs the timestamp makes the header checked and the tolerance apply.
+            onlyWith: {
+              timestampHeader: { option: 'template', contains: '{timestamp}', example: '{timestamp}.{body}' },
+              toleranceSeconds: { option: 'template', contains: '{timestamp}', example: '{timestamp}.{body}' },
+            },
           },
           bearer: {
             type: 'object',
@@ -58,7 +63,7 @@ export const customManifest = {
       },
       paths: paths(['jobId', 'status']),
       statusMap: { type: 'map', values: { type: 'string', oneOf: VIDEO_JOB_STATUSES } },
-      statusUrlTemplate: { type: 'string', mustContain: [{ text: '{jobId}', why: '' }], httpUrl: true },
+      statusUrlTemplate: { type: 'string', mustContain: [{ text: '{jobId}', why: '' }], httpUrl: true, inPathOrQuery: '{jobId}' },
       apiKeyHeader: { type: 'string' },
       apiKeyPrefix: { type: 'string', allowEmpty: true },
       // Paths in the status answer, when they differ from the webhook's.

@@ -10,6 +10,7 @@
  * an early exit, so the time taken says nothing about which secret or signature matched.
  */
 import type { AuthResult, RawRequest } from '../../core/adapter';
+import { SecretFormatError } from '../../core/secrets';
 import { fromBase64, fromHex, hmacSha256, parseUnixSeconds, safeEqual, usableSecret, withinTolerance } from './crypto';
 
 export interface HmacScheme {
@@ -29,7 +30,10 @@ export interface HmacScheme {
   readonly toleranceSeconds?: number;
   /** Headers that may carry the message id, for `{id}`. */
   readonly idHeaders?: readonly string[];
-  /** How a secret becomes the HMAC key. `utf8`: its bytes. `whsec`: a `whsec_` prefix dropped, the rest base64. @default 'utf8' */
+  /**
+   * How a secret becomes the HMAC key. `utf8`: its bytes. `whsec`: a `whsec_` prefix dropped, the
+   * rest strict standard base64 of at least 24 bytes (else a SecretFormatError). @default 'utf8'
+   */
   readonly key?: 'utf8' | 'whsec';
 }
 
@@ -71,9 +75,12 @@ export const MAX_SIGNATURES = 8;
 /**
  * Verifies `req` against the accepted secrets. Reasons, in the order checked: `missing_signature`
  * (a needed header is absent or blank), `malformed_signature` (no readable signature, or an
- * unreadable timestamp), `stale_timestamp`, `bad_signature`.
+ * unreadable timestamp), `stale_timestamp`, `bad_signature`. Throws a SecretFormatError, before
+ * reading the request, when a secret cannot be a key of the scheme (a `whsec_` secret that is not
+ * strict base64 of at least 24 bytes).
  */
 export function verifyHmac(scheme: HmacScheme, req: RawRequest, secrets: readonly string[], nowMs: number): AuthResult {
+  const keys = keysOf(scheme, secrets);
   const header = firstHeader(req, scheme.signatureHeaders);
   if (header === undefined) return { ok: false, reason: 'missing_signature' };
   const signed = usesTimestamp(scheme);
@@ -95,9 +102,7 @@ export function verifyHmac(scheme: HmacScheme, req: RawRequest, secrets: readonl
 
   const parts = signedParts(scheme.template, req.body, timestamp ?? '', id);
   let ok = false;
-  for (const secret of secrets) {
-    const key = keyOf(scheme, secret);
-    if (!key) continue;
+  for (const key of keys) {
     const mac = hmacSha256(key, ...parts);
     // No early exit: the time taken does not say which secret or signature matched.
     for (const signature of parsed.signatures) if (safeEqual(signature, mac)) ok = true;
@@ -108,6 +113,7 @@ export function verifyHmac(scheme: HmacScheme, req: RawRequest, secrets: readonl
 /** The headers a vendor using `scheme` sends with `body`, signed with `secret` at `nowMs` (for samples and `send`). */
 export function signHmac(scheme: HmacScheme, body: string | Buffer, secret: string, nowMs: number, id = `msg_${nowMs.toString(36)}`): Record<string, string> {
   const timestamp = String(Math.floor(nowMs / 1000));
+  // A secret in the wrong format throws a SecretFormatError: nothing is signed with a key nobody verifies.
   const key = keyOf(scheme, secret) ?? Buffer.alloc(0);
   const mac = hmacSha256(key, ...signedParts(scheme.template, Buffer.from(body), timestamp, id));
   const signature = scheme.encoding === 'hex' ? mac.toString('hex') : mac.toString('base64');
@@ -177,9 +183,51 @@ function signedParts(template: string, body: Buffer, timestamp: string, id: stri
   return template.includes('{body}') ? [fill(before), body, fill(after)] : [fill(before)];
 }
 
+/** The keys of the usable secrets, in order; a SecretFormatError names which secret of several is wrong. */
+function keysOf(scheme: HmacScheme, secrets: readonly string[]): Array<Buffer | string> {
+  return secrets.flatMap((secret, i) => {
+    try {
+      const key = keyOf(scheme, secret);
+      return key === undefined ? [] : [key];
+    } catch (err) {
+      if (!(err instanceof SecretFormatError) || secrets.length === 1) throw err;
+      throw new SecretFormatError(`accepted secret ${i + 1} of ${secrets.length}: ${err.message}`);
+    }
+  });
+}
+
 function keyOf(scheme: HmacScheme, secret: string): Buffer | string | undefined {
   if (!usableSecret(secret)) return undefined;
-  if (scheme.key !== 'whsec') return secret;
-  const key = Buffer.from(secret.trim().replace(/^whsec_/, ''), 'base64');
-  return key.length > 0 ? key : undefined;
+  return scheme.key === 'whsec' ? whsecKey(secret) : secret;
+}
+
+/**
+ * The smallest Standard Webhooks key: "Signing secret: Random. At least 24 bytes (192 bits, 512
+ * maximum)" (https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#signature-scheme).
+ * A shorter key can be found by trying them all (`whsec_abc` was a 2-byte key: 65,536 tries). A
+ * longer one than the spec's 64 bytes is no weaker, so it is accepted.
+ */
+export const WHSEC_MIN_KEY_BYTES = 24;
+
+const WHSEC_ADVICE = 'use the whsec_... secret the vendor shows, exactly as it shows it';
+
+/**
+ * The key of a `whsec_` secret: the standard base64 after the prefix (the prefix may be left out),
+ * decoded strictly. Node's decoder skips characters outside the alphabet, reads base64url, and
+ * needs no padding, so a typo would become a short or different key: a secret that does not encode
+ * back to itself, or decodes to fewer than WHSEC_MIN_KEY_BYTES, is refused with a
+ * SecretFormatError (answered like a secret in the wrong format, 503) whose message never shows it.
+ */
+function whsecKey(secret: string): Buffer {
+  const encoded = secret.trim().replace(/^whsec_/, '');
+  const key = Buffer.from(encoded, 'base64');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || key.toString('base64') !== encoded) {
+    throw new SecretFormatError(`the secret is not whsec_ followed by standard base64 (A-Z, a-z, 0-9, + and /, padded with = to a multiple of 4 characters): ${WHSEC_ADVICE}`);
+  }
+  if (key.length < WHSEC_MIN_KEY_BYTES) {
+    throw new SecretFormatError(
+      `the secret decodes to ${key.length} bytes: the Standard Webhooks spec asks for at least ${WHSEC_MIN_KEY_BYTES} bytes (a shorter key can be guessed): ${WHSEC_ADVICE}, or generate one of 24 to 64 random bytes`,
+    );
+  }
+  return key;
 }
