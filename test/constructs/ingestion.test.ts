@@ -106,7 +106,10 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     const fnId = logicalId(stack, ingestion.verifierFunction('synthesia'));
     const fn = (t.findResources('AWS::Lambda::Function') as Record<string, Resource>)[fnId];
     const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(JSON.parse(env[ENV.VENDOR] as string)).toEqual({ id: 'synthesia', kind: 'synthesia', options: { timestampToleranceSeconds: 600 } });
+    const code = ingestion.verifierFunction('synthesia').node.findChild('Code') as unknown as { assetPath: string };
+    const vendorFile = join(Stage.of(stack)!.outdir, code.assetPath, env[ENV.VENDOR_FILE] as string);
+    expect(JSON.parse(readFileSync(vendorFile, 'utf8'))).toEqual({ id: 'synthesia', kind: 'synthesia', options: { timestampToleranceSeconds: 600 } });
+    expect(env[ENV.VENDOR]).toBeUndefined();
     expect(env).toMatchObject({
       [ENV.WEBHOOK_SECRET_ARN]: secretRef(secrets.synthesia.webhook),
       [ENV.TABLE_NAME]: { Ref: logicalId(stack, ingestion.table) },

@@ -1,13 +1,14 @@
 /**
  * Each prebuilt bundle, as the example app stages it, loads with its template environment and
  * answers on Node.js 22 (the runtime its functions declare), not only on this machine's Node: the
- * asset directory cdk synth wrote (the poller's configuration file beside its code), every variable
- * the template sets resolved to realistic values, the table and queues created on the emulators
- * under the names the template gives them, the secrets under their ARNs on a local Secrets Manager
- * endpoint. Only the endpoints, the credentials and the queue URLs are local (fauxqs knows a queue
+ * asset directory cdk synth wrote (the verifiers' and the poller's configuration files beside their
+ * code), every variable the template sets resolved to realistic values, the table and queues
+ * created on the emulators under the names the template gives them, the secrets under their ARNs
+ * on a local Secrets Manager endpoint. Only the endpoints, the credentials and the queue URLs are local (fauxqs knows a queue
  * by the exact URL it made for it, where SQS takes any URL of the queue's account and name).
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { Stage } from 'aws-cdk-lib';
@@ -112,7 +113,8 @@ describe('the prebuilt bundles on Node.js 22, with the template environment', ()
   it.each(functions.filter((f) => f.logicalId.startsWith('WebhooksVerifiers')).map((f) => [f.logicalId, f] as const))(
     '%s answers a signed payload-2.0 webhook 200 and queues its event',
     async (_id, fn) => {
-      const vendor = (JSON.parse(fn.environment.VW_VENDOR) as { id: string }).id;
+      expect(fn.environment.VW_VENDOR).toBeUndefined();
+      const vendor = (JSON.parse(readFileSync(join(fn.assetDir, fn.environment.VW_VENDOR_FILE), 'utf8')) as { id: string }).id;
       const verifier = await container<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(fn);
       const now = Date.now();
       const jobId = vendor === 'lipdub' ? '22022' : `job-node22-${vendor}`;
