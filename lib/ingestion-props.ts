@@ -55,7 +55,7 @@ export interface VideoWebhookIngestionProps {
   /**
    * Removal policy of every stateful resource created here (queues, table, log groups), unless
    * the `queue`, `quarantine` or `table` options set their own.
-   * @default - each resource's default: the table, the DLQ, the quarantine and the log groups are retained, the events queue (a drained buffer with a fixed name) is deleted
+   * @default - each resource's default: the table, the DLQ, the quarantine and the log groups are retained, the events queue (a drained buffer) is deleted
    */
   readonly removalPolicy?: RemovalPolicy;
   /** Where the alarms notify (alarm and OK). @default - alarms without actions */
