@@ -1,4 +1,4 @@
-/** A pipeline function: the prebuilt bundle on Node.js 22 arm64, with its own role and log group. */
+/** A pipeline function: the prebuilt bundle on Node.js (22 or 24) arm64, with its own role and log group. */
 import { Stack, type RemovalPolicy } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -17,6 +17,8 @@ export interface PipelineFunctionSettings {
   readonly owner: string;
   /** What to do when its environment is too large (after "Lambda refuses more than 4096 bytes ...; "). */
   readonly environmentAdvice: string;
+  /** Node.js 22 or 24 (checked in settings.ts). */
+  readonly runtime: lambda.Runtime;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy | undefined;
 }
@@ -36,7 +38,7 @@ export function createPipelineFunction(scope: Construct, handler: HandlerName, o
   logGroup.grantWrite(role);
   const fn = new lambda.Function(scope, 'Function', {
     ...options,
-    runtime: lambda.Runtime.NODEJS_22_X,
+    runtime: settings.runtime,
     architecture: lambda.Architecture.ARM_64,
     handler: 'index.handler',
     code: options.code ?? lambda.Code.fromAsset(handlerAssetDir(handler)),

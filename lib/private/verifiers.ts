@@ -25,6 +25,7 @@ export interface VerifiersProps {
   readonly maxBodyBytes: number;
   readonly memorySize: number;
   readonly reservedConcurrency: number | undefined;
+  readonly runtime: lambda.Runtime;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy | undefined;
   readonly endpointUrl: (vendorId: string) => string;
@@ -61,6 +62,7 @@ export function addVerifiers(scope: Construct, props: VerifiersProps): Record<st
     }, {
       owner: `the verifier of vendor ${vendor.id}`,
       environmentAdvice: 'its vendor\'s configuration is already a file beside its code: shorten the variables added with addEnvironment, or read large values from a parameter or a secret',
+      runtime: props.runtime,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });

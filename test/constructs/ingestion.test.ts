@@ -91,10 +91,10 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     expect(off.ingestion.dashboard).toBeUndefined();
   });
 
-  it('runs every function on arm64 Node.js 22 from the prebuilt bundles, with its own log group', () => {
+  it('runs every function on arm64 Node.js 24 (the default runtime) from the prebuilt bundles, with its own log group', () => {
     t.resourceCountIs('AWS::Lambda::Function', 5);
     t.allResourcesProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       LoggingConfig: { LogGroup: Match.anyValue() },
