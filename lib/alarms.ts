@@ -1,7 +1,8 @@
-import { Annotations, Duration, Stack } from 'aws-cdk-lib/core';
+import { Annotations, Duration, Resource, Stack } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -140,7 +141,10 @@ export class IngestionAlarms extends Construct {
           `The status API of vendor ${vendor.id} answered 401/403 to the poller: check its API key secret.`, pollAuth);
       }
     }
-    if (props.topic) this.allowPublishing(props.topic);
+    if (props.topic) {
+      assertCloudWatchCanUseKey(props.topic);
+      this.allowPublishing(props.topic);
+    }
   }
 
   /**
@@ -163,6 +167,11 @@ export class IngestionAlarms extends Construct {
     if (!statementAdded) {
       Annotations.of(this).addWarningV2('cdk-video-webhooks:alarmTopicPolicy',
         "the alarm topic is imported, so its policy cannot be changed here: allow sns:Publish by cloudwatch.amazonaws.com (aws:SourceArn the alarms' ARNs) on it, and kms:Decrypt and kms:GenerateDataKey* on its key if it is encrypted, or no alarm notifies");
+    } else if (topic.masterKey && !Resource.isOwnedResource(topic.masterKey)) {
+      // The grant above adds to the key policy of a key of this app only; an imported key's is its owner's.
+      Annotations.of(this).addWarningV2('cdk-video-webhooks:alarmTopicKeyPolicy',
+        `the alarm topic's key ${topic.masterKey.keyArn} is imported, so its key policy cannot be changed here: allow the service principal cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* on it ` +
+          "(aws:SourceArn the alarms' ARNs, webhooks.alarms), or CloudWatch cannot publish to the encrypted topic and no alarm notifies");
     }
   }
 
@@ -181,5 +190,24 @@ export class IngestionAlarms extends Construct {
       alarm.addOkAction(action);
     }
     this.alarms.push(alarm);
+  }
+}
+
+const AWS_MANAGED_SNS_KEY = 'alias/aws/sns';
+
+/**
+ * CloudWatch publishes to an encrypted topic only with a customer managed key whose policy lets
+ * cloudwatch.amazonaws.com use it; the AWS managed key's policy cannot be changed and does not
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ */
+function assertCloudWatchCanUseKey(topic: sns.ITopic): void {
+  const key = topic.masterKey;
+  if (!key) return;
+  const names = [(key as Partial<kms.IAlias>).aliasName, key.keyArn, key.keyId].filter((n): n is string => typeof n === 'string');
+  if (names.some((n) => n === AWS_MANAGED_SNS_KEY || n.endsWith(`:${AWS_MANAGED_SNS_KEY}`))) {
+    throw new Error(
+      `alarmTopic ${topic.node.path} is encrypted with the AWS managed key ${AWS_MANAGED_SNS_KEY}, whose key policy does not let CloudWatch use it, so no alarm would notify: ` +
+        'encrypt it with a customer managed key whose policy allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (a kms.Key of this app gets that statement here), or leave the topic unencrypted',
+    );
   }
 }

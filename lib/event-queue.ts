@@ -6,7 +6,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SQS_MAX_MESSAGE_BYTES } from '../lambda/contract/aws-limits';
 import { grantSendMessage } from './private/grants';
-import { assertFifo, assertIntegerInRange, rejectWithExisting } from './validation';
+import { stackGuid } from './private/names';
+import { assertFifo, assertIntegerInRange, rejectWithExisting, warnFixedNameRetained } from './validation';
 
 /** Properties of the events queue (all optional). */
 export interface WebhookEventQueueProps {
@@ -14,7 +15,8 @@ export interface WebhookEventQueueProps {
    * Physical name of the events queue; must end with `.fifo`. The queue needs a known name so its
    * dead-letter queue can allow redrive from it alone (see README, "Why a fixed queue name").
    *
-   * @default - a name unique to this construct's path, ending with `.fifo`
+   * @default - a name unique to this construct's path, ending with `.fifo`; a retained queue's also
+   * carries the stack id's GUID, so that creating the stack again after a delete finds it free
    */
   readonly queueName?: string;
 
@@ -57,8 +59,9 @@ export interface WebhookEventQueueProps {
   /**
    * Removal policy of both queues.
    *
-   * @default - the dead-letter queue is retained (dead letters are data); the events queue, which has
-   * a fixed name and is drained by consumers, is destroyed (a retained one would block a redeploy)
+   * @default - the dead-letter queue is retained (dead letters are data); the events queue, drained
+   * by consumers, is destroyed (retained, its generated name carries the stack id's GUID, so that it
+   * does not block creating the stack again)
    */
   readonly removalPolicy?: RemovalPolicy;
 
@@ -120,7 +123,12 @@ export class WebhookEventQueue extends Construct {
     const maxReceiveCount = props.maxReceiveCount ?? EVENT_QUEUE_DEFAULTS.maxReceiveCount;
     assertIntegerInRange('maxReceiveCount', maxReceiveCount, 1, 1000, 'default 3');
     if (props.existingDeadLetterQueue) assertFifo(this, 'existingDeadLetterQueue', props.existingDeadLetterQueue);
-    const queueName = props.queueName ?? `${Names.uniqueResourceName(this, { maxLength: 75, separator: '-' })}.fifo`;
+    // Dead letters are data: kept when the stack is deleted, like the table. The events queue is a
+    // buffer that consumers drain, removed with the stack unless told otherwise.
+    const queueRemoval = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const deadLetterRemoval = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    warnFixedNameRetained(this, 'queueName', props.queueName, 'events queue', queueRemoval);
+    const queueName = props.queueName ?? generatedQueueName(this, queueRemoval);
     if (!Token.isUnresolved(queueName) && !/^[A-Za-z0-9_-]{1,75}\.fifo$/.test(queueName)) {
       throw new Error(`queueName "${queueName}" is invalid: use up to 75 letters, digits, "-" or "_" followed by ".fifo"`);
     }
@@ -129,10 +137,6 @@ export class WebhookEventQueue extends Construct {
       ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
       : { encryption: sqs.QueueEncryption.SQS_MANAGED };
     const common = { fifo: true, enforceSSL: true, ...encryption };
-    // Dead letters are data: kept when the stack is deleted, like the table. The events queue is a
-    // buffer that consumers drain, removed with the stack unless told otherwise.
-    const queueRemoval = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    const deadLetterRemoval = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     // The DLQ allows redrive from the events queue only. Naming the events queue object here while
     // the events queue names the DLQ would be a reference cycle, so its ARN is built from its name.
@@ -196,4 +200,16 @@ export class WebhookEventQueue extends Construct {
   metricQueueDepth(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.queue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, ...props });
   }
+}
+
+/**
+ * A name unique to the construct's path. A queue CloudFormation keeps when the stack is deleted
+ * also gets the stack id's GUID, which differs for every creation of the stack, so that the next
+ * one does not find its name taken ("already exists"): 38 characters, a hyphen, the 36 of the GUID
+ * and `.fifo` make SQS's 80 at most
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html).
+ */
+function generatedQueueName(scope: Construct, removalPolicy: RemovalPolicy): string {
+  if (removalPolicy === RemovalPolicy.DESTROY) return `${Names.uniqueResourceName(scope, { maxLength: 75, separator: '-' })}.fifo`;
+  return `${Names.uniqueResourceName(scope, { maxLength: 38, separator: '-' })}-${stackGuid()}.fifo`;
 }

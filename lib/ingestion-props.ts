@@ -1,6 +1,7 @@
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { IngestionAlarmThresholds } from './alarms';
@@ -48,6 +49,14 @@ export interface VideoWebhookIngestionProps {
   readonly throttle?: apigwv2.ThrottleSettings;
   /** Memory of each verifier function, in MiB. @default 256 */
   readonly verifierMemorySize?: number;
+  /**
+   * The Lambda runtime of the verifiers and the poller: Node.js 22 or 24, the majors the bundles
+   * are tested on (they are built for Node.js 22); any other runtime is refused at synth. Node.js 22
+   * is deprecated by Lambda on 2027-04-30.
+   *
+   * @default lambda.Runtime.NODEJS_24_X
+   */
+  readonly runtime?: lambda.Runtime;
   /** Reserved concurrency of each verifier function. @default - none (the account's unreserved pool) */
   readonly reservedConcurrency?: number;
   /** Retention of the functions' and the API's log groups. @default logs.RetentionDays.ONE_MONTH */
@@ -55,7 +64,7 @@ export interface VideoWebhookIngestionProps {
   /**
    * Removal policy of every stateful resource created here (queues, table, log groups), unless
    * the `queue`, `quarantine` or `table` options set their own.
-   * @default - each resource's default: the table, the DLQ, the quarantine and the log groups are retained, the events queue (a drained buffer with a fixed name) is deleted
+   * @default - each resource's default: the table, the DLQ, the quarantine and the log groups are retained, the events queue (a drained buffer) is deleted
    */
   readonly removalPolicy?: RemovalPolicy;
   /** Where the alarms notify (alarm and OK). @default - alarms without actions */

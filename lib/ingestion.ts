@@ -106,6 +106,7 @@ export class VideoWebhookIngestion extends Construct {
       maxBodyBytes: settings.maxBodyBytes,
       memorySize: settings.verifierMemorySize,
       reservedConcurrency: props.reservedConcurrency,
+      runtime: settings.runtime,
       logRetention,
       removalPolicy: stateful,
       endpointUrl: (vendorId) => this.endpointUrlOf(vendorId),
@@ -121,6 +122,7 @@ export class VideoWebhookIngestion extends Construct {
       schedule: props.pollSchedule,
       timeout: settings.pollerTimeout,
       concurrency: settings.pollConcurrency,
+      runtime: settings.runtime,
       logRetention,
       removalPolicy: stateful,
     });

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { REGISTRATION_ATTRIBUTES, TABLE_SCHEMA } from '../lambda/contract/deployment';
-import { rejectWithExisting } from './validation';
+import { rejectWithExisting, warnFixedNameRetained } from './validation';
 
 /** Properties of the jobs table (all optional). */
 export interface WebhookJobTableProps {
@@ -74,6 +74,8 @@ export class WebhookJobTable extends Construct {
       this.table = props.existingTable;
       return;
     }
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    warnFixedNameRetained(this, 'tableName', props.tableName, 'table', removalPolicy);
     const table = new dynamodb.Table(this, 'Resource', {
       tableName: props.tableName,
       partitionKey: { name: TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -84,7 +86,7 @@ export class WebhookJobTable extends Construct {
       ...(props.encryptionKey
         ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
         : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy,
     });
     table.addGlobalSecondaryIndex({
       indexName: TABLE_SCHEMA.pendingIndex,

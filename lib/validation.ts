@@ -1,5 +1,5 @@
 /** Prop validation shared by the constructs. Messages are lower case, show the bad value and say what to do. */
-import { Annotations, Duration, Token } from 'aws-cdk-lib/core';
+import { Annotations, Duration, RemovalPolicy, Token } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 
@@ -44,4 +44,16 @@ export function assertDurationInRange(name: string, value: Duration | undefined,
   if (ms < min.toMilliseconds() || ms > max.toMilliseconds()) {
     throw new Error(`${name} ${value.toHumanString()} is out of range: use ${min.toHumanString()} to ${max.toHumanString()}`);
   }
+}
+
+/**
+ * Warns when a name the user chose is on a resource CloudFormation keeps when the stack is deleted:
+ * the next creation of the stack (after `cdk destroy`, or a failed first create) asks for the same
+ * name and fails with "already exists". Their choice, so a warning.
+ */
+export function warnFixedNameRetained(scope: IConstruct, prop: string, name: string | undefined, what: string, removalPolicy: RemovalPolicy): void {
+  if (name === undefined || removalPolicy === RemovalPolicy.DESTROY) return;
+  Annotations.of(scope).addWarningV2('cdk-video-webhooks:fixedNameRetained',
+    `${prop} "${name}" is fixed and the ${what} is retained when the stack is deleted: after a cdk destroy (or a failed first create) the next deploy of this stack fails with "already exists" ` +
+      `until the retained ${what} is deleted or renamed; leave ${prop} unset for a name unique to each creation of the stack`);
 }

@@ -379,11 +379,13 @@ export class Vendor {
   private readonly statusApiBaseUrl: string | undefined;
   private readonly statusRequestTimeout: Duration;
   private readonly options: Record<string, unknown>;
+  private readonly pollerOnlyOptions: readonly string[];
 
   private constructor(manifest: VendorManifest, id: string | undefined, options: VendorOptions, adapterOptions: Record<string, unknown>, optionsPath = '') {
     this.id = id ?? manifest.kind;
     validateId(this.id);
     this.kind = manifest.kind;
+    this.pollerOnlyOptions = manifest.pollerOnlyOptions ?? [];
     this.webhookSecret = options.webhookSecret;
     this.apiKey = options.apiKey;
     this.statusApiBaseUrl = options.statusApiBaseUrl;
@@ -420,20 +422,22 @@ export class Vendor {
   }
 
   /**
-   * The verifier's view of this vendor (the `VW_VENDOR` environment variable).
+   * The verifier's view of this vendor (its configuration file, `VW_VENDOR_FILE`): the options
+   * but the ones only the poller reads (the manifest's `pollerOnlyOptions`).
    * @internal
    */
   _runtimeConfig(): VendorRuntimeConfig {
-    return { id: this.id, kind: this.kind, options: this.options };
+    const options = Object.fromEntries(Object.entries(this.options).filter(([name]) => !this.pollerOnlyOptions.includes(name)));
+    return { id: this.id, kind: this.kind, options };
   }
 
   /**
-   * The poller's view of this vendor (one entry of `VW_POLLER_VENDORS`).
+   * The poller's view of this vendor (one entry of its configuration file, `VW_POLLER_VENDORS_FILE`), every option included.
    * @internal
    */
   _pollerConfig(): PollerVendorConfig {
     return {
-      vendor: this._runtimeConfig(),
+      vendor: { id: this.id, kind: this.kind, options: this.options },
       apiKeySecretArn: this.apiKey ? secretIdOf(this.apiKey) : undefined,
       statusApiBaseUrl: this.statusApiBaseUrl,
       requestsPerMinute: this.pollRequestsPerMinute,

@@ -15,6 +15,7 @@ import type { VendorAdapter } from '../core/adapter';
 import { systemClock, type Clock } from '../core/ports';
 import type { WebhookDeps } from '../core/webhook';
 import { createAdapter } from '../vendors/registry';
+import { configFromEnv } from './config-file';
 import { deliveryConfigFromEnv, envNumber, requireEnv } from './env';
 import { pollerFromEnv, type PollerFromEnv } from './poller';
 
@@ -43,9 +44,12 @@ export function awsPorts(env: NodeJS.ProcessEnv, telemetry: JsonTelemetry): AwsP
   };
 }
 
-/** The verifier of one vendor: its adapter, its webhook secret and the delivery ports. */
-export function verifierFromEnv(env: NodeJS.ProcessEnv = process.env): { readonly vendorId: string; readonly deps: WebhookDeps; readonly telemetry: JsonTelemetry } {
-  const vendor = JSON.parse(requireEnv(env, ENV.VENDOR)) as VendorRuntimeConfig;
+/**
+ * The verifier of one vendor: its adapter (its configuration from the file beside the code,
+ * `VW_VENDOR_FILE`, or inline in `VW_VENDOR`), its webhook secret and the delivery ports.
+ */
+export function verifierFromEnv(env: NodeJS.ProcessEnv = process.env, codeDir = env.LAMBDA_TASK_ROOT ?? __dirname): { readonly vendorId: string; readonly deps: WebhookDeps; readonly telemetry: JsonTelemetry } {
+  const vendor = vendorConfig(env, codeDir);
   const secretArn = requireEnv(env, ENV.WEBHOOK_SECRET_ARN);
   // Buffered: one EMF line per invocation (`Received` and its outcome together).
   const telemetry = new JsonTelemetry({ context: { function: env.AWS_LAMBDA_FUNCTION_NAME }, buffered: true });
@@ -78,4 +82,13 @@ export function pollerRuntimeFromEnv(env: NodeJS.ProcessEnv = process.env): Poll
     adapters: new Map(poller.vendorConfigs.map((c) => [c.id, createAdapter(c)])),
     quarantineQueueUrl: env[ENV.QUARANTINE_QUEUE_URL],
   };
+}
+
+function vendorConfig(env: NodeJS.ProcessEnv, codeDir: string): VendorRuntimeConfig {
+  const { value, from } = configFromEnv(env, { file: ENV.VENDOR_FILE, inline: ENV.VENDOR, expected: 'a JSON VendorRuntimeConfig' }, codeDir);
+  const config = value as Partial<VendorRuntimeConfig> | null;
+  if (typeof config !== 'object' || config === null || typeof config.id !== 'string' || typeof config.kind !== 'string') {
+    throw new Error(`${from} must be a JSON VendorRuntimeConfig, with id and kind`);
+  }
+  return config as VendorRuntimeConfig;
 }

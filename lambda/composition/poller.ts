@@ -2,9 +2,6 @@
  * Builds the poller from the environment the construct sets (lambda/contract/deployment.ts `ENV`),
  * with the ports passed in: the Lambda composition root passes AWS clients, tests their own.
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import { resolveEnvRefs } from '../contract/config-refs';
 import { DEFAULTS, ENV, type PollerVendorConfig, type VendorRuntimeConfig } from '../contract/deployment';
 import type { VendorStatusApi } from '../core/adapter';
 import type { DeliveryConfig } from '../core/delivery';
@@ -12,7 +9,8 @@ import type { Clock, EventQueue, JobStore, SecretSource, Telemetry } from '../co
 import { DEFAULT_POLLER_SETTINGS, type PollerDeps, type PollerVendor } from '../poller/poller';
 import { VendorRateLimiter } from '../poller/rate-limiter';
 import { StatusClient } from '../poller/status-client';
-import { deliveryConfigFromEnv, envNumber, requireEnv } from './env';
+import { configFromEnv } from './config-file';
+import { deliveryConfigFromEnv, envNumber } from './env';
 
 /** Stop this long before the Lambda's own timeout, unless `VW_POLL_SAFETY_MARGIN_MS` says otherwise. */
 export const DEFAULT_POLL_SAFETY_MARGIN_MS = 10_000;
@@ -37,7 +35,7 @@ export interface PollerFromEnv {
 }
 
 export function pollerFromEnv(env: NodeJS.ProcessEnv, ports: PollerPorts, codeDir = process.env.LAMBDA_TASK_ROOT ?? __dirname): PollerFromEnv {
-  const configs = parseVendors(vendorsJson(env, codeDir), env);
+  const configs = parseVendors(env, codeDir);
   const concurrency = Math.max(1, Math.floor(envNumber(env[ENV.POLL_CONCURRENCY], DEFAULTS.pollConcurrency)));
   return {
     deps: buildPoller(configs, ports, deliveryConfigFromEnv(env), concurrency),
@@ -77,30 +75,10 @@ function pollerVendor(c: PollerVendorConfig, ports: PollerPorts): PollerVendor {
   };
 }
 
-/** The vendors' JSON: from the file beside the code the construct writes, or inline (tests, local runs). */
-function vendorsJson(env: NodeJS.ProcessEnv, codeDir: string): { readonly json: string; readonly from: string } {
-  const file = env[ENV.POLLER_VENDORS_FILE];
-  if (file) {
-    const path = isAbsolute(file) ? file : join(codeDir, file);
-    try {
-      return { json: readFileSync(path, 'utf8'), from: path };
-    } catch (err) {
-      throw new Error(`${ENV.POLLER_VENDORS_FILE} names ${path}, which cannot be read (${(err as Error).message}): deploy the function with the VideoWebhookIngestion construct`);
-    }
-  }
-  return { json: requireEnv(env, ENV.POLLER_VENDORS), from: ENV.POLLER_VENDORS };
-}
-
-function parseVendors({ json, from }: { readonly json: string; readonly from: string }, env: NodeJS.ProcessEnv): PollerVendorConfig[] {
-  let parsed: unknown;
-  try {
-    parsed = resolveEnvRefs(JSON.parse(json), env);
-  } catch (err) {
-    if (err instanceof SyntaxError) throw new Error(`${from} is not JSON: it must be a JSON array of PollerVendorConfig`);
-    throw err;
-  }
-  if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'object' && v !== null && typeof (v as PollerVendorConfig).vendor?.id === 'string')) {
+function parseVendors(env: NodeJS.ProcessEnv, codeDir: string): PollerVendorConfig[] {
+  const { value, from } = configFromEnv(env, { file: ENV.POLLER_VENDORS_FILE, inline: ENV.POLLER_VENDORS, expected: 'a JSON array of PollerVendorConfig' }, codeDir);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'object' && v !== null && typeof (v as PollerVendorConfig).vendor?.id === 'string')) {
     throw new Error(`${from} must be a JSON array of PollerVendorConfig, each with vendor.id`);
   }
-  return parsed as PollerVendorConfig[];
+  return value as PollerVendorConfig[];
 }

@@ -4,7 +4,7 @@
  * the handlers read the environment it names.
  */
 
-/** One vendor as the runtime sees it. Serializable: it travels in an environment variable. */
+/** One vendor as the runtime sees it. Serializable: it travels in a file beside the code (or an environment variable). */
 export interface VendorRuntimeConfig {
   /** Path segment and event source id, e.g. `acme`. */
   readonly id: string;
@@ -30,8 +30,13 @@ export interface PollerVendorConfig {
 
 /** Environment variable names. */
 export const ENV = {
-  /** Verifier: JSON `VendorRuntimeConfig`. */
+  /** Verifier: JSON `VendorRuntimeConfig` (tests and local runs; a deployment uses the file below). */
   VENDOR: 'VW_VENDOR',
+  /**
+   * Verifier: the file beside the code that holds its JSON `VendorRuntimeConfig`, deploy-time
+   * values as `{"$env": ...}` references (see config-refs.ts). Relative to the code's folder.
+   */
+  VENDOR_FILE: 'VW_VENDOR_FILE',
   /** Verifier: the webhook secret's Secrets Manager SecretId (its complete ARN, or its name); its value is a string or a JSON array of strings. */
   WEBHOOK_SECRET_ARN: 'VW_WEBHOOK_SECRET_ARN',
   /** Poller: JSON `PollerVendorConfig[]` (tests and local runs; a deployment uses the file below). */

@@ -22,6 +22,12 @@ export interface VendorManifest {
   readonly builtIn: boolean;
   /** The options its adapter takes (the JSON of `VendorRuntimeConfig.options`). */
   readonly options: ObjectSpec;
+  /**
+   * Options only the status API reads (where to ask, how to send the key): left out of the
+   * verifier's configuration, whose adapter must construct without them and whose webhook path
+   * never reads them. @default - none
+   */
+  readonly pollerOnlyOptions?: readonly string[];
   /** Default tolerance of the signed timestamp, in seconds; undefined when the vendor signs none. */
   readonly timestampToleranceSeconds?: number;
   /** Default status-API requests per minute, below the vendor's documented read limit. */

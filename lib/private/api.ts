@@ -10,6 +10,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { METRIC_NAMESPACE } from '../../lambda/contract/deployment';
+import { stackGuid } from './names';
 
 export interface WebhookApi {
   readonly api: apigwv2.HttpApi;
@@ -29,8 +30,10 @@ export function createWebhookApi(scope: Construct, throttle: apigwv2.ThrottleSet
   // log group to the account's CloudWatch Logs resource policy, whose 5,120 characters a busy
   // account fills ("Policy document length breaking Cloudwatch Logs Constraints").
   // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html
+  // The stack id's GUID in it: the group is retained when the stack is deleted, and the next
+  // creation of the stack would otherwise find its name taken ("already exists").
   const accessLogs = new logs.LogGroup(scope, 'ApiAccessLogs', {
-    logGroupName: `/aws/vendedlogs/apigateway/${Names.uniqueResourceName(scope, { maxLength: 400, separator: '-' })}`,
+    logGroupName: `/aws/vendedlogs/apigateway/${Names.uniqueResourceName(scope, { maxLength: 400, separator: '-' })}-${stackGuid()}`,
     retention,
     removalPolicy,
   });

@@ -1,9 +1,10 @@
-/** A pipeline function: the prebuilt bundle on Node.js 22 arm64, with its own role and log group. */
-import type { RemovalPolicy } from 'aws-cdk-lib/core';
+/** A pipeline function: the prebuilt bundle on Node.js (22 or 24) arm64, with its own role and log group. */
+import { Stack, type RemovalPolicy } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LAMBDA_ENVIRONMENT_MAX_BYTES } from '../../lambda/contract/aws-limits';
 import { handlerAssetDir, type HandlerName } from '../assets';
 
 export type PipelineFunctionOptions = Omit<lambda.FunctionProps, 'runtime' | 'architecture' | 'handler' | 'code' | 'role' | 'logGroup'> & {
@@ -11,25 +12,74 @@ export type PipelineFunctionOptions = Omit<lambda.FunctionProps, 'runtime' | 'ar
   readonly code?: lambda.Code;
 };
 
+export interface PipelineFunctionSettings {
+  /** Who the function is, in messages: `the verifier of vendor acme`, `the poller`. */
+  readonly owner: string;
+  /** What to do when its environment is too large (after "Lambda refuses more than 4096 bytes ...; "). */
+  readonly environmentAdvice: string;
+  /** Node.js 22 or 24 (checked in settings.ts). */
+  readonly runtime: lambda.Runtime;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy | undefined;
+}
+
+/**
+ * How many bytes a value known only at deploy time (a queue URL, a secret ARN, a table name) is
+ * counted as: more than most are (a queue URL is at most about 135 characters, a generated name
+ * or a created secret's ARN about 60 to 110), so that an environment that passes the check fits.
+ */
+export const DEPLOY_TIME_VALUE_BYTES = 128;
+
 /** Creates `LogGroup`, `ServiceRole` and `Function` under `scope` (ids are part of the contract). */
-export function createPipelineFunction(
-  scope: Construct,
-  handler: HandlerName,
-  options: PipelineFunctionOptions,
-  retention: logs.RetentionDays,
-  removalPolicy: RemovalPolicy | undefined,
-): lambda.Function {
-  const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention, removalPolicy });
+export function createPipelineFunction(scope: Construct, handler: HandlerName, options: PipelineFunctionOptions, settings: PipelineFunctionSettings): lambda.Function {
+  const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention: settings.logRetention, removalPolicy: settings.removalPolicy });
   // An own role with log writes to its own log group only (instead of AWSLambdaBasicExecutionRole).
   const role = new iam.Role(scope, 'ServiceRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);
-  return new lambda.Function(scope, 'Function', {
+  const fn = new lambda.Function(scope, 'Function', {
     ...options,
-    runtime: lambda.Runtime.NODEJS_22_X,
+    runtime: settings.runtime,
     architecture: lambda.Architecture.ARM_64,
     handler: 'index.handler',
     code: options.code ?? lambda.Code.fromAsset(handlerAssetDir(handler)),
     role,
     logGroup,
   });
+  // At validation, so that what is added later (addEnvironment) is counted too.
+  fn.node.addValidation({ validate: () => environmentProblems(fn, settings) });
+  return fn;
+}
+
+/**
+ * Lambda refuses a function whose environment, keys and values together, is over 4 KB, and only
+ * at deploy time: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+function environmentProblems(fn: lambda.Function, settings: PipelineFunctionSettings): string[] {
+  const rendered = Stack.of(fn).resolve((fn.node.defaultChild as lambda.CfnFunction).environment) as { variables?: Record<string, unknown> } | undefined;
+  let bytes = 0;
+  let deployTime = 0;
+  for (const [name, value] of Object.entries(rendered?.variables ?? {})) {
+    const size = sizeOf(value);
+    bytes += Buffer.byteLength(name) + size.bytes;
+    deployTime += size.deployTime;
+  }
+  if (bytes <= LAMBDA_ENVIRONMENT_MAX_BYTES) return [];
+  const counted = deployTime > 0 ? ` (${deployTime} values known only at deploy time counted as ${DEPLOY_TIME_VALUE_BYTES} bytes each)` : '';
+  return [
+    `${settings.owner} has an environment of about ${bytes} bytes${counted}: Lambda refuses more than ${LAMBDA_ENVIRONMENT_MAX_BYTES} bytes (keys and values together) at deploy time; ${settings.environmentAdvice}`,
+  ];
+}
+
+/** A rendered value's size: a literal's bytes, a join's parts, any other intrinsic (Ref, Fn::GetAtt, ...) counted as DEPLOY_TIME_VALUE_BYTES. */
+function sizeOf(value: unknown): { bytes: number; deployTime: number } {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return { bytes: Buffer.byteLength(String(value)), deployTime: 0 };
+  const join = (value as { 'Fn::Join'?: unknown } | null)?.['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const parts = (join[1] as unknown[]).map(sizeOf);
+    return {
+      bytes: parts.reduce((n, p) => n + p.bytes, 0) + Buffer.byteLength(join[0]) * Math.max(0, parts.length - 1),
+      deployTime: parts.reduce((n, p) => n + p.deployTime, 0),
+    };
+  }
+  return { bytes: DEPLOY_TIME_VALUE_BYTES, deployTime: 1 };
 }

@@ -3,11 +3,12 @@
  * the code never calls: GetQueueUrl, GetQueueAttributes, DescribeSecret, ...). Each grants the
  * customer key too, when the resource has one.
  */
-import { Fn, Stack, Token } from 'aws-cdk-lib/core';
+import { Annotations, Fn, Resource, Stack, Token, TokenComparison } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
 
 /**
  * SendMessage on the queue, and for a customer key GenerateDataKey and Decrypt
@@ -25,13 +26,13 @@ export function grantReceiveAndDelete(queue: sqs.IQueue, grantee: iam.IGrantable
 }
 
 /**
- * GetSecretValue on the secret, and Decrypt through Secrets Manager on its customer key when the
- * secret was given with it (`Secret.fromSecretAttributes({ ..., encryptionKey })`); a secret
- * imported by name carries no key, so its key's policy must allow the function's role.
+ * GetSecretValue on the secret, and Decrypt through Secrets Manager (`kms:ViaService`) on its
+ * customer key when the secret was given with it (`Secret.fromSecretAttributes({ ..., encryptionKey })`);
+ * a secret imported by name carries no key, so its key's policy must allow the function's role.
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
  */
 export function grantSecretValue(secret: secretsmanager.ISecret, grantee: iam.IGrantable): iam.Grant {
-  const region = Stack.of(secret).region;
-  secret.encryptionKey?.grantDecrypt(new kms.ViaServicePrincipal(`secretsmanager.${region}.amazonaws.com`, grantee.grantPrincipal));
+  if (secret.encryptionKey) grantDecryptViaSecretsManager(secret, secret.encryptionKey, grantee);
   // A partial ARN (imported by name or partial ARN) matches the secret's complete ARN with its random suffix.
   const resource = secret.secretFullArn ?? `${secret.secretArn}-??????`;
   return iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [resource] });
@@ -79,4 +80,33 @@ export function grantRedrive(deadLetterQueue: sqs.IQueue, destination: sqs.IQueu
     resourceArns: [deadLetterQueue.queueArn],
   });
   return source.combine(grantSendMessage(destination, grantee));
+}
+
+/**
+ * A key of this stack gets a statement in its key policy (the role, through Secrets Manager): it
+ * works whatever else the policy says. Any other key (imported by ARN, or of another stack, whose
+ * policy this stack cannot change, or must not, as the reference would go both ways) gets one in
+ * the role's own policy, which its key policy honours when it delegates to the account's IAM
+ * policies (the default key policy does). A key of another account needs both: its key policy is
+ * its owner's to change.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+ */
+function grantDecryptViaSecretsManager(secret: secretsmanager.ISecret, key: kms.IKey, grantee: iam.IGrantable): void {
+  // The function's stack: where the role is, and the region its Secrets Manager calls go to.
+  const stack = Construct.isConstruct(grantee) ? Stack.of(grantee) : Stack.of(secret);
+  const viaService = `secretsmanager.${stack.region}.amazonaws.com`;
+  if (Resource.isOwnedResource(key) && Stack.of(key) === stack) {
+    key.grantDecrypt(new kms.ViaServicePrincipal(viaService, grantee.grantPrincipal));
+    return;
+  }
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': viaService } } }),
+  );
+  const keyAccount = key.env.account;
+  if (Token.compareStrings(keyAccount, stack.account) === TokenComparison.DIFFERENT) {
+    Annotations.of(Construct.isConstruct(grantee) ? grantee : secret).addWarningV2('cdk-video-webhooks:crossAccountSecretKey',
+      `the key of secret ${secret.node.path} is in account ${keyAccount}: its key policy must allow kms:Decrypt to the role ${grantee.grantPrincipal} ` +
+        `(or to account ${stack.account}) with kms:ViaService ${viaService}, or the function cannot read the secret; this stack grants the role its side only`);
+  }
 }

@@ -25,6 +25,7 @@ export interface PollerProps {
   readonly schedule: events.Schedule | undefined;
   readonly timeout: Duration;
   readonly concurrency: number;
+  readonly runtime: lambda.Runtime;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy | undefined;
 }
@@ -48,7 +49,15 @@ export function addPoller(scope: Construct, props: PollerProps): lambda.Function
       // For the quarantine replay ({"action":"replay-quarantine"}, invoked by hand).
       [ENV.QUARANTINE_QUEUE_URL]: props.quarantine.queue.queueUrl,
     },
-  }, props.logRetention, props.removalPolicy);
+  }, {
+    owner: 'the poller',
+    environmentAdvice:
+      'it holds every API-key secret ARN known only at deploy time (a secret created in the stack): import those secrets by name or complete ARN ' +
+      '(secretsmanager.Secret.fromSecretNameV2, fromSecretAttributes), which travel in its configuration file, or split the vendors over two VideoWebhookIngestion constructs in two stacks; shorten any variables added with addEnvironment',
+    runtime: props.runtime,
+    logRetention: props.logRetention,
+    removalPolicy: props.removalPolicy,
+  });
   for (const vendor of props.vendors) {
     if (vendor.apiKey && vendor.pollingEnabled) grantSecretValue(vendor.apiKey, poller);
   }

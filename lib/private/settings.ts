@@ -1,5 +1,6 @@
 /** The resolved settings of `VideoWebhookIngestion`, checked one rule per line. */
 import { Duration, Token } from 'aws-cdk-lib/core';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DEFAULTS } from '../../lambda/contract/deployment';
 import type { VideoWebhookIngestionProps } from '../ingestion-props';
 import { assertDurationInRange, assertIntegerInRange } from '../validation';
@@ -25,6 +26,7 @@ export function resolveSettings(props: VideoWebhookIngestionProps) {
     pollConcurrency: props.pollConcurrency ?? DEFAULTS.pollConcurrency,
     pollerTimeout: props.pollerTimeout ?? Duration.minutes(4),
     verifierMemorySize: props.verifierMemorySize ?? 256,
+    runtime: validateRuntime(props.runtime ?? lambda.Runtime.NODEJS_24_X),
     throttle: { ...DEFAULT_THROTTLE, ...props.throttle },
   };
   // Base64 inflates a body by 4/3 and Lambda takes 6 MB per synchronous request.
@@ -66,6 +68,26 @@ export function validateVendors(vendors: Vendor[] | undefined): Vendor[] {
     seen.add(v.id);
   }
   return vendors;
+}
+
+/**
+ * The Node.js majors the bundles are tested on (test/handlers: they are built for Node.js 22,
+ * esbuild target node22). Lambda does not promise compatibility between a language's majors
+ * ("AWS Lambda cannot guarantee backward compatibility between major versions"), so a major not
+ * tested here is refused rather than assumed to work. Runtimes and their deprecation dates (Node.js
+ * 22: 2027-04-30): https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+ */
+export const TESTED_NODE_MAJORS: readonly number[] = [22, 24];
+
+function validateRuntime(runtime: lambda.Runtime): lambda.Runtime {
+  const major = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
+  if (runtime.family !== lambda.RuntimeFamily.NODEJS || major === undefined || !TESTED_NODE_MAJORS.includes(Number(major))) {
+    throw new Error(
+      `runtime ${runtime.name} is not supported: the functions' bundles are built for Node.js 22 and tested on Node.js ${TESTED_NODE_MAJORS.join(' and ')}; ` +
+        'use lambda.Runtime.NODEJS_24_X (the default) or lambda.Runtime.NODEJS_22_X',
+    );
+  }
+  return runtime;
 }
 
 /** The interval of a `rate(...)` schedule in seconds; undefined for cron expressions. */

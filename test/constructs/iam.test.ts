@@ -133,6 +133,9 @@ class CheckedApp {
       }
       if (r.Type === 'AWS::KMS::Key' && this.values.getAtt(id, 'Arn') === resourceArn) return this.values.resolve(r.Properties?.KeyPolicy);
     }
+    // A key imported by ARN (of a security account or another stack): the key policy AWS gives a
+    // key by default, which lets the account's IAM policies allow its use.
+    if (resourceArn.startsWith(`arn:aws:kms:${REGION}:`)) return defaultKeyPolicy(resourceArn.split(':')[4]);
     return undefined;
   }
 
@@ -149,6 +152,11 @@ class CheckedApp {
     }
     return undefined;
   }
+}
+
+/** https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam */
+function defaultKeyPolicy(account: string): unknown {
+  return { Version: '2012-10-17', Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] };
 }
 
 function keyArn(idOrArn: string): string {
@@ -275,6 +283,17 @@ describe('the handlers\' IAM permissions', () => {
         }
       }
       expect(denied).toEqual([]);
+    });
+
+    it.each(functions.map((f) => [f.id, f] as const))('let %s decrypt its secrets\' keys through Secrets Manager only, not directly', async (_id, fn) => {
+      const keyed = callsOf(checked, fn).filter((c) => c.action === 'secretsmanager:GetSecretValue').map((c) => secrets.get(c.resource)?.keyArn).filter((k): k is string => k !== undefined);
+      const results = await Promise.all(keyed.map(async (key) => ({
+        key,
+        viaSecretsManager: await allowed(checked, fn, { action: 'kms:Decrypt', resource: key, context: { 'aws:SecureTransport': 'true', 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT } }),
+        direct: await allowed(checked, fn, { action: 'kms:Decrypt', resource: key, context: { 'aws:SecureTransport': 'true', 'kms:CallerAccount': ACCOUNT } }),
+        viaSqs: await allowed(checked, fn, { action: 'kms:Decrypt', resource: key, context: { 'aws:SecureTransport': 'true', 'kms:ViaService': `sqs.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT } }),
+      })));
+      expect(results.filter((r) => r.viaSecretsManager !== 'Allowed' || r.direct === 'Allowed' || r.viaSqs === 'Allowed')).toEqual([]);
     });
 
     it.each(functions.map((f) => [f.id, f] as const))('grant %s nothing its code does not call', (_id, fn) => {

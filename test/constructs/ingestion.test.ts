@@ -77,7 +77,7 @@ describe('VideoWebhookIngestion with the four vendors', () => {
       AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApiAccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId".*"status":\\$context.status,') },
     });
     // A vended-logs name: API Gateway then adds no statement per log group to the account's shared CloudWatch Logs resource policy.
-    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/apigateway/'), RetentionInDays: 30 });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: { 'Fn::Join': ['', [Match.stringLikeRegexp('^/aws/vendedlogs/apigateway/'), Match.anyValue()]] }, RetentionInDays: 30 });
     t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ ($.status >= 500) && ($.status != 503) }', MetricTransformations: [{ MetricNamespace: 'VideoWebhooks', MetricName: 'ApiServerErrors', MetricValue: '1', DefaultValue: 0 }] });
     t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.status = 429 }', MetricTransformations: [{ MetricNamespace: 'VideoWebhooks', MetricName: 'ApiThrottled', MetricValue: '1', DefaultValue: 0 }] });
   });
@@ -91,10 +91,10 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     expect(off.ingestion.dashboard).toBeUndefined();
   });
 
-  it('runs every function on arm64 Node.js 22 from the prebuilt bundles, with its own log group', () => {
+  it('runs every function on arm64 Node.js 24 (the default runtime) from the prebuilt bundles, with its own log group', () => {
     t.resourceCountIs('AWS::Lambda::Function', 5);
     t.allResourcesProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       LoggingConfig: { LogGroup: Match.anyValue() },
@@ -106,7 +106,10 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     const fnId = logicalId(stack, ingestion.verifierFunction('synthesia'));
     const fn = (t.findResources('AWS::Lambda::Function') as Record<string, Resource>)[fnId];
     const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(JSON.parse(env[ENV.VENDOR] as string)).toEqual({ id: 'synthesia', kind: 'synthesia', options: { timestampToleranceSeconds: 600 } });
+    const code = ingestion.verifierFunction('synthesia').node.findChild('Code') as unknown as { assetPath: string };
+    const vendorFile = join(Stage.of(stack)!.outdir, code.assetPath, env[ENV.VENDOR_FILE] as string);
+    expect(JSON.parse(readFileSync(vendorFile, 'utf8'))).toEqual({ id: 'synthesia', kind: 'synthesia', options: { timestampToleranceSeconds: 600 } });
+    expect(env[ENV.VENDOR]).toBeUndefined();
     expect(env).toMatchObject({
       [ENV.WEBHOOK_SECRET_ARN]: secretRef(secrets.synthesia.webhook),
       [ENV.TABLE_NAME]: { Ref: logicalId(stack, ingestion.table) },

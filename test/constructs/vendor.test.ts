@@ -49,7 +49,9 @@ describe('Vendor', () => {
     expect(v._runtimeConfig()).toEqual({ id: 'sync-eu', kind: 'sync', options: { timestampToleranceSeconds: 120, compactJsonFallback: true } });
     expect(v._pollerConfig()).toMatchObject({ requestsPerMinute: 120, requestTimeoutMs: 3000, pollingEnabled: false });
     expect(Vendor.lipdub({ webhookSecret, jobIdFields: ['render_id'], emitUnknownEvents: true })._runtimeConfig().options).toEqual({ jobIdFields: ['render_id'], emitUnknownEvents: true });
-    expect(Vendor.viralsync({ webhookSecret, signatureHeader: 'x-sig', statusApiKeyPrefix: '' })._runtimeConfig().options).toEqual({ signatureHeader: 'x-sig', statusApiKeyPrefix: '' });
+    const viralsync = Vendor.viralsync({ webhookSecret, signatureHeader: 'x-sig', statusApiKeyPrefix: '' });
+    expect(viralsync._pollerConfig().vendor.options).toEqual({ signatureHeader: 'x-sig', statusApiKeyPrefix: '' });
+    expect(viralsync._runtimeConfig().options).toEqual({ signatureHeader: 'x-sig' }); // the status-API key's prefix is the poller's only
   });
 
   const acmeOptions: CustomVendorAdapterOptions = {
@@ -158,7 +160,8 @@ describe('Vendor', () => {
       Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: { ...acmeOptions, statusUrlTemplate: 'https://api.acme.example/v1/jobs/{jobId}' } }),
     ];
     for (const vendor of vendors) {
-      const adapter = createAdapter(vendor._runtimeConfig());
+      expect(createAdapter(vendor._runtimeConfig()).id).toBe(vendor.id);
+      const adapter = createAdapter(vendor._pollerConfig().vendor);
       expect(adapter.id).toBe(vendor.id);
       // Every vendor polled by default has a status API the poller can use.
       expect(vendor.pollingEnabled).toBe(true);

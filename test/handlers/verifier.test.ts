@@ -4,7 +4,8 @@
  * endpoint. Signatures are computed here with node:crypto, independently of the adapters.
  */
 import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
@@ -118,6 +119,25 @@ describe('verifier Lambda bundle', () => {
     const events = await drainEvents(backend.sqs, backend.queueUrl);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ specversion: '1.0', source: `video-webhooks/${vendor}`, type: 'video.job.succeeded', data: { vendor, status: 'succeeded', terminal: true, receivedVia: 'webhook' } });
+  });
+
+  it('reads its vendor configuration from the file VW_VENDOR_FILE names in its task root, as the construct stages it, deploy-time values from the variables the file refers to', async () => {
+    const taskRoot = mkdtempSync(join(tmpdir(), 'vw-verifier-code-'));
+    try {
+      // What codeWithConfigs writes for a tolerance that was a token at synth time: a reference to VW_VENDOR_VALUE_0.
+      writeFileSync(join(taskRoot, 'vendor-synthesia.json'), JSON.stringify({ id: 'synthesia', kind: 'synthesia', options: { timestampToleranceSeconds: { $env: 'VW_VENDOR_VALUE_0', number: true } } }));
+      // The inline VW_VENDOR (600 s) is what it would read without the file.
+      const fromFile = await load('synthesia', { LAMBDA_TASK_ROOT: taskRoot, VW_VENDOR_FILE: 'vendor-synthesia.json', VW_VENDOR_VALUE_0: '5' });
+      const signed = (jobId: string, t: number) => {
+        const body = JSON.stringify({ type: 'video.completed', data: { id: jobId, status: 'complete', download: 'https://s/v.mp4' } });
+        return apiEvent('synthesia', { 'Synthesia-Timestamp': String(t), 'Synthesia-Signature': hmacHex(SECRETS.synthesia, `${t}.${body}`) }, body);
+      };
+      expect((await fromFile(signed('job-file-fresh', nowSec()))).statusCode).toBe(200);
+      expect((await fromFile(signed('job-file-stale', nowSec() - 60))).statusCode).toBe(401); // 60 s is within 600 s, not within the file's 5 s
+      expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.data.jobId)).toEqual(['job-file-fresh']);
+    } finally {
+      rmSync(taskRoot, { recursive: true, force: true });
+    }
   });
 
   it('accepts a body API Gateway delivered base64-encoded, verifying the decoded bytes', async () => {

@@ -1,7 +1,8 @@
 /**
  * The two apps the template-driven tests check: the example app (bin/app.ts) and a large one, the
  * four built-in vendors plus four custom vendors with README-sized options, secrets imported by
- * name or ARN and encrypted with customer KMS keys, and an existing queue and table with their keys.
+ * name or ARN and encrypted with customer KMS keys (one in the stack, one imported by ARN, as a key
+ * of a security account or of another stack is), and an existing queue and table with their keys.
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -68,6 +69,13 @@ export function largeStack(): BuiltApp {
       secretPartialArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`,
       encryptionKey: secretsKey,
     });
+  // By complete ARN, with a key the stack only knows by its ARN.
+  const importedKey = kms.Key.fromKeyArn(stack, 'ImportedSecretsKey', `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`);
+  const withImportedKey = (name: string) =>
+    secretsmanager.Secret.fromSecretAttributes(stack, `Complete-${name}`, {
+      secretCompleteArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-Ab1Cd2`,
+      encryptionKey: importedKey,
+    });
   const existingDlq = new sqs.Queue(stack, 'ExistingDlq', { fifo: true, encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: queueKey, enforceSSL: true });
   const existingQueue = new sqs.Queue(stack, 'ExistingEvents', {
     fifo: true,
@@ -91,7 +99,7 @@ export function largeStack(): BuiltApp {
   });
   const ingestion = new VideoWebhookIngestion(stack, 'Webhooks', {
     vendors: [
-      Vendor.sync({ webhookSecret: byName('video/sync/webhook'), apiKey: withKey('video/sync/api-key') }),
+      Vendor.sync({ webhookSecret: withImportedKey('video/sync/webhook'), apiKey: withImportedKey('video/sync/api-key') }),
       Vendor.lipdub({ webhookSecret: byName('video/lipdub/webhook-key'), apiKey: withKey('video/lipdub/api-key') }),
       Vendor.viralsync({ webhookSecret: byName('video/viralsync/webhook'), apiKey: withKey('video/viralsync/api-key'), statusApiBaseUrl: 'https://api.viralsync.example' }),
       Vendor.synthesia({ webhookSecret: withKey('video/synthesia/webhook'), apiKey: withKey('video/synthesia/api-key') }),

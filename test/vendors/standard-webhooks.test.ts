@@ -187,11 +187,13 @@ describe('Vendor.standardWebhooks and WebhookAuth.standardWebhooks', () => {
 
   it('runs on the custom adapter with auth {"type": "standard-webhooks"} and the paths, status map and status API given', () => {
     const acme = Vendor.standardWebhooks({ id: 'acme', webhookSecret, paths, statusMap, statusUrlTemplate: 'https://api.acme.example/v1/jobs/{jobId}', tolerance: Duration.minutes(2) });
-    expect(acme._runtimeConfig()).toEqual({
+    expect(acme._pollerConfig().vendor).toEqual({
       id: 'acme',
       kind: 'custom',
       options: { auth: { type: 'standard-webhooks', toleranceSeconds: 120 }, paths, statusMap, statusUrlTemplate: 'https://api.acme.example/v1/jobs/{jobId}' },
     });
+    // The verifier's has no status API options (only the poller reads them).
+    expect(acme._runtimeConfig()).toEqual({ id: 'acme', kind: 'custom', options: { auth: { type: 'standard-webhooks', toleranceSeconds: 120 }, paths, statusMap } });
     expect(acme.pollingEnabled).toBe(true);
     // What the verifier builds from it at cold start verifies a standardwebhooks-signed message.
     const built = createAdapter(acme._runtimeConfig());

@@ -71,6 +71,7 @@ export const customManifest = {
     },
     required: ['auth', 'paths', 'statusMap'],
   },
+  pollerOnlyOptions: ['statusUrlTemplate', 'apiKeyHeader', 'apiKeyPrefix', 'statusPaths'],
   pollRequestsPerMinute: 60,
   statusApi: 'options',
 } as const satisfies VendorManifest;

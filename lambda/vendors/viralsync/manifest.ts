@@ -14,6 +14,7 @@ export const viralsyncManifest = {
       statusApiKeyPrefix: { type: 'string', allowEmpty: true, default: 'Bearer ' },
     },
   },
+  pollerOnlyOptions: ['statusApiKeyHeader', 'statusApiKeyPrefix'],
   pollRequestsPerMinute: 60,
   // GET /v1/jobs/{jobId}; its base URL is not public.
   statusApi: 'base-url',
