@@ -13,10 +13,13 @@ import { vendorMetric } from './private/metrics';
 import { assertDurationInRange, assertIntegerInRange } from './validation';
 import type { Vendor } from './vendor';
 
-/** The CloudWatch namespace of the handlers' embedded-metric-format metrics (dimension `Vendor`). */
+/** The CloudWatch namespace of the handlers' embedded-metric-format metrics (dimensions `Deployment` and `Vendor`). */
 export const VIDEO_WEBHOOKS_METRIC_NAMESPACE = METRIC_NAMESPACE;
 
-/** Metric names the handlers emit in `VIDEO_WEBHOOKS_METRIC_NAMESPACE`, each with a `Vendor` dimension. */
+/**
+ * Metric names the handlers emit in `VIDEO_WEBHOOKS_METRIC_NAMESPACE`, each with the dimensions
+ * `Deployment` (VideoWebhookIngestion's `deploymentId`) and `Vendor`.
+ */
 export const VideoWebhooksMetric = {
   RECEIVED: 'Received',
   /** Webhooks answered 401/413 (also per `Reason`). */
@@ -43,9 +46,9 @@ export const VideoWebhooksMetric = {
   QUARANTINE_REPLAYED: 'QuarantineReplayed',
   /** Quarantined requests a replay could not deliver (backend failure; they stay quarantined). */
   QUARANTINE_REPLAY_FAILURES: 'QuarantineReplayFailures',
-  /** API answers 500-599 other than the deliberate 503s (from the access logs; no dimension). */
+  /** API answers 500-599 other than the deliberate 503s (from the access logs; dimension `Deployment` only). */
   API_SERVER_ERRORS: 'ApiServerErrors',
-  /** Requests the API stage throttled, answered 429 (from the access logs; no dimension). */
+  /** Requests the API stage throttled, answered 429 (from the access logs; dimension `Deployment` only). */
   API_THROTTLED: 'ApiThrottled',
 } as const;
 
@@ -88,6 +91,11 @@ export interface IngestionAlarmsProps {
   readonly apiThrottled: cloudwatch.IMetric;
   readonly poller: lambda.IFunction;
   readonly vendors: Vendor[];
+  /**
+   * The `Deployment` dimension value of the pipeline's metrics (VideoWebhookIngestion's
+   * `deploymentId`): the alarms read only this pipeline's series.
+   */
+  readonly deployment: string;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -130,14 +138,14 @@ export class IngestionAlarms extends Construct {
     const pollAuth = new Construct(this, 'PollAuthErrors');
     const pollBackend = new Construct(this, 'PollBackendErrors');
     for (const vendor of props.vendors) {
-      this.add(vendor.id, vendorMetric(VideoWebhooksMetric.REJECTED, vendor.id), rejections,
+      this.add(vendor.id, vendorMetric(VideoWebhooksMetric.REJECTED, props.deployment, vendor.id), rejections,
         `Webhooks of vendor ${vendor.id} are being rejected (bad or missing signature, stale timestamp, too large): check its webhook secret.`, rejected);
       // Failures of the pipeline's own backends inside a poll (DynamoDB throttling, AccessDenied, an event SQS refuses):
       // polling recovers the final webhooks a vendor never sent, so these must not go unnoticed.
-      this.add(vendor.id, vendorMetric(VideoWebhooksMetric.POLL_ERRORS, vendor.id, { Reason: 'backend' }), 1,
+      this.add(vendor.id, vendorMetric(VideoWebhooksMetric.POLL_ERRORS, props.deployment, vendor.id, { Reason: 'backend' }), 1,
         `The poller failed on its own backend (DynamoDB, SQS) while handling jobs of vendor ${vendor.id}: see the poller log group.`, pollBackend);
       if (vendor.pollingEnabled) {
-        this.add(vendor.id, vendorMetric(VideoWebhooksMetric.POLL_AUTH_ERRORS, vendor.id), 1,
+        this.add(vendor.id, vendorMetric(VideoWebhooksMetric.POLL_AUTH_ERRORS, props.deployment, vendor.id), 1,
           `The status API of vendor ${vendor.id} answered 401/403 to the poller: check its API key secret.`, pollAuth);
       }
     }

@@ -14,6 +14,7 @@ import { WebhookEventQueue } from './event-queue';
 import type { EventConsumerOptions, VideoWebhookIngestionProps } from './ingestion-props';
 import { WebhookJobTable } from './job-table';
 import { createWebhookApi } from './private/api';
+import { deploymentIdOf } from './private/metrics';
 import { assertGranted, grantRedrive } from './private/grants';
 import { addOutputs } from './private/outputs';
 import { addPoller } from './private/poller';
@@ -52,6 +53,12 @@ export class VideoWebhookIngestion extends Construct {
   /** The operations dashboard (undefined with `dashboard: false`). */
   readonly dashboard?: cloudwatch.Dashboard;
   /**
+   * The `Deployment` dimension value of every metric this pipeline emits, alarms on and graphs
+   * (namespace `VideoWebhooks`): the stack name and construct path with a hash, unique in an
+   * account and region and stable across deploys. Use it in your own alarms and dashboards.
+   */
+  readonly deploymentId: string;
+  /**
    * What `registerJob` reads, for your code that registers jobs: the table name
    * (`VIDEO_WEBHOOKS_TABLE_NAME`) and the pipeline's `staleAfter`, `giveUpAfter` and `dedupeWindow`
    * (`VW_STALE_AFTER_SECONDS`, `VW_GIVE_UP_AFTER_SECONDS`, `VW_DEDUPE_WINDOW_SECONDS`).
@@ -67,6 +74,7 @@ export class VideoWebhookIngestion extends Construct {
     const vendors = validateVendors(props.vendors);
     this.vendorIds = vendors.map((v) => v.id);
     const settings = resolveSettings(props);
+    this.deploymentId = deploymentIdOf(this);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const stateful = props.removalPolicy;
 
@@ -90,10 +98,11 @@ export class VideoWebhookIngestion extends Construct {
       [ENV.QUEUE_URL]: this.queue.queueUrl,
       ...delivery,
       [ENV.SECRET_REFRESH_SECONDS]: String(settings.secretRefresh.toSeconds()),
+      [ENV.DEPLOYMENT]: this.deploymentId,
     };
 
     // The API, and a verifier and route per vendor.
-    const { api, stage, serverErrors, throttled } = createWebhookApi(this, settings.throttle, logRetention, stateful);
+    const { api, stage, serverErrors, throttled } = createWebhookApi(this, settings.throttle, logRetention, stateful, this.deploymentId);
     this.api = api;
     this.stage = stage;
     this.verifierFunctions = addVerifiers(this, {
@@ -135,9 +144,10 @@ export class VideoWebhookIngestion extends Construct {
       apiThrottled: throttled,
       poller: this.pollerFunction,
       vendors,
+      deployment: this.deploymentId,
     }).alarms;
     if (props.dashboard ?? true) {
-      this.dashboard = addDashboard(this, { vendorIds: this.vendorIds, api, events: this.events, quarantine, verifiers: this.verifierFunctions, poller: this.pollerFunction });
+      this.dashboard = addDashboard(this, { deployment: this.deploymentId, vendorIds: this.vendorIds, api, events: this.events, quarantine, verifiers: this.verifierFunctions, poller: this.pollerFunction });
     }
     addOutputs(this, { queue: this.queue, deadLetterQueue: this.deadLetterQueue, quarantineQueue: this.quarantineQueue, tableName: this.jobs.tableName, poller: this.pollerFunction });
   }

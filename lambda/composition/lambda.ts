@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoJobStore } from '../adapters/aws/dynamo-store';
-import { JsonTelemetry } from '../adapters/aws/emf-telemetry';
+import { JsonTelemetry, type JsonTelemetryOptions } from '../adapters/aws/emf-telemetry';
 import { SecretsManagerSource } from '../adapters/aws/secrets-manager';
 import { createSqsClient, SqsEventQueue, SqsQuarantineQueue } from '../adapters/aws/sqs-queue';
 import { DEFAULTS, ENV, type VendorRuntimeConfig } from '../contract/deployment';
@@ -45,6 +45,14 @@ export function awsPorts(env: NodeJS.ProcessEnv, telemetry: JsonTelemetry): AwsP
 }
 
 /**
+ * The functions' logs and metrics: each line names the function, each metric carries the
+ * deployment the construct set (`ENV.DEPLOYMENT`, the `Deployment` dimension its alarms read).
+ */
+export function telemetryFromEnv(env: NodeJS.ProcessEnv, options: Pick<JsonTelemetryOptions, 'buffered' | 'write'> = {}): JsonTelemetry {
+  return new JsonTelemetry({ context: { function: env.AWS_LAMBDA_FUNCTION_NAME }, deployment: env[ENV.DEPLOYMENT] || undefined, ...options });
+}
+
+/**
  * The verifier of one vendor: its adapter (its configuration from the file beside the code,
  * `VW_VENDOR_FILE`, or inline in `VW_VENDOR`), its webhook secret and the delivery ports.
  */
@@ -52,7 +60,7 @@ export function verifierFromEnv(env: NodeJS.ProcessEnv = process.env, codeDir = 
   const vendor = vendorConfig(env, codeDir);
   const secretArn = requireEnv(env, ENV.WEBHOOK_SECRET_ARN);
   // Buffered: one EMF line per invocation (`Received` and its outcome together).
-  const telemetry = new JsonTelemetry({ context: { function: env.AWS_LAMBDA_FUNCTION_NAME }, buffered: true });
+  const telemetry = telemetryFromEnv(env, { buffered: true });
   const ports = awsPorts(env, telemetry);
   return {
     vendorId: vendor.id,
@@ -74,7 +82,7 @@ export function pollerRuntimeFromEnv(env: NodeJS.ProcessEnv = process.env): Poll
   readonly adapters: ReadonlyMap<string, VendorAdapter>;
   readonly quarantineQueueUrl: string | undefined;
 } {
-  const ports = awsPorts(env, new JsonTelemetry({ context: { function: env.AWS_LAMBDA_FUNCTION_NAME } }));
+  const ports = awsPorts(env, telemetryFromEnv(env));
   const poller = pollerFromEnv(env, { ...ports, createAdapter });
   return {
     ...poller,

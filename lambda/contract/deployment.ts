@@ -46,6 +46,11 @@ export const ENV = {
    * values as `{"$env": ...}` references (see config-refs.ts). Relative to the code's folder.
    */
   POLLER_VENDORS_FILE: 'VW_POLLER_VENDORS_FILE',
+  /**
+   * Every function: the deployment's id, the value of the `Deployment` dimension of every metric
+   * it emits (see `METRIC_DIMENSIONS`). Unset (the dev server, tests): no `Deployment` dimension.
+   */
+  DEPLOYMENT: 'VW_DEPLOYMENT',
   TABLE_NAME: 'VW_TABLE_NAME',
   QUEUE_URL: 'VW_QUEUE_URL',
   QUARANTINE_QUEUE_URL: 'VW_QUARANTINE_QUEUE_URL',
@@ -104,3 +109,19 @@ export const REGISTRATION_ATTRIBUTES = [
 
 /** The CloudWatch namespace of every metric the handlers emit (the alarms in lib/ use it). */
 export const METRIC_NAMESPACE = 'VideoWebhooks';
+
+/**
+ * The dimensions of the namespace's metrics. Every series has `Deployment` (one pipeline: several
+ * share an account and region, e.g. staging and prod) and `Vendor`; some also `Reason`.
+ */
+export const METRIC_DIMENSIONS = { deployment: 'Deployment', vendor: 'Vendor', reason: 'Reason' } as const;
+
+/**
+ * At most this many characters in a `Deployment` value: CloudWatch takes 1 to 1,024 ASCII
+ * characters in a dimension value
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html); 255 keeps
+ * the dashboard's SEARCH expressions, which carry it with the namespace, the dimension names, the
+ * metric name and the vendor, well inside their 1,024-character query limit
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/search-expression-syntax.html).
+ */
+export const DEPLOYMENT_ID_MAX_CHARS = 255;

@@ -7,12 +7,15 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { METRIC_DIMENSIONS } from '../../lambda/contract/deployment';
 import { VIDEO_WEBHOOKS_METRIC_NAMESPACE, VideoWebhooksMetric } from '../alarms';
 import type { WebhookEventQueue } from '../event-queue';
 import type { WebhookQuarantineQueue } from '../quarantine-queue';
 import { vendorMetric } from './metrics';
 
 export interface DashboardParts {
+  /** The pipeline's `Deployment` dimension value: every counter graphed is this pipeline's. */
+  readonly deployment: string;
   readonly vendorIds: readonly string[];
   readonly api: apigwv2.HttpApi;
   readonly events: WebhookEventQueue;
@@ -24,11 +27,12 @@ export interface DashboardParts {
 const PERIOD = Duration.minutes(5);
 const WIDTH = 12;
 
-const counter = (metricName: string, vendor: string, label: string) => vendorMetric(metricName, vendor).with({ label });
 
 export function addDashboard(scope: Construct, parts: DashboardParts): cloudwatch.Dashboard {
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', { defaultInterval: Duration.hours(6) });
   const M = VideoWebhooksMetric;
+  const D = METRIC_DIMENSIONS;
+  const counter = (metricName: string, vendor: string, label: string) => vendorMetric(metricName, parts.deployment, vendor).with({ label });
 
   dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: '# Video webhooks\nPer vendor: what arrived and what became of it (sums per 5 minutes); then the queues, the API and the functions.', width: 24, height: 2 }));
   for (const vendor of parts.vendorIds) {
@@ -48,10 +52,10 @@ export function addDashboard(scope: Construct, parts: DashboardParts): cloudwatc
       new cloudwatch.GraphWidget({
         title: `${vendor}: rejected, by reason`,
         width: WIDTH,
-        // One line per reason that occurred (the handlers emit Rejected with Vendor and Reason).
+        // One line per reason that occurred (the handlers emit Rejected with Deployment, Vendor and Reason).
         left: [
           new cloudwatch.MathExpression({
-            expression: `SEARCH('{${VIDEO_WEBHOOKS_METRIC_NAMESPACE},Reason,Vendor} MetricName="${M.REJECTED}" Vendor="${vendor}"', 'Sum', ${PERIOD.toSeconds()})`,
+            expression: `SEARCH('{${VIDEO_WEBHOOKS_METRIC_NAMESPACE},${D.deployment},${D.reason},${D.vendor}} MetricName="${M.REJECTED}" ${D.deployment}="${parts.deployment}" ${D.vendor}="${vendor}"', 'Sum', ${PERIOD.toSeconds()})`,
             label: '',
             period: PERIOD,
           }),

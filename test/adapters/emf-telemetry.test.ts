@@ -23,4 +23,22 @@ describe('JsonTelemetry', () => {
     expect(docs.find((d) => d.message === 'event enqueued')).toMatchObject({ level: 'info', vendor: 'acme' });
     expect(docs.some((d) => d.level === 'INFO')).toBe(false);
   });
+
+  it('puts the Deployment dimension in every dimension set when it is given, so two deployments in one account and region are two series', () => {
+    const lines: string[] = [];
+    const telemetry = new JsonTelemetry({ write: (line) => lines.push(line), deployment: 'VideoWebhooksProd-Webhooks-1A2B3C4D' });
+    telemetry.count('Received', 'sync');
+    telemetry.count('Rejected', 'sync', 1, { Reason: 'bad_signature' });
+    const docs = lines.map((line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: Array<{ Dimensions: string[][] }> }; Deployment?: string });
+    expect(docs.map((d) => d._aws.CloudWatchMetrics[0].Dimensions)).toEqual([[['Deployment', 'Vendor']], [['Deployment', 'Vendor'], ['Deployment', 'Vendor', 'Reason']]]);
+    expect(docs.map((d) => d.Deployment)).toEqual(['VideoWebhooksProd-Webhooks-1A2B3C4D', 'VideoWebhooksProd-Webhooks-1A2B3C4D']);
+  });
+
+  it('has no Deployment dimension when none is given (the dev server and tests)', () => {
+    const lines: string[] = [];
+    new JsonTelemetry({ write: (line) => lines.push(line) }).count('Rejected', 'sync', 1, { Reason: 'bad_signature' });
+    const doc = JSON.parse(lines[0]) as { _aws: { CloudWatchMetrics: Array<{ Dimensions: string[][] }> } };
+    expect(doc._aws.CloudWatchMetrics[0].Dimensions).toEqual([['Vendor'], ['Vendor', 'Reason']]);
+    expect(doc).not.toHaveProperty('Deployment');
+  });
 });

@@ -3,10 +3,14 @@
  * really emits, found by running the real core, poller and quarantine replay through their outcomes
  * with the functions' EMF telemetry and reading the EMF documents back (EMF dimension sets must match
  * an alarm's dimensions exactly, or the alarm never sees a datapoint), or one the template's access-log
- * metric filters publish; for AWS namespaces, a metric and dimension set AWS documents.
+ * metric filters publish; for AWS namespaces, a metric and dimension set AWS documents. The
+ * telemetry is the functions' own (`telemetryFromEnv`), given the deployment the construct sets, so
+ * every series carries `Deployment` as the alarms expect (test/constructs/deployment-isolation.test.ts
+ * checks the values: each pipeline reads its own).
  */
 import { Template } from 'aws-cdk-lib/assertions';
-import { JsonTelemetry } from '../../lambda/adapters/aws/emf-telemetry';
+import { telemetryFromEnv } from '../../lambda/composition/lambda';
+import { ENV } from '../../lambda/contract/deployment';
 import { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } from '../../lambda/adapters/local/memory';
 import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
 import { newRecord } from '../../lambda/core/delivery';
@@ -22,6 +26,9 @@ import { TemplateValues, type SynthTemplate } from '../support/template-values';
 import { TEST_DELIVERY_CONFIG } from '../support/emulators';
 import { pollerDeps } from '../poller/harness';
 import { OffsetClock, startFakeVendor } from '../poller/support';
+
+/** The environment the construct gives every function, as far as telemetry reads it. */
+const FUNCTION_ENV = { [ENV.DEPLOYMENT]: 'AlarmMetrics-Webhooks-0A1B2C3D', AWS_LAMBDA_FUNCTION_NAME: 'test' };
 
 /** `namespace|metric|dimension,names` of every metric series the EMF documents declare. */
 function seriesOf(lines: readonly string[]): Set<string> {
@@ -44,7 +51,7 @@ class FailingStore extends MemoryJobStore {
 
 async function emittedByWebhooks(lines: string[]): Promise<void> {
   const write = (line: string) => lines.push(line);
-  const telemetry = new JsonTelemetry({ write, buffered: true });
+  const telemetry = telemetryFromEnv(FUNCTION_ENV, { write, buffered: true });
   const now = Date.now();
   for (const vendor of BUILT_IN_VENDOR_IDS) {
     const store = new MemoryJobStore();
@@ -101,7 +108,7 @@ async function emittedByWebhooks(lines: string[]): Promise<void> {
 }
 
 async function emittedByPolls(lines: string[]): Promise<void> {
-  const telemetry = new JsonTelemetry({ write: (line) => lines.push(line) });
+  const telemetry = telemetryFromEnv(FUNCTION_ENV, { write: (line) => lines.push(line) });
   const clock = new OffsetClock();
   const sync = await startFakeVendor('sync');
   try {
@@ -128,7 +135,7 @@ async function emittedByPolls(lines: string[]): Promise<void> {
 }
 
 async function emittedByReplay(lines: string[]): Promise<void> {
-  const telemetry = new JsonTelemetry({ write: (line) => lines.push(line) });
+  const telemetry = telemetryFromEnv(FUNCTION_ENV, { write: (line) => lines.push(line) });
   const now = Date.now();
   const body = JSON.stringify(samplePayload('viralsync', 'completed', 'replayed', now));
   const message: QuarantineMessage = { vendor: 'viralsync', reason: 'unknown status', receivedAt: new Date(now).toISOString(), headers: {}, bodyBase64: Buffer.from(body).toString('base64') };
@@ -167,8 +174,9 @@ describe('alarms and the metrics they watch', () => {
     emitted = seriesOf(lines);
   }, 30_000);
 
-  it('emit, from the running code, every metric of the VideoWebhooks namespace per vendor', () => {
-    const names = [...emitted].filter((s) => s.endsWith('|Vendor')).map((s) => s.split('|')[1]).sort();
+  it('emit, from the running code, every metric of the VideoWebhooks namespace per deployment and vendor, and none without the deployment', () => {
+    expect([...emitted].filter((s) => !s.split('|')[2].split(',').includes('Deployment'))).toEqual([]);
+    const names = [...emitted].filter((s) => s.endsWith('|Deployment,Vendor')).map((s) => s.split('|')[1]).sort();
     expect(names).toEqual(
       ['BackendErrors', 'Busy', 'Conflicts', 'Duplicates', 'Enqueued', 'Expired', 'Ignored', 'PollAuthErrors', 'PollErrors', 'PollHits', 'PollRateLimited', 'PollRequests', 'QuarantineReplayFailures', 'QuarantineReplayed', 'Quarantined', 'Received', 'Rejected', 'Stale'].sort(),
     );
@@ -227,10 +235,10 @@ describe('alarms and the metrics they watch', () => {
     });
 
     it('shows what the issue asks: per vendor counters, queues, the DLQ, the API and the functions', () => {
-      const per = (metric: string) => graphed.filter((k) => k === `VideoWebhooks|${metric}|Vendor`).length;
+      const per = (metric: string) => graphed.filter((k) => k === `VideoWebhooks|${metric}|Deployment,Vendor`).length;
       const vendors = app.ingestion.node.findAll().filter((c) => c.node.id === 'Function' && c.node.scope?.node.scope?.node.id === 'Verifiers').length;
       for (const metric of ['Received', 'Enqueued', 'Duplicates', 'Quarantined', 'PollHits', 'PollErrors']) expect({ metric, graphs: per(metric) }).toEqual({ metric, graphs: vendors });
-      expect(graphed.filter((k) => k === 'VideoWebhooks|Rejected|Reason,Vendor')).toHaveLength(vendors);
+      expect(graphed.filter((k) => k === 'VideoWebhooks|Rejected|Deployment,Reason,Vendor')).toHaveLength(vendors);
       for (const key of ['AWS/SQS|ApproximateNumberOfMessagesVisible|QueueName', 'AWS/SQS|ApproximateAgeOfOldestMessage|QueueName', 'AWS/ApiGateway|Latency|ApiId', 'AWS/ApiGateway|4xx|ApiId', 'AWS/ApiGateway|5xx|ApiId', 'AWS/Lambda|Errors|FunctionName', 'AWS/Lambda|Duration|FunctionName']) {
         expect(graphed).toContain(key);
       }

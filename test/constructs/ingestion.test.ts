@@ -78,8 +78,12 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     });
     // A vended-logs name: API Gateway then adds no statement per log group to the account's shared CloudWatch Logs resource policy.
     t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: { 'Fn::Join': ['', [Match.stringLikeRegexp('^/aws/vendedlogs/apigateway/'), Match.anyValue()]] }, RetentionInDays: 30 });
-    t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ ($.status >= 500) && ($.status != 503) }', MetricTransformations: [{ MetricNamespace: 'VideoWebhooks', MetricName: 'ApiServerErrors', MetricValue: '1', DefaultValue: 0 }] });
-    t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.status = 429 }', MetricTransformations: [{ MetricNamespace: 'VideoWebhooks', MetricName: 'ApiThrottled', MetricValue: '1', DefaultValue: 0 }] });
+    // Per deployment: the line carries it, the pattern and the dimension read it (no DefaultValue: CloudWatch refuses one with dimensions).
+    const d = ingestion.deploymentId;
+    const dimensions = [{ Key: 'Deployment', Value: '$.deployment' }];
+    t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: `{ ($.status >= 500) && ($.status != 503) && ($.deployment = "${d}") }`, MetricTransformations: [{ MetricNamespace: 'VideoWebhooks', MetricName: 'ApiServerErrors', MetricValue: '1', Dimensions: dimensions }] });
+    t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: `{ ($.status = 429) && ($.deployment = "${d}") }`, MetricTransformations: [{ MetricNamespace: 'VideoWebhooks', MetricName: 'ApiThrottled', MetricValue: '1', Dimensions: dimensions }] });
+    expect(JSON.stringify(t.findResources('AWS::Logs::MetricFilter'))).not.toContain('DefaultValue');
   });
 
   it('creates an operations dashboard unless dashboard: false (what it graphs: test/constructs/alarm-metrics.test.ts)', () => {
@@ -230,13 +234,13 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
     // The deliberate 503s (busy, not configured) are not server errors: counted from the access logs without them.
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'VideoWebhooks', MetricName: 'ApiServerErrors', Statistic: 'Sum', Threshold: 1 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'VideoWebhooks', MetricName: 'ApiServerErrors', Dimensions: [{ Name: 'Deployment', Value: ingestion.deploymentId }], Statistic: 'Sum', Threshold: 1 });
     expect(t.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'AWS/ApiGateway' } })).toEqual({});
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'VideoWebhooks', MetricName: 'ApiThrottled', Statistic: 'Sum', Threshold: 1 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'VideoWebhooks', MetricName: 'ApiThrottled', Dimensions: [{ Name: 'Deployment', Value: ingestion.deploymentId }], Statistic: 'Sum', Threshold: 1 });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'VideoWebhooks',
       MetricName: 'PollErrors',
-      Dimensions: [{ Name: 'Reason', Value: 'backend' }, { Name: 'Vendor', Value: 'viralsync' }],
+      Dimensions: [{ Name: 'Deployment', Value: ingestion.deploymentId }, { Name: 'Reason', Value: 'backend' }, { Name: 'Vendor', Value: 'viralsync' }],
       Statistic: 'Sum',
       Threshold: 1,
     });
@@ -244,12 +248,12 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'VideoWebhooks',
       MetricName: 'Rejected',
-      Dimensions: [{ Name: 'Vendor', Value: 'lipdub' }],
+      Dimensions: [{ Name: 'Deployment', Value: ingestion.deploymentId }, { Name: 'Vendor', Value: 'lipdub' }],
       Statistic: 'Sum',
       Period: 300,
       Threshold: 10,
     });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'VideoWebhooks', MetricName: 'PollAuthErrors', Dimensions: [{ Name: 'Vendor', Value: 'sync' }] });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'VideoWebhooks', MetricName: 'PollAuthErrors', Dimensions: [{ Name: 'Deployment', Value: ingestion.deploymentId }, { Name: 'Vendor', Value: 'sync' }] });
   });
 
   it('outputs each webhook URL, the queue URLs, the table name, the quarantine replay command and a console link to the DLQ', () => {

@@ -3,7 +3,7 @@
  * counters, in the spirit of Powertools for AWS Lambda. Lambda ships stdout to CloudWatch Logs,
  * which turns EMF lines into metrics with no API call.
  */
-import { METRIC_NAMESPACE } from '../../contract/deployment';
+import { METRIC_DIMENSIONS, METRIC_NAMESPACE } from '../../contract/deployment';
 import { boundLogFields, boundText, LOG_FIELD_CHARS } from '../../core/bounds';
 import type { LogLevel, MetricName, Telemetry } from '../../core/ports';
 
@@ -18,6 +18,12 @@ export interface JsonTelemetryOptions {
   readonly metrics?: boolean;
   /** Gather counters until `flush()` (one EMF line per invocation instead of one per counter). @default false */
   readonly buffered?: boolean;
+  /**
+   * The `Deployment` dimension of every metric: which pipeline counted it, when several share an
+   * account and region (the construct sets it on every function, `ENV.DEPLOYMENT`).
+   * @default - no `Deployment` dimension (the dev server, tests)
+   */
+  readonly deployment?: string;
 }
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -55,16 +61,19 @@ export class JsonTelemetry implements Telemetry {
    */
   flush(): void {
     for (const { vendor, dimensions, values } of this.pending.values()) {
-      // Always a per-vendor series (what the alarms watch), plus a finer one when there are extra dimensions.
+      // Always a per-vendor series of this deployment (what the alarms watch), plus a finer one when there are extra dimensions.
+      const { deployment } = this.options;
+      const base: string[] = deployment ? [METRIC_DIMENSIONS.deployment, METRIC_DIMENSIONS.vendor] : [METRIC_DIMENSIONS.vendor];
       const extra = Object.keys(dimensions);
-      const dimensionSets = extra.length === 0 ? [['Vendor']] : [['Vendor'], ['Vendor', ...extra]];
+      const dimensionSets = extra.length === 0 ? [base] : [base, [...base, ...extra]];
       this.write(
         JSON.stringify({
           _aws: {
             Timestamp: Date.now(),
             CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: dimensionSets, Metrics: Object.keys(values).map((Name) => ({ Name, Unit: 'Count' })) }],
           },
-          Vendor: vendor,
+          ...(deployment ? { [METRIC_DIMENSIONS.deployment]: deployment } : {}),
+          [METRIC_DIMENSIONS.vendor]: vendor,
           ...dimensions,
           ...values,
         }),
