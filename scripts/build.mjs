@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run build`: compiles lib/ with jsii (the package's .jsii assembly, and lib/'s JavaScript +
-// .d.ts in dist/lib), lambda/ and bin/ with tsc to dist/ (JavaScript + .d.ts), and pre-bundles every Lambda handler in lambda/handlers/*.ts with esbuild into assets/<name>/index.js,
-// which the constructs load with lambda.Code.fromAsset (a consumer needs neither esbuild nor Docker).
-// Before both, it precompiles the event schema into lambda/runtime/event-validator.generated.ts
+// .d.ts in dist/lib) and lambda/ and bin/ with tsc (JavaScript + .d.ts in dist/), and pre-bundles
+// every Lambda handler in lambda/handlers/*.ts with esbuild into assets/<name>/index.js, which the
+// constructs load with lambda.Code.fromAsset (a consumer needs neither esbuild nor Docker).
+// Before all that, it precompiles the event schema into lambda/runtime/event-validator.generated.ts
 // (ajv standalone code: the runtime validates with no schema compiler). Beside the CommonJS
 // dist/, the runtime entry (cdk-video-webhooks/runtime) is also written as ES modules to
 // dist/esm/ (one file per module, so consumers' bundlers drop what they do not import), and the
@@ -121,9 +122,10 @@ async function generateValidator() {
  * jsii compiles lib/ (tsconfig.jsii.json; package.json `jsii`): the assembly `.jsii` at the root,
  * which the language bindings and Construct Hub are generated from, and lib/'s JavaScript and
  * declarations in dist/lib (tsc's output plus each class's jsii runtime type info). The lambda/
- * files lib/ imports (the contract, the vendor manifests) it writes to dist/lambda byte for byte as
- * tsc does: both compile them with tsconfig.json's options. Any jsii warning fails the build, but
- * names reserved in a target language (a `type` property; the generated code renames them).
+ * files lib/ imports (the contract, the vendor manifests) it also writes to dist/lambda, byte for
+ * byte as tsc does (both extend tsconfig.json), so the two can run at once. Any jsii warning fails
+ * the build, but names reserved in some language: `WebhookAuth.type` is one in Go, whose binding
+ * exports it as `Type()`, which is not.
  * Resolves to false on errors.
  */
 function compileLib() {
