@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// `npm run build`: compiles lib/, lambda/ and bin/ to dist/ (JavaScript + .d.ts) with tsc, and
-// pre-bundles every Lambda handler in lambda/handlers/*.ts with esbuild into assets/<name>/index.js,
-// which the constructs load with lambda.Code.fromAsset (a consumer needs neither esbuild nor Docker).
-// Before both, it precompiles the event schema into lambda/runtime/event-validator.generated.ts
+// `npm run build`: compiles lib/ with jsii (the package's .jsii assembly, and lib/'s JavaScript +
+// .d.ts in dist/lib) and lambda/ and bin/ with tsc (JavaScript + .d.ts in dist/), and pre-bundles
+// every Lambda handler in lambda/handlers/*.ts with esbuild into assets/<name>/index.js, which the
+// constructs load with lambda.Code.fromAsset (a consumer needs neither esbuild nor Docker).
+// Before all that, it precompiles the event schema into lambda/runtime/event-validator.generated.ts
 // (ajv standalone code: the runtime validates with no schema compiler). Beside the CommonJS
 // dist/, the runtime entry (cdk-video-webhooks/runtime) is also written as ES modules to
 // dist/esm/ (one file per module, so consumers' bundlers drop what they do not import), and the
 // example app's sample consumer is bundled to assets/sample-consumer/index.js.
-// tsc and esbuild run in parallel; any step failing fails the build.
+// jsii, tsc and esbuild run in parallel; any step failing fails the build.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,7 +46,8 @@ if (!(await generateValidator())) {
   process.exit(1);
 }
 rmSync(distDir, { recursive: true, force: true });
-const [tscOk, bundles, esmModules] = await Promise.all([compile(), bundle(), buildRuntimeEsm()]);
+rmSync(join(root, '.jsii'), { force: true });
+const [jsiiOk, tscOk, bundles, esmModules] = await Promise.all([compileLib(), compile(), bundle(), buildRuntimeEsm()]);
 copySchemas();
 // tsc emits its declarations even when it reports errors: write the ESM ones from them anyway.
 const esmTypesOk = esmModules !== undefined && writeRuntimeEsmTypes(esmModules);
@@ -53,8 +55,14 @@ for (const b of bundles ?? []) {
   console.log(`  ${relative(root, b.file)}  ${(b.bytes / 1024).toFixed(1)} KiB`);
 }
 if (esmModules) console.log(`  ${relative(root, esmDir)}/  ${esmModules.length} ES modules of cdk-video-webhooks/runtime`);
-if (!tscOk || !bundles || !esmModules || !esmTypesOk) {
-  const failed = !bundles ? 'esbuild could not bundle the handlers' : !esmModules ? 'esbuild could not write the runtime ES modules' : 'tsc reported errors';
+if (!jsiiOk || !tscOk || !bundles || !esmModules || !esmTypesOk) {
+  const failed = !jsiiOk
+    ? "jsii could not compile lib/ (keep the public API inside jsii's rules: README, \"Project layout\")"
+    : !bundles
+      ? 'esbuild could not bundle the handlers'
+      : !esmModules
+        ? 'esbuild could not write the runtime ES modules'
+        : 'tsc reported errors';
   console.error(`build failed: ${failed} (see above)`);
   process.exit(1);
 }
@@ -110,14 +118,39 @@ async function generateValidator() {
   }
 }
 
-/** tsc -p tsconfig.build.json into dist/. Resolves to false on compile errors. */
+/**
+ * jsii compiles lib/ (tsconfig.jsii.json; package.json `jsii`): the assembly `.jsii` at the root,
+ * which the language bindings and Construct Hub are generated from, and lib/'s JavaScript and
+ * declarations in dist/lib (tsc's output plus each class's jsii runtime type info). The lambda/
+ * files lib/ imports (the contract, the vendor manifests) it also writes to dist/lambda, byte for
+ * byte as tsc does (both extend tsconfig.json), so the two can run at once. Any jsii warning fails
+ * the build, but names reserved in some language: `WebhookAuth.type` is one in Go, whose binding
+ * exports it as `Type()`, which is not.
+ * Resolves to false on errors.
+ */
+function compileLib() {
+  const jsii = join(root, 'node_modules', 'jsii', 'bin', 'jsii');
+  return run('jsii', [jsii, '--fail-on-warnings', '--silence-warnings=reserved-word'], {
+    JSII_SUPPRESS_UPGRADE_PROMPT: '1',
+    // jsii prints a banner on Node 20 (end of life); the package supports Node >= 20 (engines).
+    JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0],
+    JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
+    JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION: '1',
+  });
+}
+
+/** tsc -p tsconfig.build.json (lambda/ and bin/) into dist/. Resolves to false on compile errors. */
 function compile() {
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  return run('tsc', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')]);
+}
+
+/** Runs a Node script of a build tool, its output to ours; resolves to true when it exits with 0. */
+function run(name, args, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('close', (code) => resolve(code === 0));
     child.on('error', (err) => {
-      console.error(`could not run tsc: ${err.message}`);
+      console.error(`could not run ${name}: ${err.message}`);
       resolve(false);
     });
   });

@@ -3,7 +3,7 @@
 // wall clock of the test processes, the emulators and every child process shifted (default: +400
 // days, then -3 days), so that a fixed date in a test meeting the real clock fails now, not on a
 // clean checkout weeks later. See test/support/clock-shift.cjs for what is shifted.
-// The construct suites (cdk synth, npm pack) read no clock and are left out.
+// The construct and package suites (cdk synth, npm pack, jsii-pacmak) read no clock and are left out.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
 for (const shift of shifts.length > 0 ? shifts : ['+400d', '-3d']) {
   console.log(`\n== jest with the clock shifted ${shift} ==`);
   const started = Date.now();
-  const run = spawnSync(process.execPath, [jest, '--silent', ...jestArgs, '--testPathIgnorePatterns=/test/constructs/'], {
+  const run = spawnSync(process.execPath, [jest, '--silent', ...jestArgs, '--testPathIgnorePatterns=/test/(constructs|package)/'], {
     cwd: root,
     stdio: 'inherit',
     env: {

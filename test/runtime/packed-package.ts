@@ -1,7 +1,8 @@
 /**
  * The package as a user installs it: `npm pack` of the built library, unpacked into a fresh app's
  * node_modules/cdk-video-webhooks, its dependencies linked from this repo's node_modules (the
- * lockfile's versions; offline). Needs `npm run build` first.
+ * lockfile's versions; offline): `dependencies`, `optionalDependencies` (npm installs them unless
+ * told `--omit=optional`) and the required peers. Needs `npm run build` first.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -34,11 +35,13 @@ export function installPackedPackage(work: string, requiredBuildOutputs: string[
   run('tar', ['-xzf', join(work, packed[0].filename), '-C', installed, '--strip-components=1'], dir);
   const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
     peerDependencies?: Record<string, string>;
     peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   };
   const requiredPeers = Object.keys(manifest.peerDependencies ?? {}).filter((p) => !manifest.peerDependenciesMeta?.[p]?.optional);
-  for (const dep of [...Object.keys(manifest.dependencies ?? {}), ...requiredPeers].filter((d) => !withoutDependencies.includes(d))) {
+  const installs = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {}), ...requiredPeers];
+  for (const dep of installs.filter((d) => !withoutDependencies.includes(d))) {
     const target = join(dir, 'node_modules', dep);
     mkdirSync(dirname(target), { recursive: true });
     symlinkSync(join(root, 'node_modules', dep), target, 'dir');
