@@ -78,6 +78,16 @@ export const DEFAULTS = {
   busyWaitMs: 1500,
 } as const;
 
+/**
+ * A vendor's quarantined requests are spread over this many FIFO groups of the quarantine
+ * (`quarantine#<vendor>#<0..15>`, by a hash of the request), each taking
+ * SQS_FIFO_GROUP_SENDS_PER_SECOND (300) sends a second: 4,800 a second for one vendor, which leaves
+ * room for the hash's uneven spread above the route's default 1,000 requests a second (a vendor's
+ * format change quarantines every request). Changing it moves a request to another group, so a
+ * retry across the change may be kept twice (deduplication is per group).
+ */
+export const QUARANTINE_GROUPS_PER_VENDOR = 16;
+
 /** The job table's key schema and index, shared by the table construct and the DynamoDB store. */
 export const TABLE_SCHEMA = {
   partitionKey: 'pk',

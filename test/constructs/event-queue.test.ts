@@ -142,4 +142,15 @@ describe('WebhookQuarantineQueue', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
   });
+
+  it('is in FIFO high-throughput mode (deduplication and throughput limit per message group), so a vendor\'s quarantine is not held to 300 sends a second', () => {
+    const s = stack();
+    new WebhookQuarantineQueue(s, 'Quarantine');
+    Template.fromStack(s).hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
+    });
+  });
 });
