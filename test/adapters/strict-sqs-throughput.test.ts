@@ -1,13 +1,15 @@
 /**
  * The strict local AWS's FIFO send rate (lambda/adapters/local/strict-sqs-throughput.ts): 300 send
  * requests a second per queue without high-throughput mode, per message group with it. First on a
- * hand-moved clock (exact counts), then through the SDK and the emulators (a burst of concurrent sends).
+ * hand-moved clock (exact counts), then through the SDK and the emulators, with a layer on a hand-moved clock.
  */
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { FifoSendRate } from '../../lambda/adapters/local/strict-sqs-throughput';
 import type { QueueFacts } from '../../lambda/adapters/local/strict-sqs-dedup';
-import { freshBackend } from '../support/emulators';
+import { endpoints } from '../../lambda/adapters/local/emulators';
+import { startStrictAws, type StrictAws } from '../../lambda/adapters/local/strict-aws';
+import { testEmulators } from '../support/emulators';
 
 const normal: QueueFacts = { maxBytes: undefined, groupScoped: false, contentBasedDeduplication: false, highThroughput: false };
 const highThroughput: QueueFacts = { ...normal, groupScoped: true, highThroughput: true };
@@ -53,44 +55,46 @@ describe('FifoSendRate on a hand-moved clock', () => {
   });
 });
 
-describe('FIFO send rate through the emulators', () => {
+describe('FIFO send rate through the SDK (a strict layer on a hand-moved clock, in front of the emulators)', () => {
+  // A second strict layer, whose clock the test holds, in front of the one jest's globalSetup
+  // started: 300 sends at a standstill of its clock are at most 300 a second for the inner layer
+  // too, so what is throttled is decided by the clock here, however fast this machine sends.
+  let now = 5_000_000;
+  let layer: StrictAws;
   let sqs: SQSClient;
   beforeAll(async () => {
-    sqs = (await freshBackend()).sqs;
+    const { dynamoEndpoint, sqsEndpoint } = testEmulators();
+    layer = await startStrictAws({ dynamoEndpoint, sqsEndpoint }, '127.0.0.1', { now: () => now });
+    sqs = endpoints(layer.dynamoEndpoint, layer.sqsEndpoint).sqsClient();
   });
-  const fifoQueue = async (attributes: Record<string, string>) =>
+  afterAll(() => layer.stop());
+
+  const fifoQueue = async (attributes: Record<string, string> = {}) =>
     (await sqs.send(new CreateQueueCommand({ QueueName: `rate-${randomUUID().slice(0, 8)}.fifo`, Attributes: { FifoQueue: 'true', ...attributes } }))).QueueUrl!;
-  const burst = async (url: string, n: number, group: (i: number) => string) => {
-    const started = Date.now();
-    const results = await Promise.allSettled(
-      Array.from({ length: n }, (_, i) => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: `{"i":${i}}`, MessageGroupId: group(i), MessageDeduplicationId: randomUUID() }))),
-    );
-    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => (r.reason as Error).name);
-    return { rejected, ms: Date.now() - started };
+  const highThroughput = { DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' };
+  const sendTo = (url: string, group: string) => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{}', MessageGroupId: group, MessageDeduplicationId: randomUUID() }));
+  const nameOf = async (call: Promise<unknown>) => call.then(() => 'sent', (err: Error) => err.name);
+  const nextSecond = async () => {
+    now += 1000;
+    await new Promise((r) => setTimeout(r, 1100)); // and a real second for the inner layer
   };
 
-  it('throttles a burst of 900 concurrent sends to a queue without high-throughput mode (RequestThrottled), and takes it spread over 16 groups in high-throughput mode', async () => {
-    const normalQueue = await burst(await fifoQueue({}), 900, (i) => `g${i % 16}`);
-    // As fast as this machine sends (900 in well under 3 s), some second holds more than 300.
-    expect(normalQueue.ms).toBeLessThan(3000);
-    expect(normalQueue.rejected.length).toBeGreaterThan(0);
-    expect(new Set(normalQueue.rejected)).toEqual(new Set(['RequestThrottled']));
-
-    const spread = await burst(await fifoQueue({ DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' }), 900, (i) => `g${i % 16}`);
-    expect(spread.rejected).toEqual([]);
+  it('answers the 301st send of a second to a queue without high-throughput mode RequestThrottled, whatever its group; the next second takes sends again', async () => {
+    const url = await fifoQueue();
+    for (let i = 0; i < 300; i++) await sendTo(url, `g${i % 16}`);
+    expect(await nameOf(sendTo(url, 'another'))).toBe('RequestThrottled');
+    await nextSecond();
+    expect(await nameOf(sendTo(url, 'another'))).toBe('sent');
   });
 
-  it('throttles one hot message group of a high-throughput queue, and a SendMessageBatch counts as one request', async () => {
-    const url = await fifoQueue({ DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
-    const hot = await burst(url, 600, () => 'hot');
-    expect(hot.rejected.length).toBeGreaterThan(0);
-    // 10 messages of one group in a batch: one request of the 300, so 30 batches (300 messages) pass at once.
-    const url2 = await fifoQueue({ DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
-    const batches = await Promise.allSettled(
-      Array.from({ length: 30 }, (_, b) =>
-        sqs.send(new SendMessageBatchCommand({ QueueUrl: url2, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `{"b":${b},"i":${i}}`, MessageGroupId: 'one', MessageDeduplicationId: randomUUID() })) })),
-      ),
-    );
-    expect(batches.filter((r) => r.status === 'rejected')).toEqual([]);
+  it('in high-throughput mode, throttles one hot message group and takes the others; a SendMessageBatch of one group is one request', async () => {
+    const url = await fifoQueue(highThroughput);
+    for (let i = 0; i < 300; i++) await sendTo(url, 'hot');
+    expect(await nameOf(sendTo(url, 'hot'))).toBe('RequestThrottled');
+    expect(await nameOf(sendTo(url, 'cold'))).toBe('sent');
+    const batch = (group: string) =>
+      sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `{"i":${i}}`, MessageGroupId: group, MessageDeduplicationId: randomUUID() })) }));
+    expect(await nameOf(batch('hot'))).toBe('RequestThrottled');
+    for (let b = 0; b < 29; b++) expect(await nameOf(batch('warm'))).toBe('sent'); // 290 messages, 29 requests
   });
 });

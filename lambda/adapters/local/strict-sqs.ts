@@ -24,10 +24,10 @@ import { GroupScopedDeduplication, type QueueFacts } from './strict-sqs-dedup';
 import { FifoSendRate } from './strict-sqs-throughput';
 
 /** The strict rules of SQS (AWS JSON protocol, `X-Amz-Target: AmazonSQS.<action>`). */
-export function strictSqs(): StrictService {
+export function strictSqs(options: { readonly now?: () => number } = {}): StrictService {
   const kept = new KeptBodies();
   const scoped = new GroupScopedDeduplication();
-  const rate = new FifoSendRate();
+  const rate = new FifoSendRate(options.now);
   const queueFacts = new Map<string, QueueFacts>();
   // The caller's own upstream: its headers sign the layer's reads of queue attributes.
   const layer = (upstream: UpstreamCall): Layer => ({ kept, scoped, rate, factsOf: (url) => factsOf(url, queueFacts, upstream) });
