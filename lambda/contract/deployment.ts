@@ -76,6 +76,14 @@ export const DEFAULTS = {
   claimLeaseMs: 30_000,
   /** How long a webhook waits for another event of its job to be delivered before answering 503. */
   busyWaitMs: 1500,
+  /**
+   * Receives of an event before SQS moves it to the DLQ. AWS Lambda's guidance for an SQS event
+   * source is to "set the maxReceiveCount on the source queue's redrive policy to at least 5"
+   * (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-queueconfig). On the FIFO
+   * events queue the budget is shared: a job's later events in the batch are received (and counted)
+   * each time its failing event is (see README, "Replay the dead-letter queue").
+   */
+  maxReceiveCount: 5,
 } as const;
 
 /**

@@ -14,7 +14,7 @@ function queues(template: Template): Record<string, { Properties: Record<string,
 }
 
 describe('WebhookEventQueue', () => {
-  it('creates a FIFO events queue with a FIFO DLQ after 3 receives, SSE, no content-based dedup, 14-day retention', () => {
+  it('creates a FIFO events queue with a FIFO DLQ after 5 receives (AWS Lambda\'s advice for an SQS event source: at least 5), SSE, no content-based dedup, 14-day retention', () => {
     const s = stack();
     new WebhookEventQueue(s, 'Events');
     const t = Template.fromStack(s);
@@ -29,7 +29,7 @@ describe('WebhookEventQueue', () => {
       MaximumMessageSize: 1048576,
       DeduplicationScope: 'messageGroup',
       FifoThroughputLimit: 'perMessageGroupId',
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('EventsDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 3 },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('EventsDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 5 },
     });
     t.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,
