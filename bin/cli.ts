@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SQS_MAX_RECEIVE_COUNT, SQS_VISIBILITY_TIMEOUT_SECONDS } from '../lambda/contract/aws-limits';
+import { DEFAULTS } from '../lambda/contract/deployment';
 import { closest, didYouMean } from '../lambda/local/suggest';
 import { registry } from '../lambda/vendors/registry';
 
@@ -37,7 +38,7 @@ const COMMANDS: Record<string, Command> = {
   dev: {
     summary: 'run the pipeline on localhost with embedded DynamoDB and SQS',
     usage:
-      'video-webhooks dev [--port 8787] [--host 127.0.0.1] [--events-file FILE] [--forward-to URL | --handler FILE[#export]] [--visibility-timeout-seconds 5] [--max-receive-count 3] [--config FILE] [--poll-interval-seconds 30] [--stale-after-seconds 600]',
+      'video-webhooks dev [--port 8787] [--host 127.0.0.1] [--events-file FILE] [--forward-to URL | --handler FILE[#export]] [--visibility-timeout-seconds 5] [--max-receive-count 5] [--config FILE] [--poll-interval-seconds 30] [--stale-after-seconds 600]',
     options: {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
@@ -45,7 +46,7 @@ const COMMANDS: Record<string, Command> = {
       'forward-to': { type: 'string' },
       handler: { type: 'string' },
       'visibility-timeout-seconds': { type: 'string', default: '5' },
-      'max-receive-count': { type: 'string', default: '3' },
+      'max-receive-count': { type: 'string', default: String(DEFAULTS.maxReceiveCount) },
       config: { type: 'string' },
       'poll-interval-seconds': { type: 'string', default: '30' },
       'stale-after-seconds': { type: 'string', default: '600' },
@@ -65,7 +66,8 @@ Consumers (one of them):
   --handler FILE[#export]   invoke an SQS Lambda handler (default export: handler) with batches of up
                             to 10 records, honouring its batchItemFailures
   A failed event is received again after --visibility-timeout-seconds (5) and moves to the local DLQ
-  after --max-receive-count receives (3); a failing job holds back only its own later events.
+  after --max-receive-count receives (5); a failing job holds back only its own later events,
+  which are received (and counted) with it.
 
 Routes: POST /webhooks/{vendor}, POST /jobs {"vendor","jobId"} (registers a job for the poller),
 GET /healthz, GET /quarantine and GET /dlq (what they hold, left in place), POST /dlq/redrive

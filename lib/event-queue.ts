@@ -5,6 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SQS_MAX_MESSAGE_BYTES } from '../lambda/contract/aws-limits';
+import { DEFAULTS } from '../lambda/contract/deployment';
 import { grantSendMessage } from './private/grants';
 import { stackGuid } from './private/names';
 import { assertFifo, assertIntegerInRange, rejectWithExisting, warnFixedNameRetained } from './validation';
@@ -21,9 +22,11 @@ export interface WebhookEventQueueProps {
   readonly queueName?: string;
 
   /**
-   * Receives of a message by consumers before it moves to the dead-letter queue (1 to 1000).
+   * Receives of a message by consumers before it moves to the dead-letter queue (1 to 1000). On this
+   * FIFO queue a job's events received behind a failing one are received, and counted, each time it
+   * is (see README, "Replay the dead-letter queue").
    *
-   * @default 3
+   * @default 5
    */
   readonly maxReceiveCount?: number;
 
@@ -85,7 +88,7 @@ export interface WebhookEventQueueProps {
 
 /** Library defaults of the events queue. */
 export const EVENT_QUEUE_DEFAULTS = {
-  maxReceiveCount: 3,
+  maxReceiveCount: DEFAULTS.maxReceiveCount,
   visibilityTimeout: Duration.minutes(5),
   retentionPeriod: Duration.days(14),
   deadLetterRetention: Duration.days(14),
@@ -121,7 +124,7 @@ export class WebhookEventQueue extends Construct {
     }
 
     const maxReceiveCount = props.maxReceiveCount ?? EVENT_QUEUE_DEFAULTS.maxReceiveCount;
-    assertIntegerInRange('maxReceiveCount', maxReceiveCount, 1, 1000, 'default 3');
+    assertIntegerInRange('maxReceiveCount', maxReceiveCount, 1, 1000, `default ${DEFAULTS.maxReceiveCount}`);
     if (props.existingDeadLetterQueue) assertFifo(this, 'existingDeadLetterQueue', props.existingDeadLetterQueue);
     // Dead letters are data: kept when the stack is deleted, like the table. The events queue is a
     // buffer that consumers drain, removed with the stack unless told otherwise.

@@ -1,4 +1,4 @@
-import { Annotations } from 'aws-cdk-lib/core';
+import { Annotations, Token } from 'aws-cdk-lib/core';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -8,7 +8,8 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../lambda/contract/deployment';
+import { SQS_FIFO_GROUP_SENDS_PER_SECOND } from '../lambda/contract/aws-limits';
+import { ENV, QUARANTINE_GROUPS_PER_VENDOR } from '../lambda/contract/deployment';
 import { IngestionAlarms } from './alarms';
 import { WebhookEventQueue } from './event-queue';
 import type { EventConsumerOptions, VideoWebhookIngestionProps } from './ingestion-props';
@@ -105,6 +106,7 @@ export class VideoWebhookIngestion extends Construct {
     const { api, stage, serverErrors, throttled } = createWebhookApi(this, settings.throttle, logRetention, stateful, this.deploymentId);
     this.api = api;
     this.stage = stage;
+    warnOnQuarantineThroughput(quarantine, settings.throttle.rateLimit);
     this.verifierFunctions = addVerifiers(this, {
       vendors,
       api,
@@ -246,4 +248,17 @@ export class VideoWebhookIngestion extends Construct {
   private endpointUrlOf(vendorId: string): string {
     return `${this.stage.url}webhooks/${vendorId}`;
   }
+}
+
+/**
+ * During a vendor's format change every request its route admits is quarantined, spread over
+ * QUARANTINE_GROUPS_PER_VENDOR groups of SQS_FIFO_GROUP_SENDS_PER_SECOND each; a hash spreads them
+ * unevenly, so a route rate above half of that can overrun a group, and a send SQS throttles
+ * answers 5xx (lost for a vendor that never retries).
+ */
+function warnOnQuarantineThroughput(scope: Construct, rateLimit: number | undefined): void {
+  const comfortable = (QUARANTINE_GROUPS_PER_VENDOR * SQS_FIFO_GROUP_SENDS_PER_SECOND) / 2;
+  if (rateLimit === undefined || Token.isUnresolved(rateLimit) || rateLimit <= comfortable) return;
+  Annotations.of(scope).addWarningV2('cdk-video-webhooks:quarantineThroughput',
+    `throttle.rateLimit ${rateLimit} is above ${comfortable.toLocaleString('en-US')} requests a second: when a vendor changes its format, its quarantine (${QUARANTINE_GROUPS_PER_VENDOR} FIFO groups of ${SQS_FIFO_GROUP_SENDS_PER_SECOND} sends a second) may throttle sends, answered 5xx; lower the rate limit`);
 }

@@ -31,6 +31,16 @@ export const SQS_MAX_FIFO_ID_CHARS = 128;
 export const SQS_GROUP_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
 /**
+ * Send requests a second a FIFO queue takes: "FIFO queues support 300 transactions per second, per
+ * API action for SendMessage, ReceiveMessage, and DeleteMessage" without high-throughput mode
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/troubleshooting-fifo-throttling-issues.html);
+ * in high-throughput mode the quota is per partition, "each partition supports ... 300 TPS", and a
+ * message group's messages all go to one partition
+ * (https://repost.aws/knowledge-center/sqs-fifo-messages-not-returned): so one group takes at most 300.
+ */
+export const SQS_FIFO_GROUP_SENDS_PER_SECOND = 300;
+
+/**
  * ReceiveMessage: MaxNumberOfMessages "Valid values: 1 to 10" (so a Lambda batch from a FIFO queue
  * holds at most 10 records), WaitTimeSeconds 0 to 20
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html);

@@ -81,7 +81,25 @@ export const DEFAULTS = {
   claimLeaseMs: 30_000,
   /** How long a webhook waits for another event of its job to be delivered before answering 503. */
   busyWaitMs: 1500,
+  /**
+   * Receives of an event before SQS moves it to the DLQ. AWS Lambda's guidance for an SQS event
+   * source is to "set the maxReceiveCount on the source queue's redrive policy to at least 5"
+   * (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-queueconfig). On the FIFO
+   * events queue the budget is shared: a job's later events in the batch are received (and counted)
+   * each time its failing event is (see README, "Replay the dead-letter queue").
+   */
+  maxReceiveCount: 5,
 } as const;
+
+/**
+ * A vendor's quarantined requests are spread over this many FIFO groups of the quarantine
+ * (`quarantine#<vendor>#<0..15>`, by a hash of the request), each taking
+ * SQS_FIFO_GROUP_SENDS_PER_SECOND (300) sends a second: 4,800 a second for one vendor, which leaves
+ * room for the hash's uneven spread above the route's default 1,000 requests a second (a vendor's
+ * format change quarantines every request). Changing it moves a request to another group, so a
+ * retry across the change may be kept twice (deduplication is per group).
+ */
+export const QUARANTINE_GROUPS_PER_VENDOR = 16;
 
 /** The job table's key schema and index, shared by the table construct and the DynamoDB store. */
 export const TABLE_SCHEMA = {

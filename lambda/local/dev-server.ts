@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { startEmulators, type Emulators } from '../adapters/local/emulators';
-import type { VendorRuntimeConfig } from '../contract/deployment';
+import { DEFAULTS, type VendorRuntimeConfig } from '../contract/deployment';
 import type { VideoJobEvent } from '../core/event';
 import { pollOnce, type PollerDeps } from '../poller/poller';
 import { registry as defaultRegistry, type VendorRegistry } from '../vendors/registry';
@@ -45,7 +45,7 @@ export interface DevServerOptions {
   readonly handler?: string;
   /** How long a received event stays hidden; a failed one is received again after it. @default 5 */
   readonly visibilityTimeoutSeconds?: number;
-  /** Receives of an event before it moves to the DLQ. @default 3 */
+  /** Receives of an event before it moves to the DLQ. @default 5 (DEFAULTS.maxReceiveCount) */
   readonly maxReceiveCount?: number;
   /** A JSON file of custom vendors: `{"vendors":[{"id":"acme","options":{...}}]}`. @default - built-in vendors only */
   readonly config?: string;
@@ -113,7 +113,7 @@ interface Settings {
 function settle(options: DevServerOptions): Settings {
   if (options.forwardTo !== undefined && options.handler !== undefined) throw new DevServerStartError('--forward-to and --handler both consume the events queue: pass one of them');
   const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 5;
-  const maxReceiveCount = options.maxReceiveCount ?? 3;
+  const maxReceiveCount = options.maxReceiveCount ?? DEFAULTS.maxReceiveCount;
   if (!Number.isInteger(visibilityTimeoutSeconds) || visibilityTimeoutSeconds < 1 || visibilityTimeoutSeconds > SQS_VISIBILITY_TIMEOUT_SECONDS.max) {
     throw new DevServerStartError(`--visibility-timeout-seconds is ${visibilityTimeoutSeconds}: use a whole number of seconds from 1 to ${SQS_VISIBILITY_TIMEOUT_SECONDS.max}`);
   }

@@ -4,7 +4,7 @@
  * with the exception AWS's answer makes the SDK raise, and a call right at the limit passes; bodies
  * SQS accepts (emoji, every allowed character class) come back from fauxqs exactly as sent.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
@@ -247,6 +247,45 @@ describe('strict local AWS: SQS', () => {
       expect(out.Successful?.map((s) => s.Id).sort()).toEqual(entries.map((e) => e.Id).sort());
       expect(out.Failed).toEqual([expect.objectContaining({ Id: 'bad', Code: 'InvalidParameterValue', SenderFault: true })]);
       expect((await drainQueue(sqs, queueUrl)).map((m) => m.body).sort()).toEqual(entries.map((e) => e.MessageBody).sort());
+    });
+  });
+
+  describe('deduplication scope (fauxqs deduplicates per queue whatever the queue says)', () => {
+    const highThroughput = { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' };
+    const fifoQueue = async (attributes: Record<string, string>) =>
+      (await sqs.send(new CreateQueueCommand({ QueueName: `scope-${randomUUID().slice(0, 8)}.fifo`, Attributes: attributes }))).QueueUrl!;
+    const sendTo = (url: string, group: string, dedup: string | undefined, body = `{"group":"${group}"}`) =>
+      sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageGroupId: group, MessageDeduplicationId: dedup }));
+
+    it('with DeduplicationScope messageGroup, keeps one deduplication id once per group: twice in two groups, once when resent to the same group', async () => {
+      const url = await fifoQueue({ ...highThroughput, ContentBasedDeduplication: 'false' });
+      for (const group of ['a', 'a', 'b']) await sendTo(url, group, 'same-id');
+      const held = await drainQueue(sqs, url);
+      // Received as sent: the deduplication id the sender gave, not the layer's.
+      expect(held.map((m) => [m.groupId, m.dedupId]).sort()).toEqual([['a', 'same-id'], ['b', 'same-id']]);
+    });
+
+    it('with DeduplicationScope messageGroup and content-based deduplication, the same body is kept once per group, with the body\'s SHA-256 as its id', async () => {
+      const url = await fifoQueue({ ...highThroughput, ContentBasedDeduplication: 'true' });
+      for (const group of ['a', 'a', 'b']) await sendTo(url, group, undefined, '{"same":"body 🎬"}');
+      const held = await drainQueue(sqs, url);
+      const sha256 = createHash('sha256').update('{"same":"body 🎬"}', 'utf8').digest('hex');
+      expect(held.map((m) => [m.groupId, m.dedupId, m.body]).sort()).toEqual([['a', sha256, '{"same":"body 🎬"}'], ['b', sha256, '{"same":"body 🎬"}']]);
+    });
+
+    it('with DeduplicationScope messageGroup, SendMessageBatch deduplicates per group too', async () => {
+      const url = await fifoQueue({ ...highThroughput, ContentBasedDeduplication: 'false' });
+      const entry = (id: string, group: string) => ({ Id: id, MessageBody: `{"id":"${id}"}`, MessageGroupId: group, MessageDeduplicationId: 'same-id' });
+      await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [entry('a1', 'a'), entry('b1', 'b')] }));
+      await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [entry('a2', 'a'), entry('c1', 'c')] }));
+      expect((await drainQueue(sqs, url)).map((m) => m.body).sort()).toEqual(['{"id":"a1"}', '{"id":"b1"}', '{"id":"c1"}']);
+    });
+
+    it('with the default DeduplicationScope (queue), keeps one deduplication id once in the whole queue', async () => {
+      const url = await fifoQueue({ FifoQueue: 'true', ContentBasedDeduplication: 'false' });
+      await sendTo(url, 'a', 'same-id');
+      await sendTo(url, 'b', 'same-id');
+      expect((await drainQueue(sqs, url)).map((m) => m.groupId)).toEqual(['a']);
     });
   });
 

@@ -14,7 +14,7 @@ function queues(template: Template): Record<string, { Properties: Record<string,
 }
 
 describe('WebhookEventQueue', () => {
-  it('creates a FIFO events queue with a FIFO DLQ after 3 receives, SSE, no content-based dedup, 14-day retention', () => {
+  it('creates a FIFO events queue with a FIFO DLQ after 5 receives (AWS Lambda\'s advice for an SQS event source: at least 5), SSE, no content-based dedup, 14-day retention', () => {
     const s = stack();
     new WebhookEventQueue(s, 'Events');
     const t = Template.fromStack(s);
@@ -29,7 +29,7 @@ describe('WebhookEventQueue', () => {
       MaximumMessageSize: 1048576,
       DeduplicationScope: 'messageGroup',
       FifoThroughputLimit: 'perMessageGroupId',
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('EventsDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 3 },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('EventsDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 5 },
     });
     t.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,
@@ -140,6 +140,17 @@ describe('WebhookQuarantineQueue', () => {
     t.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
     t.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('is in FIFO high-throughput mode (deduplication and throughput limit per message group), so a vendor\'s quarantine is not held to 300 sends a second', () => {
+    const s = stack();
+    new WebhookQuarantineQueue(s, 'Quarantine');
+    Template.fromStack(s).hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
     });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -84,6 +84,14 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: `{ ($.status >= 500) && ($.status != 503) && ($.deployment = "${d}") }`, MetricTransformations: [{ MetricNamespace: 'VideoWebhooks', MetricName: 'ApiServerErrors', MetricValue: '1', Dimensions: dimensions }] });
     t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: `{ ($.status = 429) && ($.deployment = "${d}") }`, MetricTransformations: [{ MetricNamespace: 'VideoWebhooks', MetricName: 'ApiThrottled', MetricValue: '1', Dimensions: dimensions }] });
     expect(JSON.stringify(t.findResources('AWS::Logs::MetricFilter'))).not.toContain('DefaultValue');
+  });
+
+  it('warns when the route rate is above half of what a vendor\'s quarantine takes (16 groups × 300 sends/s), not at the default 1,000/s', () => {
+    const quarantineWarning = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-video-webhooks:quarantineThroughput'));
+    expect(quarantineWarning(build().stack)).toHaveLength(0);
+    expect(quarantineWarning(build({ throttle: { rateLimit: 2400, burstLimit: 3000 } }).stack)).toHaveLength(0);
+    const [warning] = quarantineWarning(build({ throttle: { rateLimit: 3000, burstLimit: 3000 } }).stack);
+    expect(warning.entry.data).toMatch(/throttle\.rateLimit 3000 .* 2,400 requests a second/);
   });
 
   it('creates an operations dashboard unless dashboard: false (what it graphs: test/constructs/alarm-metrics.test.ts)', () => {

@@ -7,45 +7,21 @@
  * a message no consumer can read; after the failures and redeliveries every job's events have been
  * handled once each, in the order they were queued, and only the unreadable message reached the DLQ.
  *
- * fauxqs 1.9.2 hands out at most one message per message group per ReceiveMessage (sqsStore.js
- * `dequeueFifo` stops at a group's first message); SQS returns as many messages of a group as it
- * can (https://repost.aws/knowledge-center/sqs-fifo-messages-not-returned). So here a batch never
- * holds two events of one job; batches that do are covered by event-handler.test.ts.
+ * As SQS does, a receive returns as many messages of a group as it can
+ * (https://repost.aws/knowledge-center/sqs-fifo-messages-not-returned; fauxqs made so by
+ * lambda/adapters/local/fauxqs-fifo.ts), so batches hold several events of one job. What failures
+ * cost a job's later events in receives: fifo-dlq-receives.test.ts.
  */
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
 import { toMessage, type VideoJobEvent, type VideoJobStatus } from '../../lambda/core/event';
 import { videoJobEventHandler } from '../../lambda/runtime';
 import { drainQueue, freshBackend, type TestBackend } from '../support/emulators';
-import { jobEvent, QUEUE_ARN } from './sqs-batch';
+import { jobEvent, recordOf } from './sqs-batch';
 
 const JOBS = 8;
 const STEPS: Array<[VideoJobStatus, number | null]> = [['queued', null], ['processing', 0.25], ['processing', 0.5], ['processing', 0.75], ['succeeded', null]];
 const MAX_RECEIVES = 3;
-
-/** The record Lambda's SQS event source builds from a received message. */
-function toRecord(m: Message): SQSRecord {
-  const a = m.Attributes ?? {};
-  return {
-    messageId: m.MessageId!,
-    receiptHandle: m.ReceiptHandle!,
-    body: m.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
-      SentTimestamp: a.SentTimestamp ?? '',
-      SenderId: a.SenderId ?? '',
-      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? '',
-      SequenceNumber: a.SequenceNumber,
-      MessageGroupId: a.MessageGroupId,
-      MessageDeduplicationId: a.MessageDeduplicationId,
-    },
-    messageAttributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { stringValue: v.StringValue, dataType: v.DataType ?? 'String' }])),
-    md5OfBody: m.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: QUEUE_ARN,
-    awsRegion: 'us-east-1',
-  };
-}
 
 /** One poll of the event source: receive a batch, invoke, settle. Returns how many messages came. */
 async function poll(backend: TestBackend, handler: (event: SQSEvent) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>): Promise<number> {
@@ -54,7 +30,7 @@ async function poll(backend: TestBackend, handler: (event: SQSEvent) => Promise<
   );
   const messages = out.Messages ?? [];
   if (messages.length === 0) return 0;
-  const answer = await handler({ Records: messages.map(toRecord) });
+  const answer = await handler({ Records: messages.map(recordOf) });
   const failed = new Set(answer.batchItemFailures.map((f) => f.itemIdentifier));
   for (const m of messages) {
     if (failed.has(m.MessageId!)) await backend.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: backend.queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }));

@@ -4,6 +4,7 @@
  * CloudEvent JSON. Events are made by the real `buildEvent`, so they validate like queued ones.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildEvent, EMPTY_MEDIA, type VideoJobEvent, type VideoJobStatus } from '../../lambda/core/event';
 
@@ -61,4 +62,28 @@ export function eventRecord(event: VideoJobEvent, messageId?: string): SQSRecord
 /** A batch in the order SQS hands it over (sequence numbers follow it). */
 export function sqsEvent(records: SQSRecord[]): SQSEvent {
   return { Records: records.map((r, i) => ({ ...r, attributes: { ...r.attributes, SequenceNumber: String(i + 1).padStart(20, '0') } })) };
+}
+
+/** The record Lambda's SQS event source builds from a received message. */
+export function recordOf(m: Message): SQSRecord {
+  const a = m.Attributes ?? {};
+  return {
+    messageId: m.MessageId!,
+    receiptHandle: m.ReceiptHandle!,
+    body: m.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+      SentTimestamp: a.SentTimestamp ?? '',
+      SenderId: a.SenderId ?? '',
+      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? '',
+      SequenceNumber: a.SequenceNumber,
+      MessageGroupId: a.MessageGroupId,
+      MessageDeduplicationId: a.MessageDeduplicationId,
+    },
+    messageAttributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { stringValue: v.StringValue, dataType: v.DataType ?? 'String' }])),
+    md5OfBody: m.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: QUEUE_ARN,
+    awsRegion: 'us-east-1',
+  };
 }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { SQS_GROUP_ID_PATTERN, SQS_MAX_FIFO_ID_CHARS } from '../../contract/aws-limits';
+import { QUARANTINE_GROUPS_PER_VENDOR } from '../../contract/deployment';
 import { sqsSafeJson } from '../../core/bounds';
 import { jobKey } from '../../core/job-key';
 import type { EventMessage, EventQueue, QuarantineMessage, QuarantineQueue } from '../../core/ports';
@@ -15,6 +16,15 @@ import type { QuarantineReceipt, QuarantineSource } from '../../core/quarantine-
 export function messageGroupOf(vendor: string, jobId: string): string {
   const group = jobKey(vendor, jobId);
   return SQS_GROUP_ID_PATTERN.test(group) ? group : `${vendor}#sha256:${createHash('sha256').update(jobId).digest('hex')}`.slice(0, SQS_MAX_FIFO_ID_CHARS);
+}
+
+/**
+ * FIFO group of a quarantined request: one of QUARANTINE_GROUPS_PER_VENDOR per vendor, chosen by the
+ * request's hash (vendor and body), so that a vendor whose every request is quarantined is not held
+ * to one group's 300 sends a second, and the same request always lands in the same group.
+ */
+export function quarantineGroupOf(vendor: string, requestHash: Buffer): string {
+  return `quarantine#${vendor}#${requestHash.readUInt32BE(0) % QUARANTINE_GROUPS_PER_VENDOR}`;
 }
 
 /**
@@ -58,19 +68,16 @@ export class SqsQuarantineQueue implements QuarantineQueue {
   async send(message: QuarantineMessage): Promise<void> {
     // The reason may quote the payload (an unknown status word): U+FFFE/U+FFFF written as escapes.
     const body = sqsSafeJson(JSON.stringify(message));
+    const request = createHash('sha256').update(message.vendor).update('\0').update(message.bodyBase64);
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
         MessageBody: body,
-        MessageGroupId: `quarantine#${message.vendor}`,
-        // The same request quarantined twice (a vendor retry) is kept once; a replay's send-back
-        // is a new message (it must not be dropped as a copy of the one it replaces).
-        MessageDeduplicationId: createHash('sha256')
-          .update(message.vendor)
-          .update('\0')
-          .update(message.bodyBase64)
-          .update(message.replayRunId ? `\0${message.replayRunId}\0${message.replays ?? 0}` : '')
-          .digest('hex'),
+        MessageGroupId: quarantineGroupOf(message.vendor, request.copy().digest()),
+        // The same request quarantined twice (a vendor retry) is kept once: it has the same group
+        // (the queue deduplicates per group) and the same id. A replay's send-back is a new message
+        // (it must not be dropped as a copy of the one it replaces), in the same group.
+        MessageDeduplicationId: request.update(message.replayRunId ? `\0${message.replayRunId}\0${message.replays ?? 0}` : '').digest('hex'),
       }),
     );
   }

@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { FAUXQS_VERSION, makeFauxqsFifoReceivesSqsShaped } from './fauxqs-fifo';
 import { startStrictAws } from './strict-aws';
 
 export interface Emulators {
@@ -22,7 +23,7 @@ export interface Emulators {
 
 export class MissingEmulatorError extends Error {}
 
-export const EMULATOR_PACKAGES = ['dynalite@4.0.0', 'fauxqs@1.9.2'] as const;
+export const EMULATOR_PACKAGES = ['dynalite@4.0.0', `fauxqs@${FAUXQS_VERSION}`] as const;
 
 export async function startEmulators(host = '127.0.0.1'): Promise<Emulators> {
   const dynalite = loadDynalite();
@@ -79,8 +80,12 @@ async function loadFauxqs(): Promise<FauxqsModule> {
   try {
     // fauxqs is ESM only; a real dynamic import (not compiled to require) loads it from CommonJS.
     const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<FauxqsModule>;
-    return await importEsm('fauxqs');
-  } catch {
+    const fauxqs = await importEsm('fauxqs');
+    // Several messages of a FIFO group per receive, as SQS hands them out (fauxqs-fifo.ts).
+    await makeFauxqsFifoReceivesSqsShaped(importEsm);
+    return fauxqs;
+  } catch (err) {
+    if (err instanceof Error && err.message.startsWith('fauxqs ')) throw err;
     throw missing();
   }
 }

@@ -4,7 +4,7 @@
  */
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { TABLE_SCHEMA } from '../../contract/deployment';
+import { DEFAULTS, TABLE_SCHEMA } from '../../contract/deployment';
 
 export async function createJobTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(
@@ -38,7 +38,7 @@ export interface LocalQueues {
 }
 
 export interface LocalQueueOptions {
-  /** @default 3 */
+  /** @default DEFAULTS.maxReceiveCount (5) */
   readonly maxReceiveCount?: number;
   /** @default 30 */
   readonly visibilityTimeoutSeconds?: number;
@@ -47,14 +47,17 @@ export interface LocalQueueOptions {
 /** The events queue with its FIFO DLQ, and the quarantine queue; names get `prefix`. */
 export async function createQueues(client: SQSClient, prefix: string, options: LocalQueueOptions = {}): Promise<LocalQueues> {
   const fifo = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
+  // High-throughput mode, as the constructs create the events queue and the quarantine.
+  const highThroughput = { DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' };
   const deadLetterQueueUrl = await createQueue(client, `${prefix}-dlq.fifo`, { ...fifo, MessageRetentionPeriod: '1209600' });
   const dlqArn = await queueArn(client, deadLetterQueueUrl);
   const queueUrl = await createQueue(client, `${prefix}-events.fifo`, {
     ...fifo,
+    ...highThroughput,
     VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: options.maxReceiveCount ?? 3 }),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: options.maxReceiveCount ?? DEFAULTS.maxReceiveCount }),
   });
-  const quarantineQueueUrl = await createQueue(client, `${prefix}-quarantine.fifo`, { ...fifo, MessageRetentionPeriod: '1209600' });
+  const quarantineQueueUrl = await createQueue(client, `${prefix}-quarantine.fifo`, { ...fifo, ...highThroughput, MessageRetentionPeriod: '1209600' });
   return { queueUrl, deadLetterQueueUrl, quarantineQueueUrl };
 }
 

@@ -29,10 +29,15 @@ export interface StrictAws {
   stop(): Promise<void>;
 }
 
+export interface StrictAwsOptions {
+  /** The clock that rates are measured on (SQS's FIFO send rate). @default Date.now */
+  readonly now?: () => number;
+}
+
 /** Starts the strict layer in front of emulators already listening at these endpoints. */
-export async function startStrictAws(upstream: { readonly dynamoEndpoint: string; readonly sqsEndpoint: string }, host = '127.0.0.1'): Promise<StrictAws> {
+export async function startStrictAws(upstream: { readonly dynamoEndpoint: string; readonly sqsEndpoint: string }, host = '127.0.0.1', options: StrictAwsOptions = {}): Promise<StrictAws> {
   const dynamo = await startStrictProxy(upstream.dynamoEndpoint, strictDynamoDb(), host);
-  const sqs = await startStrictProxy(upstream.sqsEndpoint, strictSqs(), host).catch(async (err: unknown) => {
+  const sqs = await startStrictProxy(upstream.sqsEndpoint, strictSqs(options), host).catch(async (err: unknown) => {
     await dynamo.stop();
     throw err;
   });

@@ -1,9 +1,11 @@
 /**
  * SQS as AWS enforces it, in front of fauxqs: the documented limits of the calls this project makes
  * (SendMessage, SendMessageBatch, ReceiveMessage, ChangeMessageVisibility, CreateQueue), answered
- * with SQS's error codes; and message bodies fauxqs would refuse though SQS accepts them (astral
+ * with SQS's error codes; message bodies fauxqs would refuse though SQS accepts them (astral
  * characters such as emoji) carried through it intact: fauxqs stores a reference, the layer keeps
- * the body and gives it back on ReceiveMessage, MD5 digests included.
+ * the body and gives it back on ReceiveMessage, MD5 digests included; deduplication per message
+ * group on a queue whose `DeduplicationScope` says so (strict-sqs-dedup.ts); and a FIFO queue's send
+ * rate, per queue or per message group in high-throughput mode (strict-sqs-throughput.ts).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -18,30 +20,41 @@ import {
   type OneMessage,
 } from './strict-sqs-rules';
 import { letThrough, type Admission, type AwsRejection, type StrictService, type UpstreamCall } from './strict-service';
+import { GroupScopedDeduplication, type QueueFacts } from './strict-sqs-dedup';
+import { FifoSendRate } from './strict-sqs-throughput';
 
 /** The strict rules of SQS (AWS JSON protocol, `X-Amz-Target: AmazonSQS.<action>`). */
-export function strictSqs(): StrictService {
+export function strictSqs(options: { readonly now?: () => number } = {}): StrictService {
   const kept = new KeptBodies();
-  const queueMaxBytes = new Map<string, number>();
+  const scoped = new GroupScopedDeduplication();
+  const rate = new FifoSendRate(options.now);
+  const queueFacts = new Map<string, QueueFacts>();
+  // The caller's own upstream: its headers sign the layer's reads of queue attributes.
+  const layer = (upstream: UpstreamCall): Layer => ({ kept, scoped, rate, factsOf: (url) => factsOf(url, queueFacts, upstream) });
   return {
     targetPrefix: 'AmazonSQS.',
     async admit(action, input, upstream) {
       switch (action) {
         case 'SendMessage':
-          return admitSend(input, kept, (url) => maxBytesOf(url, queueMaxBytes, upstream));
+          return admitSend(input, layer(upstream));
         case 'SendMessageBatch':
-          return admitSendBatch(input, kept, (url) => maxBytesOf(url, queueMaxBytes, upstream));
+          return admitSendBatch(input, layer(upstream));
         case 'ReceiveMessage':
           // Decided on the answer, not the request: a long poll may return a message sent after it began.
-          return receiveProblem(input) ?? { rewrites: (raw) => raw.includes(KEPT_TAG), rewriteOutput: (output) => kept.restoreReceived(output) };
+          return (
+            receiveProblem(input) ?? {
+              rewrites: (raw) => raw.includes(KEPT_TAG) || scoped.appearsIn(raw),
+              rewriteOutput: (output) => kept.restoreReceived(restoreDeduplicationIds(output, scoped)),
+            }
+          );
         case 'ChangeMessageVisibility':
           return rangeProblem('VisibilityTimeout', input.VisibilityTimeout, SQS_VISIBILITY_TIMEOUT_SECONDS, true) ?? letThrough();
         case 'CreateQueue':
-          queueMaxBytes.clear();
+          queueFacts.clear();
           return createQueueProblem(input) ?? letThrough();
         case 'SetQueueAttributes':
         case 'DeleteQueue':
-          queueMaxBytes.clear();
+          queueFacts.clear();
           return letThrough();
         default:
           return letThrough();
@@ -86,29 +99,45 @@ function queryErrorAsAws(header: string): string {
   return match && !PREFIXED_QUERY_CODES.has(match[1]) ? `${match[1]}${match[2] ?? ''}` : header;
 }
 
-type MaxBytesOf = (queueUrl: string) => Promise<number | undefined>;
+/** What the send checks use: the kept bodies, the per-group deduplication, the queues' attributes. */
+interface Layer {
+  readonly kept: KeptBodies;
+  readonly scoped: GroupScopedDeduplication;
+  readonly rate: FifoSendRate;
+  readonly factsOf: (queueUrl: string) => Promise<QueueFacts | undefined>;
+}
 
-async function admitSend(input: Record<string, unknown>, kept: KeptBodies, maxBytesOf: MaxBytesOf): Promise<AwsRejection | Admission> {
+async function admitSend(input: Record<string, unknown>, layer: Layer): Promise<AwsRejection | Admission> {
   const queueUrl = String(input.QueueUrl ?? '');
   const problem = messageProblem(input, queueUrl) ?? sizeProblem(messageBytes(input));
   if (problem) return problem;
   const body = input.MessageBody as string;
-  const stored = kept.store(body);
-  if (stored === body) return letThrough();
+  const stored = layer.kept.store(body);
+  if (stored === body && !isFifo(queueUrl)) return letThrough();
+  const facts = await layer.factsOf(queueUrl);
   // fauxqs sees the reference, not the body: the queue's own size limit is checked here.
-  const max = await maxBytesOf(queueUrl);
-  if (max !== undefined && messageBytes(input) > max) return sizeProblem(messageBytes(input), max) as AwsRejection;
-  return { input: { ...input, MessageBody: stored }, rewriteOutput: (output) => ({ ...(output as object), MD5OfMessageBody: md5(body) }) };
+  if (stored !== body && facts?.maxBytes !== undefined && messageBytes(input) > facts.maxBytes) return sizeProblem(messageBytes(input), facts.maxBytes) as AwsRejection;
+  const throttled = isFifo(queueUrl) ? layer.rate.admit(queueUrl, facts, [String(input.MessageGroupId)]) : undefined;
+  if (throttled) return throttled;
+  const deduplicationId = layer.scoped.idFor(facts, input, body);
+  if (stored === body && deduplicationId === input.MessageDeduplicationId) return letThrough();
+  return {
+    input: { ...input, MessageBody: stored, MessageDeduplicationId: deduplicationId },
+    ...(stored !== body ? { rewriteOutput: (output: unknown) => ({ ...(output as object), MD5OfMessageBody: md5(body) }) } : {}),
+  };
 }
 
-async function admitSendBatch(input: Record<string, unknown>, kept: KeptBodies, maxBytesOf: MaxBytesOf): Promise<AwsRejection | Admission> {
+async function admitSendBatch(input: Record<string, unknown>, layer: Layer): Promise<AwsRejection | Admission> {
   const entries = Array.isArray(input.Entries) ? (input.Entries as Array<OneMessage & { Id?: unknown }>) : [];
   const queueUrl = String(input.QueueUrl ?? '');
   const problem = batchProblem(entries);
   if (problem) return problem;
   const failed: Array<{ Id: string; SenderFault: true; Code: string; Message: string }> = [];
   const originals = new Map<string, string>();
-  const max = entries.some((e) => typeof e.MessageBody === 'string' && kept.wouldKeep(e.MessageBody)) ? await maxBytesOf(queueUrl) : undefined;
+  const keepsAny = entries.some((e) => typeof e.MessageBody === 'string' && layer.kept.wouldKeep(e.MessageBody));
+  const facts = keepsAny || isFifo(queueUrl) ? await layer.factsOf(queueUrl) : undefined;
+  const max = keepsAny ? facts?.maxBytes : undefined;
+  let rescoped = false;
   const forwarded = entries.flatMap((entry) => {
     const id = String(entry.Id);
     const bytes = messageBytes(entry);
@@ -118,12 +147,16 @@ async function admitSendBatch(input: Record<string, unknown>, kept: KeptBodies, 
       return [];
     }
     const body = entry.MessageBody as string;
-    const stored = kept.store(body);
-    if (stored === body) return [entry];
-    originals.set(id, body);
-    return [{ ...entry, MessageBody: stored }];
+    const stored = layer.kept.store(body);
+    const deduplicationId = layer.scoped.idFor(facts, entry, body);
+    if (stored !== body) originals.set(id, body);
+    if (deduplicationId !== entry.MessageDeduplicationId) rescoped = true;
+    return [{ ...entry, MessageBody: stored, MessageDeduplicationId: deduplicationId }];
   });
-  if (failed.length === 0 && originals.size === 0) return letThrough();
+  // One transaction for the rate, for the queue or for each group it writes to (strict-sqs-throughput.ts).
+  const throttled = isFifo(queueUrl) && forwarded.length > 0 ? layer.rate.admit(queueUrl, facts, forwarded.map((e) => String(e.MessageGroupId))) : undefined;
+  if (throttled) return throttled;
+  if (failed.length === 0 && originals.size === 0 && !rescoped) return letThrough();
   const rewriteOutput = (output: unknown) => {
     const out = output as { Successful?: Array<{ Id: string; MD5OfMessageBody?: string }>; Failed?: unknown[] };
     const successful = (out.Successful ?? []).map((s) => (originals.has(s.Id) ? { ...s, MD5OfMessageBody: md5(originals.get(s.Id) as string) } : s));
@@ -133,15 +166,38 @@ async function admitSendBatch(input: Record<string, unknown>, kept: KeptBodies, 
   return { input: { ...input, Entries: forwarded }, rewriteOutput };
 }
 
-/** A queue's MaximumMessageSize, read from fauxqs once (the cache is emptied when any queue is created, changed or deleted). */
-async function maxBytesOf(queueUrl: string, cache: Map<string, number>, upstream: UpstreamCall): Promise<number | undefined> {
+const isFifo = (queueUrl: string) => queueUrl.endsWith('.fifo');
+
+/**
+ * A queue's MaximumMessageSize, DeduplicationScope, ContentBasedDeduplication and FifoThroughputLimit, read from fauxqs
+ * once (the cache is emptied when any queue is created, changed or deleted).
+ */
+async function factsOf(queueUrl: string, cache: Map<string, QueueFacts>, upstream: UpstreamCall): Promise<QueueFacts | undefined> {
   const cached = cache.get(queueUrl);
   if (cached !== undefined) return cached;
-  const { status, output } = await upstream('GetQueueAttributes', { QueueUrl: queueUrl, AttributeNames: ['MaximumMessageSize'] });
-  const max = Number((output as { Attributes?: { MaximumMessageSize?: string } } | undefined)?.Attributes?.MaximumMessageSize);
-  if (status !== 200 || !Number.isFinite(max)) return undefined; // no such queue: fauxqs answers the send itself
-  cache.set(queueUrl, max);
-  return max;
+  const names = ['MaximumMessageSize', 'DeduplicationScope', 'ContentBasedDeduplication', 'FifoThroughputLimit'];
+  const { status, output } = await upstream('GetQueueAttributes', { QueueUrl: queueUrl, AttributeNames: names });
+  if (status !== 200) return undefined; // no such queue: fauxqs answers the send itself
+  const attributes = (output as { Attributes?: Record<string, string> } | undefined)?.Attributes ?? {};
+  const max = Number(attributes.MaximumMessageSize);
+  const facts: QueueFacts = {
+    maxBytes: Number.isFinite(max) ? max : undefined,
+    groupScoped: attributes.DeduplicationScope === 'messageGroup',
+    contentBasedDeduplication: attributes.ContentBasedDeduplication === 'true',
+    highThroughput: attributes.DeduplicationScope === 'messageGroup' && attributes.FifoThroughputLimit === 'perMessageGroupId',
+  };
+  cache.set(queueUrl, facts);
+  return facts;
+}
+
+/** A ReceiveMessage answer with each message's deduplication id as its sender gave it. */
+function restoreDeduplicationIds(output: unknown, scoped: GroupScopedDeduplication): unknown {
+  const messages = (output as { Messages?: Array<Record<string, unknown>> }).Messages;
+  if (!Array.isArray(messages)) return output;
+  return {
+    ...(output as object),
+    Messages: messages.map((m) => (m.Attributes ? { ...m, Attributes: scoped.restore(m.Attributes as Record<string, string>) } : m)),
+  };
 }
 
 /**
