@@ -10,6 +10,7 @@ import { synthesiaManifest } from '../lambda/vendors/synthesia/manifest';
 import { viralsyncManifest } from '../lambda/vendors/viralsync/manifest';
 import { toleranceSecondsOf } from './private/duration';
 import { secretIdOf } from './private/grants';
+import { checkStatusUrl } from './private/status-url';
 import { WebhookAuth } from './webhook-auth';
 
 /** Options every vendor takes. */
@@ -59,6 +60,17 @@ export interface VendorOptions {
    * @default Duration.seconds(5)
    */
   readonly statusRequestTimeout?: Duration;
+
+  /**
+   * Let the poller send the status-API key over plain http, and ask a status API on a loopback
+   * address (a local stand-in: tests, `video-webhooks dev`). Without it the poller refuses both,
+   * and synth refuses plain http with an `apiKey`. Synth refuses a loopback or link-local status URL
+   * either way (on Lambda, loopback is the Runtime API; link-local the metadata endpoints), and the
+   * deployed poller never asks loopback or link-local addresses, whatever this says.
+   *
+   * @default false
+   */
+  readonly allowInsecureStatusApi?: boolean;
 }
 
 /** Options of a built-in vendor. */
@@ -378,8 +390,10 @@ export class Vendor {
 
   private readonly statusApiBaseUrl: string | undefined;
   private readonly statusRequestTimeout: Duration;
+  private readonly allowInsecureStatusApi: boolean;
   private readonly options: Record<string, unknown>;
   private readonly pollerOnlyOptions: readonly string[];
+  private readonly statusUrlWarnings: readonly string[];
 
   private constructor(manifest: VendorManifest, id: string | undefined, options: VendorOptions, adapterOptions: Record<string, unknown>, optionsPath = '') {
     this.id = id ?? manifest.kind;
@@ -406,6 +420,8 @@ export class Vendor {
           : `vendor ${this.id}: polling is on but its status API has no public base URL: set statusApiBaseUrl, or polling: false`,
       );
     }
+    this.allowInsecureStatusApi = options.allowInsecureStatusApi ?? false;
+    this.statusUrlWarnings = this.pollingEnabled ? this.checkStatusUrl(manifest, options, optionsPath) : [];
 
     this.pollRequestsPerMinute = options.pollRequestsPerMinute ?? manifest.pollRequestsPerMinute;
     if (!Token.isUnresolved(this.pollRequestsPerMinute) && !(this.pollRequestsPerMinute > 0 && this.pollRequestsPerMinute <= 100_000)) {
@@ -419,6 +435,14 @@ export class Vendor {
         throw new Error(`vendor ${this.id}: statusRequestTimeout ${this.statusRequestTimeout.toHumanString()} is out of range: use 100 ms to 60 seconds`);
       }
     }
+  }
+
+  /**
+   * What the status-URL check found worth a warning (the poller's scope adds them).
+   * @internal
+   */
+  _statusUrlWarnings(): readonly string[] {
+    return this.statusUrlWarnings;
   }
 
   /**
@@ -443,7 +467,19 @@ export class Vendor {
       requestsPerMinute: this.pollRequestsPerMinute,
       pollingEnabled: this.pollingEnabled,
       requestTimeoutMs: this.statusRequestTimeout.toMilliseconds(),
+      ...(this.allowInsecureStatusApi ? { allowInsecureStatusApi: true } : {}),
     };
+  }
+
+  /** The URL the poller will ask (a base URL overrides a template's origin), checked; its warnings. */
+  private checkStatusUrl(manifest: VendorManifest, options: VendorOptions, optionsPath: string): string[] {
+    const template = manifest.statusApi === 'options' ? this.options.statusUrlTemplate : undefined;
+    const [option, url] =
+      options.statusApiBaseUrl !== undefined ? ['statusApiBaseUrl', options.statusApiBaseUrl]
+        : typeof template === 'string' ? [optionsPath ? `${optionsPath}.statusUrlTemplate` : 'statusUrlTemplate', template]
+          : [undefined, undefined];
+    if (option === undefined || url === undefined) return []; // a built-in vendor's own public https URL
+    return checkStatusUrl({ vendorId: this.id, option, url, hasApiKey: options.apiKey !== undefined, allowInsecure: this.allowInsecureStatusApi });
   }
 }
 

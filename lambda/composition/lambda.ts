@@ -14,6 +14,7 @@ import { DEFAULTS, ENV, type VendorRuntimeConfig } from '../contract/deployment'
 import type { VendorAdapter } from '../core/adapter';
 import { systemClock, type Clock } from '../core/ports';
 import type { WebhookDeps } from '../core/webhook';
+import { StatusClient } from '../poller/status-client';
 import { createAdapter } from '../vendors/registry';
 import { configFromEnv } from './config-file';
 import { deliveryConfigFromEnv, envNumber, requireEnv } from './env';
@@ -83,7 +84,12 @@ export function pollerRuntimeFromEnv(env: NodeJS.ProcessEnv = process.env): Poll
   readonly quarantineQueueUrl: string | undefined;
 } {
   const ports = awsPorts(env, telemetryFromEnv(env));
-  const poller = pollerFromEnv(env, { ...ports, createAdapter });
+  // On Lambda the Runtime API (AWS_LAMBDA_RUNTIME_API, 127.0.0.1:9001) and extensions listen on
+  // loopback: no vendor's allowInsecureStatusApi opens it there
+  // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+  const onLambda = Boolean(env.AWS_LAMBDA_RUNTIME_API || env.AWS_LAMBDA_FUNCTION_NAME);
+  const statusClient = new StatusClient({ now: () => ports.clock.now(), neverLoopback: onLambda });
+  const poller = pollerFromEnv(env, { ...ports, createAdapter, statusClient });
   return {
     ...poller,
     ports,

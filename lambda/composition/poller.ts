@@ -72,6 +72,7 @@ function pollerVendor(c: PollerVendorConfig, ports: PollerPorts): PollerVendor {
     apiKey: async () => (secretArn ? (await ports.secrets.get(secretArn, c.vendor.id))[0] : undefined),
     requestsPerMinute: c.requestsPerMinute,
     requestTimeoutMs: c.requestTimeoutMs > 0 ? c.requestTimeoutMs : 10_000,
+    allowInsecureStatusApi: c.allowInsecureStatusApi === true,
   };
 }
 

@@ -26,6 +26,11 @@ export interface PollerVendorConfig {
   readonly pollingEnabled: boolean;
   /** Per-request timeout. */
   readonly requestTimeoutMs: number;
+  /**
+   * The vendor's `allowInsecureStatusApi`: the key may go over plain http and a loopback status API
+   * may be asked (a local stand-in). Never link-local; never loopback on Lambda. @default false
+   */
+  readonly allowInsecureStatusApi?: boolean;
 }
 
 /** Environment variable names. */

@@ -13,6 +13,7 @@ import { EnvSecretSource } from '../adapters/local/secrets';
 import { buildPoller } from '../composition/poller';
 import { deliveryConfig } from '../composition/env';
 import { DEFAULTS, type PollerVendorConfig, type VendorRuntimeConfig } from '../contract/deployment';
+import { statusUrlTarget } from '../contract/status-url';
 import type { VendorAdapter } from '../core/adapter';
 import { silentTelemetry, systemClock } from '../core/ports';
 import type { WebhookDeps } from '../core/webhook';
@@ -79,12 +80,19 @@ export function webhookSecretEnv(vendor: string, vendors: VendorRegistry = defau
   return vendors.builtIn(vendor)?.manifest.local.webhookSecretEnv ?? `${envPrefix(vendor)}_WEBHOOK_SECRET`;
 }
 
-/** Each vendor's status API, polled when its base URL or key variable is set. */
+/**
+ * Each vendor's status API, polled when its base URL or key variable is set. A status API on
+ * loopback (a local stand-in, `http://127.0.0.1:4010`) is opted in explicitly
+ * (`allowInsecureStatusApi`): on the developer's machine nothing else listens there for the poller,
+ * and plain http to it never leaves the machine. Any other status API gets no such allowance: the
+ * developer's real key never goes over plain http to another host.
+ */
 function localPollerConfigs(served: readonly VendorRuntimeConfig[], vendors: VendorRegistry, adapters: ReadonlyMap<string, VendorAdapter>, env: NodeJS.ProcessEnv): PollerVendorConfig[] {
   return served.map((vendor) => {
     const local = vendors.builtIn(vendor.id)?.manifest.local ?? { apiBaseUrlEnv: `${envPrefix(vendor.id)}_API_BASE_URL`, apiKeyEnv: `${envPrefix(vendor.id)}_API_KEY` };
     const baseUrl = env[local.apiBaseUrlEnv]?.replace(/\/+$/, '') || undefined;
     const statusApi = adapters.get(vendor.id)?.statusApi;
+    const asked = baseUrl ?? statusApi?.defaultBaseUrl;
     return {
       vendor,
       // The key is read by variable name from the environment (EnvSecretSource).
@@ -93,6 +101,7 @@ function localPollerConfigs(served: readonly VendorRuntimeConfig[], vendors: Ven
       requestsPerMinute: LOCAL_POLL_REQUESTS_PER_MINUTE,
       pollingEnabled: Boolean(statusApi && (baseUrl || env[local.apiKeyEnv]) && (baseUrl ?? statusApi.defaultBaseUrl)),
       requestTimeoutMs: 5_000,
+      allowInsecureStatusApi: asked !== undefined && statusUrlTarget(asked)?.range === 'loopback',
     };
   });
 }

@@ -156,7 +156,7 @@ export class PollRun {
     const housekeeping = this.housekeeping(lane, job);
     if (housekeeping) return housekeeping === 'deadline' ? 'deadline' : this.launch(lane, housekeeping);
     // Built before a rate slot is spent: a job whose request the adapter refuses is never sent.
-    const request = this.deps.statusClient.prepare(lane.vendor.statusApi as VendorStatusApi, job.jobId, { baseUrl: lane.baseUrl, apiKey: lane.apiKey });
+    const request = this.deps.statusClient.prepare(lane.vendor.statusApi as VendorStatusApi, job.jobId, { baseUrl: lane.baseUrl, apiKey: lane.apiKey }, lane.vendor);
     if ('kind' in request) return this.launch(lane, () => this.refuse(lane, job, request));
     // The last moment a request may start and still end (timeout included) before the deadline.
     const latestStart = this.options.deadlineMs - lane.vendor.requestTimeoutMs;
@@ -237,6 +237,7 @@ export class PollRun {
     const result = await statusClient.check(api, job.jobId, { baseUrl: lane.baseUrl, apiKey: lane.apiKey }, {
       timeoutMs: vendor.requestTimeoutMs,
       deadlineMs: this.options.deadlineMs,
+      allowInsecureStatusApi: vendor.allowInsecureStatusApi,
       beforeFollowUp: async () => {
         if (!(await limiter.acquire(vendor.id, latestStart))) return false;
         limiter.sent(vendor.id, clock.now());

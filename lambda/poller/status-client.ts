@@ -6,15 +6,22 @@
  * A status API is not trusted with more than one answer's worth of cost or reach: a redirect is
  * never followed (the key would go with it, to wherever it points), and a body is read only when
  * it is used, decoded here with the codings asked for, counted after decoding, and the request
- * destroyed at the cap (see `send`).
+ * destroyed at the cap (see `send`). Nor is it trusted with where it is: every request (follow-ups
+ * included) is checked on its URL and on the addresses its host name resolves to
+ * (../contract/status-url.ts): never link-local, loopback only for a vendor that allows it, the key
+ * over plain http only for a vendor that allows it.
  */
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { lookup as dnsLookup } from 'node:dns';
+import { request as httpRequest, type Agent, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
+import { statusUrlRefusal } from '../contract/status-url';
 import type { NormalizedFields } from '../core/event';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json';
 import type { StatusHttpRequest, StatusParseResult, StatusRequestContext, VendorStatusApi } from '../core/adapter';
+import { CheckedAgents, RefusedAddress, type ConnectionAccess } from './checked-agents';
 
 export type StatusCheckResult =
   /** The vendor answered and the adapter understood it. */
@@ -35,7 +42,8 @@ export type StatusCheckResult =
 
 /**
  * The adapter would not build a request for this job (`request` threw: e.g. its id would change the
- * URL's path). Nothing was sent; it never will be for this id.
+ * URL's path), or the request may not go where it points (link-local, loopback, a key over plain
+ * http: see `allowInsecureStatusApi`). Nothing was sent there.
  */
 export interface StatusRefusal {
   readonly kind: 'refused';
@@ -44,7 +52,16 @@ export interface StatusRefusal {
 
 export type StatusErrorReason = 'http_5xx' | 'http_4xx' | 'redirect' | 'timeout' | 'network';
 
-export interface StatusCheckOptions {
+/** What the vendor allows its status requests. */
+export interface StatusAccess {
+  /**
+   * The vendor's `allowInsecureStatusApi`: its key may go over plain http, and a loopback status
+   * API (a local stand-in) may be asked. Link-local addresses are never asked. @default false
+   */
+  readonly allowInsecureStatusApi?: boolean;
+}
+
+export interface StatusCheckOptions extends StatusAccess {
   /** Per-request timeout. */
   readonly timeoutMs: number;
   /** No request may still be open at this time (ms since epoch, on `now`'s clock). */
@@ -67,6 +84,13 @@ export interface StatusClientOptions {
   readonly maxBodyBytes?: number;
   /** At most this many follow-up requests per job. @default 2 */
   readonly maxFollowUps?: number;
+  /**
+   * Never ask a loopback address, whatever a vendor allows: set on Lambda, where the Runtime API
+   * (`AWS_LAMBDA_RUNTIME_API`) and extensions listen there. @default false
+   */
+  readonly neverLoopback?: boolean;
+  /** Resolves host names; each address it gives is checked before a connection is made. @default dns.lookup */
+  readonly lookup?: LookupFunction;
 }
 
 export class StatusClient {
@@ -75,6 +99,8 @@ export class StatusClient {
   private readonly maxRetryAfterMs: number;
   private readonly maxBodyBytes: number;
   private readonly maxFollowUps: number;
+  private readonly neverLoopback: boolean;
+  private readonly agents: CheckedAgents;
 
   constructor(options: StatusClientOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -82,15 +108,22 @@ export class StatusClient {
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 3_600_000;
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.maxFollowUps = options.maxFollowUps ?? 2;
+    this.neverLoopback = options.neverLoopback ?? false;
+    this.agents = new CheckedAgents(options.lookup ?? (dnsLookup as LookupFunction));
   }
 
-  /** The first request of a job's check, or the adapter's refusal to build one. Sends nothing. */
-  prepare(api: VendorStatusApi, jobId: string, ctx: StatusRequestContext): StatusHttpRequest | StatusRefusal {
+  /**
+   * The first request of a job's check, or why it is not sent: the adapter's refusal to build one,
+   * or where it points (see `StatusAccess`). Sends nothing.
+   */
+  prepare(api: VendorStatusApi, jobId: string, ctx: StatusRequestContext, access: StatusAccess = {}): StatusHttpRequest | StatusRefusal {
+    let request: StatusHttpRequest;
     try {
-      return api.request(jobId, ctx);
+      request = api.request(jobId, ctx);
     } catch (err) {
       return { kind: 'refused', reason: (err instanceof Error ? err.message : String(err)).slice(0, 300) };
     }
+    return this.refusal(request, ctx, access) ?? request;
   }
 
   /** Asks the vendor for one job's status (`prepared`: what `prepare` gave). Never throws. */
@@ -99,10 +132,10 @@ export class StatusClient {
     jobId: string,
     ctx: StatusRequestContext,
     options: StatusCheckOptions,
-    prepared: StatusHttpRequest | StatusRefusal = this.prepare(api, jobId, ctx),
+    prepared: StatusHttpRequest | StatusRefusal = this.prepare(api, jobId, ctx, options),
   ): Promise<StatusCheckResult> {
     if ('kind' in prepared) return prepared;
-    const first = await this.get(prepared, options);
+    const first = await this.get(prepared, ctx, options);
     if (first.kind !== 'answer') return first;
     if (first.body === undefined) return { kind: 'invalid', httpStatus: first.status, reason: first.problem ?? 'unreadable body' };
 
@@ -110,7 +143,7 @@ export class StatusClient {
     for (let followUps = 0; parsed.kind === 'follow'; followUps++) {
       if (followUps >= this.maxFollowUps) return { kind: 'invalid', httpStatus: first.status, reason: 'too many follow-up requests' };
       if (options.beforeFollowUp && !(await options.beforeFollowUp())) return { kind: 'deferred', reason: 'no request slot left for the follow-up' };
-      const next = await this.get(parsed.request, options, true);
+      const next = await this.get(parsed.request, ctx, options, true);
       if (next.kind !== 'answer') return next;
       // A follow-up's answer goes to the adapter even when it is not JSON (it decides), but not one past the limits.
       if (next.overLimit) return { kind: 'invalid', httpStatus: next.status, reason: `follow-up ${next.problem}` };
@@ -123,23 +156,27 @@ export class StatusClient {
 
   /**
    * One GET. Redirects, 429, 401/403, 5xx, other non-2xx (a follow-up's 4xx excepted: its adapter
-   * decides) and failures come back classified, their bodies unread; the rest as an answer.
+   * decides) and failures come back classified, their bodies unread; the rest as an answer. A
+   * request that may not go where it points (its URL, or an address its host resolves to) is refused.
    */
-  private async get(request: StatusHttpRequest, options: StatusCheckOptions, followUp = false): Promise<Answer | Unanswered> {
+  private async get(request: StatusHttpRequest, ctx: StatusRequestContext, options: StatusCheckOptions, followUp = false): Promise<Answer | Unanswered> {
+    const refused = this.refusal(request, ctx, options);
+    if (refused) return refused;
     const budget = Math.min(options.timeoutMs, options.deadlineMs - this.now());
     if (budget <= 0) return { kind: 'deferred', reason: 'the run is out of time' };
     const clipped = budget < options.timeoutMs;
     // The signal bounds the whole exchange, the body included (a body that trickles times out).
     const signal = AbortSignal.timeout(budget);
     try {
-      const response = await send(request, signal);
+      const response = await send(request, signal, (protocol) => this.agents.agent(protocol, this.access(options)));
       const classified = this.classify(request.url, response, followUp);
       if (classified) {
         response.discard();
         return classified;
       }
       return answerOf(response.status, await response.read(this.maxBodyBytes));
-    } catch {
+    } catch (err) {
+      if (err instanceof RefusedAddress) return { kind: 'refused', reason: err.message };
       if (signal.aborted) return clipped ? { kind: 'deferred', reason: 'the run ran out of time mid-request' } : { kind: 'error', reason: 'timeout', httpStatus: null };
       return { kind: 'error', reason: 'network', httpStatus: null };
     }
@@ -155,6 +192,16 @@ export class StatusClient {
     if (followUp || isOk(status)) return undefined;
     if (status === 404) return { kind: 'not_found', httpStatus: status };
     return { kind: 'error', reason: 'http_4xx', httpStatus: status };
+  }
+
+  /** Why `request` may not be sent where it points, or undefined (see ../contract/status-url.ts). */
+  private refusal(request: StatusHttpRequest, ctx: StatusRequestContext, access: StatusAccess): StatusRefusal | undefined {
+    const reason = statusUrlRefusal(request.url, { ...this.access(access), sendsKey: Boolean(ctx.apiKey) });
+    return reason === undefined ? undefined : { kind: 'refused', reason };
+  }
+
+  private access(access: StatusAccess): ConnectionAccess {
+    return { allowInsecure: access.allowInsecureStatusApi ?? false, neverLoopback: this.neverLoopback };
   }
 
   private retryAt(headers: HeaderReader): number {
@@ -223,7 +270,7 @@ interface Answer {
   readonly overLimit?: boolean;
 }
 
-type Unanswered = Exclude<StatusCheckResult, { kind: 'status' | 'invalid' | 'refused' }>;
+type Unanswered = Exclude<StatusCheckResult, { kind: 'status' | 'invalid' }>;
 
 /** One response as `send` hands it over: status and headers at once, the body only when read. */
 interface Received extends HeaderReader {
@@ -248,13 +295,14 @@ const USER_AGENT = 'cdk-video-webhooks-poller';
  * and a brotli decoder holds up to 16 MiB however early the body is dropped). Resolves at the
  * response's headers; `signal` ends the exchange, the body included.
  */
-function send(request: StatusHttpRequest, signal: AbortSignal): Promise<Received> {
+function send(request: StatusHttpRequest, signal: AbortSignal, agentFor: (protocol: 'http:' | 'https:') => Agent): Promise<Received> {
   return new Promise((resolve, reject) => {
     const url = new URL(request.url);
     const get = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : undefined;
     if (!get) return reject(new Error(`status URL scheme ${url.protocol} is neither http: nor https:`));
     const headers = { accept: 'application/json', 'user-agent': USER_AGENT, ...request.headers, 'accept-encoding': ACCEPTED_CODINGS.join(', ') };
-    const req = get(url, { method: 'GET', headers, signal }, (res) => resolve(received(req, res)));
+    const agent = agentFor(url.protocol as 'http:' | 'https:');
+    const req = get(url, { method: 'GET', headers, signal, agent }, (res) => resolve(received(req, res)));
     req.on('error', reject); // before the response; later errors reach read() through the response
     req.end();
   });

@@ -20,6 +20,8 @@ export interface PollerVendor {
   /** @default 1 (see `VendorRate.burst`) */
   readonly burst?: number;
   readonly requestTimeoutMs: number;
+  /** The key may go over plain http, and a loopback status API be asked (see `StatusAccess`). @default false */
+  readonly allowInsecureStatusApi?: boolean;
 }
 
 export interface PollerSettings {

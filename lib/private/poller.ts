@@ -1,5 +1,5 @@
 /** The scheduled poller function (also the quarantine replay), with its schedule and grants. */
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib/core';
+import { Annotations, Duration, type RemovalPolicy } from 'aws-cdk-lib/core';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -60,6 +60,7 @@ export function addPoller(scope: Construct, props: PollerProps): lambda.Function
   });
   for (const vendor of props.vendors) {
     if (vendor.apiKey && vendor.pollingEnabled) grantSecretValue(vendor.apiKey, poller);
+    for (const warning of vendor._statusUrlWarnings()) Annotations.of(pollerScope).addWarningV2('cdk-video-webhooks:statusApiUrl', warning);
   }
   props.jobs.grantReadWriteJobs(poller);
   props.events.grantSendEvents(poller);

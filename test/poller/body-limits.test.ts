@@ -24,7 +24,8 @@ const sync = createAdapter({ id: 'sync', kind: 'sync', options: {} }).statusApi!
 describe('status answer bodies are read up to the cap, counted after decompression', () => {
   let server: FakeVendorServer;
   const client = new StatusClient();
-  const opts = (timeoutMs = 10_000): StatusCheckOptions => ({ timeoutMs, deadlineMs: Date.now() + 30_000 });
+  // The fake status APIs are on 127.0.0.1 over http: asked only with the opt-in.
+  const opts = (timeoutMs = 10_000): StatusCheckOptions => ({ timeoutMs, deadlineMs: Date.now() + 30_000, allowInsecureStatusApi: true });
   const check = () => client.check(sync, 'g1', { baseUrl: server.baseUrl, apiKey: server.apiKey }, opts());
 
   beforeEach(async () => {

@@ -93,7 +93,8 @@ describe('pollerFromEnv', () => {
     try {
       const p = ports();
       const clock = new ManualClock(Date.now());
-      const { deps } = pollerFromEnv(env([{ ...syncConfig, statusApiBaseUrl: server.baseUrl }]), { ...p, clock });
+      // The fake is on 127.0.0.1 over http: the configuration opts in, as the construct's allowInsecureStatusApi would.
+      const { deps } = pollerFromEnv(env([{ ...syncConfig, statusApiBaseUrl: server.baseUrl, allowInsecureStatusApi: true }]), { ...p, clock });
       const now = clock.now();
       await p.store.put(newRecord('sync', 'g', now - 700_000, deps.config), null);
       server.jobs.set('g', { id: 'g', status: 'COMPLETED' });

@@ -74,6 +74,7 @@ function fakeSecretsManager(values: Map<string, string>, calls: string[]): Promi
     requestsPerMinute: 600,
     pollingEnabled: true,
     requestTimeoutMs: 2000,
+    allowInsecureStatusApi: true, // the fake Sync is on 127.0.0.1 over http
   });
 
   beforeEach(async () => {
@@ -114,6 +115,19 @@ function fakeSecretsManager(values: Map<string, string>, calls: string[]): Promi
     // A warm container: the key is cached, nothing is due.
     expect(await handler({}, { getRemainingTimeInMillis: () => 6000 })).toMatchObject({ polled: 0 });
     expect(secretCalls).toEqual([SECRET_ARN]);
+  });
+
+  it('never asks loopback on Lambda (AWS_LAMBDA_RUNTIME_API set: the Runtime API listens there), even for a vendor that opted in', async () => {
+    await new JobRegistry(backend.store, {}, { now: () => Date.now() - 11 * 60_000 }).register('sync', 'gen-rt');
+    sync.jobs.set('gen-rt', { id: 'gen-rt', status: 'COMPLETED', outputUrl: 'https://cdn.sync.so/gen-rt.mp4' });
+    // The fake Sync stands where the Runtime API would: what Lambda sets is 127.0.0.1:9001.
+    process.env.AWS_LAMBDA_RUNTIME_API = new URL(sync.baseUrl).host;
+    const handler = loadHandler([syncConfig()]);
+    const summary = (await handler({}, { getRemainingTimeInMillis: () => 6000 })) as PollSummary;
+    expect(summary).toMatchObject({ polled: 0, requests: 0, hits: 0, errors: 1, vendors: { sync: { errorsByReason: { refused: 1 } } } });
+    expect(sync.requests).toHaveLength(0);
+    const refused = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reason === 'refused');
+    expect(refused?.detail).toMatch(/is loopback \(127\.0\.0\.0\/8\).*: not asked on Lambda, whatever allowInsecureStatusApi says$/);
   });
 
   it('fails the invocation when the status-API key cannot be read, and polls nothing for that vendor', async () => {

@@ -31,6 +31,11 @@ export interface HarnessVendor {
   readonly requestTimeoutMs?: number;
   readonly apiKey?: string;
   readonly statusApi?: VendorStatusApi | null;
+  /**
+   * The fake status APIs listen on 127.0.0.1 over http: a vendor asks them only with this opt-in,
+   * which every harness vendor gives unless told otherwise. @default true
+   */
+  readonly allowInsecureStatusApi?: boolean;
 }
 
 export interface HarnessOptions {
@@ -53,6 +58,7 @@ export function pollerDeps(options: HarnessOptions): PollerDeps & { telemetry: T
     requestsPerMinute: v.requestsPerMinute ?? 6000,
     burst: v.burst,
     requestTimeoutMs: v.requestTimeoutMs ?? 2000,
+    allowInsecureStatusApi: v.allowInsecureStatusApi ?? true,
   }));
   return {
     store: options.store,

@@ -54,7 +54,8 @@ const apiOf = (c: VendorCase) => createAdapter(c.vendor).statusApi!;
 
 describe('status requests never follow a redirect, so the key never leaves its origin', () => {
   const client = new StatusClient();
-  const opts = (): StatusCheckOptions => ({ timeoutMs: 2000, deadlineMs: Date.now() + 10_000 });
+  // The fake status APIs are on 127.0.0.1 over http: asked only with the opt-in.
+  const opts = (): StatusCheckOptions => ({ timeoutMs: 2000, deadlineMs: Date.now() + 10_000, allowInsecureStatusApi: true });
   const servers: RecordingServer[] = [];
   const server = async (answer: (req: IncomingMessage, res: ServerResponse) => void) => {
     const s = await startRecordingServer(answer);

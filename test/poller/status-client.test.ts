@@ -7,7 +7,8 @@ describe('StatusClient against a real HTTP server', () => {
   let sync: FakeVendorServer;
   let ctx: StatusRequestContext;
   const client = new StatusClient();
-  const opts = (timeoutMs = 1000): StatusCheckOptions => ({ timeoutMs, deadlineMs: Date.now() + 10_000 });
+  // The fake status APIs are on 127.0.0.1 over http: asked only with the opt-in.
+  const opts = (timeoutMs = 1000): StatusCheckOptions => ({ timeoutMs, deadlineMs: Date.now() + 10_000, allowInsecureStatusApi: true });
 
   beforeEach(async () => {
     sync = await startFakeVendor('sync');
@@ -89,9 +90,9 @@ describe('StatusClient against a real HTTP server', () => {
 
   it('defers instead of failing when the run deadline cut the request short', async () => {
     sync.override = () => 'hang';
-    const result = await client.check(localSync, 'g1', ctx, { timeoutMs: 5000, deadlineMs: Date.now() + 150 });
+    const result = await client.check(localSync, 'g1', ctx, { ...opts(5000), deadlineMs: Date.now() + 150 });
     expect(result.kind).toBe('deferred');
-    expect(await client.check(localSync, 'g1', ctx, { timeoutMs: 5000, deadlineMs: Date.now() - 1 })).toMatchObject({ kind: 'deferred' });
+    expect(await client.check(localSync, 'g1', ctx, { ...opts(5000), deadlineMs: Date.now() - 1 })).toMatchObject({ kind: 'deferred' });
   });
 
   it('reports a dropped connection and a closed port as network errors', async () => {
@@ -127,7 +128,8 @@ describe('StatusClient follow-ups (LipDub /download)', () => {
   let lipdub: FakeVendorServer;
   let ctx: StatusRequestContext;
   const client = new StatusClient();
-  const opts = (extra: Partial<StatusCheckOptions> = {}): StatusCheckOptions => ({ timeoutMs: 1000, deadlineMs: Date.now() + 10_000, ...extra });
+  // The fake status APIs are on 127.0.0.1 over http: asked only with the opt-in.
+  const opts = (extra: Partial<StatusCheckOptions> = {}): StatusCheckOptions => ({ timeoutMs: 1000, deadlineMs: Date.now() + 10_000, allowInsecureStatusApi: true, ...extra });
 
   beforeEach(async () => {
     lipdub = await startFakeVendor('lipdub');
