@@ -74,7 +74,8 @@ GET /healthz, GET /quarantine and GET /dlq (what they hold, left in place), POST
 --config FILE serves custom vendors too: {"vendors":[{"id":"acme","options":{...}}]}, options as the
 custom vendor's adapterOptions in JSON, the secret from <ID>_WEBHOOK_SECRET. The poller runs every
 --poll-interval-seconds against <VENDOR>_API_BASE_URL / <VENDOR>_API_KEY when set. --port 0 picks a
-free port; the URL is printed on stderr.`,
+free port; the URL is printed on stderr. --host takes loopback only (localhost, 127.x, ::1): the
+server and its emulators are unauthenticated, so nothing listens beyond this machine.`,
     run: runDev,
   },
   send: {
