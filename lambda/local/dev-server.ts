@@ -22,6 +22,7 @@ import { lambdaConsumer, loadHandler, type SqsHandler } from './lambda-handler';
 import { startQueueTap, type EventConsumer } from './queue-tap';
 import { queueInspector } from './queue-inspection';
 import { secretLine } from './request-log';
+import { allowHosts } from './request-guard';
 import { routeRequest } from './routes';
 import { SQS_MAX_RECEIVE_COUNT, SQS_VISIBILITY_TIMEOUT_SECONDS } from '../contract/aws-limits';
 import { DevServerStartError, errorCode, listenProblem } from './start-errors';
@@ -38,6 +39,12 @@ export interface DevServerOptions {
    * @default '127.0.0.1'
    */
   readonly host?: string;
+  /**
+   * Host names (a tunnel's) whose requests the inspection and job routes answer too, besides
+   * `localhost`, `127.x` and `[::1]` with the server's port. `POST /webhooks/*` answers any host.
+   * @default - loopback names only
+   */
+  readonly allowHosts?: readonly string[];
   /** Also append every queued event, one JSON line each, to this file. */
   readonly eventsFile?: string;
   /** @default 30 */
@@ -113,6 +120,7 @@ interface Settings {
   readonly configVendors: readonly VendorRuntimeConfig[];
   readonly queue: { readonly visibilityTimeoutSeconds: number; readonly maxReceiveCount: number };
   readonly forwardTo: string | undefined;
+  readonly allowHosts: readonly string[];
   readonly eventsFile: string | undefined;
   readonly log: (line: string) => void;
 }
@@ -143,6 +151,7 @@ function settle(options: DevServerOptions): Settings {
     configVendors: options.config === undefined ? [] : readVendorConfig(resolve(options.cwd ?? '', options.config), vendors),
     queue: { visibilityTimeoutSeconds, maxReceiveCount },
     forwardTo: options.forwardTo === undefined ? undefined : forwardUrl(options.forwardTo),
+    allowHosts: allowHosts(options.allowHosts),
     eventsFile: options.eventsFile,
     log: options.log ?? (options.onRejection ? () => undefined : (line) => process.stderr.write(`${line}\n`)),
   };
@@ -157,7 +166,7 @@ function checkWritable(file: string): void {
 }
 
 async function listen(settings: Settings, pipeline: LocalPipeline, options: DevServerOptions): Promise<Server> {
-  const server = createServer(routeRequest({ pipeline, inspector: queueInspector(pipeline.sqs), log: settings.log, onRejection: options.onRejection }));
+  const server = createServer(routeRequest({ pipeline, inspector: queueInspector(pipeline.sqs), log: settings.log, onRejection: options.onRejection, hostRule: { allowHosts: settings.allowHosts } }));
   await new Promise<void>((listening, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenProblem(err, settings.host, settings.port)));
     server.listen(settings.port, settings.host, () => listening());

@@ -1,12 +1,14 @@
 /**
  * The dev server's HTTP routes: the deployed API's `POST /webhooks/{vendor}` (the same
  * `handleWebhook` as the verifier Lambda), `POST /jobs` (what `registerJob` does), `GET /healthz`,
- * and the local inspection routes `GET /quarantine`, `GET /dlq` and `POST /dlq/redrive`.
+ * and the local inspection routes `GET /quarantine`, `GET /dlq` and `POST /dlq/redrive`. The
+ * inspection and job routes are guarded against other web sites (request-guard.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rawRequest, toHttpResponse } from '../core/http';
 import { handleWebhook } from '../core/webhook';
 import type { QueueInspector } from './queue-inspection';
+import { forbiddenBecause, notJsonBecause, type HostRule } from './request-guard';
 import { isRejection, requestLine } from './request-log';
 import type { LocalPipeline } from './wiring';
 
@@ -17,17 +19,20 @@ export interface RouteDeps {
   readonly log: (line: string) => void;
   /** Told of each request not answered 2xx, and each ignored or quarantined one. */
   readonly onRejection?: (line: string) => void;
+  /** Which `Host` names the guarded routes answer besides loopback. */
+  readonly hostRule: HostRule;
 }
 
 type Route = (req: IncomingMessage, res: ServerResponse, deps: RouteDeps, match: RegExpExecArray) => Promise<void>;
 
-const ROUTES: ReadonlyArray<readonly [method: string, path: RegExp, route: Route]> = [
-  ['GET', /^\/healthz$/, async (_req, res) => send(res, 200, { ok: true })],
-  ['POST', /^\/webhooks\/([^/]+)\/?$/, webhook],
-  ['POST', /^\/jobs$/, registerJob],
-  ['GET', /^\/quarantine$/, quarantine],
-  ['GET', /^\/dlq$/, deadLetters],
-  ['POST', /^\/dlq\/redrive$/, redrive],
+/** `guarded`: answered only to this machine's own requests (request-guard.ts). */
+const ROUTES: ReadonlyArray<readonly [method: string, path: RegExp, route: Route, guarded: boolean]> = [
+  ['GET', /^\/healthz$/, async (_req, res) => send(res, 200, { ok: true }), false],
+  ['POST', /^\/webhooks\/([^/]+)\/?$/, webhook, false],
+  ['POST', /^\/jobs$/, registerJob, true],
+  ['GET', /^\/quarantine$/, quarantine, true],
+  ['GET', /^\/dlq$/, deadLetters, true],
+  ['POST', /^\/dlq\/redrive$/, redrive, true],
 ];
 
 const NOT_FOUND = 'not found: POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq or POST /dlq/redrive';
@@ -36,7 +41,13 @@ const NOT_FOUND = 'not found: POST /webhooks/{vendor}, POST /jobs, GET /healthz,
 export function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    const found = ROUTES.map(([method, pattern, route]) => ({ method, match: pattern.exec(path), route })).find((r) => r.match && r.method === req.method);
+    const found = ROUTES.map(([method, pattern, route, guarded]) => ({ method, match: pattern.exec(path), route, guarded })).find((r) => r.match && r.method === req.method);
+    const forbidden = found?.guarded ? forbiddenBecause(req, deps.hostRule) : undefined;
+    if (forbidden !== undefined) {
+      deps.log(`403 ${req.method} ${path}: ${forbidden}`);
+      req.resume();
+      return send(res, 403, { error: forbidden });
+    }
     const work = found ? found.route(req, res, deps, found.match!) : Promise.resolve(send(res, 404, { error: NOT_FOUND }));
     work.catch((err: unknown) => {
       deps.log(`500 ${req.method} ${req.url}: ${(err as Error)?.message ?? err}`);
@@ -58,6 +69,11 @@ async function webhook(req: IncomingMessage, res: ServerResponse, deps: RouteDep
 }
 
 async function registerJob(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
+  const notJson = notJsonBecause(req, 'POST /jobs');
+  if (notJson !== undefined) {
+    req.resume();
+    return send(res, 415, { error: notJson });
+  }
   let input: { vendor?: unknown; jobId?: unknown };
   try {
     input = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8')) as typeof input;
