@@ -96,7 +96,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const stops: Array<() => Promise<void>> = [() => emulators.stop()];
   try {
     const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue });
-    const server = await listen(settings, pipeline, options);
+    const server = await listen(settings, pipeline, emulators, options);
     stops.unshift(() => closeServer(server));
     await reportSecrets(pipeline, settings);
     const consumer = await consumerOf(settings, handler, emulators, pipeline);
@@ -165,8 +165,8 @@ function checkWritable(file: string): void {
   }
 }
 
-async function listen(settings: Settings, pipeline: LocalPipeline, options: DevServerOptions): Promise<Server> {
-  const server = createServer(routeRequest({ pipeline, inspector: queueInspector(pipeline.sqs), log: settings.log, onRejection: options.onRejection, hostRule: { allowHosts: settings.allowHosts } }));
+async function listen(settings: Settings, pipeline: LocalPipeline, emulators: Emulators, options: DevServerOptions): Promise<Server> {
+  const server = createServer(routeRequest({ pipeline, inspector: queueInspector(pipeline.sqs, { endpoint: emulators.sqsEndpoint }), log: settings.log, onRejection: options.onRejection, hostRule: { allowHosts: settings.allowHosts } }));
   await new Promise<void>((listening, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenProblem(err, settings.host, settings.port)));
     server.listen(settings.port, settings.host, () => listening());

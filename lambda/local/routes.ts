@@ -89,7 +89,7 @@ async function registerJob(req: IncomingMessage, res: ServerResponse, deps: Rout
   return send(res, result.registered ? 201 : 200, result);
 }
 
-/** The quarantine's messages, each with its raw body decoded. */
+/** The quarantine's messages, each with its SQS message id and its raw body decoded; read-only. */
 async function quarantine(_req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
   const held = await deps.inspector.look(deps.pipeline.queues.quarantineQueueUrl);
   send(
@@ -97,14 +97,16 @@ async function quarantine(_req: IncomingMessage, res: ServerResponse, deps: Rout
     200,
     held.map((m) => {
       const message = parseOr(m.body, { body: m.body }) as { bodyBase64?: unknown };
-      return typeof message.bodyBase64 === 'string' ? { ...message, body: Buffer.from(message.bodyBase64, 'base64').toString('utf8') } : message;
+      const shown = typeof message.bodyBase64 === 'string' ? { ...message, body: Buffer.from(message.bodyBase64, 'base64').toString('utf8') } : message;
+      return { messageId: m.messageId, inFlight: m.inFlight, ...shown };
     }),
   );
 }
 
+/** The DLQ's messages, each with its SQS message id; read-only. */
 async function deadLetters(_req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
   const held = await deps.inspector.look(deps.pipeline.queues.deadLetterQueueUrl);
-  send(res, 200, held.map((m) => ({ messageGroupId: m.groupId, event: parseOr(m.body, m.body) })));
+  send(res, 200, held.map((m) => ({ messageId: m.messageId, inFlight: m.inFlight, messageGroupId: m.groupId, event: parseOr(m.body, m.body) })));
 }
 
 async function redrive(_req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {

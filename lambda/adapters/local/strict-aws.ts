@@ -66,7 +66,10 @@ async function startStrictProxy(upstreamUrl: string, service: StrictService, hos
     const target = req.headers['x-amz-target'];
     const action = typeof target === 'string' && target.startsWith(service.targetPrefix) ? target.slice(service.targetPrefix.length) : undefined;
     const input = action !== undefined ? parseObject(raw) : undefined;
-    if (action === undefined || input === undefined) return forward(req, raw, res);
+    if (action === undefined || input === undefined) {
+      const through = service.passThrough?.(req.method ?? '', req.url ?? '/');
+      return forward(req, raw, res, through?.rewriteOutput, through?.rewrites);
+    }
 
     const admission = await service.admit(action, input, upstreamCall(req));
     if (isRejection(admission)) {
