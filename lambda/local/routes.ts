@@ -5,6 +5,7 @@
  * inspection and job routes are guarded against other web sites (request-guard.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EVENT_BOUNDS, jobIdProblem } from '../core/bounds';
 import { rawRequest, toHttpResponse } from '../core/http';
 import { handleWebhook } from '../core/webhook';
 import type { QueueInspector } from './queue-inspection';
@@ -81,8 +82,13 @@ async function registerJob(req: IncomingMessage, res: ServerResponse, deps: Rout
     return send(res, 400, { error: 'body must be JSON: {"vendor": "...", "jobId": "..."}' });
   }
   const jobId = typeof input?.jobId === 'number' ? String(input.jobId) : input?.jobId;
-  if (typeof input?.vendor !== 'string' || typeof jobId !== 'string' || jobId === '') {
+  if (typeof input?.vendor !== 'string' || typeof jobId !== 'string') {
     return send(res, 400, { error: 'body must be {"vendor": "...", "jobId": "..."}' });
+  }
+  // The bounds a webhook's job id is held to: an id outside them would be polled, and its event would block its FIFO group.
+  const problem = jobIdProblem(jobId);
+  if (problem !== undefined) {
+    return send(res, 400, { error: `${problem}: a job id is non-empty, at most ${EVENT_BOUNDS.jobIdBytes.toLocaleString('en-US')} UTF-8 bytes, well-formed Unicode (the bounds webhooks are held to); register the vendor's id as its webhooks carry it` });
   }
   if (!deps.pipeline.deps.adapters.has(input.vendor)) return send(res, 404, { error: `unknown vendor ${input.vendor}` });
   const result = await deps.pipeline.jobs.register(input.vendor, jobId);
