@@ -37,7 +37,7 @@ export function forbiddenBecause(req: IncomingMessage, rule: HostRule): string |
 export function notJsonBecause(req: IncomingMessage, route: string): string | undefined {
   const type = req.headers['content-type'];
   if (type?.split(';')[0].trim().toLowerCase() === 'application/json') return undefined;
-  return `${route} takes content-type application/json (got ${type ?? 'none'}): e.g. curl -H 'content-type: application/json' -d '{"vendor":"sync","jobId":"gen_1"}'`;
+  return `${route} takes content-type application/json (got ${type ?? 'none'}): e.g. curl -H 'content-type: application/json' -d '{"vendor":"<vendor>","jobId":"<job id>"}'`;
 }
 
 /** The `--allow-host` names, checked and in lower case; a start error for one that is not a host name. */
