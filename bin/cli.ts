@@ -38,10 +38,11 @@ const COMMANDS: Record<string, Command> = {
   dev: {
     summary: 'run the pipeline on localhost with embedded DynamoDB and SQS',
     usage:
-      'video-webhooks dev [--port 8787] [--host 127.0.0.1] [--events-file FILE] [--forward-to URL | --handler FILE[#export]] [--visibility-timeout-seconds 5] [--max-receive-count 5] [--config FILE] [--poll-interval-seconds 30] [--stale-after-seconds 600]',
+      'video-webhooks dev [--port 8787] [--host 127.0.0.1] [--allow-host NAME]... [--events-file FILE] [--forward-to URL | --handler FILE[#export]] [--visibility-timeout-seconds 5] [--max-receive-count 5] [--config FILE] [--poll-interval-seconds 30] [--stale-after-seconds 600]',
     options: {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
+      'allow-host': { type: 'string', multiple: true },
       'events-file': { type: 'string' },
       'forward-to': { type: 'string' },
       handler: { type: 'string' },
@@ -76,7 +77,12 @@ GET /healthz, GET /quarantine and GET /dlq (what they hold, left in place), POST
 --config FILE serves custom vendors too: {"vendors":[{"id":"acme","options":{...}}]}, options as the
 custom vendor's adapterOptions in JSON, the secret from <ID>_WEBHOOK_SECRET. The poller runs every
 --poll-interval-seconds against <VENDOR>_API_BASE_URL / <VENDOR>_API_KEY when set. --port 0 picks a
-free port; the URL is printed on stderr.`,
+free port; the URL is printed on stderr. --host takes loopback only (localhost, 127.x, ::1): the
+server and its emulators are unauthenticated, so nothing listens beyond this machine.
+POST /jobs, GET /quarantine, GET /dlq and POST /dlq/redrive answer 403 unless Host is localhost,
+127.x or [::1] with the server's port and Origin is absent or the same (against DNS rebinding and
+other sites); --allow-host NAME (repeatable) admits a tunnel's host name too. POST /jobs takes
+content-type application/json only (415). POST /webhooks/* answers any Host, as through a tunnel.`,
     run: runDev,
   },
   send: {
@@ -196,6 +202,7 @@ async function runDev(values: Values): Promise<number> {
     server = await startDevServer({
       port,
       host: String(values.host),
+      allowHosts: (values as Record<string, unknown>)['allow-host'] as string[] | undefined, // multiple: an array
       eventsFile: values['events-file'] as string | undefined,
       forwardTo: values['forward-to'] as string | undefined,
       handler: values.handler as string | undefined,

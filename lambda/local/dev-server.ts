@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { startEmulators, type Emulators } from '../adapters/local/emulators';
+import { isLoopbackHost, loopbackUrl } from '../adapters/local/loopback';
 import { DEFAULTS, type VendorRuntimeConfig } from '../contract/deployment';
 import type { VideoJobEvent } from '../core/event';
 import { pollOnce, type PollerDeps } from '../poller/poller';
@@ -21,6 +22,7 @@ import { lambdaConsumer, loadHandler, type SqsHandler } from './lambda-handler';
 import { startQueueTap, type EventConsumer } from './queue-tap';
 import { queueInspector } from './queue-inspection';
 import { secretLine } from './request-log';
+import { allowHosts } from './request-guard';
 import { routeRequest } from './routes';
 import { SQS_MAX_RECEIVE_COUNT, SQS_VISIBILITY_TIMEOUT_SECONDS } from '../contract/aws-limits';
 import { DevServerStartError, errorCode, listenProblem } from './start-errors';
@@ -31,8 +33,18 @@ export { DevServerStartError } from './start-errors';
 export interface DevServerOptions {
   /** @default 8787 (0 picks a free port) */
   readonly port?: number;
-  /** @default '127.0.0.1' */
+  /**
+   * Where the dev server and its emulators listen: a loopback address or name only (any 127.x,
+   * `::1`, `localhost`); anything else is refused, as is a start whose sockets end up elsewhere.
+   * @default '127.0.0.1'
+   */
   readonly host?: string;
+  /**
+   * Host names (a tunnel's) whose requests the inspection and job routes answer too, besides
+   * `localhost`, `127.x` and `[::1]` with the server's port. `POST /webhooks/*` answers any host.
+   * @default - loopback names only
+   */
+  readonly allowHosts?: readonly string[];
   /** Also append every queued event, one JSON line each, to this file. */
   readonly eventsFile?: string;
   /** @default 30 */
@@ -78,11 +90,13 @@ export interface DevServer {
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const settings = settle(options);
   const handler = options.handler === undefined ? undefined : await loadHandler(options.handler, options.cwd);
-  const emulators = await startEmulators();
+  const emulators = await startEmulators(settings.host).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === undefined ? err : listenProblem(err, settings.host, settings.port);
+  });
   const stops: Array<() => Promise<void>> = [() => emulators.stop()];
   try {
     const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue });
-    const server = await listen(settings, pipeline, options);
+    const server = await listen(settings, pipeline, emulators, options);
     stops.unshift(() => closeServer(server));
     await reportSecrets(pipeline, settings);
     const consumer = await consumerOf(settings, handler, emulators, pipeline);
@@ -106,6 +120,7 @@ interface Settings {
   readonly configVendors: readonly VendorRuntimeConfig[];
   readonly queue: { readonly visibilityTimeoutSeconds: number; readonly maxReceiveCount: number };
   readonly forwardTo: string | undefined;
+  readonly allowHosts: readonly string[];
   readonly eventsFile: string | undefined;
   readonly log: (line: string) => void;
 }
@@ -120,16 +135,23 @@ function settle(options: DevServerOptions): Settings {
   if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > SQS_MAX_RECEIVE_COUNT) {
     throw new DevServerStartError(`--max-receive-count is ${maxReceiveCount}: use a whole number from 1 to ${SQS_MAX_RECEIVE_COUNT}`);
   }
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) {
+    throw new DevServerStartError(
+      `--host ${host} is not a loopback address: the dev server is unauthenticated by design, so it listens only on 127.0.0.1 (any 127.x), ::1 or localhost; to let a real vendor reach POST /webhooks/*, run a tunnel to it (README "Develop locally")`,
+    );
+  }
   if (options.eventsFile !== undefined) checkWritable(options.eventsFile);
   const vendors = options.vendors ?? defaultRegistry;
   return {
     port: options.port ?? 8787,
-    host: options.host ?? '127.0.0.1',
+    host,
     env: options.env ?? process.env,
     vendors,
     configVendors: options.config === undefined ? [] : readVendorConfig(resolve(options.cwd ?? '', options.config), vendors),
     queue: { visibilityTimeoutSeconds, maxReceiveCount },
     forwardTo: options.forwardTo === undefined ? undefined : forwardUrl(options.forwardTo),
+    allowHosts: allowHosts(options.allowHosts),
     eventsFile: options.eventsFile,
     log: options.log ?? (options.onRejection ? () => undefined : (line) => process.stderr.write(`${line}\n`)),
   };
@@ -143,12 +165,20 @@ function checkWritable(file: string): void {
   }
 }
 
-async function listen(settings: Settings, pipeline: LocalPipeline, options: DevServerOptions): Promise<Server> {
-  const server = createServer(routeRequest({ pipeline, inspector: queueInspector(pipeline.sqs), log: settings.log, onRejection: options.onRejection }));
+async function listen(settings: Settings, pipeline: LocalPipeline, emulators: Emulators, options: DevServerOptions): Promise<Server> {
+  const inspector = queueInspector(pipeline.sqs, { endpoint: emulators.sqsEndpoint });
+  const hostRule = { allowHosts: settings.allowHosts };
+  const server = createServer(routeRequest({ pipeline, inspector, log: settings.log, onRejection: options.onRejection, hostRule }));
   await new Promise<void>((listening, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenProblem(err, settings.host, settings.port)));
     server.listen(settings.port, settings.host, () => listening());
   });
+  try {
+    loopbackUrl(server, 'the dev server');
+  } catch (err) {
+    await closeServer(server);
+    throw new DevServerStartError((err as Error).message);
+  }
   return server;
 }
 
@@ -199,9 +229,7 @@ function startPolling(poller: PollerDeps, intervalSeconds: number, log: (line: s
 }
 
 function addressOf(server: Server): { url: string; port: number } {
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { url: `http://${host}:${address.port}`, port: address.port };
+  return { url: loopbackUrl(server, 'the dev server'), port: (server.address() as AddressInfo).port };
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -1,12 +1,15 @@
 /**
  * The dev server's HTTP routes: the deployed API's `POST /webhooks/{vendor}` (the same
  * `handleWebhook` as the verifier Lambda), `POST /jobs` (what `registerJob` does), `GET /healthz`,
- * and the local inspection routes `GET /quarantine`, `GET /dlq` and `POST /dlq/redrive`.
+ * and the local inspection routes `GET /quarantine`, `GET /dlq` and `POST /dlq/redrive`. The
+ * inspection and job routes are guarded against other web sites (request-guard.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EVENT_BOUNDS, jobIdProblem } from '../core/bounds';
 import { rawRequest, toHttpResponse } from '../core/http';
 import { handleWebhook } from '../core/webhook';
 import type { QueueInspector } from './queue-inspection';
+import { forbiddenBecause, notJsonBecause, type HostRule } from './request-guard';
 import { isRejection, requestLine } from './request-log';
 import type { LocalPipeline } from './wiring';
 
@@ -17,17 +20,20 @@ export interface RouteDeps {
   readonly log: (line: string) => void;
   /** Told of each request not answered 2xx, and each ignored or quarantined one. */
   readonly onRejection?: (line: string) => void;
+  /** Which `Host` names the guarded routes answer besides loopback. */
+  readonly hostRule: HostRule;
 }
 
 type Route = (req: IncomingMessage, res: ServerResponse, deps: RouteDeps, match: RegExpExecArray) => Promise<void>;
 
-const ROUTES: ReadonlyArray<readonly [method: string, path: RegExp, route: Route]> = [
-  ['GET', /^\/healthz$/, async (_req, res) => send(res, 200, { ok: true })],
-  ['POST', /^\/webhooks\/([^/]+)\/?$/, webhook],
-  ['POST', /^\/jobs$/, registerJob],
-  ['GET', /^\/quarantine$/, quarantine],
-  ['GET', /^\/dlq$/, deadLetters],
-  ['POST', /^\/dlq\/redrive$/, redrive],
+/** `guarded`: answered only to this machine's own requests (request-guard.ts). */
+const ROUTES: ReadonlyArray<readonly [method: string, path: RegExp, route: Route, guarded: boolean]> = [
+  ['GET', /^\/healthz$/, async (_req, res) => send(res, 200, { ok: true }), false],
+  ['POST', /^\/webhooks\/([^/]+)\/?$/, webhook, false],
+  ['POST', /^\/jobs$/, registerJob, true],
+  ['GET', /^\/quarantine$/, quarantine, true],
+  ['GET', /^\/dlq$/, deadLetters, true],
+  ['POST', /^\/dlq\/redrive$/, redrive, true],
 ];
 
 const NOT_FOUND = 'not found: POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq or POST /dlq/redrive';
@@ -36,7 +42,13 @@ const NOT_FOUND = 'not found: POST /webhooks/{vendor}, POST /jobs, GET /healthz,
 export function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    const found = ROUTES.map(([method, pattern, route]) => ({ method, match: pattern.exec(path), route })).find((r) => r.match && r.method === req.method);
+    const found = ROUTES.map(([method, pattern, route, guarded]) => ({ method, match: pattern.exec(path), route, guarded })).find((r) => r.match && r.method === req.method);
+    const forbidden = found?.guarded ? forbiddenBecause(req, deps.hostRule) : undefined;
+    if (forbidden !== undefined) {
+      deps.log(`403 ${req.method} ${path}: ${forbidden}`);
+      req.resume();
+      return send(res, 403, { error: forbidden });
+    }
     const work = found ? found.route(req, res, deps, found.match!) : Promise.resolve(send(res, 404, { error: NOT_FOUND }));
     work.catch((err: unknown) => {
       deps.log(`500 ${req.method} ${req.url}: ${(err as Error)?.message ?? err}`);
@@ -58,6 +70,11 @@ async function webhook(req: IncomingMessage, res: ServerResponse, deps: RouteDep
 }
 
 async function registerJob(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
+  const notJson = notJsonBecause(req, 'POST /jobs');
+  if (notJson !== undefined) {
+    req.resume();
+    return send(res, 415, { error: notJson });
+  }
   let input: { vendor?: unknown; jobId?: unknown };
   try {
     input = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8')) as typeof input;
@@ -65,15 +82,20 @@ async function registerJob(req: IncomingMessage, res: ServerResponse, deps: Rout
     return send(res, 400, { error: 'body must be JSON: {"vendor": "...", "jobId": "..."}' });
   }
   const jobId = typeof input?.jobId === 'number' ? String(input.jobId) : input?.jobId;
-  if (typeof input?.vendor !== 'string' || typeof jobId !== 'string' || jobId === '') {
+  if (typeof input?.vendor !== 'string' || typeof jobId !== 'string') {
     return send(res, 400, { error: 'body must be {"vendor": "...", "jobId": "..."}' });
+  }
+  // The bounds a webhook's job id is held to: an id outside them would be polled, and its event would block its FIFO group.
+  const problem = jobIdProblem(jobId);
+  if (problem !== undefined) {
+    return send(res, 400, { error: `${problem}: a job id is non-empty, at most ${EVENT_BOUNDS.jobIdBytes.toLocaleString('en-US')} UTF-8 bytes, well-formed Unicode (the bounds webhooks are held to); register the vendor's id as its webhooks carry it` });
   }
   if (!deps.pipeline.deps.adapters.has(input.vendor)) return send(res, 404, { error: `unknown vendor ${input.vendor}` });
   const result = await deps.pipeline.jobs.register(input.vendor, jobId);
   return send(res, result.registered ? 201 : 200, result);
 }
 
-/** The quarantine's messages, each with its raw body decoded. */
+/** The quarantine's messages, each with its SQS message id and its raw body decoded; read-only. */
 async function quarantine(_req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
   const held = await deps.inspector.look(deps.pipeline.queues.quarantineQueueUrl);
   send(
@@ -81,14 +103,16 @@ async function quarantine(_req: IncomingMessage, res: ServerResponse, deps: Rout
     200,
     held.map((m) => {
       const message = parseOr(m.body, { body: m.body }) as { bodyBase64?: unknown };
-      return typeof message.bodyBase64 === 'string' ? { ...message, body: Buffer.from(message.bodyBase64, 'base64').toString('utf8') } : message;
+      const shown = typeof message.bodyBase64 === 'string' ? { ...message, body: Buffer.from(message.bodyBase64, 'base64').toString('utf8') } : message;
+      return { messageId: m.messageId, inFlight: m.inFlight, ...shown };
     }),
   );
 }
 
+/** The DLQ's messages, each with its SQS message id; read-only. */
 async function deadLetters(_req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
   const held = await deps.inspector.look(deps.pipeline.queues.deadLetterQueueUrl);
-  send(res, 200, held.map((m) => ({ messageGroupId: m.groupId, event: parseOr(m.body, m.body) })));
+  send(res, 200, held.map((m) => ({ messageId: m.messageId, inFlight: m.inFlight, messageGroupId: m.groupId, event: parseOr(m.body, m.body) })));
 }
 
 async function redrive(_req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {

@@ -14,7 +14,7 @@ export function listenProblem(err: NodeJS.ErrnoException, host: string, port: nu
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new DevServerStartError(`cannot listen on host ${host} (${err.code}): use an address of this machine, such as 127.0.0.1 or 0.0.0.0`);
+      return new DevServerStartError(`cannot listen on host ${host} (${err.code}): use a loopback address this machine has, such as 127.0.0.1 or ::1`);
     default:
       return new DevServerStartError(`cannot listen on ${host}:${port}: ${err.message}`);
   }

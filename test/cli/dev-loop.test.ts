@@ -180,7 +180,7 @@ describe('video-webhooks dev --forward-to (a real HTTP consumer here)', () => {
   });
 
   it('moves an event that keeps failing to the local DLQ after --max-receive-count receives; GET /dlq shows it without consuming it; POST /dlq/redrive sends it back, in order', async () => {
-    const dlq = async () => (await (await fetch(`${dev.url}/dlq`)).json()) as Array<{ messageGroupId: string; event: { id: string } }>;
+    const dlq = async () => (await (await fetch(`${dev.url}/dlq`)).json()) as Array<{ messageId: string; messageGroupId: string; event: { id: string } }>;
     const deadline = Date.now() + 30_000;
     let held: Awaited<ReturnType<typeof dlq>> = [];
     while (Date.now() < deadline && held.length < 2) {
@@ -201,7 +201,8 @@ describe('video-webhooks dev --forward-to (a real HTTP consumer here)', () => {
     expect(ids.length).toBeLessThanOrEqual(4);
     expect(dev.stderr).toContainEqual(`→ failed video.job.processing job viralsync#job_broken event ${first} (receive 3 of 3): answered 500; moves to the DLQ`);
     expect(dev.stderr).toContainEqual(expect.stringMatching(new RegExp(`^→ failed video\\.job\\.succeeded job viralsync#job_broken event ${second} \\(receive [12] of 3\\): held back behind a failed event of its job; visible again in 1 s$`)));
-    expect(await dlq()).toEqual(held); // reading it did not consume it
+    expect(await dlq()).toEqual(held); // reading it did not consume it, nor renumber it
+    expect(held.map((m) => typeof m.messageId)).toEqual(['string', 'string']);
 
     brokenFixed = true;
     const redrive = await fetch(`${dev.url}/dlq/redrive`, { method: 'POST' });

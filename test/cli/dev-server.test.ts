@@ -93,9 +93,9 @@ describe('video-webhooks dev (child process)', () => {
   });
 
   it('registers a job with POST /jobs and prints the poller\'s event for it (receivedVia "poll")', async () => {
-    const res = await fetch(`${dev.url}/jobs`, { method: 'POST', body: JSON.stringify({ vendor: 'sync', jobId: 'gen_polled' }) });
+    const res = await fetch(`${dev.url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'sync', jobId: 'gen_polled' }) });
     expect(res.status).toBe(201);
-    expect((await fetch(`${dev.url}/jobs`, { method: 'POST', body: JSON.stringify({ vendor: 'sync', jobId: 'gen_polled' }) })).status).toBe(200);
+    expect((await fetch(`${dev.url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'sync', jobId: 'gen_polled' }) })).status).toBe(200);
     const line = await waitFor(() => dev.stdout.find((l) => l.includes('"gen_polled"')), 20_000, () => dev.stderr.join('\n'));
     expect(JSON.parse(line)).toMatchObject({ type: 'video.job.succeeded', data: { receivedVia: 'poll', outputUrl: 'https://cdn.example/gen_polled.mp4' } });
     expect(statusRequests.some((r) => r.url.startsWith('/v2/generate/gen_polled') && r.key === 'sync-api-key')).toBe(true);

@@ -1,5 +1,5 @@
 /**
- * A strict local AWS: an HTTP proxy on 127.0.0.1 in front of each emulator (dynalite, fauxqs) that
+ * A strict local AWS: an HTTP proxy on loopback in front of each emulator (dynalite, fauxqs) that
  * answers every call AWS would reject with AWS's own error (the `__type`, and for SQS the
  * `x-amzn-query-error` header, from which the SDK names its exception), before the emulator sees
  * it; and that carries through the emulator, intact, what AWS accepts and the emulator would not.
@@ -15,8 +15,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
+import { loopbackUrl } from './loopback';
 import { strictDynamoDb } from './strict-dynamodb';
 import { isRejection, type StrictService, type UpstreamCall } from './strict-service';
 import { strictSqs } from './strict-sqs';
@@ -57,6 +57,7 @@ interface Proxy {
 
 async function startStrictProxy(upstreamUrl: string, service: StrictService, host: string): Promise<Proxy> {
   const upstream = new URL(upstreamUrl);
+  const upstreamHost = upstream.hostname.replace(/^\[(.*)\]$/, '$1'); // an IPv6 literal without its URL brackets
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -70,7 +71,10 @@ async function startStrictProxy(upstreamUrl: string, service: StrictService, hos
     const target = req.headers['x-amz-target'];
     const action = typeof target === 'string' && target.startsWith(service.targetPrefix) ? target.slice(service.targetPrefix.length) : undefined;
     const input = action !== undefined ? parseObject(raw) : undefined;
-    if (action === undefined || input === undefined) return forward(req, raw, res);
+    if (action === undefined || input === undefined) {
+      const through = service.passThrough?.(req.method ?? '', req.url ?? '/');
+      return forward(req, raw, res, through?.rewriteOutput, through?.rewrites);
+    }
 
     const admission = await service.admit(action, input, upstreamCall(req));
     if (isRejection(admission)) {
@@ -114,7 +118,7 @@ async function startStrictProxy(upstreamUrl: string, service: StrictService, hos
    */
   function send(method: string, path: string, headers: OutgoingHttpHeaders, body: Buffer, retried = false): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const out = httpRequest({ host: upstream.hostname, port: upstream.port, method, path, headers, agent }, resolve);
+      const out = httpRequest({ host: upstreamHost, port: upstream.port, method, path, headers, agent }, resolve);
       out.on('error', (err: NodeJS.ErrnoException) => {
         if (!retried && out.reusedSocket && err.code === 'ECONNRESET') resolve(send(method, path, headers, body, true));
         else reject(err);
@@ -129,9 +133,15 @@ async function startStrictProxy(upstreamUrl: string, service: StrictService, hos
     // Longer than the SDK keeps a connection idle, so that it never reuses one closed under it.
     server.keepAliveTimeout = 120_000;
   });
-  const { port } = server.address() as AddressInfo;
+  let url: string;
+  try {
+    url = loopbackUrl(server, 'the strict local AWS proxy');
+  } catch (err) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw err;
+  }
   return {
-    url: `http://${host}:${port}`,
+    url,
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

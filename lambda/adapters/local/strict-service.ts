@@ -31,6 +31,8 @@ export interface StrictService {
   readonly targetPrefix: string;
   /** Checks a call: the rejection AWS would answer, or how to let it through. */
   admit(action: string, input: Record<string, unknown>, upstream: UpstreamCall): Promise<AwsRejection | Admission> | AwsRejection | Admission;
+  /** How a request that is no call of the service (an emulator's own route) goes through: rewritten, or as it is. @default as it is */
+  passThrough?(method: string, path: string): Admission | undefined;
   /** The headers of an error the emulator answered itself, made as AWS sends them. @default as they are */
   readonly emulatorErrorHeaders?: (headers: IncomingHttpHeaders) => IncomingHttpHeaders;
   /** The HTTP answer AWS gives for a rejection. */

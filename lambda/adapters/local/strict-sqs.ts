@@ -60,6 +60,9 @@ export function strictSqs(options: { readonly now?: () => number } = {}): Strict
           return letThrough();
       }
     },
+    // fauxqs's read-only queue inspection (GET /_fauxqs/queues/<name>): the bodies kept here, given back.
+    passThrough: (method, path) =>
+      method === 'GET' && path.startsWith('/_fauxqs/queues/') ? { rewrites: (raw) => raw.includes(KEPT_TAG), rewriteOutput: (output) => kept.restoreInspected(output) } : undefined,
     emulatorErrorHeaders: (headers) => {
       const header = headers['x-amzn-query-error'];
       return typeof header === 'string' ? { ...headers, 'x-amzn-query-error': queryErrorAsAws(header) } : headers;
@@ -223,6 +226,26 @@ class KeptBodies {
     const reference = `${KEPT_PREFIX}${sha256(body)}`;
     this.bodies.set(reference, body);
     return reference;
+  }
+
+  /** fauxqs's inspection of a queue with every reference replaced by its body (and its MD5). */
+  restoreInspected(output: unknown): unknown {
+    const messages = (output as { messages?: Record<string, unknown> }).messages;
+    if (messages === null || typeof messages !== 'object') return output;
+    const restore = (m: Record<string, unknown>) => {
+      const body = typeof m.body === 'string' ? this.bodies.get(m.body) : undefined;
+      return body === undefined ? m : { ...m, body, md5OfBody: md5(body) };
+    };
+    const list = (value: unknown) => (Array.isArray(value) ? (value as Array<Record<string, unknown>>) : []);
+    return {
+      ...(output as object),
+      messages: {
+        ...messages,
+        ready: list(messages.ready).map(restore),
+        delayed: list(messages.delayed).map(restore),
+        inflight: list(messages.inflight).map((entry) => ({ ...entry, message: restore((entry.message ?? {}) as Record<string, unknown>) })),
+      },
+    };
   }
 
   /** A ReceiveMessage answer with every reference replaced by its body, digests and content-based dedup ids recomputed. */
