@@ -3,13 +3,14 @@
  * functions' runtime, the quarantine queue policy's size at many vendors, reserved concurrency
  * over the account's pool, and CloudFormation's resources per stack.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Vendor, VideoWebhookIngestion, type VideoWebhookIngestionProps } from '../../lib';
+import { Vendor, VideoWebhookIngestion, WebhookAuth, WebhookQuarantineQueue, type VideoWebhookIngestionProps } from '../../lib';
 import { ACCOUNT, REGION } from '../support/apps';
-import type { SynthTemplate } from '../support/template-values';
+import { TemplateValues, type SynthTemplate } from '../support/template-values';
 
 function ingestionStack(props: Partial<VideoWebhookIngestionProps> = {}): Stack {
   const stack = new Stack(new App(), 'Limits', { env: { account: ACCOUNT, region: REGION } });
@@ -41,5 +42,61 @@ describe('the functions\' runtime', () => {
 
   it.each(['nodejs23.x', 'nodejs26.x'])('refuses %s, a Node.js major the bundles are not tested on (Lambda does not promise compatibility between majors)', (name) => {
     expect(() => ingestionStack({ runtime: new lambda.Runtime(name, lambda.RuntimeFamily.NODEJS) })).toThrow(`runtime ${name} is not supported: the functions' bundles are built for Node.js 22 and tested on Node.js 22 and 24; use lambda.Runtime.NODEJS_24_X (the default) or lambda.Runtime.NODEJS_22_X`);
+  });
+});
+
+/** `n` custom vendors with imported secrets (no resources of their own), with ids as long as allowed, so role names and ARNs are as long as CloudFormation makes them. */
+function manyVendorsStack(n: number, props: Partial<VideoWebhookIngestionProps> = {}): Stack {
+  const stack = new Stack(new App(), 'VideoWebhooksProduction', { env: { account: ACCOUNT, region: REGION } });
+  const vendors = Array.from({ length: n }, (_, i) => {
+    const id = `vendor-${String(i).padStart(2, '0')}-${'x'.repeat(22)}`;
+    return Vendor.custom({
+      id,
+      webhookSecret: secretsmanager.Secret.fromSecretNameV2(stack, `Secret${i}`, `video/${id}/webhook`),
+      adapterOptions: { auth: WebhookAuth.hmac({ signatureHeader: 'x-signature' }), paths: { jobId: 'data.id', status: 'data.status' }, statusMap: { done: 'succeeded' } },
+    });
+  });
+  new VideoWebhookIngestion(stack, 'Webhooks', { vendors, ...props });
+  return stack;
+}
+
+/** The most vendors one VideoWebhookIngestion can have in a stack of its own (9 resources a vendor, 26 besides: 494 resources). */
+const MOST_VENDORS_IN_A_STACK = 52;
+
+describe('the quarantine queue policy', () => {
+  /** The quarantine's queue policy as CloudFormation resolves it (generated role names at their 64 characters), and its size as SQS counts it. */
+  function quarantinePolicy(stack: Stack) {
+    const template = Template.fromStack(stack).toJSON() as SynthTemplate;
+    const values = new TemplateValues(template, { account: ACCOUNT, region: REGION, stackName: stack.stackName });
+    const [policy] = Object.entries(template.Resources).filter(([id, r]) => r.Type === 'AWS::SQS::QueuePolicy' && id.startsWith('WebhooksQuarantinePolicy')).map(([, r]) => values.resolve(r.Properties?.PolicyDocument));
+    const deny = (policy as { Statement: Array<{ Sid?: string; Condition?: { ArnNotEquals: { 'aws:PrincipalArn': string[] } } }> }).Statement.find((s) => s.Sid === 'OnlyGrantedSendersMayQuarantine')!;
+    return { bytes: Buffer.byteLength(JSON.stringify(policy)), senders: deny.Condition!.ArnNotEquals['aws:PrincipalArn'] };
+  }
+
+  // SQS takes a policy of at most 8,192 bytes: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html
+  it.each([20, MOST_VENDORS_IN_A_STACK])('names every sender\'s role and stays under SQS\'s 8,192 bytes at %d vendors', (n) => {
+    const { bytes, senders } = quarantinePolicy(manyVendorsStack(n));
+    expect(senders).toHaveLength(n + 2); // the verifiers, the poller, the account's root
+    expect(senders.filter((arn) => /^arn:aws:iam::123456789012:role\/.{64}$/.test(arn))).toHaveLength(n + 1);
+    expect(bytes).toBeLessThan(8192);
+  });
+
+  /** A quarantine queue granted to `n` roles with generated names at their 64 characters, as CloudFormation makes them. */
+  function sendersStack(n: number): Stack {
+    const stack = new Stack(new App(), 'VideoWebhooksProduction', { env: { account: ACCOUNT, region: REGION } });
+    const quarantine = new WebhookQuarantineQueue(stack, 'Quarantine');
+    for (let i = 0; i < n; i++) quarantine.grantQuarantine(new iam.Role(stack, `RenderingServiceSender${i}`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+    return stack;
+  }
+
+  it('fails the synth when its granted senders make it over 8,192 bytes, saying its size and what to do', () => {
+    // As CloudFormation would resolve it, it is indeed over (synthesized here without the check).
+    const unchecked = (Stage.of(sendersStack(85)) as App).synth({ skipValidation: true }).getStackByName('VideoWebhooksProduction').template as SynthTemplate;
+    const values = new TemplateValues(unchecked, { account: ACCOUNT, region: REGION, stackName: 'VideoWebhooksProduction' });
+    const [document] = Object.values(unchecked.Resources).filter((r) => r.Type === 'AWS::SQS::QueuePolicy').map((r) => values.resolve(r.Properties?.PolicyDocument));
+    expect(Buffer.byteLength(JSON.stringify(document))).toBeGreaterThan(8192);
+    expect(() => Template.fromStack(sendersStack(85))).toThrow(
+      /\[VideoWebhooksProduction\/Quarantine\] the quarantine queue's policy would be about 1\d{4} bytes \(88 values known only at deploy time counted as 128 bytes each\): SQS takes at most 8192 bytes; it names each of the 85 principals granted grantQuarantine: grant fewer principals/,
+    );
   });
 });
