@@ -57,7 +57,13 @@ export interface VideoWebhookIngestionProps {
    * @default lambda.Runtime.NODEJS_24_X
    */
   readonly runtime?: lambda.Runtime;
-  /** Reserved concurrency of each verifier function. @default - none (the account's unreserved pool) */
+  /**
+   * Reserved concurrency of each verifier function. An account can reserve its concurrency quota
+   * minus 100 (900 of the default 1,000 per region): more than that for all the verifiers together
+   * warns at synth, as the deploy would fail.
+   *
+   * @default - none (the account's unreserved pool)
+   */
   readonly reservedConcurrency?: number;
   /** Retention of the functions' and the API's log groups. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;

@@ -14,6 +14,7 @@ import { WebhookEventQueue } from './event-queue';
 import type { EventConsumerOptions, VideoWebhookIngestionProps } from './ingestion-props';
 import { WebhookJobTable } from './job-table';
 import { createWebhookApi } from './private/api';
+import { warnReservedConcurrency } from './private/deploy-limits';
 import { assertGranted, grantRedrive } from './private/grants';
 import { addOutputs } from './private/outputs';
 import { addPoller } from './private/poller';
@@ -111,6 +112,8 @@ export class VideoWebhookIngestion extends Construct {
       removalPolicy: stateful,
       endpointUrl: (vendorId) => this.endpointUrlOf(vendorId),
     });
+
+    warnReservedConcurrency(this, props.reservedConcurrency, vendors.length);
 
     // The poller, the alarms, the outputs.
     this.pollerFunction = addPoller(this, {

@@ -4,6 +4,8 @@
  * resource count, the reserved concurrency the verifiers ask of the account, and how long the
  * quarantine keeps requests that can no longer be replayed.
  */
+import { Annotations, Token } from 'aws-cdk-lib/core';
+import type { Construct } from 'constructs';
 
 /** SQS takes a queue policy of at most 8,192 bytes: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html */
 export const SQS_MAX_POLICY_BYTES = 8192;
@@ -19,3 +21,21 @@ export const CLOUDFORMATION_MAX_RESOURCES = 500;
  */
 export const LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY = 1000;
 export const LAMBDA_UNRESERVED_MINIMUM = 100;
+
+/** The most an account with the default quota can reserve: 900. */
+const DEFAULT_RESERVABLE = LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY - LAMBDA_UNRESERVED_MINIMUM;
+
+/**
+ * Warns when the functions that reserve `reservedConcurrency` each reserve together more than an
+ * account with the default quota can (Lambda then refuses the deploy with "decreases account's
+ * UnreservedConcurrentExecution below its minimum value").
+ */
+export function warnReservedConcurrency(scope: Construct, reservedConcurrency: number | undefined, functions: number): void {
+  if (reservedConcurrency === undefined || Token.isUnresolved(reservedConcurrency)) return;
+  const total = reservedConcurrency * functions;
+  if (total <= DEFAULT_RESERVABLE) return;
+  Annotations.of(scope).addWarningV2('cdk-video-webhooks:reservedConcurrencyOverAccount',
+    `reservedConcurrency ${reservedConcurrency} on each of the ${functions} verifier functions reserves ${total} concurrent executions: ` +
+      `an account can reserve its concurrency quota minus ${LAMBDA_UNRESERVED_MINIMUM} (${DEFAULT_RESERVABLE} of the default 1,000 per region, fewer for what its other functions reserve), so the deploy would fail; ` +
+      `lower reservedConcurrency to ${Math.floor(DEFAULT_RESERVABLE / functions)} or less, or raise the account's "Concurrent executions" quota in Service Quotas first`);
+}

@@ -4,7 +4,7 @@
  * over the account's pool, and CloudFormation's resources per stack.
  */
 import { App, Stack, Stage } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -98,5 +98,20 @@ describe('the quarantine queue policy', () => {
     expect(() => Template.fromStack(sendersStack(85))).toThrow(
       /\[VideoWebhooksProduction\/Quarantine\] the quarantine queue's policy would be about 1\d{4} bytes \(88 values known only at deploy time counted as 128 bytes each\): SQS takes at most 8192 bytes; it names each of the 85 principals granted grantQuarantine: grant fewer principals/,
     );
+  });
+});
+
+describe('reserved concurrency', () => {
+  // An account reserves at most its concurrency quota (1,000 by default) minus the 100 Lambda keeps unreserved:
+  // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+  it('warns when the verifiers together reserve more than the 900 executions a default account can, saying how much and what to do', () => {
+    const annotations = Annotations.fromStack(manyVendorsStack(4, { reservedConcurrency: 250 }));
+    annotations.hasWarning('/VideoWebhooksProduction/Webhooks', Match.stringLikeRegexp(
+      'reservedConcurrency 250 on each of the 4 verifier functions reserves 1000 concurrent executions: an account can reserve its concurrency quota minus 100 \\(900 of the default 1,000 per region, fewer for what its other functions reserve\\), so the deploy would fail; lower reservedConcurrency to 225 or less, or raise the account\'s "Concurrent executions" quota in Service Quotas first',
+    ));
+  });
+
+  it.each([[4, 225], [4, undefined], [1, 900]])('does not warn at %d vendors reserving %s each', (n, reservedConcurrency) => {
+    Annotations.fromStack(manyVendorsStack(n, { reservedConcurrency })).hasNoWarning('*', Match.stringLikeRegexp('reservedConcurrency'));
   });
 });
