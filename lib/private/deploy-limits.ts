@@ -4,7 +4,7 @@
  * resource count, the reserved concurrency the verifiers ask of the account, and how long the
  * quarantine keeps requests that can no longer be replayed.
  */
-import { Annotations, Token } from 'aws-cdk-lib/core';
+import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 
 /** SQS takes a queue policy of at most 8,192 bytes: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html */
@@ -38,4 +38,28 @@ export function warnReservedConcurrency(scope: Construct, reservedConcurrency: n
     `reservedConcurrency ${reservedConcurrency} on each of the ${functions} verifier functions reserves ${total} concurrent executions: ` +
       `an account can reserve its concurrency quota minus ${LAMBDA_UNRESERVED_MINIMUM} (${DEFAULT_RESERVABLE} of the default 1,000 per region, fewer for what its other functions reserve), so the deploy would fail; ` +
       `lower reservedConcurrency to ${Math.floor(DEFAULT_RESERVABLE / functions)} or less, or raise the account's "Concurrent executions" quota in Service Quotas first`);
+}
+
+/**
+ * Fails the synth before CloudFormation refuses a stack of more than 500 resources, saying how
+ * many the ingestion makes (per vendor), how many vendors the stack holds and what to do.
+ * aws-cdk-lib refuses such a stack too, after this, without saying which construct to split.
+ */
+export function resourceCountProblems(ingestion: Construct, vendorIds: readonly string[]): string[] {
+  const stack = Stack.of(ingestion);
+  const inStack = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
+  if (inStack.length <= CLOUDFORMATION_MAX_RESOURCES) return [];
+  const prefix = `${ingestion.node.path}/`;
+  const ours = inStack.filter((c) => c.node.path.startsWith(prefix));
+  // A vendor's resources are those with its id as a path segment (Verifiers/<id>/..., Alarms/Rejections/<id>).
+  const ofVendor = (id: string) => ours.filter((c) => c.node.path.slice(prefix.length).split('/').includes(id)).length;
+  const perVendor = Math.max(...vendorIds.map(ofVendor));
+  const vendorsTotal = vendorIds.reduce((n, id) => n + ofVendor(id), 0);
+  const rest = inStack.length - ours.length;
+  const fits = Math.max(0, Math.floor((CLOUDFORMATION_MAX_RESOURCES - rest - (ours.length - vendorsTotal)) / perVendor));
+  return [
+    `stack ${stack.stackName} has ${inStack.length} resources: CloudFormation takes at most ${CLOUDFORMATION_MAX_RESOURCES} in a stack; ` +
+      `VideoWebhookIngestion ${ingestion.node.id} makes ${ours.length} of them (${perVendor} for each of its ${vendorIds.length} vendors), the rest of the stack ${rest}; this stack holds ${fits} of its vendors: ` +
+      'split the vendors over two VideoWebhookIngestion constructs in two stacks (each has its own API, so a vendor moved gets a new webhook URL), or move other resources out of this stack',
+  ];
 }

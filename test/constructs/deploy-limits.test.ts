@@ -8,6 +8,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Vendor, VideoWebhookIngestion, WebhookAuth, WebhookQuarantineQueue, type VideoWebhookIngestionProps } from '../../lib';
 import { ACCOUNT, REGION } from '../support/apps';
 import { TemplateValues, type SynthTemplate } from '../support/template-values';
@@ -113,5 +114,30 @@ describe('reserved concurrency', () => {
 
   it.each([[4, 225], [4, undefined], [1, 900]])('does not warn at %d vendors reserving %s each', (n, reservedConcurrency) => {
     Annotations.fromStack(manyVendorsStack(n, { reservedConcurrency })).hasNoWarning('*', Match.stringLikeRegexp('reservedConcurrency'));
+  });
+});
+
+describe('the stack\'s resource count', () => {
+  // CloudFormation takes at most 500 resources in a stack: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+  const resourceCount = (stack: Stack) => Object.keys((Template.fromStack(stack).toJSON() as SynthTemplate).Resources).length;
+
+  it(`holds ${MOST_VENDORS_IN_A_STACK} vendors in a stack of their own: 494 resources`, () => {
+    expect(resourceCount(manyVendorsStack(MOST_VENDORS_IN_A_STACK))).toBe(494);
+  });
+
+  it('fails the synth past 500 with how many, whose, and what to do', () => {
+    expect(() => Template.fromStack(manyVendorsStack(MOST_VENDORS_IN_A_STACK + 1))).toThrow(
+      '[VideoWebhooksProduction/Webhooks] stack VideoWebhooksProduction has 503 resources: CloudFormation takes at most 500 in a stack; ' +
+        'VideoWebhookIngestion Webhooks makes 503 of them (9 for each of its 53 vendors), the rest of the stack 0; this stack holds 52 of its vendors: ' +
+        'split the vendors over two VideoWebhookIngestion constructs in two stacks (each has its own API, so a vendor moved gets a new webhook URL), or move other resources out of this stack',
+    );
+  });
+
+  it('counts the rest of the stack too', () => {
+    const stack = manyVendorsStack(4);
+    for (let i = 0; i < 440; i++) new sqs.Queue(stack, `Other${i}`);
+    expect(() => Template.fromStack(stack)).toThrow(
+      'stack VideoWebhooksProduction has 502 resources: CloudFormation takes at most 500 in a stack; VideoWebhookIngestion Webhooks makes 62 of them (9 for each of its 4 vendors), the rest of the stack 440; this stack holds 3 of its vendors',
+    );
   });
 });
