@@ -27,7 +27,13 @@ export interface VideoWebhookIngestionProps {
   readonly table?: WebhookJobTableProps;
   /** Largest webhook body accepted; larger ones are answered 413. @default 262144 (256 KiB) */
   readonly maxBodyBytes?: number;
-  /** How long an event id is remembered, so a redelivery is not queued twice. @default Duration.days(7) */
+  /**
+   * How long an event id is remembered, so a redelivery is not queued twice. It also bounds the
+   * quarantine replay: a quarantined request older than it stays in the quarantine (the synth says
+   * so when the quarantine keeps requests longer, and warns when it is under a day).
+   *
+   * @default Duration.days(7)
+   */
   readonly dedupeWindow?: Duration;
   /** How long a job that is not final stays quiet before the poller asks its vendor. @default Duration.minutes(10) */
   readonly staleAfter?: Duration;

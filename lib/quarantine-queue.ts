@@ -56,6 +56,8 @@ export interface WebhookQuarantineQueueProps {
  */
 export class WebhookQuarantineQueue extends Construct {
   readonly queue: sqs.IQueue;
+  /** How long the queue keeps a quarantined request (undefined for an existing queue, whose retention cannot be read here). */
+  readonly retentionPeriod?: Duration;
 
   /** The principals `grantQuarantine` was given: the only ones the queue policy lets send. */
   private readonly senders: string[] = [];
@@ -70,11 +72,12 @@ export class WebhookQuarantineQueue extends Construct {
         'the existing quarantine queue\'s policy cannot be set from here: deny sqs:SendMessage to every principal but the verifier and poller roles (aws:PrincipalArn), or whoever may send there can make the replay publish events');
       return;
     }
+    this.retentionPeriod = props.retentionPeriod ?? Duration.days(14);
     this.queue = new sqs.Queue(this, 'Resource', {
       fifo: true,
       contentBasedDeduplication: false,
       enforceSSL: true,
-      retentionPeriod: props.retentionPeriod ?? Duration.days(14),
+      retentionPeriod: this.retentionPeriod,
       // SQS's largest message (1 MiB): an event carries the vendor payload, a quarantined request its base64 body.
       maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

@@ -4,7 +4,7 @@
  * resource count, the reserved concurrency the verifiers ask of the account, and how long the
  * quarantine keeps requests that can no longer be replayed.
  */
-import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib/core';
+import { Annotations, CfnResource, Duration, Stack, Token } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 
 /** SQS takes a queue policy of at most 8,192 bytes: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html */
@@ -62,4 +62,29 @@ export function resourceCountProblems(ingestion: Construct, vendorIds: readonly 
       `VideoWebhookIngestion ${ingestion.node.id} makes ${ours.length} of them (${perVendor} for each of its ${vendorIds.length} vendors), the rest of the stack ${rest}; this stack holds ${fits} of its vendors: ` +
       'split the vendors over two VideoWebhookIngestion constructs in two stacks (each has its own API, so a vendor moved gets a new webhook URL), or move other resources out of this stack',
   ];
+}
+
+/**
+ * Says what happens to quarantined requests older than the dedupe window: the replay leaves them
+ * in the quarantine (reason olderThanDedupeWindow), since their job's records may have expired and
+ * replaying one could publish a second final event. An info when the quarantine keeps requests
+ * longer than the window, as the defaults do (14 days, 7 days: by design, the older requests stay
+ * there to be read); a warning when the window is under a day, too short to fix an adapter, deploy
+ * and replay, so that in practice nothing quarantined can be replayed.
+ */
+export function reportQuarantineReplayWindow(scope: Construct, quarantineRetention: Duration | undefined, dedupeWindow: Duration): void {
+  if (dedupeWindow.isUnresolved() || quarantineRetention?.isUnresolved()) return;
+  if (quarantineRetention && quarantineRetention.toSeconds() <= dedupeWindow.toSeconds()) return;
+  const window = dedupeWindow.toHumanString();
+  const keeps = quarantineRetention ? `the quarantine keeps it ${quarantineRetention.toHumanString()}` : 'the existing quarantine queue keeps it for its own retention';
+  if (dedupeWindow.toSeconds() < Duration.days(1).toSeconds()) {
+    Annotations.of(scope).addWarningV2('cdk-video-webhooks:quarantineOutlivesDedupeWindow',
+      `dedupeWindow ${window} is under a day: a quarantined request can be replayed only within ${window} of its arrival, and ${keeps}, ` +
+        'so in practice none can be replayed after an adapter fix: the replay leaves them in the quarantine (reason olderThanDedupeWindow) until they expire; ' +
+        'raise dedupeWindow to a day or more, or keep the quarantine for inspection only');
+    return;
+  }
+  Annotations.of(scope).addInfo(
+    `a quarantined request can be replayed within the dedupe window (${window}) of its arrival, and ${keeps}: the replay leaves an older one in the quarantine (reason olderThanDedupeWindow), ` +
+      `as its job's records may have expired and replaying it could publish a second final event; replay within ${window} of the quarantine alarm, or raise dedupeWindow`);
 }

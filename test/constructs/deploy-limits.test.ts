@@ -3,7 +3,7 @@
  * functions' runtime, the quarantine queue policy's size at many vendors, reserved concurrency
  * over the account's pool, and CloudFormation's resources per stack.
  */
-import { App, Stack, Stage } from 'aws-cdk-lib';
+import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -139,5 +139,40 @@ describe('the stack\'s resource count', () => {
     expect(() => Template.fromStack(stack)).toThrow(
       'stack VideoWebhooksProduction has 502 resources: CloudFormation takes at most 500 in a stack; VideoWebhookIngestion Webhooks makes 62 of them (9 for each of its 4 vendors), the rest of the stack 440; this stack holds 3 of its vendors',
     );
+  });
+});
+
+describe('the quarantine\'s retention and the dedupe window', () => {
+  // A replayed request older than the dedupe window stays in the quarantine (reason olderThanDedupeWindow): its job's records may have expired.
+  it('says, as an info, that requests older than the dedupe window cannot be replayed when the quarantine keeps them longer (the defaults: 14 days, 7 days)', () => {
+    const annotations = Annotations.fromStack(manyVendorsStack(1));
+    annotations.hasInfo('/VideoWebhooksProduction/Webhooks', Match.stringLikeRegexp(
+      'a quarantined request can be replayed within the dedupe window \\(7 days\\) of its arrival, and the quarantine keeps it 14 days: the replay leaves an older one in the quarantine \\(reason olderThanDedupeWindow\\)',
+    ));
+    annotations.hasNoWarning('*', Match.stringLikeRegexp('dedupe'));
+  });
+
+  it('warns when the dedupe window is under a day, too short to fix an adapter and replay', () => {
+    const annotations = Annotations.fromStack(manyVendorsStack(1, { dedupeWindow: Duration.minutes(10) }));
+    annotations.hasWarning('/VideoWebhooksProduction/Webhooks', Match.stringLikeRegexp(
+      'dedupeWindow 10 minutes is under a day: a quarantined request can be replayed only within 10 minutes of its arrival, and the quarantine keeps it 14 days',
+    ));
+  });
+
+  it('says nothing when the quarantine keeps requests no longer than the dedupe window', () => {
+    const annotations = Annotations.fromStack(manyVendorsStack(1, { quarantine: { retentionPeriod: Duration.days(7) } }));
+    annotations.hasNoInfo('*', Match.stringLikeRegexp('replayed'));
+    annotations.hasNoWarning('*', Match.stringLikeRegexp('replayed'));
+  });
+
+  it('says it for an existing quarantine queue, whose retention it cannot read', () => {
+    const stack = new Stack(new App(), 'Existing', { env: { account: ACCOUNT, region: REGION } });
+    new VideoWebhookIngestion(stack, 'Webhooks', {
+      vendors: [Vendor.sync({ webhookSecret: new secretsmanager.Secret(stack, 'SyncWebhook') })],
+      quarantine: { existingQueue: new sqs.Queue(stack, 'Quarantine', { fifo: true }) },
+    });
+    Annotations.fromStack(stack).hasInfo('/Existing/Webhooks', Match.stringLikeRegexp(
+      'a quarantined request can be replayed within the dedupe window \\(7 days\\) of its arrival, and the existing quarantine queue keeps it for its own retention: the replay leaves an older one in the quarantine',
+    ));
   });
 });
