@@ -29,8 +29,8 @@ export interface VideoWebhookIngestionProps {
   readonly maxBodyBytes?: number;
   /**
    * How long an event id is remembered, so a redelivery is not queued twice. It also bounds the
-   * quarantine replay: a quarantined request older than it stays in the quarantine (the synth says
-   * so when the quarantine keeps requests longer, and warns when it is under a day).
+   * quarantine replay: a quarantined request older than it stays in the quarantine (under a day,
+   * shorter than the quarantine's retention, warns at synth).
    *
    * @default Duration.days(7)
    */

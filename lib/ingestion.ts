@@ -14,7 +14,7 @@ import { WebhookEventQueue } from './event-queue';
 import type { EventConsumerOptions, VideoWebhookIngestionProps } from './ingestion-props';
 import { WebhookJobTable } from './job-table';
 import { createWebhookApi } from './private/api';
-import { reportQuarantineReplayWindow, resourceCountProblems, warnReservedConcurrency } from './private/deploy-limits';
+import { resourceCountProblems, warnReservedConcurrency, warnShortReplayWindow } from './private/deploy-limits';
 import { assertGranted, grantRedrive } from './private/grants';
 import { addOutputs } from './private/outputs';
 import { addPoller } from './private/poller';
@@ -114,7 +114,7 @@ export class VideoWebhookIngestion extends Construct {
     });
 
     warnReservedConcurrency(this, props.reservedConcurrency, vendors.length);
-    reportQuarantineReplayWindow(this, quarantine.retentionPeriod, settings.dedupeWindow);
+    warnShortReplayWindow(this, quarantine.retentionPeriod, settings.dedupeWindow);
     // At validation, so that everything the app adds to the stack is counted.
     this.node.addValidation({ validate: () => resourceCountProblems(this, this.vendorIds) });
 

@@ -65,26 +65,21 @@ export function resourceCountProblems(ingestion: Construct, vendorIds: readonly 
 }
 
 /**
- * Says what happens to quarantined requests older than the dedupe window: the replay leaves them
- * in the quarantine (reason olderThanDedupeWindow), since their job's records may have expired and
- * replaying one could publish a second final event. An info when the quarantine keeps requests
- * longer than the window, as the defaults do (14 days, 7 days: by design, the older requests stay
- * there to be read); a warning when the window is under a day, too short to fix an adapter, deploy
- * and replay, so that in practice nothing quarantined can be replayed.
+ * A quarantined request older than the dedupe window cannot be replayed: the replay leaves it in
+ * the quarantine (reason olderThanDedupeWindow), since its job's records may have expired and
+ * replaying it could publish a second final event. With the defaults (14 days kept, a 7-day
+ * window) that is by design, documented and not annotated: an info cannot be acknowledged, and
+ * would be printed on every synth. A window under a day is too short to fix an adapter, deploy and
+ * replay, so nothing quarantined could be replayed in practice: that warns.
  */
-export function reportQuarantineReplayWindow(scope: Construct, quarantineRetention: Duration | undefined, dedupeWindow: Duration): void {
+export function warnShortReplayWindow(scope: Construct, quarantineRetention: Duration | undefined, dedupeWindow: Duration): void {
   if (dedupeWindow.isUnresolved() || quarantineRetention?.isUnresolved()) return;
   if (quarantineRetention && quarantineRetention.toSeconds() <= dedupeWindow.toSeconds()) return;
+  if (dedupeWindow.toSeconds() >= Duration.days(1).toSeconds()) return;
   const window = dedupeWindow.toHumanString();
   const keeps = quarantineRetention ? `the quarantine keeps it ${quarantineRetention.toHumanString()}` : 'the existing quarantine queue keeps it for its own retention';
-  if (dedupeWindow.toSeconds() < Duration.days(1).toSeconds()) {
-    Annotations.of(scope).addWarningV2('cdk-video-webhooks:quarantineOutlivesDedupeWindow',
-      `dedupeWindow ${window} is under a day: a quarantined request can be replayed only within ${window} of its arrival, and ${keeps}, ` +
-        'so in practice none can be replayed after an adapter fix: the replay leaves them in the quarantine (reason olderThanDedupeWindow) until they expire; ' +
-        'raise dedupeWindow to a day or more, or keep the quarantine for inspection only');
-    return;
-  }
-  Annotations.of(scope).addInfo(
-    `a quarantined request can be replayed within the dedupe window (${window}) of its arrival, and ${keeps}: the replay leaves an older one in the quarantine (reason olderThanDedupeWindow), ` +
-      `as its job's records may have expired and replaying it could publish a second final event; replay within ${window} of the quarantine alarm, or raise dedupeWindow`);
+  Annotations.of(scope).addWarningV2('cdk-video-webhooks:quarantineOutlivesDedupeWindow',
+    `dedupeWindow ${window} is under a day: a quarantined request can be replayed only within ${window} of its arrival, and ${keeps}, ` +
+      'so in practice none can be replayed after an adapter fix: the replay leaves them in the quarantine (reason olderThanDedupeWindow) until they expire; ' +
+      'raise dedupeWindow to a day or more, or keep the quarantine for inspection only');
 }
