@@ -27,7 +27,13 @@ export interface VideoWebhookIngestionProps {
   readonly table?: WebhookJobTableProps;
   /** Largest webhook body accepted; larger ones are answered 413. @default 262144 (256 KiB) */
   readonly maxBodyBytes?: number;
-  /** How long an event id is remembered, so a redelivery is not queued twice. @default Duration.days(7) */
+  /**
+   * How long an event id is remembered, so a redelivery is not queued twice. It also bounds the
+   * quarantine replay: a quarantined request older than it stays in the quarantine (under a day,
+   * shorter than the quarantine's retention, warns at synth).
+   *
+   * @default Duration.days(7)
+   */
   readonly dedupeWindow?: Duration;
   /** How long a job that is not final stays quiet before the poller asks its vendor. @default Duration.minutes(10) */
   readonly staleAfter?: Duration;
@@ -57,7 +63,13 @@ export interface VideoWebhookIngestionProps {
    * @default lambda.Runtime.NODEJS_24_X
    */
   readonly runtime?: lambda.Runtime;
-  /** Reserved concurrency of each verifier function. @default - none (the account's unreserved pool) */
+  /**
+   * Reserved concurrency of each verifier function. An account can reserve its concurrency quota
+   * minus 100 (900 of the default 1,000 per region): more than that for all the verifiers together
+   * warns at synth, as the deploy would fail.
+   *
+   * @default - none (the account's unreserved pool)
+   */
   readonly reservedConcurrency?: number;
   /** Retention of the functions' and the API's log groups. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;

@@ -15,6 +15,7 @@ import { WebhookEventQueue } from './event-queue';
 import type { EventConsumerOptions, VideoWebhookIngestionProps } from './ingestion-props';
 import { WebhookJobTable } from './job-table';
 import { createWebhookApi } from './private/api';
+import { resourceCountProblems, warnReservedConcurrency, warnShortReplayWindow } from './private/deploy-limits';
 import { deploymentIdOf } from './private/metrics';
 import { assertGranted, grantRedrive } from './private/grants';
 import { addOutputs } from './private/outputs';
@@ -122,6 +123,11 @@ export class VideoWebhookIngestion extends Construct {
       removalPolicy: stateful,
       endpointUrl: (vendorId) => this.endpointUrlOf(vendorId),
     });
+
+    warnReservedConcurrency(this, props.reservedConcurrency, vendors.length);
+    warnShortReplayWindow(this, quarantine.retentionPeriod, settings.dedupeWindow);
+    // At validation, so that everything the app adds to the stack is counted.
+    this.node.addValidation({ validate: () => resourceCountProblems(this, this.vendorIds) });
 
     // The poller, the alarms, the outputs.
     this.pollerFunction = addPoller(this, {

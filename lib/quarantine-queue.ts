@@ -5,7 +5,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SQS_MAX_MESSAGE_BYTES } from '../lambda/contract/aws-limits';
+import { SQS_MAX_POLICY_BYTES } from './private/deploy-limits';
 import { grantReceiveAndDelete, grantSendMessage } from './private/grants';
+import { DEPLOY_TIME_VALUE_BYTES, renderedJsonSize } from './private/rendered-size';
 import { assertFifo, rejectWithExisting } from './validation';
 
 /** Properties of the quarantine queue (all optional). */
@@ -54,6 +56,8 @@ export interface WebhookQuarantineQueueProps {
  */
 export class WebhookQuarantineQueue extends Construct {
   readonly queue: sqs.IQueue;
+  /** How long the queue keeps a quarantined request (undefined for an existing queue, whose retention cannot be read here). */
+  readonly retentionPeriod?: Duration;
 
   /** The principals `grantQuarantine` was given: the only ones the queue policy lets send. */
   private readonly senders: string[] = [];
@@ -68,6 +72,7 @@ export class WebhookQuarantineQueue extends Construct {
         'the existing quarantine queue\'s policy cannot be set from here: deny sqs:SendMessage to every principal but the verifier and poller roles (aws:PrincipalArn), or whoever may send there can make the replay publish events');
       return;
     }
+    this.retentionPeriod = props.retentionPeriod ?? Duration.days(14);
     this.queue = new sqs.Queue(this, 'Resource', {
       fifo: true,
       contentBasedDeduplication: false,
@@ -78,7 +83,7 @@ export class WebhookQuarantineQueue extends Construct {
       deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
       fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
       enforceSSL: true,
-      retentionPeriod: props.retentionPeriod ?? Duration.days(14),
+      retentionPeriod: this.retentionPeriod,
       // SQS's largest message (1 MiB): an event carries the vendor payload, a quarantined request its base64 body.
       maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
@@ -100,6 +105,8 @@ export class WebhookQuarantineQueue extends Construct {
         conditions: { ArnNotEquals: { 'aws:PrincipalArn': Lazy.list({ produce: () => [root, ...this.senders] }) } },
       }),
     );
+    // At validation, so that every grantQuarantine is counted.
+    this.node.addValidation({ validate: () => this.policyProblems() });
   }
 
   /**
@@ -115,6 +122,23 @@ export class WebhookQuarantineQueue extends Construct {
   /** Lets a replay tool read and delete quarantined requests: ReceiveMessage and DeleteMessage (and the queue's key). */
   grantReplay(grantee: iam.IGrantable): iam.Grant {
     return grantReceiveAndDelete(this.queue, grantee);
+  }
+
+  /**
+   * The policy names every sender's ARN, and SQS refuses one over 8,192 bytes at deploy time. One
+   * VideoWebhookIngestion stays well under it however many vendors a stack can hold (5,774 bytes at
+   * 52 vendors, the most 500 resources allow, generated role names at their 64 characters).
+   */
+  private policyProblems(): string[] {
+    const policy = this.node.findAll().find((c): c is sqs.CfnQueuePolicy => c instanceof sqs.CfnQueuePolicy);
+    if (!policy) return [];
+    const size = renderedJsonSize(Stack.of(this).resolve(policy.policyDocument));
+    if (size.bytes <= SQS_MAX_POLICY_BYTES) return [];
+    const counted = size.deployTime > 0 ? ` (${size.deployTime} values known only at deploy time counted as ${DEPLOY_TIME_VALUE_BYTES} bytes each)` : '';
+    return [
+      `the quarantine queue's policy would be about ${size.bytes} bytes${counted}: SQS takes at most ${SQS_MAX_POLICY_BYTES} bytes; it names each of the ${this.senders.length} principals granted grantQuarantine: ` +
+        'grant fewer principals (one role shared by the senders), or split the vendors over two VideoWebhookIngestion constructs in two stacks',
+    ];
   }
 
   /** Quarantined requests waiting (maximum over 5 minutes). */

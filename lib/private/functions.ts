@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { LAMBDA_ENVIRONMENT_MAX_BYTES } from '../../lambda/contract/aws-limits';
 import { handlerAssetDir, type HandlerName } from '../assets';
+import { DEPLOY_TIME_VALUE_BYTES, renderedStringSize } from './rendered-size';
 
 export type PipelineFunctionOptions = Omit<lambda.FunctionProps, 'runtime' | 'architecture' | 'handler' | 'code' | 'role' | 'logGroup'> & {
   /** @default the prebuilt bundle as is */
@@ -22,13 +23,6 @@ export interface PipelineFunctionSettings {
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy | undefined;
 }
-
-/**
- * How many bytes a value known only at deploy time (a queue URL, a secret ARN, a table name) is
- * counted as: more than most are (a queue URL is at most about 135 characters, a generated name
- * or a created secret's ARN about 60 to 110), so that an environment that passes the check fits.
- */
-export const DEPLOY_TIME_VALUE_BYTES = 128;
 
 /** Creates `LogGroup`, `ServiceRole` and `Function` under `scope` (ids are part of the contract). */
 export function createPipelineFunction(scope: Construct, handler: HandlerName, options: PipelineFunctionOptions, settings: PipelineFunctionSettings): lambda.Function {
@@ -59,7 +53,7 @@ function environmentProblems(fn: lambda.Function, settings: PipelineFunctionSett
   let bytes = 0;
   let deployTime = 0;
   for (const [name, value] of Object.entries(rendered?.variables ?? {})) {
-    const size = sizeOf(value);
+    const size = renderedStringSize(value);
     bytes += Buffer.byteLength(name) + size.bytes;
     deployTime += size.deployTime;
   }
@@ -68,18 +62,4 @@ function environmentProblems(fn: lambda.Function, settings: PipelineFunctionSett
   return [
     `${settings.owner} has an environment of about ${bytes} bytes${counted}: Lambda refuses more than ${LAMBDA_ENVIRONMENT_MAX_BYTES} bytes (keys and values together) at deploy time; ${settings.environmentAdvice}`,
   ];
-}
-
-/** A rendered value's size: a literal's bytes, a join's parts, any other intrinsic (Ref, Fn::GetAtt, ...) counted as DEPLOY_TIME_VALUE_BYTES. */
-function sizeOf(value: unknown): { bytes: number; deployTime: number } {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return { bytes: Buffer.byteLength(String(value)), deployTime: 0 };
-  const join = (value as { 'Fn::Join'?: unknown } | null)?.['Fn::Join'];
-  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-    const parts = (join[1] as unknown[]).map(sizeOf);
-    return {
-      bytes: parts.reduce((n, p) => n + p.bytes, 0) + Buffer.byteLength(join[0]) * Math.max(0, parts.length - 1),
-      deployTime: parts.reduce((n, p) => n + p.deployTime, 0),
-    };
-  }
-  return { bytes: DEPLOY_TIME_VALUE_BYTES, deployTime: 1 };
 }
