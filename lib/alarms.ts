@@ -10,7 +10,7 @@ import { METRIC_DIMENSIONS, METRIC_NAMESPACE, METRICS } from '../lambda/contract
 import type { WebhookEventQueue } from './event-queue';
 import type { WebhookQuarantineQueue } from './quarantine-queue';
 import { vendorMetric } from './private/metrics';
-import { assertDurationInRange, assertIntegerInRange } from './validation';
+import { validateDuration, validateInteger, validationError } from './private/validate';
 import type { Vendor } from './vendor';
 
 /**
@@ -86,11 +86,11 @@ export class IngestionAlarms extends Construct {
     this.topic = props.topic;
     const t = props.thresholds ?? {};
     const oldestAge = t.oldestMessageAge ?? Duration.minutes(15);
-    assertDurationInRange('alarmThresholds.oldestMessageAge', oldestAge, Duration.minutes(1), Duration.days(14));
+    validateDuration(this, 'alarmThresholds.oldestMessageAge', oldestAge, Duration.minutes(1), Duration.days(14));
     const serverErrors = t.serverErrorsPer5Minutes ?? 1;
-    assertIntegerInRange('alarmThresholds.serverErrorsPer5Minutes', serverErrors, 1, 1_000_000);
+    validateInteger(this, 'alarmThresholds.serverErrorsPer5Minutes', serverErrors, 1, 1_000_000);
     const rejections = t.rejectionsPer5Minutes ?? 10;
-    assertIntegerInRange('alarmThresholds.rejectionsPer5Minutes', rejections, 1, 1_000_000);
+    validateInteger(this, 'alarmThresholds.rejectionsPer5Minutes', rejections, 1, 1_000_000);
 
     if (props.events.deadLetterQueue) {
       this.add('DeadLetterQueueNotEmpty', props.events.metricDeadLetterDepth({ period: FIVE_MINUTES }), 1,
@@ -126,7 +126,7 @@ export class IngestionAlarms extends Construct {
       }
     }
     if (props.topic) {
-      assertCloudWatchCanUseKey(props.topic);
+      assertCloudWatchCanUseKey(this, props.topic);
       this.allowPublishing(props.topic);
     }
   }
@@ -184,12 +184,12 @@ const AWS_MANAGED_SNS_KEY = 'alias/aws/sns';
  * cloudwatch.amazonaws.com use it; the AWS managed key's policy cannot be changed and does not
  * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
  */
-function assertCloudWatchCanUseKey(topic: sns.ITopic): void {
+function assertCloudWatchCanUseKey(scope: Construct, topic: sns.ITopic): void {
   const key = topic.masterKey;
   if (!key) return;
   const names = [(key as Partial<kms.IAlias>).aliasName, key.keyArn, key.keyId].filter((n): n is string => typeof n === 'string');
   if (names.some((n) => n === AWS_MANAGED_SNS_KEY || n.endsWith(`:${AWS_MANAGED_SNS_KEY}`))) {
-    throw new Error(
+    throw validationError(scope,
       `alarmTopic ${topic.node.path} is encrypted with the AWS managed key ${AWS_MANAGED_SNS_KEY}, whose key policy does not let CloudWatch use it, so no alarm would notify: ` +
         'encrypt it with a customer managed key whose policy allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (a kms.Key of this app gets that statement here), or leave the topic unencrypted',
     );

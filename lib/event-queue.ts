@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { SQS_MAX_MESSAGE_BYTES } from '../lambda/contract/aws-limits';
 import { grantSendMessage } from './private/grants';
 import { stackGuid } from './private/names';
-import { assertFifo, assertIntegerInRange, rejectWithExisting, warnFixedNameRetained } from './validation';
+import { assertFifo, rejectWithExisting, validateInteger, validationError, warnFixedNameRetained } from './private/validate';
 
 /** Properties of the events queue (all optional). */
 export interface WebhookEventQueueProps {
@@ -109,7 +109,7 @@ export class WebhookEventQueue extends Construct {
     super(scope, id);
 
     if (props.existingQueue) {
-      rejectWithExisting('existingQueue', props, ['queueName', 'maxReceiveCount', 'visibilityTimeout', 'retentionPeriod', 'encryptionKey', 'highThroughput', 'removalPolicy']);
+      rejectWithExisting(this, 'existingQueue', props, ['queueName', 'maxReceiveCount', 'visibilityTimeout', 'retentionPeriod', 'encryptionKey', 'highThroughput', 'removalPolicy']);
       assertFifo(this, 'existingQueue', props.existingQueue);
       if (props.existingDeadLetterQueue) assertFifo(this, 'existingDeadLetterQueue', props.existingDeadLetterQueue);
       this.queue = props.existingQueue;
@@ -121,7 +121,7 @@ export class WebhookEventQueue extends Construct {
     }
 
     const maxReceiveCount = props.maxReceiveCount ?? EVENT_QUEUE_DEFAULTS.maxReceiveCount;
-    assertIntegerInRange('maxReceiveCount', maxReceiveCount, 1, 1000, 'default 3');
+    validateInteger(this, 'maxReceiveCount', maxReceiveCount, 1, 1000, 'default 3');
     if (props.existingDeadLetterQueue) assertFifo(this, 'existingDeadLetterQueue', props.existingDeadLetterQueue);
     // Dead letters are data: kept when the stack is deleted, like the table. The events queue is a
     // buffer that consumers drain, removed with the stack unless told otherwise.
@@ -130,7 +130,7 @@ export class WebhookEventQueue extends Construct {
     warnFixedNameRetained(this, 'queueName', props.queueName, 'events queue', queueRemoval);
     const queueName = props.queueName ?? generatedQueueName(this, queueRemoval);
     if (!Token.isUnresolved(queueName) && !/^[A-Za-z0-9_-]{1,75}\.fifo$/.test(queueName)) {
-      throw new Error(`queueName "${queueName}" is invalid: use up to 75 letters, digits, "-" or "_" followed by ".fifo"`);
+      throw validationError(this, `queueName "${queueName}" is invalid: use up to 75 letters, digits, "-" or "_" followed by ".fifo"`);
     }
     const highThroughput = props.highThroughput ?? true;
     const encryption = props.encryptionKey
@@ -186,7 +186,7 @@ export class WebhookEventQueue extends Construct {
   /** Messages waiting in the dead-letter queue (maximum over 5 minutes). */
   metricDeadLetterDepth(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     if (!this.deadLetterQueue) {
-      throw new Error('this events queue has no known dead-letter queue: pass existingDeadLetterQueue with existingQueue');
+      throw validationError(this, 'this events queue has no known dead-letter queue: pass existingDeadLetterQueue with existingQueue');
     }
     return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, ...props });
   }

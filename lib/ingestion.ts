@@ -16,6 +16,7 @@ import { WebhookJobTable } from './job-table';
 import { createWebhookApi } from './private/api';
 import { deploymentIdOf } from './private/metrics';
 import { assertGranted, grantRedrive } from './private/grants';
+import { validateInteger, validationError } from './private/validate';
 import { addOutputs } from './private/outputs';
 import { addPoller } from './private/poller';
 import { resolveSettings, validateVendors } from './private/settings';
@@ -23,7 +24,6 @@ import { addVerifiers } from './private/verifiers';
 import { WebhookQuarantineQueue } from './quarantine-queue';
 
 export type { EventConsumerOptions, VideoWebhookIngestionProps } from './ingestion-props';
-import { assertIntegerInRange } from './validation';
 import { addDashboard } from './private/dashboard';
 
 /**
@@ -71,9 +71,9 @@ export class VideoWebhookIngestion extends Construct {
 
   constructor(scope: Construct, id: string, props: VideoWebhookIngestionProps) {
     super(scope, id);
-    const vendors = validateVendors(props.vendors);
+    const vendors = validateVendors(this, props.vendors);
     this.vendorIds = vendors.map((v) => v.id);
-    const settings = resolveSettings(props);
+    const settings = resolveSettings(this, props);
     this.deploymentId = deploymentIdOf(this);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const stateful = props.removalPolicy;
@@ -155,7 +155,7 @@ export class VideoWebhookIngestion extends Construct {
   /** The webhook URL to configure at a vendor: `https://<api>/webhooks/<vendorId>`. */
   endpointUrl(vendorId: string): string {
     if (!this.vendorIds.includes(vendorId)) {
-      throw new Error(`unknown vendor "${vendorId}": this construct has ${this.vendorIds.join(', ')}; pass one of them`);
+      throw validationError(this, `unknown vendor "${vendorId}": this construct has ${this.vendorIds.join(', ')}; pass one of them`);
     }
     return this.endpointUrlOf(vendorId);
   }
@@ -163,7 +163,7 @@ export class VideoWebhookIngestion extends Construct {
   /** The verifier function of a vendor. */
   verifierFunction(vendorId: string): lambda.IFunction {
     const fn = this.verifierFunctions[vendorId];
-    if (!fn) throw new Error(`unknown vendor "${vendorId}": this construct has ${this.vendorIds.join(', ')}; pass one of them`);
+    if (!fn) throw validationError(this, `unknown vendor "${vendorId}": this construct has ${this.vendorIds.join(', ')}; pass one of them`);
     return fn;
   }
 
@@ -173,12 +173,12 @@ export class VideoWebhookIngestion extends Construct {
    * FIFO order holds per job). Grants it the queue.
    */
   addConsumer(fn: lambda.IFunction, options: EventConsumerOptions = {}): SqsEventSource {
-    assertIntegerInRange('batchSize', options.batchSize, 1, 10, 'a FIFO event source takes at most 10');
-    assertIntegerInRange('maxConcurrency', options.maxConcurrency, 2, 1000);
+    validateInteger(this, 'batchSize', options.batchSize, 1, 10, 'a FIFO event source takes at most 10');
+    validateInteger(this, 'maxConcurrency', options.maxConcurrency, 2, 1000);
     const visibility = this.events.visibilityTimeout;
     if (fn instanceof lambda.Function && fn.timeout && visibility && !fn.timeout.isUnresolved() && !visibility.isUnresolved()) {
       if (fn.timeout.toSeconds() > visibility.toSeconds()) {
-        throw new Error(
+        throw validationError(this,
           `consumer ${fn.node.path} has a timeout of ${fn.timeout.toHumanString()}, longer than the events queue's visibility timeout ` +
             `${visibility.toHumanString()}: lower the function timeout, or raise queue.visibilityTimeout (6 times the timeout is advised)`,
         );
@@ -200,7 +200,7 @@ export class VideoWebhookIngestion extends Construct {
 
   /** Lets the grantee receive and delete events from the events queue. */
   grantConsumeEvents(grantee: iam.IGrantable): iam.Grant {
-    return assertGranted(this.events.grantConsumeEvents(grantee), 'grantConsumeEvents', grantee);
+    return assertGranted(this.events.grantConsumeEvents(grantee), 'grantConsumeEvents', grantee, this);
   }
 
   /**
@@ -211,7 +211,7 @@ export class VideoWebhookIngestion extends Construct {
    * function (`jobRegistrationEnvironment` has them for anything else).
    */
   grantRegisterJobs(grantee: iam.IGrantable): iam.Grant {
-    return assertGranted(this.jobs.grantRegisterJobs(grantee), 'grantRegisterJobs', grantee);
+    return assertGranted(this.jobs.grantRegisterJobs(grantee), 'grantRegisterJobs', grantee, this);
   }
 
   /**
@@ -221,8 +221,8 @@ export class VideoWebhookIngestion extends Construct {
    * GetQueueAttributes on the DLQ, SendMessage on the events queue, and their keys).
    */
   grantRedriveDeadLetters(grantee: iam.IGrantable): iam.Grant {
-    if (!this.deadLetterQueue) throw new Error('grantRedriveDeadLetters: this events queue has no known dead-letter queue: pass queue.existingDeadLetterQueue with queue.existingQueue');
-    return assertGranted(grantRedrive(this.deadLetterQueue, this.queue, grantee), 'grantRedriveDeadLetters', grantee);
+    if (!this.deadLetterQueue) throw validationError(this, 'grantRedriveDeadLetters: this events queue has no known dead-letter queue: pass queue.existingDeadLetterQueue with queue.existingQueue');
+    return assertGranted(grantRedrive(this.deadLetterQueue, this.queue, grantee), 'grantRedriveDeadLetters', grantee, this);
   }
 
   /**

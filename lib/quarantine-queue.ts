@@ -6,7 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SQS_MAX_MESSAGE_BYTES } from '../lambda/contract/aws-limits';
 import { grantReceiveAndDelete, grantSendMessage } from './private/grants';
-import { assertFifo, rejectWithExisting } from './validation';
+import { assertFifo, rejectWithExisting, validationError } from './private/validate';
 
 /** Properties of the quarantine queue (all optional). */
 export interface WebhookQuarantineQueueProps {
@@ -61,7 +61,7 @@ export class WebhookQuarantineQueue extends Construct {
   constructor(scope: Construct, id: string, props: WebhookQuarantineQueueProps = {}) {
     super(scope, id);
     if (props.existingQueue) {
-      rejectWithExisting('existingQueue', props, ['retentionPeriod', 'encryptionKey', 'removalPolicy']);
+      rejectWithExisting(this, 'existingQueue', props, ['retentionPeriod', 'encryptionKey', 'removalPolicy']);
       assertFifo(this, 'existingQueue', props.existingQueue);
       this.queue = props.existingQueue;
       Annotations.of(this).addWarningV2('cdk-video-webhooks:quarantineSenders',
@@ -102,7 +102,7 @@ export class WebhookQuarantineQueue extends Construct {
    * (a function with its role).
    */
   grantQuarantine(grantee: iam.IGrantable): iam.Grant {
-    this.senders.push(senderArnOf(grantee));
+    this.senders.push(senderArnOf(this, grantee));
     return grantSendMessage(this.queue, grantee);
   }
 
@@ -118,11 +118,11 @@ export class WebhookQuarantineQueue extends Construct {
 }
 
 /** The ARN `aws:PrincipalArn` has for the grantee's requests: its role's, or its user's. */
-function senderArnOf(grantee: iam.IGrantable): string {
+function senderArnOf(scope: Construct, grantee: iam.IGrantable): string {
   const principal = grantee.grantPrincipal as Partial<iam.IRole & iam.IUser>;
   const arn = principal.roleArn ?? principal.userArn;
   if (!arn) {
-    throw new Error('grantQuarantine needs a role or a user (a function with its role): the quarantine\'s policy lets only the principals granted send, and it can name no other kind');
+    throw validationError(scope, 'grantQuarantine needs a role or a user (a function with its role): the quarantine\'s policy lets only the principals granted send, and it can name no other kind');
   }
   return arn;
 }

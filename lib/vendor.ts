@@ -8,7 +8,7 @@ import { lipdubManifest } from '../lambda/vendors/lipdub/manifest';
 import { syncManifest } from '../lambda/vendors/sync/manifest';
 import { synthesiaManifest } from '../lambda/vendors/synthesia/manifest';
 import { viralsyncManifest } from '../lambda/vendors/viralsync/manifest';
-import { toleranceSecondsOf } from './private/duration';
+import { toleranceSeconds as toleranceSecondsOf, validateDuration, validateHttpUrl, validateNumber } from './private/validate';
 import { secretIdOf } from './private/grants';
 import { WebhookAuth } from './webhook-auth';
 
@@ -356,7 +356,7 @@ export class Vendor {
   /** A vendor that sends Standard Webhooks (Svix and others), run by the custom adapter with `WebhookAuth.standardWebhooks()`. */
   static standardWebhooks(options: StandardWebhooksVendorOptions): Vendor {
     if (options.id === undefined) throw new Error('a Standard Webhooks vendor needs an id: pass Vendor.standardWebhooks({ id: "acme", ... })');
-    toleranceSecondsOf(options.tolerance, `vendor ${options.id}: tolerance`);
+    toleranceSecondsOf(`vendor ${options.id}`, 'tolerance', options.tolerance);
     const auth = WebhookAuth.standardWebhooks({ tolerance: options.tolerance });
     const { paths, statusMap, statusUrlTemplate, apiKeyHeader, apiKeyPrefix, statusPaths } = options;
     // The options are top-level here, so a problem is named by its own path (`paths.outputURL`).
@@ -389,7 +389,7 @@ export class Vendor {
     this.webhookSecret = options.webhookSecret;
     this.apiKey = options.apiKey;
     this.statusApiBaseUrl = options.statusApiBaseUrl;
-    validateBaseUrl(this.id, options.statusApiBaseUrl);
+    validateHttpUrl(`vendor ${this.id}`, 'statusApiBaseUrl', options.statusApiBaseUrl, 'https://api.example.com');
 
     // The same check the adapter runs at cold start: a bad or misspelt option fails the synth.
     this.options = definedOnly(adapterOptions);
@@ -408,17 +408,10 @@ export class Vendor {
     }
 
     this.pollRequestsPerMinute = options.pollRequestsPerMinute ?? manifest.pollRequestsPerMinute;
-    if (!Token.isUnresolved(this.pollRequestsPerMinute) && !(this.pollRequestsPerMinute > 0 && this.pollRequestsPerMinute <= 100_000)) {
-      throw new Error(`vendor ${this.id}: pollRequestsPerMinute ${this.pollRequestsPerMinute} is out of range: use a positive number up to 100000, below the vendor's read limit`);
-    }
+    validateNumber(`vendor ${this.id}`, 'pollRequestsPerMinute', this.pollRequestsPerMinute, (n) => n > 0 && n <= 100_000, "a positive number up to 100000, below the vendor's read limit");
 
     this.statusRequestTimeout = options.statusRequestTimeout ?? DEFAULT_STATUS_REQUEST_TIMEOUT;
-    if (!this.statusRequestTimeout.isUnresolved()) {
-      const ms = this.statusRequestTimeout.toMilliseconds();
-      if (ms < 100 || ms > 60_000) {
-        throw new Error(`vendor ${this.id}: statusRequestTimeout ${this.statusRequestTimeout.toHumanString()} is out of range: use 100 ms to 60 seconds`);
-      }
-    }
+    validateDuration(`vendor ${this.id}`, 'statusRequestTimeout', this.statusRequestTimeout, Duration.millis(100), Duration.seconds(60));
   }
 
   /**
@@ -449,7 +442,7 @@ export class Vendor {
 
 /** A built-in vendor's tolerance in seconds, its manifest's default when not given. */
 function toleranceSeconds(vendorId: string, tolerance: Duration | undefined, fallbackSeconds: number): number {
-  return toleranceSecondsOf(tolerance, `vendor ${vendorId}: timestampTolerance`) ?? fallbackSeconds;
+  return toleranceSecondsOf(`vendor ${vendorId}`, 'timestampTolerance', tolerance) ?? fallbackSeconds;
 }
 
 function validateId(id: string): void {
@@ -458,13 +451,6 @@ function validateId(id: string): void {
   }
   if (!VENDOR_ID_PATTERN.test(id)) {
     throw new Error(`vendor id "${id}" is invalid: use lower case letters, digits and "-", starting with a letter, at most 32 characters (e.g. "acme-video")`);
-  }
-}
-
-function validateBaseUrl(id: string, url: string | undefined): void {
-  if (url === undefined || Token.isUnresolved(url)) return;
-  if (!/^https?:\/\/[^/\s]+/.test(url)) {
-    throw new Error(`vendor ${id}: statusApiBaseUrl "${url}" is not an http(s) URL: use e.g. "https://api.example.com"`);
   }
 }
 

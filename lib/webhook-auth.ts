@@ -1,5 +1,5 @@
 import type { Duration } from 'aws-cdk-lib/core';
-import { toleranceSecondsOf } from './private/duration';
+import { toleranceSeconds } from './private/validate';
 
 /** How an HMAC signature is written in its header. */
 export enum SignatureEncoding {
@@ -83,7 +83,7 @@ export class WebhookAuth {
       signaturePrefix: options.signaturePrefix,
       timestampHeader: options.timestampHeader,
       template: options.template,
-      toleranceSeconds: toleranceSecondsOf(options.tolerance, 'WebhookAuth.hmac: tolerance'),
+      toleranceSeconds: toleranceSeconds('WebhookAuth.hmac', 'tolerance', options.tolerance),
     });
   }
 
@@ -98,7 +98,7 @@ export class WebhookAuth {
    * spaces. The webhook secret is the `whsec_...` value the vendor shows (its base64 part is the key).
    */
   static standardWebhooks(options: StandardWebhooksAuthOptions = {}): WebhookAuth {
-    return new WebhookAuth('standard-webhooks', { toleranceSeconds: toleranceSecondsOf(options.tolerance, 'WebhookAuth.standardWebhooks: tolerance') });
+    return new WebhookAuth('standard-webhooks', { toleranceSeconds: toleranceSeconds('WebhookAuth.standardWebhooks', 'tolerance', options.tolerance) });
   }
 
   /** The kind of authentication: `hmac`, `bearer` or `standard-webhooks`. */
