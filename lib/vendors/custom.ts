@@ -115,12 +115,23 @@ export function customDefinition(options: CustomVendorOptions): VendorDefinition
 /** The shared options as the custom adapter takes them. */
 export function mappingOf(options: CustomVendorMappingOptions): Omit<CustomAdapterOptions, 'auth'> {
   return {
-    paths: options.paths,
+    paths: pathsOf(options.paths),
     // The map's values are checked at synth against the normalized statuses (the type cannot be: jsii has no string unions).
     statusMap: options.statusMap as CustomAdapterOptions['statusMap'],
     statusUrlTemplate: options.statusUrlTemplate,
     apiKeyHeader: options.apiKeyHeader,
     apiKeyPrefix: options.apiKeyPrefix,
-    statusPaths: options.statusPaths,
+    statusPaths: options.statusPaths && pathsOf(options.statusPaths),
   };
+}
+
+/**
+ * The paths as the custom adapter takes them: each name written out, so that one the spec does not
+ * list fails to compile (a struct passed whole would get no such check); names the type does not
+ * know are passed on for the synth's check to refuse by name.
+ */
+function pathsOf(paths: CustomVendorPaths): CustomAdapterOptions['paths'] {
+  const { jobId, status, errorMessage, errorCode, outputUrl, progress, stage, time, eventType, ...unlisted } = paths;
+  const mapped: CustomAdapterOptions['paths'] = { jobId, status, errorMessage, errorCode, outputUrl, progress, stage, time, eventType };
+  return { ...unlisted, ...Object.fromEntries(Object.entries(mapped).filter(([, path]) => path !== undefined)) } as CustomAdapterOptions['paths'];
 }
