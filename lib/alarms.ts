@@ -57,7 +57,7 @@ export interface IngestionAlarmThresholds {
 export interface IngestionAlarmsProps {
   /** @default - see `IngestionAlarmThresholds` */
   readonly thresholds?: IngestionAlarmThresholds;
-  /** @default - alarms without actions */
+  /** An existing SNS topic the alarms notify (alarm and OK). @default - alarms without actions */
   readonly topic?: sns.ITopic;
   readonly events: WebhookEventQueue;
   readonly quarantine: WebhookQuarantineQueue;
@@ -65,6 +65,7 @@ export interface IngestionAlarmsProps {
   readonly apiServerErrors: cloudwatch.IMetric;
   /** Requests the API stage throttled (see `VideoWebhooksMetric.API_THROTTLED`). */
   readonly apiThrottled: cloudwatch.IMetric;
+  /** The existing poller function, whose errors raise an alarm. */
   readonly poller: lambda.IFunction;
   readonly vendors: Vendor[];
   /**

@@ -43,7 +43,7 @@ export interface WebhookEventQueueProps {
   readonly retentionPeriod?: Duration;
 
   /**
-   * Customer-managed KMS key for both queues.
+   * An existing customer-managed KMS key to encrypt both queues with.
    *
    * @default - SQS-managed server-side encryption (SSE-SQS)
    */
@@ -66,8 +66,8 @@ export interface WebhookEventQueueProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Use this FIFO queue as the events queue instead of creating one. None of the new-queue
-   * properties may be set with it. Pass a queue imported with its KMS key (if any) so that grants
+   * An existing FIFO queue to use as the events queue, instead of creating one: used as it is,
+   * never changed. None of the new-queue properties may be set with it. Pass a queue imported with its KMS key (if any) so that grants
    * cover the key.
    *
    * @default - a new FIFO queue

@@ -9,12 +9,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/contract/deployment';
+import { METRICS } from '../lambda/contract/metrics';
 import { IngestionAlarms } from './alarms';
 import { WebhookEventQueue } from './event-queue';
 import type { EventConsumerOptions, VideoWebhookIngestionProps } from './ingestion-props';
 import { WebhookJobTable } from './job-table';
 import { createWebhookApi } from './private/api';
-import { deploymentIdOf } from './private/metrics';
+import { deploymentIdOf, vendorMetric } from './private/metrics';
 import { assertGranted, grantRedrive } from './private/grants';
 import { validateInteger, validationError } from './private/validate';
 import { addOutputs } from './private/outputs';
@@ -154,17 +155,39 @@ export class VideoWebhookIngestion extends Construct {
 
   /** The webhook URL to configure at a vendor: `https://<api>/webhooks/<vendorId>`. */
   endpointUrl(vendorId: string): string {
-    if (!this.vendorIds.includes(vendorId)) {
-      throw validationError(this, `unknown vendor "${vendorId}": this construct has ${this.vendorIds.join(', ')}; pass one of them`);
-    }
-    return this.endpointUrlOf(vendorId);
+    return this.endpointUrlOf(this.knownVendor(vendorId));
   }
 
   /** The verifier function of a vendor. */
   verifierFunction(vendorId: string): lambda.IFunction {
-    const fn = this.verifierFunctions[vendorId];
-    if (!fn) throw validationError(this, `unknown vendor "${vendorId}": this construct has ${this.vendorIds.join(', ')}; pass one of them`);
-    return fn;
+    return this.verifierFunctions[this.knownVendor(vendorId)];
+  }
+
+  /**
+   * Webhooks received from a vendor, before they are authenticated (`Received` in the
+   * `VideoWebhooks` namespace, dimensions `Deployment` and `Vendor`): summed per 5 minutes.
+   */
+  metricReceived(vendorId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.vendorMetric(METRICS.RECEIVED, vendorId, props);
+  }
+
+  /**
+   * Webhooks of a vendor answered 401 or 413: a bad or missing signature, a stale timestamp, a body
+   * too large (`Rejected`; the handlers also count it per `Reason`). The metric of the vendor's
+   * rejection alarm: summed per 5 minutes.
+   */
+  metricRejected(vendorId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.vendorMetric(METRICS.REJECTED, vendorId, props);
+  }
+
+  /** Events of a vendor put on the events queue, from webhooks and polls (`Enqueued`): summed per 5 minutes. */
+  metricEnqueued(vendorId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.vendorMetric(METRICS.ENQUEUED, vendorId, props);
+  }
+
+  /** Authenticated requests of a vendor that could not be normalized and went to the quarantine (`Quarantined`): summed per 5 minutes. */
+  metricQuarantined(vendorId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.vendorMetric(METRICS.QUARANTINED, vendorId, props);
   }
 
   /**
@@ -245,5 +268,17 @@ export class VideoWebhookIngestion extends Construct {
 
   private endpointUrlOf(vendorId: string): string {
     return `${this.stage.url}webhooks/${vendorId}`;
+  }
+
+  /** This pipeline's counter of a vendor: the series the alarms and the dashboard read. */
+  private vendorMetric(metricName: string, vendorId: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return vendorMetric(metricName, this.deploymentId, this.knownVendor(vendorId)).with(props);
+  }
+
+  private knownVendor(vendorId: string): string {
+    if (!this.vendorIds.includes(vendorId)) {
+      throw validationError(this, `unknown vendor "${vendorId}": this construct has ${this.vendorIds.join(', ')}; pass one of them`);
+    }
+    return vendorId;
   }
 }

@@ -28,7 +28,7 @@ export interface WebhookJobTableProps {
   readonly deletionProtection?: boolean;
 
   /**
-   * Customer-managed KMS key.
+   * An existing customer-managed KMS key to encrypt the table with.
    *
    * @default - the AWS-managed key `aws/dynamodb`
    */
@@ -40,7 +40,8 @@ export interface WebhookJobTableProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Use this table instead of creating one. It must have the schema of `TABLE_SCHEMA`: partition
+   * An existing table to use as the jobs table, instead of creating one: used as it is, never
+   * changed; none of the new-table properties may be set with it. It must have the schema of `TABLE_SCHEMA`: partition
    * key `pk` (S), TTL on `expiresAt`, and a GSI `pending` (`pollVendor` S, `nextPollAt` N,
    * projection KEYS_ONLY). Pass a table imported with its KMS key (if any) so grants cover the key.
    *

@@ -18,7 +18,7 @@ export interface WebhookQuarantineQueueProps {
   readonly retentionPeriod?: Duration;
 
   /**
-   * Customer-managed KMS key.
+   * An existing customer-managed KMS key to encrypt the quarantine with.
    *
    * @default - SQS-managed server-side encryption (SSE-SQS)
    */
@@ -30,8 +30,9 @@ export interface WebhookQuarantineQueueProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Use this FIFO queue as the quarantine instead of creating one. None of the new-queue
-   * properties may be set with it.
+   * An existing FIFO queue to use as the quarantine, instead of creating one: used as it is (its
+   * policy is not set: see the `quarantineSenders` warning). None of the new-queue properties may
+   * be set with it.
    *
    * @default - a new FIFO queue
    */

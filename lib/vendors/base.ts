@@ -10,14 +10,16 @@ import type { OptionsOf } from '../../lambda/contract/options';
 /** Options every vendor takes. */
 export interface VendorOptions {
   /**
-   * The secret the vendor's webhooks are authenticated with: the signing secret (HMAC vendors) or
-   * the static key (bearer vendors). The secret value is either one string or a JSON array of
-   * strings, all accepted at once during a rotation.
+   * An existing secret the vendor's webhooks are authenticated with: the signing secret (HMAC
+   * vendors) or the static key (bearer vendors). The secret value is either one string or a JSON
+   * array of strings, all accepted at once during a rotation. Only read (by this vendor's verifier),
+   * never created or changed here.
    */
   readonly webhookSecret: secretsmanager.ISecret;
 
   /**
-   * The key of the vendor's status API, used by the poller only (never by the verifier).
+   * An existing secret holding the key of the vendor's status API, read by the poller only (never
+   * by the verifier).
    *
    * @default - no key is sent to the status API
    */
