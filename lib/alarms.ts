@@ -6,51 +6,27 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE } from '../lambda/contract/deployment';
+import { METRIC_DIMENSIONS, METRIC_NAMESPACE, METRICS } from '../lambda/contract/metrics';
 import type { WebhookEventQueue } from './event-queue';
 import type { WebhookQuarantineQueue } from './quarantine-queue';
 import { vendorMetric } from './private/metrics';
-import { assertDurationInRange, assertIntegerInRange } from './validation';
+import { validateDuration, validateInteger, validationError } from './private/validate';
 import type { Vendor } from './vendor';
 
-/** The CloudWatch namespace of the handlers' embedded-metric-format metrics (dimensions `Deployment` and `Vendor`). */
+/**
+ * The CloudWatch namespace of the pipeline's metrics: the handlers' embedded-metric-format counters
+ * (dimensions `Deployment` and `Vendor`) and the API's access-log counters (dimension `Deployment`).
+ */
 export const VIDEO_WEBHOOKS_METRIC_NAMESPACE = METRIC_NAMESPACE;
 
 /**
- * Metric names the handlers emit in `VIDEO_WEBHOOKS_METRIC_NAMESPACE`, each with the dimensions
- * `Deployment` (VideoWebhookIngestion's `deploymentId`) and `Vendor`.
+ * Metric names in `VIDEO_WEBHOOKS_METRIC_NAMESPACE`: the handlers' counters, each with the
+ * dimensions `Deployment` (VideoWebhookIngestion's `deploymentId`) and `Vendor` (`REJECTED` and
+ * `POLL_ERRORS` also per `Reason`), and the API's `API_SERVER_ERRORS` and `API_THROTTLED`, with
+ * `Deployment` only. `VideoWebhookIngestion.metricReceived()` and its siblings return the main ones
+ * as `cloudwatch.Metric`s.
  */
-export const VideoWebhooksMetric = {
-  RECEIVED: 'Received',
-  /** Webhooks answered 401/413 (also per `Reason`). */
-  REJECTED: 'Rejected',
-  QUARANTINED: 'Quarantined',
-  IGNORED: 'Ignored',
-  DUPLICATES: 'Duplicates',
-  /** Events older than what the job already reported (late progress): not queued. */
-  STALE: 'Stale',
-  ENQUEUED: 'Enqueued',
-  CONFLICTS: 'Conflicts',
-  /** Webhooks answered 503 because another event of the job was being delivered (the vendor retries). */
-  BUSY: 'Busy',
-  BACKEND_ERRORS: 'BackendErrors',
-  POLL_REQUESTS: 'PollRequests',
-  POLL_HITS: 'PollHits',
-  /** Poll failures (also per `Reason`: `http_5xx`, `timeout`, ..., and `backend` for our own DynamoDB/SQS). */
-  POLL_ERRORS: 'PollErrors',
-  /** Status-API answers 401/403: the API key is wrong or revoked. */
-  POLL_AUTH_ERRORS: 'PollAuthErrors',
-  POLL_RATE_LIMITED: 'PollRateLimited',
-  EXPIRED: 'Expired',
-  /** Quarantined requests a replay delivered through the core. */
-  QUARANTINE_REPLAYED: 'QuarantineReplayed',
-  /** Quarantined requests a replay could not deliver (backend failure; they stay quarantined). */
-  QUARANTINE_REPLAY_FAILURES: 'QuarantineReplayFailures',
-  /** API answers 500-599 other than the deliberate 503s (from the access logs; dimension `Deployment` only). */
-  API_SERVER_ERRORS: 'ApiServerErrors',
-  /** Requests the API stage throttled, answered 429 (from the access logs; dimension `Deployment` only). */
-  API_THROTTLED: 'ApiThrottled',
-} as const;
+export const VideoWebhooksMetric = METRICS;
 
 /** Alarm thresholds (all optional). */
 export interface IngestionAlarmThresholds {
@@ -81,7 +57,7 @@ export interface IngestionAlarmThresholds {
 export interface IngestionAlarmsProps {
   /** @default - see `IngestionAlarmThresholds` */
   readonly thresholds?: IngestionAlarmThresholds;
-  /** @default - alarms without actions */
+  /** An existing SNS topic the alarms notify (alarm and OK). @default - alarms without actions */
   readonly topic?: sns.ITopic;
   readonly events: WebhookEventQueue;
   readonly quarantine: WebhookQuarantineQueue;
@@ -89,6 +65,7 @@ export interface IngestionAlarmsProps {
   readonly apiServerErrors: cloudwatch.IMetric;
   /** Requests the API stage throttled (see `VideoWebhooksMetric.API_THROTTLED`). */
   readonly apiThrottled: cloudwatch.IMetric;
+  /** The existing poller function, whose errors raise an alarm. */
   readonly poller: lambda.IFunction;
   readonly vendors: Vendor[];
   /**
@@ -110,11 +87,11 @@ export class IngestionAlarms extends Construct {
     this.topic = props.topic;
     const t = props.thresholds ?? {};
     const oldestAge = t.oldestMessageAge ?? Duration.minutes(15);
-    assertDurationInRange('alarmThresholds.oldestMessageAge', oldestAge, Duration.minutes(1), Duration.days(14));
+    validateDuration(this, 'alarmThresholds.oldestMessageAge', oldestAge, Duration.minutes(1), Duration.days(14));
     const serverErrors = t.serverErrorsPer5Minutes ?? 1;
-    assertIntegerInRange('alarmThresholds.serverErrorsPer5Minutes', serverErrors, 1, 1_000_000);
+    validateInteger(this, 'alarmThresholds.serverErrorsPer5Minutes', serverErrors, 1, 1_000_000);
     const rejections = t.rejectionsPer5Minutes ?? 10;
-    assertIntegerInRange('alarmThresholds.rejectionsPer5Minutes', rejections, 1, 1_000_000);
+    validateInteger(this, 'alarmThresholds.rejectionsPer5Minutes', rejections, 1, 1_000_000);
 
     if (props.events.deadLetterQueue) {
       this.add('DeadLetterQueueNotEmpty', props.events.metricDeadLetterDepth({ period: FIVE_MINUTES }), 1,
@@ -138,19 +115,19 @@ export class IngestionAlarms extends Construct {
     const pollAuth = new Construct(this, 'PollAuthErrors');
     const pollBackend = new Construct(this, 'PollBackendErrors');
     for (const vendor of props.vendors) {
-      this.add(vendor.id, vendorMetric(VideoWebhooksMetric.REJECTED, props.deployment, vendor.id), rejections,
+      this.add(vendor.id, vendorMetric(METRICS.REJECTED, props.deployment, vendor.id), rejections,
         `Webhooks of vendor ${vendor.id} are being rejected (bad or missing signature, stale timestamp, too large): check its webhook secret.`, rejected);
       // Failures of the pipeline's own backends inside a poll (DynamoDB throttling, AccessDenied, an event SQS refuses):
       // polling recovers the final webhooks a vendor never sent, so these must not go unnoticed.
-      this.add(vendor.id, vendorMetric(VideoWebhooksMetric.POLL_ERRORS, props.deployment, vendor.id, { Reason: 'backend' }), 1,
+      this.add(vendor.id, vendorMetric(METRICS.POLL_ERRORS, props.deployment, vendor.id, { [METRIC_DIMENSIONS.reason]: 'backend' }), 1,
         `The poller failed on its own backend (DynamoDB, SQS) while handling jobs of vendor ${vendor.id}: see the poller log group.`, pollBackend);
       if (vendor.pollingEnabled) {
-        this.add(vendor.id, vendorMetric(VideoWebhooksMetric.POLL_AUTH_ERRORS, props.deployment, vendor.id), 1,
+        this.add(vendor.id, vendorMetric(METRICS.POLL_AUTH_ERRORS, props.deployment, vendor.id), 1,
           `The status API of vendor ${vendor.id} answered 401/403 to the poller: check its API key secret.`, pollAuth);
       }
     }
     if (props.topic) {
-      assertCloudWatchCanUseKey(props.topic);
+      assertCloudWatchCanUseKey(this, props.topic);
       this.allowPublishing(props.topic);
     }
   }
@@ -208,12 +185,12 @@ const AWS_MANAGED_SNS_KEY = 'alias/aws/sns';
  * cloudwatch.amazonaws.com use it; the AWS managed key's policy cannot be changed and does not
  * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
  */
-function assertCloudWatchCanUseKey(topic: sns.ITopic): void {
+function assertCloudWatchCanUseKey(scope: Construct, topic: sns.ITopic): void {
   const key = topic.masterKey;
   if (!key) return;
   const names = [(key as Partial<kms.IAlias>).aliasName, key.keyArn, key.keyId].filter((n): n is string => typeof n === 'string');
   if (names.some((n) => n === AWS_MANAGED_SNS_KEY || n.endsWith(`:${AWS_MANAGED_SNS_KEY}`))) {
-    throw new Error(
+    throw validationError(scope,
       `alarmTopic ${topic.node.path} is encrypted with the AWS managed key ${AWS_MANAGED_SNS_KEY}, whose key policy does not let CloudWatch use it, so no alarm would notify: ` +
         'encrypt it with a customer managed key whose policy allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (a kms.Key of this app gets that statement here), or leave the topic unencrypted',
     );

@@ -8,7 +8,7 @@ import { SQS_MAX_MESSAGE_BYTES } from '../lambda/contract/aws-limits';
 import { DEFAULTS } from '../lambda/contract/deployment';
 import { grantSendMessage } from './private/grants';
 import { stackGuid } from './private/names';
-import { assertFifo, assertIntegerInRange, rejectWithExisting, warnFixedNameRetained } from './validation';
+import { assertFifo, rejectWithExisting, validateInteger, validationError, warnFixedNameRetained } from './private/validate';
 
 /** Properties of the events queue (all optional). */
 export interface WebhookEventQueueProps {
@@ -46,7 +46,7 @@ export interface WebhookEventQueueProps {
   readonly retentionPeriod?: Duration;
 
   /**
-   * Customer-managed KMS key for both queues.
+   * An existing customer-managed KMS key to encrypt both queues with.
    *
    * @default - SQS-managed server-side encryption (SSE-SQS)
    */
@@ -69,8 +69,8 @@ export interface WebhookEventQueueProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Use this FIFO queue as the events queue instead of creating one. None of the new-queue
-   * properties may be set with it. Pass a queue imported with its KMS key (if any) so that grants
+   * An existing FIFO queue to use as the events queue, instead of creating one: used as it is,
+   * never changed. None of the new-queue properties may be set with it. Pass a queue imported with its KMS key (if any) so that grants
    * cover the key.
    *
    * @default - a new FIFO queue
@@ -112,7 +112,7 @@ export class WebhookEventQueue extends Construct {
     super(scope, id);
 
     if (props.existingQueue) {
-      rejectWithExisting('existingQueue', props, ['queueName', 'maxReceiveCount', 'visibilityTimeout', 'retentionPeriod', 'encryptionKey', 'highThroughput', 'removalPolicy']);
+      rejectWithExisting(this, 'existingQueue', props, ['queueName', 'maxReceiveCount', 'visibilityTimeout', 'retentionPeriod', 'encryptionKey', 'highThroughput', 'removalPolicy']);
       assertFifo(this, 'existingQueue', props.existingQueue);
       if (props.existingDeadLetterQueue) assertFifo(this, 'existingDeadLetterQueue', props.existingDeadLetterQueue);
       this.queue = props.existingQueue;
@@ -124,7 +124,7 @@ export class WebhookEventQueue extends Construct {
     }
 
     const maxReceiveCount = props.maxReceiveCount ?? EVENT_QUEUE_DEFAULTS.maxReceiveCount;
-    assertIntegerInRange('maxReceiveCount', maxReceiveCount, 1, 1000, `default ${DEFAULTS.maxReceiveCount}`);
+    validateInteger(this, 'maxReceiveCount', maxReceiveCount, 1, 1000, `default ${DEFAULTS.maxReceiveCount}`);
     if (props.existingDeadLetterQueue) assertFifo(this, 'existingDeadLetterQueue', props.existingDeadLetterQueue);
     // Dead letters are data: kept when the stack is deleted, like the table. The events queue is a
     // buffer that consumers drain, removed with the stack unless told otherwise.
@@ -133,7 +133,7 @@ export class WebhookEventQueue extends Construct {
     warnFixedNameRetained(this, 'queueName', props.queueName, 'events queue', queueRemoval);
     const queueName = props.queueName ?? generatedQueueName(this, queueRemoval);
     if (!Token.isUnresolved(queueName) && !/^[A-Za-z0-9_-]{1,75}\.fifo$/.test(queueName)) {
-      throw new Error(`queueName "${queueName}" is invalid: use up to 75 letters, digits, "-" or "_" followed by ".fifo"`);
+      throw validationError(this, `queueName "${queueName}" is invalid: use up to 75 letters, digits, "-" or "_" followed by ".fifo"`);
     }
     const highThroughput = props.highThroughput ?? true;
     const encryption = props.encryptionKey
@@ -189,7 +189,7 @@ export class WebhookEventQueue extends Construct {
   /** Messages waiting in the dead-letter queue (maximum over 5 minutes). */
   metricDeadLetterDepth(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     if (!this.deadLetterQueue) {
-      throw new Error('this events queue has no known dead-letter queue: pass existingDeadLetterQueue with existingQueue');
+      throw validationError(this, 'this events queue has no known dead-letter queue: pass existingDeadLetterQueue with existingQueue');
     }
     return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, ...props });
   }

@@ -4,20 +4,8 @@
  * `parseVideoJobEvent`, `registerJob`) are in `cdk-video-webhooks/runtime`.
  */
 export { VideoWebhookIngestion, type VideoWebhookIngestionProps, type EventConsumerOptions } from './ingestion';
-export {
-  Vendor,
-  VENDOR_ID_PATTERN,
-  type VendorOptions,
-  type BuiltInVendorOptions,
-  type SyncVendorOptions,
-  type LipDubVendorOptions,
-  type ViralSyncVendorOptions,
-  type SynthesiaVendorOptions,
-  type CustomVendorOptions,
-  type CustomVendorAdapterOptions,
-  type CustomVendorPaths,
-  type StandardWebhooksVendorOptions,
-} from './vendor';
+// The Vendor class and every vendor's options (lib/vendors/<vendor>.ts), as lib/vendor.ts lists them.
+export * from './vendor';
 export { WebhookAuth, SignatureEncoding, type HmacWebhookAuthOptions, type BearerWebhookAuthOptions, type StandardWebhooksAuthOptions } from './webhook-auth';
 export { WebhookEventQueue, EVENT_QUEUE_DEFAULTS, type WebhookEventQueueProps } from './event-queue';
 export { WebhookQuarantineQueue, type WebhookQuarantineQueueProps } from './quarantine-queue';

@@ -79,7 +79,11 @@ export interface VideoWebhookIngestionProps {
    * @default - each resource's default: the table, the DLQ, the quarantine and the log groups are retained, the events queue (a drained buffer) is deleted
    */
   readonly removalPolicy?: RemovalPolicy;
-  /** Where the alarms notify (alarm and OK). @default - alarms without actions */
+  /**
+   * An existing SNS topic the alarms notify (alarm and OK). A topic of this app gets a statement in
+   * its policy that lets CloudWatch publish for these alarms; an imported one cannot (warned).
+   * @default - alarms without actions
+   */
   readonly alarmTopic?: sns.ITopic;
   /** Alarm thresholds. @default - see `IngestionAlarmThresholds` */
   readonly alarmThresholds?: IngestionAlarmThresholds;

@@ -10,14 +10,16 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SQS_FIFO_GROUP_SENDS_PER_SECOND } from '../lambda/contract/aws-limits';
 import { ENV, QUARANTINE_GROUPS_PER_VENDOR } from '../lambda/contract/deployment';
+import { METRICS } from '../lambda/contract/metrics';
 import { IngestionAlarms } from './alarms';
 import { WebhookEventQueue } from './event-queue';
 import type { EventConsumerOptions, VideoWebhookIngestionProps } from './ingestion-props';
 import { WebhookJobTable } from './job-table';
 import { createWebhookApi } from './private/api';
 import { resourceCountProblems, warnReservedConcurrency, warnShortReplayWindow } from './private/deploy-limits';
-import { deploymentIdOf } from './private/metrics';
+import { deploymentIdOf, vendorMetric } from './private/metrics';
 import { assertGranted, grantRedrive } from './private/grants';
+import { validateInteger, validationError } from './private/validate';
 import { addOutputs } from './private/outputs';
 import { addPoller } from './private/poller';
 import { resolveSettings, validateVendors } from './private/settings';
@@ -25,7 +27,6 @@ import { addVerifiers } from './private/verifiers';
 import { WebhookQuarantineQueue } from './quarantine-queue';
 
 export type { EventConsumerOptions, VideoWebhookIngestionProps } from './ingestion-props';
-import { assertIntegerInRange } from './validation';
 import { addDashboard } from './private/dashboard';
 
 /**
@@ -73,9 +74,9 @@ export class VideoWebhookIngestion extends Construct {
 
   constructor(scope: Construct, id: string, props: VideoWebhookIngestionProps) {
     super(scope, id);
-    const vendors = validateVendors(props.vendors);
+    const vendors = validateVendors(this, props.vendors);
     this.vendorIds = vendors.map((v) => v.id);
-    const settings = resolveSettings(props);
+    const settings = resolveSettings(this, props);
     this.deploymentId = deploymentIdOf(this);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const stateful = props.removalPolicy;
@@ -162,17 +163,39 @@ export class VideoWebhookIngestion extends Construct {
 
   /** The webhook URL to configure at a vendor: `https://<api>/webhooks/<vendorId>`. */
   endpointUrl(vendorId: string): string {
-    if (!this.vendorIds.includes(vendorId)) {
-      throw new Error(`unknown vendor "${vendorId}": this construct has ${this.vendorIds.join(', ')}; pass one of them`);
-    }
-    return this.endpointUrlOf(vendorId);
+    return this.endpointUrlOf(this.knownVendor(vendorId));
   }
 
   /** The verifier function of a vendor. */
   verifierFunction(vendorId: string): lambda.IFunction {
-    const fn = this.verifierFunctions[vendorId];
-    if (!fn) throw new Error(`unknown vendor "${vendorId}": this construct has ${this.vendorIds.join(', ')}; pass one of them`);
-    return fn;
+    return this.verifierFunctions[this.knownVendor(vendorId)];
+  }
+
+  /**
+   * Webhooks received from a vendor, before they are authenticated (`Received` in the
+   * `VideoWebhooks` namespace, dimensions `Deployment` and `Vendor`): summed per 5 minutes.
+   */
+  metricReceived(vendorId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.vendorMetric(METRICS.RECEIVED, vendorId, props);
+  }
+
+  /**
+   * Webhooks of a vendor answered 401 or 413: a bad or missing signature, a stale timestamp, a body
+   * too large (`Rejected`; the handlers also count it per `Reason`). The metric of the vendor's
+   * rejection alarm: summed per 5 minutes.
+   */
+  metricRejected(vendorId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.vendorMetric(METRICS.REJECTED, vendorId, props);
+  }
+
+  /** Events of a vendor put on the events queue, from webhooks and polls (`Enqueued`): summed per 5 minutes. */
+  metricEnqueued(vendorId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.vendorMetric(METRICS.ENQUEUED, vendorId, props);
+  }
+
+  /** Authenticated requests of a vendor that could not be normalized and went to the quarantine (`Quarantined`): summed per 5 minutes. */
+  metricQuarantined(vendorId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.vendorMetric(METRICS.QUARANTINED, vendorId, props);
   }
 
   /**
@@ -181,12 +204,12 @@ export class VideoWebhookIngestion extends Construct {
    * FIFO order holds per job). Grants it the queue.
    */
   addConsumer(fn: lambda.IFunction, options: EventConsumerOptions = {}): SqsEventSource {
-    assertIntegerInRange('batchSize', options.batchSize, 1, 10, 'a FIFO event source takes at most 10');
-    assertIntegerInRange('maxConcurrency', options.maxConcurrency, 2, 1000);
+    validateInteger(this, 'batchSize', options.batchSize, 1, 10, 'a FIFO event source takes at most 10');
+    validateInteger(this, 'maxConcurrency', options.maxConcurrency, 2, 1000);
     const visibility = this.events.visibilityTimeout;
     if (fn instanceof lambda.Function && fn.timeout && visibility && !fn.timeout.isUnresolved() && !visibility.isUnresolved()) {
       if (fn.timeout.toSeconds() > visibility.toSeconds()) {
-        throw new Error(
+        throw validationError(this,
           `consumer ${fn.node.path} has a timeout of ${fn.timeout.toHumanString()}, longer than the events queue's visibility timeout ` +
             `${visibility.toHumanString()}: lower the function timeout, or raise queue.visibilityTimeout (6 times the timeout is advised)`,
         );
@@ -208,7 +231,7 @@ export class VideoWebhookIngestion extends Construct {
 
   /** Lets the grantee receive and delete events from the events queue. */
   grantConsumeEvents(grantee: iam.IGrantable): iam.Grant {
-    return assertGranted(this.events.grantConsumeEvents(grantee), 'grantConsumeEvents', grantee);
+    return assertGranted(this.events.grantConsumeEvents(grantee), 'grantConsumeEvents', grantee, this);
   }
 
   /**
@@ -219,7 +242,7 @@ export class VideoWebhookIngestion extends Construct {
    * function (`jobRegistrationEnvironment` has them for anything else).
    */
   grantRegisterJobs(grantee: iam.IGrantable): iam.Grant {
-    return assertGranted(this.jobs.grantRegisterJobs(grantee), 'grantRegisterJobs', grantee);
+    return assertGranted(this.jobs.grantRegisterJobs(grantee), 'grantRegisterJobs', grantee, this);
   }
 
   /**
@@ -229,8 +252,8 @@ export class VideoWebhookIngestion extends Construct {
    * GetQueueAttributes on the DLQ, SendMessage on the events queue, and their keys).
    */
   grantRedriveDeadLetters(grantee: iam.IGrantable): iam.Grant {
-    if (!this.deadLetterQueue) throw new Error('grantRedriveDeadLetters: this events queue has no known dead-letter queue: pass queue.existingDeadLetterQueue with queue.existingQueue');
-    return assertGranted(grantRedrive(this.deadLetterQueue, this.queue, grantee), 'grantRedriveDeadLetters', grantee);
+    if (!this.deadLetterQueue) throw validationError(this, 'grantRedriveDeadLetters: this events queue has no known dead-letter queue: pass queue.existingDeadLetterQueue with queue.existingQueue');
+    return assertGranted(grantRedrive(this.deadLetterQueue, this.queue, grantee), 'grantRedriveDeadLetters', grantee, this);
   }
 
   /**
@@ -253,6 +276,18 @@ export class VideoWebhookIngestion extends Construct {
 
   private endpointUrlOf(vendorId: string): string {
     return `${this.stage.url}webhooks/${vendorId}`;
+  }
+
+  /** This pipeline's counter of a vendor: the series the alarms and the dashboard read. */
+  private vendorMetric(metricName: string, vendorId: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return vendorMetric(metricName, this.deploymentId, this.knownVendor(vendorId)).with(props);
+  }
+
+  private knownVendor(vendorId: string): string {
+    if (!this.vendorIds.includes(vendorId)) {
+      throw validationError(this, `unknown vendor "${vendorId}": this construct has ${this.vendorIds.join(', ')}; pass one of them`);
+    }
+    return vendorId;
   }
 }
 

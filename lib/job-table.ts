@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { REGISTRATION_ATTRIBUTES, TABLE_SCHEMA } from '../lambda/contract/deployment';
-import { rejectWithExisting, warnFixedNameRetained } from './validation';
+import { rejectWithExisting, validationError, warnFixedNameRetained } from './private/validate';
 
 /** Properties of the jobs table (all optional). */
 export interface WebhookJobTableProps {
@@ -28,7 +28,7 @@ export interface WebhookJobTableProps {
   readonly deletionProtection?: boolean;
 
   /**
-   * Customer-managed KMS key.
+   * An existing customer-managed KMS key to encrypt the table with.
    *
    * @default - the AWS-managed key `aws/dynamodb`
    */
@@ -40,7 +40,8 @@ export interface WebhookJobTableProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Use this table instead of creating one. It must have the schema of `TABLE_SCHEMA`: partition
+   * An existing table to use as the jobs table, instead of creating one: used as it is, never
+   * changed; none of the new-table properties may be set with it. It must have the schema of `TABLE_SCHEMA`: partition
    * key `pk` (S), TTL on `expiresAt`, and a GSI `pending` (`pollVendor` S, `nextPollAt` N,
    * projection KEYS_ONLY). Pass a table imported with its KMS key (if any) so grants cover the key.
    *
@@ -69,7 +70,7 @@ export class WebhookJobTable extends Construct {
   constructor(scope: Construct, id: string, props: WebhookJobTableProps = {}) {
     super(scope, id);
     if (props.existingTable) {
-      rejectWithExisting('existingTable', props, ['tableName', 'pointInTimeRecovery', 'deletionProtection', 'encryptionKey', 'removalPolicy']);
+      rejectWithExisting(this, 'existingTable', props, ['tableName', 'pointInTimeRecovery', 'deletionProtection', 'encryptionKey', 'removalPolicy']);
       checkExistingTable(this, props.existingTable);
       this.table = props.existingTable;
       return;
@@ -162,20 +163,20 @@ function checkExistingTable(scope: Construct, table: dynamodb.ITable): void {
   }
   const key = table.schema().partitionKey;
   if (key?.name !== TABLE_SCHEMA.partitionKey || key.type !== dynamodb.AttributeType.STRING || table.schema().sortKey) {
-    throw new Error(`existingTable has partition key ${key?.name} (${key?.type})${table.schema().sortKey ? ' and a sort key' : ''}: the jobs table needs ${TABLE_SCHEMA.partitionKey} (S) and no sort key; create it with WebhookJobTable, or drop existingTable`);
+    throw validationError(scope, `existingTable has partition key ${key?.name} (${key?.type})${table.schema().sortKey ? ' and a sort key' : ''}: the jobs table needs ${TABLE_SCHEMA.partitionKey} (S) and no sort key; create it with WebhookJobTable, or drop existingTable`);
   }
   let index: dynamodb.SchemaOptions;
   try {
     index = table.schema(TABLE_SCHEMA.pendingIndex);
   } catch {
-    throw new Error(`existingTable has no index ${TABLE_SCHEMA.pendingIndex}: add a global secondary index ${TABLE_SCHEMA.pendingIndex} on ${TABLE_SCHEMA.pendingPartitionKey} (S) and ${TABLE_SCHEMA.pendingSortKey} (N), projection keys only`);
+    throw validationError(scope, `existingTable has no index ${TABLE_SCHEMA.pendingIndex}: add a global secondary index ${TABLE_SCHEMA.pendingIndex} on ${TABLE_SCHEMA.pendingPartitionKey} (S) and ${TABLE_SCHEMA.pendingSortKey} (N), projection keys only`);
   }
   if (index.partitionKey?.name !== TABLE_SCHEMA.pendingPartitionKey || index.sortKey?.name !== TABLE_SCHEMA.pendingSortKey || index.sortKey.type !== dynamodb.AttributeType.NUMBER) {
-    throw new Error(`existingTable's index ${TABLE_SCHEMA.pendingIndex} has keys ${index.partitionKey?.name}/${index.sortKey?.name}: it needs ${TABLE_SCHEMA.pendingPartitionKey} (S) and ${TABLE_SCHEMA.pendingSortKey} (N)`);
+    throw validationError(scope, `existingTable's index ${TABLE_SCHEMA.pendingIndex} has keys ${index.partitionKey?.name}/${index.sortKey?.name}: it needs ${TABLE_SCHEMA.pendingPartitionKey} (S) and ${TABLE_SCHEMA.pendingSortKey} (N)`);
   }
   const ttl = (table.node.defaultChild as dynamodb.CfnTable).timeToLiveSpecification as dynamodb.CfnTable.TimeToLiveSpecificationProperty | undefined;
   if (!Token.isUnresolved(ttl) && ttl?.attributeName !== TABLE_SCHEMA.ttlAttribute) {
-    throw new Error(`existingTable has TTL on ${ttl?.attributeName ?? 'no attribute'}: the jobs table expires items by ${TABLE_SCHEMA.ttlAttribute}; set timeToLiveAttribute: '${TABLE_SCHEMA.ttlAttribute}'`);
+    throw validationError(scope, `existingTable has TTL on ${ttl?.attributeName ?? 'no attribute'}: the jobs table expires items by ${TABLE_SCHEMA.ttlAttribute}; set timeToLiveAttribute: '${TABLE_SCHEMA.ttlAttribute}'`);
   }
 }
 

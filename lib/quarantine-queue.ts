@@ -8,7 +8,7 @@ import { SQS_MAX_MESSAGE_BYTES } from '../lambda/contract/aws-limits';
 import { SQS_MAX_POLICY_BYTES } from './private/deploy-limits';
 import { grantReceiveAndDelete, grantSendMessage } from './private/grants';
 import { DEPLOY_TIME_VALUE_BYTES, renderedJsonSize } from './private/rendered-size';
-import { assertFifo, rejectWithExisting } from './validation';
+import { assertFifo, rejectWithExisting, validationError } from './private/validate';
 
 /** Properties of the quarantine queue (all optional). */
 export interface WebhookQuarantineQueueProps {
@@ -20,7 +20,7 @@ export interface WebhookQuarantineQueueProps {
   readonly retentionPeriod?: Duration;
 
   /**
-   * Customer-managed KMS key.
+   * An existing customer-managed KMS key to encrypt the quarantine with.
    *
    * @default - SQS-managed server-side encryption (SSE-SQS)
    */
@@ -32,8 +32,9 @@ export interface WebhookQuarantineQueueProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Use this FIFO queue as the quarantine instead of creating one. None of the new-queue
-   * properties may be set with it.
+   * An existing FIFO queue to use as the quarantine, instead of creating one: used as it is (its
+   * policy is not set: see the `quarantineSenders` warning). None of the new-queue properties may
+   * be set with it.
    *
    * @default - a new FIFO queue
    */
@@ -65,7 +66,7 @@ export class WebhookQuarantineQueue extends Construct {
   constructor(scope: Construct, id: string, props: WebhookQuarantineQueueProps = {}) {
     super(scope, id);
     if (props.existingQueue) {
-      rejectWithExisting('existingQueue', props, ['retentionPeriod', 'encryptionKey', 'removalPolicy']);
+      rejectWithExisting(this, 'existingQueue', props, ['retentionPeriod', 'encryptionKey', 'removalPolicy']);
       assertFifo(this, 'existingQueue', props.existingQueue);
       this.queue = props.existingQueue;
       Annotations.of(this).addWarningV2('cdk-video-webhooks:quarantineSenders',
@@ -115,7 +116,7 @@ export class WebhookQuarantineQueue extends Construct {
    * (a function with its role).
    */
   grantQuarantine(grantee: iam.IGrantable): iam.Grant {
-    this.senders.push(senderArnOf(grantee));
+    this.senders.push(senderArnOf(this, grantee));
     return grantSendMessage(this.queue, grantee);
   }
 
@@ -148,11 +149,11 @@ export class WebhookQuarantineQueue extends Construct {
 }
 
 /** The ARN `aws:PrincipalArn` has for the grantee's requests: its role's, or its user's. */
-function senderArnOf(grantee: iam.IGrantable): string {
+function senderArnOf(scope: Construct, grantee: iam.IGrantable): string {
   const principal = grantee.grantPrincipal as Partial<iam.IRole & iam.IUser>;
   const arn = principal.roleArn ?? principal.userArn;
   if (!arn) {
-    throw new Error('grantQuarantine needs a role or a user (a function with its role): the quarantine\'s policy lets only the principals granted send, and it can name no other kind');
+    throw validationError(scope, 'grantQuarantine needs a role or a user (a function with its role): the quarantine\'s policy lets only the principals granted send, and it can name no other kind');
   }
   return arn;
 }

@@ -1,309 +1,31 @@
+/**
+ * The vendors: the `Vendor` class, one factory per vendor. Each vendor's options, and what they are
+ * to its adapter, are in its own file, lib/vendors/<vendor>.ts; this file lists them (an import,
+ * an export of its options type, its factory) and builds a `Vendor` from what they define.
+ */
 import { Duration, Token } from 'aws-cdk-lib/core';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { PollerVendorConfig, VendorRuntimeConfig } from '../lambda/contract/deployment';
-import type { VendorManifest } from '../lambda/contract/manifest';
 import { optionsProblem } from '../lambda/contract/options';
-import { customManifest } from '../lambda/vendors/custom/manifest';
-import { lipdubManifest } from '../lambda/vendors/lipdub/manifest';
-import { syncManifest } from '../lambda/vendors/sync/manifest';
-import { synthesiaManifest } from '../lambda/vendors/synthesia/manifest';
-import { viralsyncManifest } from '../lambda/vendors/viralsync/manifest';
-import { toleranceSecondsOf } from './private/duration';
 import { secretIdOf } from './private/grants';
 import { checkStatusUrl } from './private/status-url';
-import { WebhookAuth } from './webhook-auth';
+import { validateDuration, validateHttpUrl, validateNumber } from './private/validate';
+import type { VendorManifest } from '../lambda/contract/manifest';
+import type { VendorDefinition, VendorOptions } from './vendors/base';
+import { customDefinition, type CustomVendorOptions } from './vendors/custom';
+import { lipdubDefinition, type LipDubVendorOptions } from './vendors/lipdub';
+import { standardWebhooksDefinition, type StandardWebhooksVendorOptions } from './vendors/standard-webhooks';
+import { syncDefinition, type SyncVendorOptions } from './vendors/sync';
+import { synthesiaDefinition, type SynthesiaVendorOptions } from './vendors/synthesia';
+import { viralsyncDefinition, type ViralSyncVendorOptions } from './vendors/viralsync';
 
-/** Options every vendor takes. */
-export interface VendorOptions {
-  /**
-   * The secret the vendor's webhooks are authenticated with: the signing secret (HMAC vendors) or
-   * the static key (bearer vendors). The secret value is either one string or a JSON array of
-   * strings, all accepted at once during a rotation.
-   */
-  readonly webhookSecret: secretsmanager.ISecret;
-
-  /**
-   * The key of the vendor's status API, used by the poller only (never by the verifier).
-   *
-   * @default - no key is sent to the status API
-   */
-  readonly apiKey?: secretsmanager.ISecret;
-
-  /**
-   * Base URL of the vendor's status API, e.g. `https://api.example.com`.
-   *
-   * @default - the vendor's public base URL (none for ViralSync and custom vendors)
-   */
-  readonly statusApiBaseUrl?: string;
-
-  /**
-   * Whether the poller asks the vendor's status API about jobs that went quiet. Jobs of a vendor
-   * that is not polled still get an `expired` event at the give-up age.
-   *
-   * @default - true when the vendor has a status API with a known base URL (Sync, LipDub,
-   * Synthesia; ViralSync only when `statusApiBaseUrl` is set; custom vendors when
-   * `adapterOptions.statusUrlTemplate` is)
-   */
-  readonly polling?: boolean;
-
-  /**
-   * Status-API requests per minute the poller sends to this vendor, at most.
-   *
-   * @default - below the vendor's documented read limit: Sync 300, Synthesia 50, LipDub 60,
-   * ViralSync 60, custom 60
-   */
-  readonly pollRequestsPerMinute?: number;
-
-  /**
-   * Timeout of one status-API request.
-   *
-   * @default Duration.seconds(5)
-   */
-  readonly statusRequestTimeout?: Duration;
-
-  /**
-   * Let the poller send the status-API key over plain http, and ask a status API on a loopback
-   * address (a local stand-in: tests, `video-webhooks dev`). Without it the poller refuses both,
-   * and synth refuses plain http with an `apiKey`. Synth refuses a loopback or link-local status URL
-   * either way (on Lambda, loopback is the Runtime API; link-local the metadata endpoints), and the
-   * deployed poller never asks loopback or link-local addresses, whatever this says.
-   *
-   * @default false
-   */
-  readonly allowInsecureStatusApi?: boolean;
-}
-
-/** Options of a built-in vendor. */
-export interface BuiltInVendorOptions extends VendorOptions {
-  /**
-   * The vendor id: the webhook path segment (`/webhooks/<id>`), the event `source`
-   * (`video-webhooks/<id>`) and `data.vendor`. Lower case letters, digits and `-`, at most 32
-   * characters, starting with a letter. Set it to run two accounts of one vendor side by side.
-   *
-   * @default - the vendor's own: `sync`, `lipdub`, `viralsync` or `synthesia`
-   */
-  readonly id?: string;
-}
-
-/** Sync (sync.so). */
-export interface SyncVendorOptions extends BuiltInVendorOptions {
-  /**
-   * How far the signed timestamp `t` may be from now, either way (1 second to 24 hours).
-   *
-   * @default Duration.seconds(300)
-   */
-  readonly timestampTolerance?: Duration;
-
-  /**
-   * Also accept a signature over the body re-serialized as compact JSON, as Sync's own samples
-   * compute it, when the raw body does not verify. It parses the body before it is authenticated,
-   * and two bodies with the same JSON but different bytes then both verify: turn it on only if
-   * Sync turns out to sign re-serialized JSON.
-   *
-   * @default false
-   */
-  readonly compactJsonFallback?: boolean;
-}
-
-/** Synthesia. */
-export interface SynthesiaVendorOptions extends BuiltInVendorOptions {
-  /**
-   * How far `Synthesia-Timestamp` may be from now, either way (1 second to 24 hours).
-   *
-   * @default Duration.seconds(600)
-   */
-  readonly timestampTolerance?: Duration;
-}
-
-/** LipDub AI: `webhookSecret` holds the static key LipDub sends as `Authorization: Bearer <key>`. */
-export interface LipDubVendorOptions extends BuiltInVendorOptions {
-  /**
-   * Where the job id is in the webhook's `data` (LipDub does not publish its field names), first
-   * match wins; numbers become strings.
-   *
-   * @default ['generate_id', 'render_id', 'job_id', 'id']
-   */
-  readonly jobIdFields?: string[];
-
-  /**
-   * Where the output URL is in `data`.
-   *
-   * @default ['download_url', 'output_url', 'video_url']
-   */
-  readonly outputUrlFields?: string[];
-
-  /**
-   * Where the failure text is in `data`.
-   *
-   * @default ['failure_reason', 'error', 'message']
-   */
-  readonly errorFields?: string[];
-
-  /**
-   * Turn event types the adapter does not know into `processing` events (with `vendorEventType`
-   * set) instead of answering 202 and dropping them.
-   *
-   * @default false
-   */
-  readonly emitUnknownEvents?: boolean;
-}
-
-/** ViralSync: its status API has no public base URL; set `statusApiBaseUrl` to poll it. */
-export interface ViralSyncVendorOptions extends BuiltInVendorOptions {
-  /**
-   * Header carrying the webhook signature.
-   *
-   * @default 'x-render-signature'
-   */
-  readonly signatureHeader?: string;
-
-  /**
-   * Header the status-API key is sent in (ViralSync documents none: a guess, hence configurable).
-   *
-   * @default 'authorization'
-   */
-  readonly statusApiKeyHeader?: string;
-
-  /**
-   * Text before the key in that header.
-   *
-   * @default 'Bearer '
-   */
-  readonly statusApiKeyPrefix?: string;
-}
-
-/**
- * Dotted JSON paths into the vendor's body (`data.job.id`, `items.0.id`); a list is tried in order,
- * the first path holding a value wins.
- */
-export interface CustomVendorPaths {
-  /** The job id (a string, or a number made a string). */
-  readonly jobId: string | string[];
-  /** The vendor's status word, looked up in `statusMap`. */
-  readonly status: string | string[];
-  /** @default - none */
-  readonly errorMessage?: string | string[];
-  /** @default - none */
-  readonly errorCode?: string | string[];
-  /** @default - none */
-  readonly outputUrl?: string | string[];
-  /** A 0..1 figure. @default - none */
-  readonly progress?: string | string[];
-  /** @default - none */
-  readonly stage?: string | string[];
-  /** ISO-8601 time of the event. @default - the signed timestamp, else when it was received */
-  readonly time?: string | string[];
-  /** @default - none */
-  readonly eventType?: string | string[];
-}
-
-/** How a custom vendor's webhooks are read. The same options, as JSON, configure `video-webhooks dev --config`. */
-export interface CustomVendorAdapterOptions {
-  /** How the webhooks are authenticated: `WebhookAuth.hmac({...})` or `WebhookAuth.bearer()`. */
-  readonly auth: WebhookAuth;
-
-  /** Where the fields are in the body. */
-  readonly paths: CustomVendorPaths;
-
-  /**
-   * The vendor's status words to normalized statuses (`queued`, `processing`, `succeeded`,
-   * `failed`, `cancelled`, `expired`). A status not in the map is quarantined, not guessed.
-   */
-  readonly statusMap: { [vendorStatus: string]: string };
-
-  /**
-   * The status API's URL with `{jobId}`, e.g. `https://api.acme.example/v1/jobs/{jobId}`: turns
-   * polling on.
-   *
-   * @default - no status API
-   */
-  readonly statusUrlTemplate?: string;
-
-  /**
-   * Header the status-API key is sent in.
-   *
-   * @default 'authorization'
-   */
-  readonly apiKeyHeader?: string;
-
-  /**
-   * Text before the key in that header.
-   *
-   * @default 'Bearer '
-   */
-  readonly apiKeyPrefix?: string;
-
-  /**
-   * Paths in the status API's answer, when they differ from the webhook's.
-   *
-   * @default - `paths`
-   */
-  readonly statusPaths?: CustomVendorPaths;
-}
-
-/** A vendor you add yourself: described by options, run by the custom adapter. */
-export interface CustomVendorOptions extends VendorOptions {
-  /** The vendor id (see `BuiltInVendorOptions.id` for its form). */
-  readonly id: string;
-
-  /** How its webhooks are authenticated and read. */
-  readonly adapterOptions: CustomVendorAdapterOptions;
-}
-
-/**
- * A vendor that signs its webhooks as Standard Webhooks (https://www.standardwebhooks.com: Svix and
- * the vendors that send through it, and others), run by the custom adapter. `webhookSecret` holds
- * the `whsec_...` signing secret the vendor shows (a JSON array of two during a rotation).
- */
-export interface StandardWebhooksVendorOptions extends VendorOptions {
-  /** The vendor id (see `BuiltInVendorOptions.id` for its form). */
-  readonly id: string;
-
-  /** Where the fields are in the body. */
-  readonly paths: CustomVendorPaths;
-
-  /**
-   * The vendor's status words to normalized statuses (`queued`, `processing`, `succeeded`,
-   * `failed`, `cancelled`, `expired`). A status not in the map is quarantined, not guessed.
-   */
-  readonly statusMap: { [vendorStatus: string]: string };
-
-  /**
-   * How far `webhook-timestamp` may be from now, either way (1 second to 24 hours).
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly tolerance?: Duration;
-
-  /**
-   * The status API's URL with `{jobId}`, e.g. `https://api.acme.example/v1/jobs/{jobId}`: turns
-   * polling on.
-   *
-   * @default - no status API
-   */
-  readonly statusUrlTemplate?: string;
-
-  /**
-   * Header the status-API key is sent in.
-   *
-   * @default 'authorization'
-   */
-  readonly apiKeyHeader?: string;
-
-  /**
-   * Text before the key in that header.
-   *
-   * @default 'Bearer '
-   */
-  readonly apiKeyPrefix?: string;
-
-  /**
-   * Paths in the status API's answer, when they differ from the webhook's.
-   *
-   * @default - `paths`
-   */
-  readonly statusPaths?: CustomVendorPaths;
-}
+export type { BuiltInVendorOptions, VendorOptions } from './vendors/base';
+export type { CustomVendorAdapterOptions, CustomVendorMappingOptions, CustomVendorOptions, CustomVendorPaths } from './vendors/custom';
+export type { LipDubVendorOptions } from './vendors/lipdub';
+export type { StandardWebhooksVendorOptions } from './vendors/standard-webhooks';
+export type { SyncVendorOptions } from './vendors/sync';
+export type { SynthesiaVendorOptions } from './vendors/synthesia';
+export type { ViralSyncVendorOptions } from './vendors/viralsync';
 
 /** The pattern a vendor id must match. */
 export const VENDOR_ID_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
@@ -320,59 +42,32 @@ const DEFAULT_STATUS_REQUEST_TIMEOUT = Duration.seconds(5);
 export class Vendor {
   /** Sync (sync.so): `Sync-Signature: t=<unix>,v1=<hex>` HMAC-SHA256 webhooks, status API `GET /v2/generate/{id}`. */
   static sync(options: SyncVendorOptions): Vendor {
-    return new Vendor(syncManifest, options.id, options, {
-      timestampToleranceSeconds: toleranceSeconds(options.id ?? syncManifest.kind, options.timestampTolerance, syncManifest.timestampToleranceSeconds),
-      compactJsonFallback: options.compactJsonFallback,
-    });
+    return new Vendor(syncDefinition(options));
   }
 
   /** LipDub AI: a static key (`Authorization: Bearer`), status API `GET /v1/renders/{id}/status`. */
   static lipdub(options: LipDubVendorOptions): Vendor {
-    return new Vendor(lipdubManifest, options.id, options, {
-      jobIdFields: options.jobIdFields,
-      outputUrlFields: options.outputUrlFields,
-      errorFields: options.errorFields,
-      emitUnknownEvents: options.emitUnknownEvents,
-    });
+    return new Vendor(lipdubDefinition(options));
   }
 
   /** ViralSync: HMAC-SHA256 of the raw body in `x-render-signature`; status API `GET /v1/jobs/{jobId}` at a base URL you set. */
   static viralsync(options: ViralSyncVendorOptions): Vendor {
-    return new Vendor(viralsyncManifest, options.id, options, {
-      signatureHeader: options.signatureHeader,
-      statusApiKeyHeader: options.statusApiKeyHeader,
-      statusApiKeyPrefix: options.statusApiKeyPrefix,
-    });
+    return new Vendor(viralsyncDefinition(options));
   }
 
   /** Synthesia: `Synthesia-Signature` + `Synthesia-Timestamp` HMAC-SHA256, status API `GET /v2/videos/{id}`. */
   static synthesia(options: SynthesiaVendorOptions): Vendor {
-    return new Vendor(synthesiaManifest, options.id, options, {
-      timestampToleranceSeconds: toleranceSeconds(options.id ?? synthesiaManifest.kind, options.timestampTolerance, synthesiaManifest.timestampToleranceSeconds),
-    });
+    return new Vendor(synthesiaDefinition(options));
   }
 
   /** Any other vendor, run by the custom adapter configured with `adapterOptions`. */
   static custom(options: CustomVendorOptions): Vendor {
-    if (options.id === undefined) throw new Error('a custom vendor needs an id: pass Vendor.custom({ id: "acme", ... })');
-    const adapterOptions = options.adapterOptions as CustomVendorAdapterOptions | undefined;
-    if (typeof adapterOptions !== 'object' || adapterOptions === null) {
-      throw new Error(`vendor ${options.id}: a custom vendor needs adapterOptions with auth, paths and statusMap`);
-    }
-    if (!(adapterOptions.auth instanceof WebhookAuth)) {
-      throw new Error(`vendor ${options.id}: adapterOptions.auth must be WebhookAuth.hmac({...}), WebhookAuth.standardWebhooks() or WebhookAuth.bearer({...})`);
-    }
-    return new Vendor(customManifest, options.id, options, { ...adapterOptions, auth: adapterOptions.auth._json }, 'adapterOptions');
+    return new Vendor(customDefinition(options));
   }
 
   /** A vendor that sends Standard Webhooks (Svix and others), run by the custom adapter with `WebhookAuth.standardWebhooks()`. */
   static standardWebhooks(options: StandardWebhooksVendorOptions): Vendor {
-    if (options.id === undefined) throw new Error('a Standard Webhooks vendor needs an id: pass Vendor.standardWebhooks({ id: "acme", ... })');
-    toleranceSecondsOf(options.tolerance, `vendor ${options.id}: tolerance`);
-    const auth = WebhookAuth.standardWebhooks({ tolerance: options.tolerance });
-    const { paths, statusMap, statusUrlTemplate, apiKeyHeader, apiKeyPrefix, statusPaths } = options;
-    // The options are top-level here, so a problem is named by its own path (`paths.outputURL`).
-    return new Vendor(customManifest, options.id, options, { auth: auth._json, paths, statusMap, statusUrlTemplate, apiKeyHeader, apiKeyPrefix, statusPaths });
+    return new Vendor(standardWebhooksDefinition(options));
   }
 
   /** The vendor id (path segment and event source). */
@@ -395,20 +90,21 @@ export class Vendor {
   private readonly pollerOnlyOptions: readonly string[];
   private readonly statusUrlWarnings: readonly string[];
 
-  private constructor(manifest: VendorManifest, id: string | undefined, options: VendorOptions, adapterOptions: Record<string, unknown>, optionsPath = '') {
-    this.id = id ?? manifest.kind;
+  private constructor({ manifest, options, adapterOptions, optionsPath }: VendorDefinition) {
+    this.id = options.id ?? manifest.kind;
     validateId(this.id);
+    const subject = `vendor ${this.id}`;
     this.kind = manifest.kind;
     this.pollerOnlyOptions = manifest.pollerOnlyOptions ?? [];
     this.webhookSecret = options.webhookSecret;
     this.apiKey = options.apiKey;
     this.statusApiBaseUrl = options.statusApiBaseUrl;
-    validateBaseUrl(this.id, options.statusApiBaseUrl);
+    validateHttpUrl(subject, 'statusApiBaseUrl', options.statusApiBaseUrl, 'https://api.example.com');
 
     // The same check the adapter runs at cold start: a bad or misspelt option fails the synth.
     this.options = definedOnly(adapterOptions);
     const problem = optionsProblem(manifest.options, this.options, optionsPath);
-    if (problem) throw new Error(`vendor ${this.id}: ${problem}`);
+    if (problem) throw new Error(`${subject}: ${problem}`);
 
     const pollable =
       manifest.statusApi === 'options' ? typeof this.options.statusUrlTemplate === 'string' : manifest.statusApi === 'base-url' && (manifest.statusApiBaseUrl !== undefined || options.statusApiBaseUrl !== undefined);
@@ -416,25 +112,17 @@ export class Vendor {
     if (this.pollingEnabled && !pollable) {
       throw new Error(
         manifest.statusApi === 'options'
-          ? `vendor ${this.id}: polling is on but adapterOptions has no statusUrlTemplate: set it (e.g. "https://api.example.com/v1/jobs/{jobId}"), or polling: false`
-          : `vendor ${this.id}: polling is on but its status API has no public base URL: set statusApiBaseUrl, or polling: false`,
+          ? `${subject}: polling is on but adapterOptions has no statusUrlTemplate: set it (e.g. "https://api.example.com/v1/jobs/{jobId}"), or polling: false`
+          : `${subject}: polling is on but its status API has no public base URL: set statusApiBaseUrl, or polling: false`,
       );
     }
     this.allowInsecureStatusApi = options.allowInsecureStatusApi ?? false;
     this.statusUrlWarnings = this.pollingEnabled ? this.checkStatusUrl(manifest, options, optionsPath) : [];
 
     this.pollRequestsPerMinute = options.pollRequestsPerMinute ?? manifest.pollRequestsPerMinute;
-    if (!Token.isUnresolved(this.pollRequestsPerMinute) && !(this.pollRequestsPerMinute > 0 && this.pollRequestsPerMinute <= 100_000)) {
-      throw new Error(`vendor ${this.id}: pollRequestsPerMinute ${this.pollRequestsPerMinute} is out of range: use a positive number up to 100000, below the vendor's read limit`);
-    }
-
+    validateNumber(subject, 'pollRequestsPerMinute', this.pollRequestsPerMinute, (n) => n > 0 && n <= 100_000, "a positive number up to 100000, below the vendor's read limit");
     this.statusRequestTimeout = options.statusRequestTimeout ?? DEFAULT_STATUS_REQUEST_TIMEOUT;
-    if (!this.statusRequestTimeout.isUnresolved()) {
-      const ms = this.statusRequestTimeout.toMilliseconds();
-      if (ms < 100 || ms > 60_000) {
-        throw new Error(`vendor ${this.id}: statusRequestTimeout ${this.statusRequestTimeout.toHumanString()} is out of range: use 100 ms to 60 seconds`);
-      }
-    }
+    validateDuration(subject, 'statusRequestTimeout', this.statusRequestTimeout, Duration.millis(100), Duration.seconds(60));
   }
 
   /**
@@ -483,11 +171,6 @@ export class Vendor {
   }
 }
 
-/** A built-in vendor's tolerance in seconds, its manifest's default when not given. */
-function toleranceSeconds(vendorId: string, tolerance: Duration | undefined, fallbackSeconds: number): number {
-  return toleranceSecondsOf(tolerance, `vendor ${vendorId}: timestampTolerance`) ?? fallbackSeconds;
-}
-
 function validateId(id: string): void {
   if (Token.isUnresolved(id)) {
     throw new Error('a vendor id cannot be a token: it names routes and constructs at synth time; use a literal such as "acme"');
@@ -497,14 +180,7 @@ function validateId(id: string): void {
   }
 }
 
-function validateBaseUrl(id: string, url: string | undefined): void {
-  if (url === undefined || Token.isUnresolved(url)) return;
-  if (!/^https?:\/\/[^/\s]+/.test(url)) {
-    throw new Error(`vendor ${id}: statusApiBaseUrl "${url}" is not an http(s) URL: use e.g. "https://api.example.com"`);
-  }
-}
-
 /** The options without the ones left unset (they take the adapter's defaults). */
-function definedOnly(options: Record<string, unknown>): Record<string, unknown> {
+function definedOnly(options: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }

@@ -1,5 +1,7 @@
 import type { Duration } from 'aws-cdk-lib/core';
-import { toleranceSecondsOf } from './private/duration';
+import type { OptionsOf } from '../lambda/contract/options';
+import type { customManifest } from '../lambda/vendors/custom/manifest';
+import { toleranceSeconds } from './private/validate';
 
 /** How an HMAC signature is written in its header. */
 export enum SignatureEncoding {
@@ -77,19 +79,20 @@ export interface StandardWebhooksAuthOptions {
 export class WebhookAuth {
   /** An HMAC-SHA256 signature (hex or base64) over the raw body and, optionally, a timestamp. */
   static hmac(options: HmacWebhookAuthOptions): WebhookAuth {
-    return new WebhookAuth('hmac', {
+    return new WebhookAuth({
+      type: 'hmac',
       signatureHeader: options.signatureHeader,
       encoding: options.encoding,
       signaturePrefix: options.signaturePrefix,
       timestampHeader: options.timestampHeader,
       template: options.template,
-      toleranceSeconds: toleranceSecondsOf(options.tolerance, 'WebhookAuth.hmac: tolerance'),
+      toleranceSeconds: toleranceSeconds('WebhookAuth.hmac', 'tolerance', options.tolerance),
     });
   }
 
   /** A static key in a header (`Authorization: Bearer <key>` by default). */
   static bearer(options: BearerWebhookAuthOptions = {}): WebhookAuth {
-    return new WebhookAuth('bearer', { header: options.header });
+    return new WebhookAuth({ type: 'bearer', header: options.header });
   }
 
   /**
@@ -98,20 +101,24 @@ export class WebhookAuth {
    * spaces. The webhook secret is the `whsec_...` value the vendor shows (its base64 part is the key).
    */
   static standardWebhooks(options: StandardWebhooksAuthOptions = {}): WebhookAuth {
-    return new WebhookAuth('standard-webhooks', { toleranceSeconds: toleranceSecondsOf(options.tolerance, 'WebhookAuth.standardWebhooks: tolerance') });
+    return new WebhookAuth({ type: 'standard-webhooks', toleranceSeconds: toleranceSeconds('WebhookAuth.standardWebhooks', 'tolerance', options.tolerance) });
   }
 
   /** The kind of authentication: `hmac`, `bearer` or `standard-webhooks`. */
   readonly type: string;
 
   /**
-   * The custom adapter's `auth` option, as JSON.
+   * The custom adapter's `auth` option, as JSON (typed by the custom manifest's spec, so the two
+   * cannot drift apart).
    * @internal
    */
-  readonly _json: Record<string, unknown>;
+  readonly _json: CustomAuthOptions;
 
-  private constructor(type: string, options: Record<string, unknown>) {
-    this.type = type;
-    this._json = { type, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  private constructor(json: CustomAuthOptions) {
+    this.type = json.type;
+    this._json = Object.fromEntries(Object.entries(json).filter(([, v]) => v !== undefined)) as CustomAuthOptions;
   }
 }
+
+/** The custom adapter's `auth` option, as its manifest's spec types it. */
+type CustomAuthOptions = OptionsOf<typeof customManifest.options.properties.auth>;

@@ -130,14 +130,8 @@ export const REGISTRATION_ATTRIBUTES = [
   'lastActivityMs', 'createdAtMs', 'pollAttempts', 'expiresAtMs', 'expiresAt', 'pollVendor', 'nextPollAt',
 ] as const;
 
-/** The CloudWatch namespace of every metric the handlers emit (the alarms in lib/ use it). */
-export const METRIC_NAMESPACE = 'VideoWebhooks';
-
-/**
- * The dimensions of the namespace's metrics. Every series has `Deployment` (one pipeline: several
- * share an account and region, e.g. staging and prod) and `Vendor`; some also `Reason`.
- */
-export const METRIC_DIMENSIONS = { deployment: 'Deployment', vendor: 'Vendor', reason: 'Reason' } as const;
+/** The namespace and dimensions of the pipeline's metrics, defined in ./metrics.ts (re-exported for the code that reads them here). */
+export { METRIC_DIMENSIONS, METRIC_NAMESPACE } from './metrics';
 
 /**
  * At most this many characters in a `Deployment` value: CloudWatch takes 1 to 1,024 ASCII

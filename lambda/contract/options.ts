@@ -78,6 +78,38 @@ export interface VariantSpec {
   readonly variants: Readonly<Record<string, ObjectSpec>>;
 }
 
+/**
+ * The options a spec accepts, as a TypeScript type: what lib/ maps its typed options to
+ * (`OptionsOf<typeof syncManifest.options>`), so that a name the manifest does not list, or a value
+ * of another type, fails to compile instead of failing the synth. A `oneOf` string is the union of
+ * its values; a `variant` the union of its shapes, each with its tag.
+ */
+export type OptionsOf<S extends OptionSpec> = S extends StringSpec
+  ? S extends { readonly oneOf: ReadonlyArray<infer V> } ? V : string
+  : S extends NumberSpec ? number
+  : S extends BooleanSpec ? boolean
+  : S extends StringListSpec ? readonly string[]
+  : S extends PathsSpec ? string | readonly string[]
+  : S extends ObjectSpec ? ObjectOptionsOf<S>
+  : S extends MapSpec ? { readonly [key: string]: OptionsOf<S['values']> }
+  : S extends VariantSpec ? { [T in keyof S['variants'] & string]: VariantOptionsOf<S['variants'][T], S['tag'], T> }[keyof S['variants'] & string]
+  : never;
+
+/** The names an object spec requires. */
+type RequiredOf<S extends ObjectSpec> = S extends { readonly required: ReadonlyArray<infer R> } ? R : never;
+
+type ObjectOptionsOf<S extends ObjectSpec> = Flat<
+  { readonly [K in keyof S['properties'] as K extends RequiredOf<S> ? K : never]: OptionsOf<S['properties'][K]> } & {
+    readonly [K in keyof S['properties'] as K extends RequiredOf<S> ? never : K]?: OptionsOf<S['properties'][K]>;
+  }
+>;
+
+/** One shape of a variant: its object's options, the tag set to its name. */
+type VariantOptionsOf<S extends ObjectSpec, Tag extends string, Name extends string> = Flat<Omit<ObjectOptionsOf<S>, Tag> & { readonly [K in Tag]: Name }>;
+
+/** An intersection written out as one object type (the compiler's messages name its fields). */
+type Flat<T> = { [K in keyof T]: T[K] } & {};
+
 /** A tolerance or a delay in whole or fractional seconds, at least 0. */
 export const SECONDS: NumberSpec = { type: 'number', min: 0, unit: 'seconds' };
 

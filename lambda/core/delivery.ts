@@ -14,6 +14,7 @@
  *   an attempt that dies after claiming it cannot lose it: the next event of the job, or the
  *   poller, sends it first.
  */
+import { HANDLER_METRICS } from '../contract/metrics';
 import { buildEvent, eventIdFor, eventJson, isTerminal, TERMINAL_STATUSES, toMessage, type NormalizedFields, type ReceivedVia, type VideoJobEvent, type VideoJobStatus } from './event';
 import type { Clock, EventQueue, JobRecord, JobStore, Telemetry } from './ports';
 
@@ -272,11 +273,11 @@ function markDelivered(claimed: JobRecord, event: VideoJobEvent, now: number, co
 }
 
 const OUTCOME_METRIC = {
-  enqueued: 'Enqueued',
-  duplicate: 'Duplicates',
-  stale: 'Stale',
-  conflict: 'Conflicts',
-  busy: 'Busy',
+  enqueued: HANDLER_METRICS.ENQUEUED,
+  duplicate: HANDLER_METRICS.DUPLICATES,
+  stale: HANDLER_METRICS.STALE,
+  conflict: HANDLER_METRICS.CONFLICTS,
+  busy: HANDLER_METRICS.BUSY,
 } as const;
 
 function finish(deps: DeliveryDeps, event: VideoJobEvent, outcome: DeliveryOutcome): DeliveryResult {

@@ -2,6 +2,7 @@
  * The small ports the delivery core talks through. Lambda, the local dev server, the poller and
  * the tests all run the same core with different implementations of these.
  */
+import type { MetricName } from '../contract/metrics';
 import type { VideoJobStatus } from '../contract/statuses';
 
 /** A job's state, one DynamoDB item per job (`pk = vendor#jobId`). */
@@ -129,26 +130,7 @@ export interface Telemetry {
   count(metric: MetricName, vendor: string, value?: number, extraDimensions?: Readonly<Record<string, string>>): void;
 }
 
-export type MetricName =
-  | 'Received'
-  | 'Rejected'
-  | 'Quarantined'
-  | 'Ignored'
-  | 'Duplicates'
-  | 'Stale'
-  | 'Enqueued'
-  | 'Conflicts'
-  | 'Busy'
-  | 'BackendErrors'
-  | 'PollRequests'
-  | 'PollHits'
-  | 'PollErrors'
-  | 'PollAuthErrors'
-  | 'PollRateLimited'
-  | 'Expired'
-  | 'QuarantineReplayed'
-  | 'QuarantineReplayFailures'
-  /** A refresh of a cached secret failed (the last value served, or dropped): adapters/aws/secrets-manager.ts. */
-  | 'SecretRefreshFailures';
+/** A counter the handlers emit: one of the contract's names (lambda/contract/metrics.ts). */
+export type { MetricName };
 
 export const silentTelemetry: Telemetry = { log: () => undefined, count: () => undefined };

@@ -1,7 +1,8 @@
 /**
  * The vendor list: one line per vendor. Every per-vendor table of the runtime (adapters, option
  * checks, samples, local secret variables, CLI help, the benchmarks) is derived from it; adding a
- * vendor is its folder, one line here, and its `Vendor.<vendor>()` factory in lib/vendor.ts.
+ * vendor is its folder, its file under lib/vendors/, one line here and one in lib/vendor.ts (its
+ * `Vendor.<vendor>()` factory).
  */
 import { custom } from './custom';
 import { lipdub } from './lipdub';

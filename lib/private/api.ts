@@ -9,7 +9,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { METRIC_DIMENSIONS, METRIC_NAMESPACE } from '../../lambda/contract/deployment';
+import { ACCESS_LOG_METRICS, METRIC_DIMENSIONS, METRIC_NAMESPACE } from '../../lambda/contract/metrics';
 import { stackGuid } from './names';
 
 /** The access-log field holding the deployment's id. */
@@ -23,9 +23,6 @@ export interface WebhookApi {
   /** Requests the stage throttled (429), in 5 minutes (from the access logs). */
   readonly throttled: cloudwatch.Metric;
 }
-
-/** The access-log metrics (namespace `VideoWebhooks`, dimension `Deployment`). */
-export const ACCESS_LOG_METRICS = { serverErrors: 'ApiServerErrors', throttled: 'ApiThrottled' } as const;
 
 /**
  * Creates `ApiAccessLogs` (with its metric filters) and `Api` (with its `DefaultStage`) under
@@ -59,8 +56,8 @@ export function createWebhookApi(scope: Construct, throttle: apigwv2.ThrottleSet
     });
     return new cloudwatch.Metric({ namespace: METRIC_NAMESPACE, metricName, dimensionsMap: { [METRIC_DIMENSIONS.deployment]: deployment }, statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
   };
-  const serverErrors = metric('ServerErrorsFilter', ACCESS_LOG_METRICS.serverErrors, logs.FilterPattern.numberValue('$.status', '>=', 500), logs.FilterPattern.numberValue('$.status', '!=', 503));
-  const throttled = metric('ThrottledFilter', ACCESS_LOG_METRICS.throttled, logs.FilterPattern.numberValue('$.status', '=', 429));
+  const serverErrors = metric('ServerErrorsFilter', ACCESS_LOG_METRICS.API_SERVER_ERRORS, logs.FilterPattern.numberValue('$.status', '>=', 500), logs.FilterPattern.numberValue('$.status', '!=', 503));
+  const throttled = metric('ThrottledFilter', ACCESS_LOG_METRICS.API_THROTTLED, logs.FilterPattern.numberValue('$.status', '=', 429));
   const api = new apigwv2.HttpApi(scope, 'Api', {
     description: 'Inbound video-vendor webhooks (cdk-video-webhooks)',
     createDefaultStage: false,

@@ -7,8 +7,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { METRIC_DIMENSIONS } from '../../lambda/contract/deployment';
-import { VIDEO_WEBHOOKS_METRIC_NAMESPACE, VideoWebhooksMetric } from '../alarms';
+import { METRIC_DIMENSIONS, METRIC_NAMESPACE, METRICS } from '../../lambda/contract/metrics';
 import type { WebhookEventQueue } from '../event-queue';
 import type { WebhookQuarantineQueue } from '../quarantine-queue';
 import { vendorMetric } from './metrics';
@@ -30,7 +29,7 @@ const WIDTH = 12;
 
 export function addDashboard(scope: Construct, parts: DashboardParts): cloudwatch.Dashboard {
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', { defaultInterval: Duration.hours(6) });
-  const M = VideoWebhooksMetric;
+  const M = METRICS;
   const D = METRIC_DIMENSIONS;
   const counter = (metricName: string, vendor: string, label: string) => vendorMetric(metricName, parts.deployment, vendor).with({ label });
 
@@ -55,7 +54,7 @@ export function addDashboard(scope: Construct, parts: DashboardParts): cloudwatc
         // One line per reason that occurred (the handlers emit Rejected with Deployment, Vendor and Reason).
         left: [
           new cloudwatch.MathExpression({
-            expression: `SEARCH('{${VIDEO_WEBHOOKS_METRIC_NAMESPACE},${D.deployment},${D.reason},${D.vendor}} MetricName="${M.REJECTED}" ${D.deployment}="${parts.deployment}" ${D.vendor}="${vendor}"', 'Sum', ${PERIOD.toSeconds()})`,
+            expression: `SEARCH('{${METRIC_NAMESPACE},${D.deployment},${D.reason},${D.vendor}} MetricName="${M.REJECTED}" ${D.deployment}="${parts.deployment}" ${D.vendor}="${vendor}"', 'Sum', ${PERIOD.toSeconds()})`,
             label: '',
             period: PERIOD,
           }),

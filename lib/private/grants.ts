@@ -8,7 +8,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
+import { validationError } from './validate';
 
 /**
  * SendMessage on the queue, and for a customer key GenerateDataKey and Decrypt
@@ -57,11 +58,11 @@ export function secretIdOf(secret: secretsmanager.ISecret): string {
  * imported by name has no known role, and aws-cdk-lib only warns), so the permission would silently
  * be missing at run time.
  */
-export function assertGranted(grant: iam.Grant, method: string, grantee: iam.IGrantable): iam.Grant {
+export function assertGranted(grant: iam.Grant, method: string, grantee: iam.IGrantable, scope: IConstruct): iam.Grant {
   // An imported function's UnknownPrincipal reports the statement as added, and only warns.
   if (grant.success && !(grantee.grantPrincipal instanceof iam.UnknownPrincipal)) return grant;
   const name = (grantee as { node?: { path?: string } }).node?.path ?? String(grantee.grantPrincipal);
-  throw new Error(
+  throw validationError(scope,
     `${method}: ${name} has no role this stack can add a policy to: import it with lambda.Function.fromFunctionAttributes({ functionArn, role }), or grant its role`,
   );
 }

@@ -1,7 +1,8 @@
 import { Duration, Names } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { DEPLOYMENT_ID_MAX_CHARS, METRIC_DIMENSIONS, METRIC_NAMESPACE } from '../../lambda/contract/deployment';
+import { DEPLOYMENT_ID_MAX_CHARS } from '../../lambda/contract/deployment';
+import { METRIC_DIMENSIONS, METRIC_NAMESPACE } from '../../lambda/contract/metrics';
 
 /**
  * The `Deployment` dimension value of a pipeline: its stack's name and its construct path, with a

@@ -1,9 +1,10 @@
 /** The resolved settings of `VideoWebhookIngestion`, checked one rule per line. */
-import { Duration, Token } from 'aws-cdk-lib/core';
+import { Duration } from 'aws-cdk-lib/core';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DEFAULTS } from '../../lambda/contract/deployment';
 import type { VideoWebhookIngestionProps } from '../ingestion-props';
-import { assertDurationInRange, assertIntegerInRange } from '../validation';
+import type { Construct } from 'constructs';
+import { validateDuration, validateInteger, validateNumber, validationError } from './validate';
 import type { Vendor } from '../vendor';
 
 export type IngestionSettings = ReturnType<typeof resolveSettings>;
@@ -16,7 +17,7 @@ export type IngestionSettings = ReturnType<typeof resolveSettings>;
  */
 const DEFAULT_THROTTLE = { rateLimit: 1000, burstLimit: 2000 } as const;
 
-export function resolveSettings(props: VideoWebhookIngestionProps) {
+export function resolveSettings(scope: Construct, props: VideoWebhookIngestionProps) {
   const s = {
     maxBodyBytes: props.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
     dedupeWindow: props.dedupeWindow ?? Duration.seconds(DEFAULTS.dedupeWindowSeconds),
@@ -26,29 +27,27 @@ export function resolveSettings(props: VideoWebhookIngestionProps) {
     pollConcurrency: props.pollConcurrency ?? DEFAULTS.pollConcurrency,
     pollerTimeout: props.pollerTimeout ?? Duration.minutes(4),
     verifierMemorySize: props.verifierMemorySize ?? 256,
-    runtime: validateRuntime(props.runtime ?? lambda.Runtime.NODEJS_24_X),
+    runtime: validateRuntime(scope, props.runtime ?? lambda.Runtime.NODEJS_24_X),
     throttle: { ...DEFAULT_THROTTLE, ...props.throttle },
   };
   // Base64 inflates a body by 4/3 and Lambda takes 6 MB per synchronous request.
   // 700 KiB: the largest body whose quarantine message (base64, plus headers) still fits SQS's 1 MiB.
-  assertIntegerInRange('maxBodyBytes', s.maxBodyBytes, 1024, 700 * 1024, 'default 262144');
-  assertDurationInRange('dedupeWindow', s.dedupeWindow, Duration.minutes(10), Duration.days(365));
-  assertDurationInRange('staleAfter', s.staleAfter, Duration.minutes(1), Duration.days(7));
-  assertDurationInRange('giveUpAfter', s.giveUpAfter, Duration.minutes(10), Duration.days(365));
-  assertDurationInRange('secretRefreshInterval', s.secretRefresh, Duration.seconds(0), Duration.hours(24));
-  assertDurationInRange('pollerTimeout', s.pollerTimeout, Duration.seconds(30), Duration.minutes(15));
-  assertIntegerInRange('pollConcurrency', s.pollConcurrency, 1, 256);
-  assertIntegerInRange('verifierMemorySize', s.verifierMemorySize, 128, 10240);
-  assertIntegerInRange('throttle.burstLimit', s.throttle.burstLimit, 0, 5000, 'the account-level burst quota is 5000');
-  if (!Token.isUnresolved(s.throttle.rateLimit) && !(s.throttle.rateLimit >= 0)) {
-    throw new Error(`throttle.rateLimit ${s.throttle.rateLimit} is out of range: use requests per second of 0 or more (default 1000)`);
-  }
+  validateInteger(scope, 'maxBodyBytes', s.maxBodyBytes, 1024, 700 * 1024, 'default 262144');
+  validateDuration(scope, 'dedupeWindow', s.dedupeWindow, Duration.minutes(10), Duration.days(365));
+  validateDuration(scope, 'staleAfter', s.staleAfter, Duration.minutes(1), Duration.days(7));
+  validateDuration(scope, 'giveUpAfter', s.giveUpAfter, Duration.minutes(10), Duration.days(365));
+  validateDuration(scope, 'secretRefreshInterval', s.secretRefresh, Duration.seconds(0), Duration.hours(24));
+  validateDuration(scope, 'pollerTimeout', s.pollerTimeout, Duration.seconds(30), Duration.minutes(15));
+  validateInteger(scope, 'pollConcurrency', s.pollConcurrency, 1, 256);
+  validateInteger(scope, 'verifierMemorySize', s.verifierMemorySize, 128, 10240);
+  validateInteger(scope, 'throttle.burstLimit', s.throttle.burstLimit, 0, 5000, 'the account-level burst quota is 5000');
+  validateNumber(scope, 'throttle.rateLimit', s.throttle.rateLimit, (r) => r >= 0, 'requests per second of 0 or more (default 1000)');
   if (!s.staleAfter.isUnresolved() && !s.giveUpAfter.isUnresolved() && s.giveUpAfter.toSeconds() <= s.staleAfter.toSeconds()) {
-    throw new Error(`giveUpAfter ${s.giveUpAfter.toHumanString()} is not longer than staleAfter ${s.staleAfter.toHumanString()}: a job must be polled before it expires; raise giveUpAfter`);
+    throw validationError(scope, `giveUpAfter ${s.giveUpAfter.toHumanString()} is not longer than staleAfter ${s.staleAfter.toHumanString()}: a job must be polled before it expires; raise giveUpAfter`);
   }
   const interval = props.pollSchedule ? rateSeconds(props.pollSchedule.expressionString) : 300;
   if (interval !== undefined && !s.pollerTimeout.isUnresolved() && s.pollerTimeout.toSeconds() >= interval) {
-    throw new Error(
+    throw validationError(scope,
       `pollerTimeout ${s.pollerTimeout.toHumanString()} is not shorter than the poll schedule ${props.pollSchedule?.expressionString ?? 'rate(5 minutes)'}: ` +
         'two runs would overlap and together exceed the vendors\' rate limits; lower pollerTimeout or poll less often',
     );
@@ -56,14 +55,14 @@ export function resolveSettings(props: VideoWebhookIngestionProps) {
   return s;
 }
 
-export function validateVendors(vendors: Vendor[] | undefined): Vendor[] {
+export function validateVendors(scope: Construct, vendors: Vendor[] | undefined): Vendor[] {
   if (!vendors || vendors.length === 0) {
-    throw new Error("vendors is empty: pass at least one vendor, e.g. vendors: [Vendor.custom({ id: 'acme', ... })]");
+    throw validationError(scope, "vendors is empty: pass at least one vendor, e.g. vendors: [Vendor.custom({ id: 'acme', ... })]");
   }
   const seen = new Set<string>();
   for (const v of vendors) {
     if (seen.has(v.id)) {
-      throw new Error(`vendor id "${v.id}" is given twice: each vendor needs its own id (set id: "${v.id}-2" on the second one)`);
+      throw validationError(scope, `vendor id "${v.id}" is given twice: each vendor needs its own id (set id: "${v.id}-2" on the second one)`);
     }
     seen.add(v.id);
   }
@@ -79,10 +78,10 @@ export function validateVendors(vendors: Vendor[] | undefined): Vendor[] {
  */
 export const TESTED_NODE_MAJORS: readonly number[] = [22, 24];
 
-function validateRuntime(runtime: lambda.Runtime): lambda.Runtime {
+function validateRuntime(scope: Construct, runtime: lambda.Runtime): lambda.Runtime {
   const major = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
   if (runtime.family !== lambda.RuntimeFamily.NODEJS || major === undefined || !TESTED_NODE_MAJORS.includes(Number(major))) {
-    throw new Error(
+    throw validationError(scope,
       `runtime ${runtime.name} is not supported: the functions' bundles are built for Node.js 22 and tested on Node.js ${TESTED_NODE_MAJORS.join(' and ')}; ` +
         'use lambda.Runtime.NODEJS_24_X (the default) or lambda.Runtime.NODEJS_22_X',
     );

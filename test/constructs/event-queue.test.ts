@@ -79,7 +79,7 @@ describe('WebhookEventQueue', () => {
 
   it.each([0, 1001, 2.5])('rejects maxReceiveCount %p with a message saying the range', (n) => {
     expect(() => new WebhookEventQueue(stack(), 'Events', { maxReceiveCount: n })).toThrow(
-      new RegExp(`^maxReceiveCount ${n} is out of range: use a whole number from 1 to 1000`),
+      new RegExp(`^TestStack/Events: maxReceiveCount ${n} is out of range: use a whole number from 1 to 1000`),
     );
   });
 
@@ -101,7 +101,7 @@ describe('WebhookEventQueue', () => {
     const s = stack();
     const existing = sqs.Queue.fromQueueArn(s, 'Q', 'arn:aws:sqs:eu-west-1:111111111111:mine.fifo');
     expect(() => new WebhookEventQueue(s, 'Events', { existingQueue: existing, maxReceiveCount: 4, queueName: 'x.fifo' })).toThrow(
-      /^existingQueue cannot be combined with queueName, maxReceiveCount: /,
+      /^TestStack\/Events: existingQueue cannot be combined with queueName, maxReceiveCount: /,
     );
   });
 

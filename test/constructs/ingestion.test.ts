@@ -294,7 +294,7 @@ describe('VideoWebhookIngestion wiring', () => {
       BatchSize: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    expect(() => ingestion.addConsumer(fn, { batchSize: 11 })).toThrow(/^batchSize 11 is out of range: use a whole number from 1 to 10/);
+    expect(() => ingestion.addConsumer(fn, { batchSize: 11 })).toThrow(/^TestStack\/Webhooks: batchSize 11 is out of range: use a whole number from 1 to 10/);
   });
 
   it('refuses a consumer whose timeout exceeds the queue visibility timeout', () => {
@@ -394,7 +394,7 @@ describe('VideoWebhookIngestion validation', () => {
   const secret = () => secretsmanager.Secret.fromSecretNameV2(newStack(), 'S', 'x');
 
   it('needs at least one vendor', () => {
-    expect(() => new VideoWebhookIngestion(newStack(), 'W', { vendors: [] })).toThrow(/^vendors is empty: pass at least one vendor/);
+    expect(() => new VideoWebhookIngestion(newStack(), 'W', { vendors: [] })).toThrow(/^TestStack\/W: vendors is empty: pass at least one vendor/);
   });
 
   it('refuses a duplicate vendor id and says how to fix it', () => {
@@ -407,7 +407,7 @@ describe('VideoWebhookIngestion validation', () => {
   it('refuses an unknown vendor in endpointUrl and verifierFunction', () => {
     const { ingestion } = build();
     expect(() => ingestion.endpointUrl('heygen')).toThrow('unknown vendor "heygen": this construct has sync, lipdub, viralsync, synthesia; pass one of them');
-    expect(() => ingestion.verifierFunction('heygen')).toThrow(/^unknown vendor "heygen"/);
+    expect(() => ingestion.verifierFunction('heygen')).toThrow(/^TestStack\/Webhooks: unknown vendor "heygen"/);
   });
 
   it.each([0, 1001])('refuses maxReceiveCount %p', (maxReceiveCount) => {
@@ -418,19 +418,19 @@ describe('VideoWebhookIngestion validation', () => {
     const stack = newStack();
     const existingQueue = sqs.Queue.fromQueueArn(stack, 'Q', 'arn:aws:sqs:eu-west-1:111111111111:events.fifo');
     expect(() => build({ queue: { existingQueue, visibilityTimeout: Duration.minutes(1) } }, stack)).toThrow(
-      /^existingQueue cannot be combined with visibilityTimeout: /,
+      /^TestStack\/Webhooks\/Events: existingQueue cannot be combined with visibilityTimeout: /,
     );
     expect(() => build({ queue: { existingQueue, maxReceiveCount: 5 } }, newStack())).toThrow(/existingQueue cannot be combined with maxReceiveCount/);
   });
 
   it('refuses settings out of range, naming the value and the range', () => {
-    expect(() => build({ maxBodyBytes: 10 * 1024 * 1024 })).toThrow(/^maxBodyBytes 10485760 is out of range: use a whole number from 1024 to 716800/);
-    expect(() => build({ staleAfter: Duration.hours(2), giveUpAfter: Duration.hours(1) })).toThrow(/^giveUpAfter 1 hour is not longer than staleAfter 2 hours/);
-    expect(() => build({ pollerTimeout: Duration.minutes(20) })).toThrow(/^pollerTimeout 20 minutes is out of range/);
+    expect(() => build({ maxBodyBytes: 10 * 1024 * 1024 })).toThrow(/^TestStack\/Webhooks: maxBodyBytes 10485760 is out of range: use a whole number from 1024 to 716800/);
+    expect(() => build({ staleAfter: Duration.hours(2), giveUpAfter: Duration.hours(1) })).toThrow(/^TestStack\/Webhooks: giveUpAfter 1 hour is not longer than staleAfter 2 hours/);
+    expect(() => build({ pollerTimeout: Duration.minutes(20) })).toThrow(/^TestStack\/Webhooks: pollerTimeout 20 minutes is out of range/);
     expect(() => build({ pollerTimeout: Duration.minutes(5) })).toThrow(
       "pollerTimeout 5 minutes is not shorter than the poll schedule rate(5 minutes): two runs would overlap and together exceed the vendors' rate limits; lower pollerTimeout or poll less often",
     );
-    expect(() => build({ pollSchedule: events.Schedule.rate(Duration.minutes(2)) })).toThrow(/^pollerTimeout 4 minutes is not shorter than the poll schedule rate\(2 minutes\)/);
+    expect(() => build({ pollSchedule: events.Schedule.rate(Duration.minutes(2)) })).toThrow(/^TestStack\/Webhooks: pollerTimeout 4 minutes is not shorter than the poll schedule rate\(2 minutes\)/);
     expect(() => build({ pollSchedule: events.Schedule.rate(Duration.minutes(2)), pollerTimeout: Duration.seconds(90) })).not.toThrow();
     expect(() => build({ pollSchedule: events.Schedule.cron({ minute: '*/2' }) })).not.toThrow(); // cron: not checked
   });

@@ -115,7 +115,7 @@ describe('WebhookJobTable', () => {
     expect(jobs.table).toBe(existing);
     Template.fromStack(s).resourceCountIs('AWS::DynamoDB::Table', 0);
     expect(() => new WebhookJobTable(s, 'Jobs2', { existingTable: existing, pointInTimeRecovery: false })).toThrow(
-      /^existingTable cannot be combined with pointInTimeRecovery: /,
+      /^TestStack\/Jobs2: existingTable cannot be combined with pointInTimeRecovery: /,
     );
   });
 });

@@ -12,7 +12,10 @@ import { hmacHeaders, signHmac, verifyHmac, type HmacScheme } from '../shared/hm
 import { asStatus } from '../shared/results';
 import { statusApi } from '../shared/status-api';
 import type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
+import { customManifest } from './manifest';
 import { standardWebhooksScheme } from './standard-webhooks';
+
+const CUSTOM_OPTIONS = customManifest.options.properties;
 
 /** The adapter for `options` (checked against ./manifest.ts's spec first: see the registry). */
 export function customAdapter(options: CustomOptions, id: string): VendorAdapter {
@@ -76,8 +79,8 @@ function customStatusApi(options: CustomOptions, template: string) {
   return statusApi({
     defaultBaseUrl: parsed.origin,
     path: (id) => pathTemplate.split(JOB_ID_PLACEHOLDER).join(id),
-    keyHeader: (options.apiKeyHeader ?? 'authorization').toLowerCase(),
-    keyPrefix: options.apiKeyPrefix ?? 'Bearer ',
+    keyHeader: (options.apiKeyHeader ?? CUSTOM_OPTIONS.apiKeyHeader.default).toLowerCase(),
+    keyPrefix: options.apiKeyPrefix ?? CUSTOM_OPTIONS.apiKeyPrefix.default,
     parse: (jobId, body) => asStatus(extract(body, (options.statusPaths ?? options.paths) as CustomPaths, options.statusMap, jobId)),
   });
 }

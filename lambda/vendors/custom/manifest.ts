@@ -8,11 +8,14 @@ import { SECONDS, type ObjectSpec } from '../../contract/options';
 import { VIDEO_JOB_STATUSES } from '../../contract/statuses';
 
 const PATH_NAMES = ['jobId', 'status', 'errorMessage', 'errorCode', 'outputUrl', 'progress', 'stage', 'time', 'eventType'] as const;
-const paths = (required: readonly string[]): ObjectSpec => ({
-  type: 'object',
-  properties: Object.fromEntries(PATH_NAMES.map((name) => [name, { type: 'paths' }])),
-  required,
-});
+type PathName = (typeof PATH_NAMES)[number];
+/** The paths into a body, `required` among them (typed by name: lib's options are checked against them). */
+const paths = <R extends PathName>(required: readonly R[]) =>
+  ({
+    type: 'object',
+    properties: Object.fromEntries(PATH_NAMES.map((name) => [name, { type: 'paths' }])) as Record<PathName, { readonly type: 'paths' }>,
+    required,
+  }) as const satisfies ObjectSpec;
 
 export const customManifest = {
   kind: 'custom',
@@ -56,7 +59,8 @@ export const customManifest = {
             type: 'object',
             properties: {
               type: { type: 'string' },
-              toleranceSeconds: SECONDS,
+              // The spec's recommended tolerance of `webhook-timestamp`, either way.
+              toleranceSeconds: { ...SECONDS, default: 300 },
             },
           },
         },
@@ -64,8 +68,8 @@ export const customManifest = {
       paths: paths(['jobId', 'status']),
       statusMap: { type: 'map', values: { type: 'string', oneOf: VIDEO_JOB_STATUSES } },
       statusUrlTemplate: { type: 'string', mustContain: [{ text: '{jobId}', why: '' }], httpUrl: true, inPathOrQuery: '{jobId}' },
-      apiKeyHeader: { type: 'string' },
-      apiKeyPrefix: { type: 'string', allowEmpty: true },
+      apiKeyHeader: { type: 'string', default: 'authorization' },
+      apiKeyPrefix: { type: 'string', allowEmpty: true, default: 'Bearer ' },
       // Paths in the status answer, when they differ from the webhook's.
       statusPaths: paths([]),
     },

@@ -8,9 +8,10 @@
  * under `svix-id`, `svix-timestamp` and `svix-signature`: both spellings are read.
  */
 import type { HmacScheme } from '../shared/hmac';
+import { customManifest } from './manifest';
 
-/** The spec's recommended tolerance of `webhook-timestamp`, either way. */
-export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 300;
+/** The spec's recommended tolerance of `webhook-timestamp`, either way (the manifest's default). */
+export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS: number = customManifest.options.properties.auth.variants['standard-webhooks'].properties.toleranceSeconds.default;
 
 export function standardWebhooksScheme(toleranceSeconds = STANDARD_WEBHOOKS_TOLERANCE_SECONDS): HmacScheme {
   return {
