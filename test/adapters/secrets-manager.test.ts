@@ -5,7 +5,7 @@
  * time; any other error (the secret deleted, access revoked, its value reformatted) drops it.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { MAX_STALE_MS, SecretsManagerSource } from '../../lambda/adapters/aws/secrets-manager';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { createAdapter } from '../../lambda/vendors/registry';

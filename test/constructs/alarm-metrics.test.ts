@@ -11,8 +11,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { telemetryFromEnv } from '../../lambda/composition/lambda';
 import { ENV } from '../../lambda/contract/deployment';
-import { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } from '../../lambda/adapters/local/memory';
-import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
+import { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } from '../../local/adapters/memory';
+import { StaticSecretSource } from '../../local/adapters/secrets';
 import { newRecord } from '../../lambda/core/delivery';
 import { rawRequest } from '../../lambda/core/http';
 import type { JobRecord, JobStore, QuarantineMessage } from '../../lambda/core/ports';

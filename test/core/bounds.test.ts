@@ -3,9 +3,9 @@
  * issue 14, findings 3, 6, 8, 9 and 12): authenticated webhooks through the real adapters and the
  * delivery core on in-memory ports that record what they were given, checked against AWS's limits.
  */
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
-import { MemoryJobStore, MemoryQuarantineQueue } from '../../lambda/adapters/local/memory';
-import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
+import { MemoryJobStore, MemoryQuarantineQueue } from '../../local/adapters/memory';
+import { StaticSecretSource } from '../../local/adapters/secrets';
 import { messageGroupOf } from '../../lambda/adapters/aws/sqs-queue';
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES, SQS_GROUP_ID_PATTERN, SQS_MAX_MESSAGE_BYTES } from '../../lambda/contract/aws-limits';
 import { EVENT_BOUNDS, EVENT_MAX_BYTES, boundLogFields, jobIdProblem } from '../../lambda/core/bounds';

@@ -16,7 +16,7 @@ import { Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createJobTable } from '../../lambda/adapters/local/resources';
+import { createJobTable } from '../../local/strict-aws/resources';
 import { samplePayload, signRequest } from '../../lambda/vendors/samples';
 import { ACCOUNT, exampleStack, REGION } from '../support/apps';
 import { drainEvents, testEmulators } from '../support/emulators';

@@ -7,7 +7,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { eventIdFor, isTerminal, type VideoJobEvent } from '../../lambda/core/event';
 import type { SecretSource } from '../../lambda/core/ports';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { rawRequest } from '../../lambda/core/http';
 import { pollOnce } from '../../lambda/poller/poller';

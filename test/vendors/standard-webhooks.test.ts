@@ -14,8 +14,8 @@ import { customAdapter, signCustomRequest, type CustomOptions } from '../../lamb
 import { createAdapter } from '../../lambda/vendors/registry';
 import { SecretFormatError } from '../../lambda/core/secrets';
 import { handleWebhook } from '../../lambda/core/webhook';
-import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { StaticSecretSource } from '../../local/adapters/secrets';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { drainEvents, freshBackend, ManualClock, TEST_DELIVERY_CONFIG } from '../support/emulators';
 import { fixture, NOW_MS, NOW_S, receive, request } from './support';
 

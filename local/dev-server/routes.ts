@@ -4,8 +4,8 @@
  * and the local inspection routes `GET /quarantine`, `GET /dlq` and `POST /dlq/redrive`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { rawRequest, toHttpResponse } from '../core/http';
-import { handleWebhook } from '../core/webhook';
+import { rawRequest, toHttpResponse } from '../../lambda/core/http';
+import { handleWebhook } from '../../lambda/core/webhook';
 import type { QueueInspector } from './queue-inspection';
 import { isRejection, requestLine } from './request-log';
 import type { LocalPipeline } from './wiring';

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
-import { SQS_MAX_FIFO_ID_CHARS, SQS_RECEIVE_MAX_MESSAGES } from '../contract/aws-limits';
+import { SQS_MAX_FIFO_ID_CHARS, SQS_RECEIVE_MAX_MESSAGES } from '../../lambda/contract/aws-limits';
 
 /** A message taken out of a queue. */
 export interface HeldMessage {
