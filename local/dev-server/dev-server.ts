@@ -155,7 +155,7 @@ async function listen(settings: Settings, pipeline: LocalPipeline, options: DevS
 /** One line per vendor served: whether its secret variable is set, and in the secret format. */
 async function reportSecrets(pipeline: LocalPipeline, settings: Settings): Promise<void> {
   for (const vendor of pipeline.deps.adapters.keys()) {
-    const variable = pipeline.deps.secretNameFor(vendor);
+    const variable = pipeline.deps.secretIdFor(vendor);
     try {
       settings.log(secretLine(vendor, variable, (await pipeline.deps.secrets.get(variable)).length));
     } catch (err) {

@@ -62,7 +62,7 @@ export async function wireLocalPipeline(emulators: Emulators, settings: LocalSet
     queue: new SqsEventQueue(sqs, queues.queueUrl),
     quarantine: new SqsQuarantineQueue(sqs, queues.quarantineQueueUrl),
     secrets,
-    secretNameFor: (vendor) => webhookSecretEnv(vendor, vendors),
+    secretIdFor: (vendor) => webhookSecretEnv(vendor, vendors),
     // Local only: the caller is the developer, who needs the variable's name.
     notConfiguredAdvice: (vendor) => `set ${webhookSecretEnv(vendor, vendors)}`,
     clock: systemClock,

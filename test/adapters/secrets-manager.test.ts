@@ -154,7 +154,7 @@ describe('SecretsManagerSource when a refresh fails (the real SDK client, a loca
         ...backend,
         adapters: new Map([['sync', createAdapter({ id: 'sync', kind: 'sync', options: {} })]]),
         secrets,
-        secretNameFor: () => ARN,
+        secretIdFor: () => ARN,
         clock,
         telemetry,
         config: TEST_DELIVERY_CONFIG,

@@ -42,14 +42,14 @@ function depsFor(vendor: string, telemetry: Telemetry = new CountingTelemetry(),
   const queue = new CheckedQueue();
   const quarantine = new MemoryQuarantineQueue();
   const clock = new ManualClock();
-  const secretNameFor = (v: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:video-webhooks/${v}-AbCdEf`;
+  const secretIdFor = (v: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:video-webhooks/${v}-AbCdEf`;
   const deps: WebhookDeps = {
     adapters: new Map([[vendor, createAdapter(config)]]),
     store: new MemoryJobStore(),
     queue,
     quarantine,
-    secrets: new StaticSecretSource({ [secretNameFor(vendor)]: [SECRET] }),
-    secretNameFor,
+    secrets: new StaticSecretSource({ [secretIdFor(vendor)]: [SECRET] }),
+    secretIdFor,
     clock,
     telemetry,
     config: TEST_DELIVERY_CONFIG,
@@ -224,7 +224,7 @@ describe('what leaves the boundary', () => {
     expect(answer.statusCode).toBe(503);
     expect(JSON.stringify(answer.body)).not.toMatch(/arn:|secret:|video-webhooks\/sync/);
     // The operator still learns which secret is missing, from the log.
-    expect(JSON.stringify(telemetry.lines)).toContain(deps.secretNameFor('sync'));
+    expect(JSON.stringify(telemetry.lines)).toContain(deps.secretIdFor('sync'));
   });
 
   it('a log line stays short when a field quotes a 200 KiB payload (LipDub ignored type)', async () => {

@@ -46,7 +46,7 @@ describe('quarantine replay', () => {
   const webhookDeps = (adapter: VendorAdapter = ACME_V1): WebhookDeps => ({
     adapters: new Map([['acme', adapter]]),
     secrets: new StaticSecretSource({ acme: [SECRET] }),
-    secretNameFor: (v) => v,
+    secretIdFor: (v) => v,
     store: backend.store,
     queue: backend.queue,
     quarantine: backend.quarantine,

@@ -50,7 +50,7 @@ describe('webhook secrets', () => {
     const answer = await handleWebhook('sync', { headers: {}, body: Buffer.from('{}') }, {
       adapters: new Map([['sync', createAdapter({ id: 'sync', kind: 'sync', options: {} })]]),
       secrets: new EnvSecretSource({ S: '{"secret":"whsec_abc"}' }),
-      secretNameFor: () => 'S',
+      secretIdFor: () => 'S',
       store: new MemoryJobStore(),
       queue: new MemoryEventQueue(),
       quarantine: new MemoryQuarantineQueue(),

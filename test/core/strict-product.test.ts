@@ -17,7 +17,7 @@ async function deps(maxBodyBytes = 262_144): Promise<WebhookDeps & { sqs: import
   return {
     adapters: new Map([['acme', adapter]]),
     secrets: new StaticSecretSource({ acme: [SECRET] }),
-    secretNameFor: (v) => v,
+    secretIdFor: (v) => v,
     store: b.store,
     queue: b.queue,
     quarantine: b.quarantine,

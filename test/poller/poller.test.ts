@@ -109,7 +109,7 @@ describe('poller against fake vendor status APIs, DynamoDB (dynalite) and SQS FI
       config: TEST_DELIVERY_CONFIG,
       adapters: new Map([['sync', createAdapter({ id: 'sync', kind: 'sync', options: {} })]]),
       secrets: new StaticSecretSource({ sync: [secret] }),
-      secretNameFor: (vendor) => vendor,
+      secretIdFor: (vendor) => vendor,
       quarantine: backend.quarantine,
       maxBodyBytes: 256 * 1024,
     };

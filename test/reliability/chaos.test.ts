@@ -60,7 +60,7 @@ describe(`chaos run (${JOBS} jobs, 5% faults at every backend step, seed ${SEED}
       queue,
       quarantine: backend.quarantine,
       secrets,
-      secretNameFor: (v) => v,
+      secretIdFor: (v) => v,
       clock,
       telemetry,
       config: TEST_DELIVERY_CONFIG,

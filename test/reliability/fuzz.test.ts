@@ -32,7 +32,7 @@ describe(`fuzz: ${PER_VENDOR} unauthenticated requests per vendor`, () => {
       queue,
       quarantine,
       secrets: new StaticSecretSource({ [vendor]: [SECRET] }),
-      secretNameFor: (v) => v,
+      secretIdFor: (v) => v,
       clock: systemClock,
       telemetry: new CountingTelemetry(),
       config: TEST_DELIVERY_CONFIG,

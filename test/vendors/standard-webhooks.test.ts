@@ -116,7 +116,7 @@ describe('custom vendor with auth "standard-webhooks", against the standardwebho
     const deps = {
       adapters: new Map([['acme', adapter]]),
       secrets: new StaticSecretSource({ 'acme/webhook': ['whsec_abc'] }),
-      secretNameFor: (v: string) => `${v}/webhook`,
+      secretIdFor: (v: string) => `${v}/webhook`,
       store: backend.store,
       queue: backend.queue,
       quarantine: backend.quarantine,
