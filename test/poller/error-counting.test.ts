@@ -4,7 +4,7 @@
  * took through the run, the summary's `errors` is the sum of `errorsByReason` and of the metrics.
  * Where DynamoDB has to fail on cue, a store with injected faults (FaultyStore) wraps the emulator's.
  */
-import type { DuePage } from '../../lambda/core/ports';
+import type { DuePage, JobStore } from '../../lambda/core/ports';
 import { pollOnce, type PollerDeps, type PollSummary } from '../../lambda/poller/poller';
 import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { FaultyStore, freshBackend, type TestBackend } from '../support/emulators';
@@ -28,7 +28,7 @@ describe('poll errors are counted once each', () => {
   });
   afterEach(() => sync.close());
 
-  const deps = (store = backend.store): PollerDeps => pollerDeps({ ...backend, store, clock, telemetry, vendors: [{ server: sync }] });
+  const deps = (store: JobStore = backend.store): PollerDeps => pollerDeps({ ...backend, store, clock, telemetry, vendors: [{ server: sync }] });
   const run = (d: PollerDeps) => pollOnce(d, { deadlineMs: clock.now() + 5000 });
   /** What the run counted, from the summary and from the metrics. */
   function counted(summary: PollSummary) {
