@@ -52,7 +52,7 @@ async function bundles() {
   const env = {
     ...process.env,
     VW_VENDOR: JSON.stringify({ id: firstVendor, kind: firstVendor, options: {} }),
-    VW_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x',
+    VW_WEBHOOK_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x',
     VW_TABLE_NAME: 't',
     VW_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo',
     VW_QUARANTINE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/qq.fifo',
@@ -98,8 +98,8 @@ async function bundles() {
 // 2. The verifier core in-process with in-memory ports, beside HMAC + JSON.parse of the same body.
 async function verifierCore() {
   const { handleWebhook } = require('./dist/lambda/core/webhook.js');
-  const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/lambda/adapters/local/memory.js');
-  const { StaticSecretSource } = require('./dist/lambda/adapters/local/secrets.js');
+  const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/local/adapters/memory.js');
+  const { StaticSecretSource } = require('./dist/local/adapters/secrets.js');
   const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
   const { sampleJobId, samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
   const { rawRequest } = require('./dist/lambda/core/http.js');
@@ -124,7 +124,7 @@ async function verifierCore() {
         queue: { sent: 0, async send() { this.sent++; } },
         quarantine: new MemoryQuarantineQueue(),
         secrets: new StaticSecretSource({ s: [secret] }),
-        secretNameFor: () => 's',
+        secretIdFor: () => 's',
         clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
         telemetry: { log() {}, count() {} },
         config: { dedupeWindowMs: 7 * 86400e3, staleAfterMs: 600e3, giveUpAfterMs: 172800e3, claimLeaseMs: 30e3, busyWaitMs: 1500 },
@@ -175,7 +175,7 @@ async function verifierCore() {
 async function coreStages(vendor, requests, secret, now, reps, wholeUs) {
   const { deliver } = require('./dist/lambda/core/delivery.js');
   const { buildEvent, eventIdFor } = require('./dist/lambda/core/event.js');
-  const { MemoryJobStore } = require('./dist/lambda/adapters/local/memory.js');
+  const { MemoryJobStore } = require('./dist/local/adapters/memory.js');
   const { createAdapter } = require('./dist/lambda/vendors/registry.js');
   const adapter = createAdapter({ id: vendor, kind: vendor, options: {} });
   const n = requests.length;
@@ -214,8 +214,8 @@ async function coreStages(vendor, requests, secret, now, reps, wholeUs) {
 
 // 3. The whole local pipeline over HTTP: dev server, dynalite, fauxqs.
 async function pipeline() {
-  const { startDevServer } = require('./dist/lambda/local/dev-server.js');
-  const { webhookSecretEnv } = require('./dist/lambda/local/wiring.js');
+  const { startDevServer } = require('./dist/local/dev-server/dev-server.js');
+  const { webhookSecretEnv } = require('./dist/local/dev-server/wiring.js');
   const { sampleJobId, samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
   const vendor = firstVendor;
   const secret = 'bench_pipeline_secret';
@@ -253,7 +253,7 @@ async function poller() {
   const { pollOnce, DEFAULT_POLLER_SETTINGS } = require('./dist/lambda/poller/poller.js');
   const { VendorRateLimiter } = require('./dist/lambda/poller/rate-limiter.js');
   const { StatusClient } = require('./dist/lambda/poller/status-client.js');
-  const { MemoryJobStore, MemoryEventQueue } = require('./dist/lambda/adapters/local/memory.js');
+  const { MemoryJobStore, MemoryEventQueue } = require('./dist/local/adapters/memory.js');
   const { newRecord } = require('./dist/lambda/core/delivery.js');
   const { createAdapter, registry, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
   const { sampleStatusAnswer } = require('./dist/lambda/vendors/samples.js');
@@ -321,8 +321,8 @@ async function costModel() {
     cloudWatchLogsPerGb: 0.5,
   };
   const { handleWebhook } = require('./dist/lambda/core/webhook.js');
-  const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/lambda/adapters/local/memory.js');
-  const { StaticSecretSource } = require('./dist/lambda/adapters/local/secrets.js');
+  const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/local/adapters/memory.js');
+  const { StaticSecretSource } = require('./dist/local/adapters/secrets.js');
   const { JsonTelemetry } = require('./dist/lambda/adapters/aws/emf-telemetry.js');
   const { JobRegistry } = require('./dist/lambda/runtime/register-job.js');
   const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
@@ -367,7 +367,7 @@ async function costModel() {
     queue: { async send() { sends++; } },
     quarantine: new MemoryQuarantineQueue(),
     secrets: new StaticSecretSource({ s: ['secret'] }),
-    secretNameFor: () => 's',
+    secretIdFor: () => 's',
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     telemetry,
     config: { dedupeWindowMs: 604800e3, staleAfterMs: 600e3, giveUpAfterMs: 172800e3, claimLeaseMs: 30e3, busyWaitMs: 0 },

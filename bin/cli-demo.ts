@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { VideoJobEvent } from '../lambda/core/event';
-import { startDevServer } from '../lambda/local/dev-server';
-import { webhookSecretEnv } from '../lambda/local/wiring';
+import { startDevServer } from '../local/dev-server/dev-server';
+import { webhookSecretEnv } from '../local/dev-server/wiring';
 import { registry } from '../lambda/vendors/registry';
 import { VENDOR_EVENTS } from '../lambda/vendors/samples';
 import { buildSample } from './cli-send';

@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import type { VendorRuntimeConfig } from '../lambda/contract/deployment';
-import { readVendorConfig } from '../lambda/local/config';
-import { didYouMean } from '../lambda/local/suggest';
-import { webhookSecretEnv } from '../lambda/local/wiring';
+import { readVendorConfig } from '../local/dev-server/config';
+import { didYouMean } from '../local/dev-server/suggest';
+import { webhookSecretEnv } from '../local/dev-server/wiring';
 import { signCustomRequest, type CustomOptions } from '../lambda/vendors/custom';
 import { registry } from '../lambda/vendors/registry';
 import { sampleJobId, samplePayload, signRequest, UnsupportedSampleError, type SampleEvent } from '../lambda/vendors/samples';
-import { envSecrets } from '../lambda/adapters/local/secrets';
+import { envSecrets } from '../local/adapters/secrets';
 
 export interface SignedSample {
   readonly url: string;

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SQS_MAX_RECEIVE_COUNT, SQS_VISIBILITY_TIMEOUT_SECONDS } from '../lambda/contract/aws-limits';
 import { DEFAULTS } from '../lambda/contract/deployment';
-import { closest, didYouMean } from '../lambda/local/suggest';
+import { closest, didYouMean } from '../local/dev-server/suggest';
 import { registry } from '../lambda/vendors/registry';
 
 /** The built-in vendors, their secret variables and the sample events each sends: for the help texts. */
@@ -189,8 +189,8 @@ function argumentProblem(err: NodeJS.ErrnoException, name: string, command: Comm
 }
 
 async function runDev(values: Values): Promise<number> {
-  const { DevServerStartError, startDevServer } = await import('../lambda/local/dev-server');
-  const { MissingEmulatorError } = await import('../lambda/adapters/local/emulators');
+  const { DevServerStartError, startDevServer } = await import('../local/dev-server/dev-server');
+  const { MissingEmulatorError } = await import('../local/strict-aws/emulators');
   const port = whole(values.port, 'port', 0, 65_535, 'a port number');
   const visibility = whole(values['visibility-timeout-seconds'], 'visibility-timeout-seconds', 1, SQS_VISIBILITY_TIMEOUT_SECONDS.max, 'a whole number of seconds');
   const receives = whole(values['max-receive-count'], 'max-receive-count', 1, SQS_MAX_RECEIVE_COUNT, 'a whole number');

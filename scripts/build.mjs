@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run build`: compiles lib/ with jsii (the package's .jsii assembly, and lib/'s JavaScript +
-// .d.ts in dist/lib) and lambda/ and bin/ with tsc (JavaScript + .d.ts in dist/), and pre-bundles
+// .d.ts in dist/lib) and lambda/, local/ and bin/ with tsc (JavaScript + .d.ts in dist/), and pre-bundles
 // every Lambda handler in lambda/handlers/*.ts with esbuild into assets/<name>/index.js, which the
 // constructs load with lambda.Code.fromAsset (a consumer needs neither esbuild nor Docker).
 // Before all that, it precompiles the event schema into lambda/runtime/event-validator.generated.ts
@@ -139,7 +139,7 @@ function compileLib() {
   });
 }
 
-/** tsc -p tsconfig.build.json (lambda/ and bin/) into dist/. Resolves to false on compile errors. */
+/** tsc -p tsconfig.build.json (lambda/, local/ and bin/) into dist/. Resolves to false on compile errors. */
 function compile() {
   return run('tsc', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')]);
 }

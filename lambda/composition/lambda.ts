@@ -59,7 +59,7 @@ export function telemetryFromEnv(env: NodeJS.ProcessEnv, options: Pick<JsonTelem
  */
 export function verifierFromEnv(env: NodeJS.ProcessEnv = process.env, codeDir = env.LAMBDA_TASK_ROOT ?? __dirname): { readonly vendorId: string; readonly deps: WebhookDeps; readonly telemetry: JsonTelemetry } {
   const vendor = vendorConfig(env, codeDir);
-  const secretArn = requireEnv(env, ENV.WEBHOOK_SECRET_ARN);
+  const secretId = requireEnv(env, ENV.WEBHOOK_SECRET_ID);
   // Buffered: one EMF line per invocation (`Received` and its outcome together).
   const telemetry = telemetryFromEnv(env, { buffered: true });
   const ports = awsPorts(env, telemetry);
@@ -70,7 +70,7 @@ export function verifierFromEnv(env: NodeJS.ProcessEnv = process.env, codeDir = 
       ...ports,
       adapters: new Map([[vendor.id, createAdapter(vendor)]]),
       quarantine: new SqsQuarantineQueue(ports.sqs, requireEnv(env, ENV.QUARANTINE_QUEUE_URL)),
-      secretNameFor: () => secretArn,
+      secretIdFor: () => secretId,
       config: deliveryConfigFromEnv(env),
       maxBodyBytes: envNumber(env[ENV.MAX_BODY_BYTES], DEFAULTS.maxBodyBytes),
     },

@@ -42,8 +42,12 @@ export const ENV = {
    * values as `{"$env": ...}` references (see config-refs.ts). Relative to the code's folder.
    */
   VENDOR_FILE: 'VW_VENDOR_FILE',
-  /** Verifier: the webhook secret's Secrets Manager SecretId (its complete ARN, or its name); its value is a string or a JSON array of strings. */
-  WEBHOOK_SECRET_ARN: 'VW_WEBHOOK_SECRET_ARN',
+  /**
+   * Verifier: the webhook secret's Secrets Manager SecretId (its complete ARN, or its name); its
+   * value is a string or a JSON array of strings. (Formerly `VW_WEBHOOK_SECRET_ARN`; the construct
+   * and its bundle are deployed together, so nothing reads the old name.)
+   */
+  WEBHOOK_SECRET_ID: 'VW_WEBHOOK_SECRET_ID',
   /** Poller: JSON `PollerVendorConfig[]` (tests and local runs; a deployment uses the file below). */
   POLLER_VENDORS: 'VW_POLLER_VENDORS',
   /**

@@ -176,16 +176,33 @@ const rawJsonOf = new WeakMap<VideoJobEvent, string>();
 
 /**
  * The event as the JSON body SQS accepts. `raw` is serialized once: the JSON measured against
- * its budget is spliced in (`raw` is the last member of `data`, `data` the last of the event).
+ * its budget is written in (stringifyWithRawJson).
  */
 export function eventJson(event: VideoJobEvent): string {
   const rawJson = rawJsonOf.get(event);
-  if (rawJson === undefined) return sqsSafeJson(JSON.stringify(event));
-  const head = JSON.stringify({ ...event, data: { ...event.data, raw: null } });
-  return sqsSafeJson(`${head.slice(0, -RAW_NULL_TAIL.length)}${rawJson}}}`);
+  return sqsSafeJson(rawJson === undefined ? JSON.stringify(event) : stringifyWithRawJson(event, rawJson));
 }
 
-const RAW_NULL_TAIL = 'null}}';
+/**
+ * `JSON.stringify(event)`, with `rawJson`, which must be `JSON.stringify(event.data.raw)`, written
+ * in rather than made again (a payload can be hundreds of KiB). When `raw` is the last member of
+ * `data` and `data` the last of the event (as buildEvent makes it), the event is serialized with
+ * `raw: null` and `rawJson` takes the place of that `null`, just before the two closing braces;
+ * in any other order, JSON.stringify does it all.
+ */
+export function stringifyWithRawJson(event: { readonly data: { readonly raw: unknown } }, rawJson: string): string {
+  if (lastKey(event) !== 'data' || lastKey(event.data) !== 'raw') return JSON.stringify(event);
+  const withNullRaw = JSON.stringify({ ...event, data: { ...event.data, raw: null } });
+  return `${withNullRaw.slice(0, -NULL_RAW_TAIL.length)}${rawJson}}}`;
+}
+
+/** How JSON.stringify ends an object whose last member is `data`, whose last member is `raw: null`. */
+const NULL_RAW_TAIL = 'null}}';
+
+function lastKey(o: object): string | undefined {
+  const keys = Object.keys(o);
+  return keys[keys.length - 1];
+}
 
 function safeIso(ms: number, fallback: string): string {
   const d = new Date(ms);

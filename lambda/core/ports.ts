@@ -113,13 +113,13 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** Webhook secrets (or status-API keys) by name; several values are accepted during rotation. */
+/** Webhook secrets (or status-API keys) by id (a Secrets Manager SecretId, a variable name); several values are accepted during rotation. */
 export interface SecretSource {
   /**
    * The accepted values, or an empty list if the secret is not configured. `vendor`, whose secret
    * it is, names it in logs and metrics.
    */
-  get(name: string, vendor?: string): Promise<readonly string[]>;
+  get(id: string, vendor?: string): Promise<readonly string[]>;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

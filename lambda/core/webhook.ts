@@ -13,8 +13,11 @@ export interface WebhookDeps extends DeliveryDeps {
   /** Adapters by path id. */
   readonly adapters: ReadonlyMap<string, VendorAdapter>;
   readonly secrets: SecretSource;
-  /** Secret name for a vendor id (what `secrets.get` is asked for). */
-  readonly secretNameFor: (vendor: string) => string;
+  /**
+   * The id `secrets` knows a vendor's webhook secret by (what `secrets.get` is asked for): on AWS
+   * its Secrets Manager SecretId (an ARN or a name), locally the environment variable's name.
+   */
+  readonly secretIdFor: (vendor: string) => string;
   readonly quarantine: QuarantineQueue;
   readonly maxBodyBytes: number;
   /**
@@ -49,7 +52,7 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
 
   let secrets: readonly string[];
   try {
-    secrets = await deps.secrets.get(deps.secretNameFor(vendorId), vendorId);
+    secrets = await deps.secrets.get(deps.secretIdFor(vendorId), vendorId);
   } catch (err) {
     if (!(err instanceof SecretFormatError)) return fail(deps, vendorId, 'secret_unavailable', err);
     // The operator's to fix, said in the log (never the value); answered like a missing secret.
@@ -97,7 +100,7 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
  * caller is not authenticated yet (only local advice, such as the variable to set, is answered).
  */
 function notConfigured(deps: WebhookDeps, vendor: string, problem: string, fields: Record<string, unknown>, advice?: string): WebhookAnswer {
-  deps.telemetry.log('error', problem, { vendor, secret: deps.secretNameFor(vendor), ...fields });
+  deps.telemetry.log('error', problem, { vendor, secret: deps.secretIdFor(vendor), ...fields });
   return reject(deps, vendor, 503, 'not_configured', `vendor ${vendor} is not configured yet${advice ? `: ${advice}` : ''}`);
 }
 

@@ -1,27 +1,24 @@
 /**
  * One status query for one job: an HTTP GET (plus a follow-up when the adapter asks for one, e.g.
  * a download URL), classified into what the poller acts on. Vendor specifics (URLs, headers,
- * body shapes) stay in the adapter's `VendorStatusApi`; this file only knows HTTP.
+ * body shapes) stay in the adapter's `VendorStatusApi`; this file knows what HTTP answers mean.
  *
  * A status API is not trusted with more than one answer's worth of cost or reach: a redirect is
- * never followed (the key would go with it, to wherever it points), and a body is read only when
- * it is used, decoded here with the codings asked for, counted after decoding, and the request
- * destroyed at the cap (see `send`). Nor is it trusted with where it is: every request (follow-ups
- * included) is checked on its URL and on the addresses its host name resolves to
- * (../contract/status-url.ts): never link-local, loopback only for a vendor that allows it, the key
- * over plain http only for a vendor that allows it.
+ * never followed and a body is read only when it is used, up to a cap (the transport,
+ * status-http.ts, bounds the exchange; this file decides what each answer means). Nor is it
+ * trusted with where it is: every request (follow-ups included) is checked on its URL and on the
+ * addresses its host name resolves to (../contract/status-url.ts, checked-agents.ts): never
+ * link-local, loopback only for a vendor that allows it, the key over plain http only for a vendor
+ * that allows it.
  */
 import { lookup as dnsLookup } from 'node:dns';
-import { request as httpRequest, type Agent, type ClientRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { pipeline, type Readable } from 'node:stream';
-import { createGunzip, createInflate } from 'node:zlib';
 import { statusUrlRefusal } from '../contract/status-url';
 import type { NormalizedFields } from '../core/event';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json';
 import type { StatusHttpRequest, StatusParseResult, StatusRequestContext, VendorStatusApi } from '../core/adapter';
-import { CheckedAgents, RefusedAddress, type ConnectionAccess } from './checked-agents';
+import { CheckedAgents, type ConnectionAccess } from './checked-agents';
+import { httpGet, type HeaderReader, type HttpFailure, type HttpResponse, type Unreadable } from './status-http';
 
 export type StatusCheckResult =
   /** The vendor answered and the adapter understood it. */
@@ -164,26 +161,29 @@ export class StatusClient {
     if (refused) return refused;
     const budget = Math.min(options.timeoutMs, options.deadlineMs - this.now());
     if (budget <= 0) return { kind: 'deferred', reason: 'the run is out of time' };
+    // A timeout that is the run's deadline, not the request's own, means "no time left", not "too slow".
     const clipped = budget < options.timeoutMs;
-    // The signal bounds the whole exchange, the body included (a body that trickles times out).
-    const signal = AbortSignal.timeout(budget);
-    try {
-      const response = await send(request, signal, (protocol) => this.agents.agent(protocol, this.access(options)));
-      const classified = this.classify(request.url, response, followUp);
-      if (classified) {
-        response.discard();
-        return classified;
-      }
-      return answerOf(response.status, await response.read(this.maxBodyBytes));
-    } catch (err) {
-      if (err instanceof RefusedAddress) return { kind: 'refused', reason: err.message };
-      if (signal.aborted) return clipped ? { kind: 'deferred', reason: 'the run ran out of time mid-request' } : { kind: 'error', reason: 'timeout', httpStatus: null };
-      return { kind: 'error', reason: 'network', httpStatus: null };
+    const failed = (failure: HttpFailure): Unanswered =>
+      failure.cause === 'refused'
+        ? { kind: 'refused', reason: failure.reason }
+        : failure.cause === 'network'
+          ? { kind: 'error', reason: 'network', httpStatus: null }
+          : clipped
+            ? { kind: 'deferred', reason: 'the run ran out of time mid-request' }
+            : { kind: 'error', reason: 'timeout', httpStatus: null };
+    const response = await httpGet(request, budget, (protocol) => this.agents.agent(protocol, this.access(options)));
+    if (response.kind === 'failed') return failed(response);
+    const classified = this.classify(request.url, response, followUp);
+    if (classified) {
+      response.discard();
+      return classified;
     }
+    const body = await response.read(this.maxBodyBytes);
+    return !Buffer.isBuffer(body) && body.kind === 'failed' ? failed(body) : answerOf(response.status, body);
   }
 
   /** What a response is from its status alone; undefined when its body is wanted. */
-  private classify(url: string, response: Received, followUp: boolean): Unanswered | undefined {
+  private classify(url: string, response: HttpResponse, followUp: boolean): Unanswered | undefined {
     const status = response.status;
     if (status >= 300 && status < 400) return { kind: 'error', reason: 'redirect', httpStatus: status, detail: redirectDetail(url, response.get('location')) };
     if (status === 429) return { kind: 'rate_limited', httpStatus: status, retryAtMs: this.retryAt(response) };
@@ -256,11 +256,6 @@ const IMF_FIXDATE = new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`);
 const RFC850_DATE = new RegExp(`^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`);
 const ASCTIME_DATE = new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`);
 
-/** A response's headers, as `Headers` reads them: a value (repeated ones joined with ", ") or null. */
-export interface HeaderReader {
-  get(name: string): string | null;
-}
-
 interface Answer {
   readonly kind: 'answer';
   readonly status: number;
@@ -271,86 +266,6 @@ interface Answer {
 }
 
 type Unanswered = Exclude<StatusCheckResult, { kind: 'status' | 'invalid' }>;
-
-/** One response as `send` hands it over: status and headers at once, the body only when read. */
-interface Received extends HeaderReader {
-  readonly status: number;
-  /** The decoded body, or why it was not read to the end (the request is then destroyed). */
-  read(maxBytes: number): Promise<Buffer | Unreadable>;
-  /** Drops the body unread, and the connection with it. */
-  discard(): void;
-}
-
-interface Unreadable {
-  readonly problem: string;
-}
-
-/** The content codings asked for: decoders with a 32 KiB window (brotli's may be 16 MiB: not asked for). */
-const ACCEPTED_CODINGS = ['gzip', 'deflate'];
-const USER_AGENT = 'cdk-video-webhooks-poller';
-
-/**
- * One GET with node:http(s), which neither follows a redirect nor decodes a body by itself (fetch
- * does both: it inflates any coding a server sends, asked for or not, as soon as the bytes arrive,
- * and a brotli decoder holds up to 16 MiB however early the body is dropped). Resolves at the
- * response's headers; `signal` ends the exchange, the body included.
- */
-function send(request: StatusHttpRequest, signal: AbortSignal, agentFor: (protocol: 'http:' | 'https:') => Agent): Promise<Received> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(request.url);
-    const get = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : undefined;
-    if (!get) return reject(new Error(`status URL scheme ${url.protocol} is neither http: nor https:`));
-    const headers = { accept: 'application/json', 'user-agent': USER_AGENT, ...request.headers, 'accept-encoding': ACCEPTED_CODINGS.join(', ') };
-    const agent = agentFor(url.protocol as 'http:' | 'https:');
-    const req = get(url, { method: 'GET', headers, signal, agent }, (res) => resolve(received(req, res)));
-    req.on('error', reject); // before the response; later errors reach read() through the response
-    req.end();
-  });
-}
-
-function received(req: ClientRequest, res: IncomingMessage): Received {
-  res.on('error', () => undefined); // read() sees it; nothing is left unhandled
-  return {
-    status: res.statusCode ?? 0,
-    get: (name) => {
-      const value = res.headers[name.toLowerCase()];
-      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-    },
-    read: (maxBytes) => readDecoded(req, res, maxBytes),
-    discard: () => void req.destroy(),
-  };
-}
-
-/**
- * The body, decoded with the coding the response names (only the ones asked for), read until more
- * than `maxBytes` came out of the decoder: then the request is destroyed. A bomb or an endless
- * body thus costs at most `maxBytes` plus one chunk (16 KiB decoded, 64 KiB raw), however large
- * it would have been. Rejects when the connection fails or the signal fires.
- */
-async function readDecoded(req: ClientRequest, res: IncomingMessage, maxBytes: number): Promise<Buffer | Unreadable> {
-  const coding = (res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  const refuse = (problem: string): Unreadable => {
-    req.destroy();
-    return { problem };
-  };
-  if (coding !== 'identity' && !ACCEPTED_CODINGS.includes(coding)) return refuse(`content-encoding ${JSON.stringify(coding.slice(0, 60))} was not asked for`);
-  if (Number(res.headers['content-length'] ?? '') > maxBytes) return refuse(`body over ${maxBytes} bytes`);
-  const decoder = coding === 'gzip' ? createGunzip() : coding === 'deflate' ? createInflate() : undefined;
-  const body: Readable = decoder ? pipeline(res, decoder, () => undefined) : res;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) return refuse(`body over ${maxBytes} bytes`);
-      chunks.push(chunk);
-    }
-  } catch (err) {
-    if (decoder && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('Z_')) return refuse(`body is not valid ${coding}`);
-    throw err;
-  }
-  return Buffer.concat(chunks, size);
-}
 
 function answerOf(status: number, body: Buffer | Unreadable): Answer {
   if (!Buffer.isBuffer(body)) return { kind: 'answer', status, body: undefined, problem: body.problem, overLimit: true };

@@ -4,7 +4,7 @@
  * (`samples.ts`); this is the table over the vendor list.
  */
 import { SAMPLE_EVENTS, type SampleEvent } from '../contract/manifest';
-import { registry, type BuiltInVendor, type VendorRegistry } from './registry';
+import { registry, type BuiltInVendor } from './registry';
 
 export { SAMPLE_EVENTS, type SampleEvent };
 
@@ -14,29 +14,29 @@ export const VENDOR_EVENTS: Readonly<Record<string, readonly SampleEvent[]>> = O
 export class UnsupportedSampleError extends Error {}
 
 /** The payload `vendor` sends for `event`, or throws UnsupportedSampleError naming what it has. */
-export function samplePayload(vendor: string, event: SampleEvent, jobId: string, nowMs: number, vendors: VendorRegistry = registry): Record<string, unknown> {
-  const b = sampled(vendor, vendors);
+export function samplePayload(vendor: string, event: SampleEvent, jobId: string, nowMs: number): Record<string, unknown> {
+  const b = sampled(vendor);
   if (!b.sampleEvents.includes(event)) throw new UnsupportedSampleError(`${vendor} has no ${event} webhook; it sends: ${b.sampleEvents.join(', ')}`);
   return b.samples.payload(event, jobId, nowMs);
 }
 
 /** The headers `vendor` sends with `body`, authenticated with `secret` at `nowMs`. Never throws, whatever the body. */
-export function signRequest(vendor: string, body: string, secret: string, nowMs: number, vendors: VendorRegistry = registry): Record<string, string> {
-  return sampled(vendor, vendors).samples.sign(body, secret, nowMs);
+export function signRequest(vendor: string, body: string, secret: string, nowMs: number): Record<string, string> {
+  return sampled(vendor).samples.sign(body, secret, nowMs);
 }
 
 /** A realistic job id for `vendor` (some vendors' are numbers): the `sequence`-th one, or a random one. */
-export function sampleJobId(vendor: string, sequence?: number, vendors: VendorRegistry = registry): string {
-  return sampled(vendor, vendors).samples.jobId(sequence);
+export function sampleJobId(vendor: string, sequence?: number): string {
+  return sampled(vendor).samples.jobId(sequence);
 }
 
 /** What `vendor`'s status API answers for a job still in progress. */
-export function sampleStatusAnswer(vendor: string, jobId: string, vendors: VendorRegistry = registry): Record<string, unknown> {
-  return sampled(vendor, vendors).samples.statusAnswer(jobId);
+export function sampleStatusAnswer(vendor: string, jobId: string): Record<string, unknown> {
+  return sampled(vendor).samples.statusAnswer(jobId);
 }
 
-function sampled(vendor: string, vendors: VendorRegistry): BuiltInVendor & { samples: NonNullable<BuiltInVendor['samples']> } {
-  const b = vendors.builtIn(vendor);
-  if (!b?.samples) throw new Error(`unknown vendor ${vendor}: use one of ${vendors.builtIns.map((v) => v.id).join(', ')}`);
+function sampled(vendor: string): BuiltInVendor & { samples: NonNullable<BuiltInVendor['samples']> } {
+  const b = registry.builtIn(vendor);
+  if (!b?.samples) throw new Error(`unknown vendor ${vendor}: use one of ${registry.builtIns.map((v) => v.id).join(', ')}`);
   return b as BuiltInVendor & { samples: NonNullable<BuiltInVendor['samples']> };
 }

@@ -55,7 +55,7 @@ export function addVerifiers(scope: Construct, props: VerifiersProps): Record<st
         ...props.environment,
         [ENV.VENDOR_FILE]: vendorFile(vendor.id),
         ...config.environments[vendorFile(vendor.id)],
-        [ENV.WEBHOOK_SECRET_ARN]: secretIdOf(vendor.webhookSecret),
+        [ENV.WEBHOOK_SECRET_ID]: secretIdOf(vendor.webhookSecret),
         [ENV.QUARANTINE_QUEUE_URL]: props.quarantine.queue.queueUrl,
         [ENV.MAX_BODY_BYTES]: String(props.maxBodyBytes),
       },

@@ -5,7 +5,7 @@
  * time; any other error (the secret deleted, access revoked, its value reformatted) drops it.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { MAX_STALE_MS, SecretsManagerSource } from '../../lambda/adapters/aws/secrets-manager';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { createAdapter } from '../../lambda/vendors/registry';
@@ -154,7 +154,7 @@ describe('SecretsManagerSource when a refresh fails (the real SDK client, a loca
         ...backend,
         adapters: new Map([['sync', createAdapter({ id: 'sync', kind: 'sync', options: {} })]]),
         secrets,
-        secretNameFor: () => ARN,
+        secretIdFor: () => ARN,
         clock,
         telemetry,
         config: TEST_DELIVERY_CONFIG,

@@ -1,5 +1,5 @@
 /**
- * The strict local AWS (lambda/adapters/local/strict-aws.ts) through the real SDK clients and the
+ * The strict local AWS (local/strict-aws/strict-aws.ts) through the real SDK clients and the
  * emulators jest's globalSetup started behind it: for each AWS limit, a call AWS would reject fails
  * with the exception AWS's answer makes the SDK raise, and a call right at the limit passes; bodies
  * SQS accepts (emoji, every allowed character class) come back from fauxqs exactly as sent.

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { webhookSecretEnv } from '../../lambda/local/wiring';
+import { webhookSecretEnv } from '../../local/dev-server/wiring';
 import { registry } from '../../lambda/vendors/registry';
 import { sampleJobId, samplePayload, signRequest, VENDOR_EVENTS } from '../../lambda/vendors/samples';
 import { childEnv } from '../support/child-env';

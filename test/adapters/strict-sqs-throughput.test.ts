@@ -1,14 +1,14 @@
 /**
- * The strict local AWS's FIFO send rate (lambda/adapters/local/strict-sqs-throughput.ts): 300 send
+ * The strict local AWS's FIFO send rate (local/strict-aws/strict-sqs-throughput.ts): 300 send
  * requests a second per queue without high-throughput mode, per message group with it. First on a
  * hand-moved clock (exact counts), then through the SDK and the emulators, with a layer on a hand-moved clock.
  */
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { FifoSendRate } from '../../lambda/adapters/local/strict-sqs-throughput';
-import type { QueueFacts } from '../../lambda/adapters/local/strict-sqs-dedup';
-import { endpoints } from '../../lambda/adapters/local/emulators';
-import { startStrictAws, type StrictAws } from '../../lambda/adapters/local/strict-aws';
+import { FifoSendRate } from '../../local/strict-aws/strict-sqs-throughput';
+import type { QueueFacts } from '../../local/strict-aws/strict-sqs-dedup';
+import { endpoints } from '../../local/strict-aws/emulators';
+import { startStrictAws, type StrictAws } from '../../local/strict-aws/strict-aws';
 import { testEmulators } from '../support/emulators';
 
 const normal: QueueFacts = { maxBytes: undefined, groupScoped: false, contentBasedDeduplication: false, highThroughput: false };

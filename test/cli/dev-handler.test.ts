@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_BATCHES_IN_FLIGHT } from '../../lambda/local/queue-tap';
+import { MAX_BATCHES_IN_FLIGHT } from '../../local/dev-server/queue-tap';
 import { spawnCli, startDev, stopDev, waitFor, type Dev } from './dev-support';
 
 const SECRET = 'vs_handler';

@@ -4,8 +4,8 @@
  * in-process, on batches built here (the child-process tests in dev-handler.test.ts run it on the
  * emulated queue).
  */
-import { lambdaConsumer, type SqsHandler } from '../../lambda/local/lambda-handler';
-import type { QueuedEvent } from '../../lambda/local/queue-tap';
+import { lambdaConsumer, type SqsHandler } from '../../local/dev-server/lambda-handler';
+import type { QueuedEvent } from '../../local/dev-server/queue-tap';
 
 const message = (id: string, group: string): QueuedEvent => ({
   messageId: id,

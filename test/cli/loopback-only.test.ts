@@ -7,10 +7,10 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { startEmulators } from '../../lambda/adapters/local/emulators';
+import { startEmulators } from '../../local/strict-aws/emulators';
 import { childEnv } from '../support/child-env';
 import { createServer } from 'node:http';
-import { loopbackUrl, NotLoopbackError } from '../../lambda/adapters/local/loopback';
+import { loopbackUrl, NotLoopbackError } from '../../local/strict-aws/loopback';
 import { isLoopback, listeningSockets, socketListingUnavailable, type ListeningSocket } from '../support/listening-sockets';
 import { spawnCli, startDev, stopDev, waitFor } from './dev-support';
 
@@ -57,7 +57,7 @@ describe('startEmulators() (as test/global-setup.mjs starts them)', () => {
   withSockets(`listens only on loopback: dynalite, fauxqs and the strict layer (${SOCKETS})`, async () => {
     const script = `
       const { require: tsRequire } = require('tsx/cjs/api');
-      const { startEmulators } = tsRequire(${JSON.stringify(join(__dirname, '..', '..', 'lambda', 'adapters', 'local', 'emulators.ts'))}, __filename);
+      const { startEmulators } = tsRequire(${JSON.stringify(join(__dirname, '..', '..', 'local', 'strict-aws', 'emulators.ts'))}, __filename);
       startEmulators().then((e) => { process.stdout.write('ready ' + e.sqsEndpoint + '\\n'); setInterval(() => undefined, 1000); });`;
     const child = spawn(process.execPath, ['-e', script], { env: childEnv(), cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];

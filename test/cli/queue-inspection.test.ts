@@ -10,7 +10,7 @@
  * queues are real; only the death is simulated, as a process cannot be killed between two awaits).
  */
 import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { queueInspector } from '../../lambda/local/queue-inspection';
+import { queueInspector } from '../../local/dev-server/queue-inspection';
 import { drainQueue, freshBackend, testEmulators, type TestBackend } from '../support/emulators';
 
 const MESSAGES = [

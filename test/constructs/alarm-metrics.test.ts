@@ -11,8 +11,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { telemetryFromEnv } from '../../lambda/composition/lambda';
 import { ENV } from '../../lambda/contract/deployment';
-import { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } from '../../lambda/adapters/local/memory';
-import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
+import { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } from '../../local/adapters/memory';
+import { StaticSecretSource } from '../../local/adapters/secrets';
 import { newRecord } from '../../lambda/core/delivery';
 import { rawRequest } from '../../lambda/core/http';
 import type { JobRecord, JobStore, QuarantineMessage } from '../../lambda/core/ports';
@@ -61,7 +61,7 @@ async function emittedByWebhooks(lines: string[]): Promise<void> {
       queue: new MemoryEventQueue(),
       quarantine: new MemoryQuarantineQueue(),
       secrets: new StaticSecretSource({ s: ['k'] }),
-      secretNameFor: () => 's',
+      secretIdFor: () => 's',
       clock: { now: () => Date.now(), sleep: async () => undefined },
       telemetry,
       config: { ...TEST_DELIVERY_CONFIG, busyWaitMs: 0 },
@@ -95,7 +95,7 @@ async function emittedByWebhooks(lines: string[]): Promise<void> {
     queue: new MemoryEventQueue(),
     quarantine: new MemoryQuarantineQueue(),
     secrets: new StaticSecretSource({ s: ['k'] }),
-    secretNameFor: () => 's',
+    secretIdFor: () => 's',
     clock: { now: () => Date.now(), sleep: async () => undefined },
     telemetry,
     config: TEST_DELIVERY_CONFIG,

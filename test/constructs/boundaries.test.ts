@@ -1,8 +1,9 @@
 /**
  * The shape of the house: the folder rules of .dependency-cruiser.cjs (no import cycle; lambda/core
  * imports no AWS SDK and nothing of vendors, adapters, poller, local tooling or handlers; lib/
- * imports from lambda/ only the contract and vendor manifests), checked by dependency-cruiser over
- * every source file; and one vendor, one folder (and one lib/vendors/<vendor>.ts file).
+ * imports from lambda/ only the contract and vendor manifests; lambda/ and lib/ import nothing of
+ * local/), checked by dependency-cruiser over every source file; no laptop code under lambda/; and
+ * one vendor, one folder (and one lib/vendors/<vendor>.ts file).
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -20,7 +21,7 @@ function sourceFiles(dir: string): string[] {
 
 describe('the folder rules', () => {
   it('hold for every source file (dependency-cruiser, .dependency-cruiser.cjs)', () => {
-    const run = spawnSync(process.execPath, [join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'lambda', 'lib', 'bin', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], {
+    const run = spawnSync(process.execPath, [join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'lambda', 'local', 'lib', 'bin', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], {
       cwd: root,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
@@ -29,6 +30,15 @@ describe('the folder rules', () => {
     const violations = result.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.cycle ? v.cycle.map((c) => c.name).join(' -> ') : v.to}`);
     expect(violations).toEqual([]);
     expect(result.summary.totalCruised).toBeGreaterThan(80); // it did look at the code
+  });
+
+  it('keeps laptop code out of lambda/: no server, no emulator, no local/ folder', () => {
+    // What dependency-cruiser cannot see: an HTTP server is a named import of node:http (which the
+    // poller's status client also uses, as a client), and fauxqs is loaded through a dynamic import().
+    const laptopCode = /\bcreateServer\b|\.listen\(|['"](dynalite|fauxqs)['"]/;
+    const offenders = sourceFiles('lambda').filter((f) => /(^|\/)local\//.test(f) || laptopCode.test(readFileSync(join(root, f), 'utf8')));
+    expect(offenders).toEqual([]);
+    expect(sourceFiles('local').length).toBeGreaterThan(10); // the laptop's code is where it belongs
   });
 
   it('keeps each built-in vendor in its folder and its lib file: outside them, its id is named only by the vendor lists (lambda/vendors/index.ts, lib/vendor.ts)', () => {

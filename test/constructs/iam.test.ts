@@ -226,7 +226,7 @@ function callsOf(checked: CheckedApp, fn: PipelineFunction): Call[] {
       { action: 'dynamodb:PutItem', resource: table, context: items },
       { action: 'sqs:SendMessage', resource: events, context: secure },
       { action: 'sqs:SendMessage', resource: quarantine, context: secure },
-      { action: 'secretsmanager:GetSecretValue', resource: secretReached(env.VW_WEBHOOK_SECRET_ARN, secrets), context: secure },
+      { action: 'secretsmanager:GetSecretValue', resource: secretReached(env.VW_WEBHOOK_SECRET_ID, secrets), context: secure },
     ];
   }
   return [

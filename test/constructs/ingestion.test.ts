@@ -123,7 +123,7 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     expect(JSON.parse(readFileSync(vendorFile, 'utf8'))).toEqual({ id: 'synthesia', kind: 'synthesia', options: { timestampToleranceSeconds: 600 } });
     expect(env[ENV.VENDOR]).toBeUndefined();
     expect(env).toMatchObject({
-      [ENV.WEBHOOK_SECRET_ARN]: secretRef(secrets.synthesia.webhook),
+      [ENV.WEBHOOK_SECRET_ID]: secretRef(secrets.synthesia.webhook),
       [ENV.TABLE_NAME]: { Ref: logicalId(stack, ingestion.table) },
       [ENV.QUEUE_URL]: { Ref: logicalId(stack, ingestion.queue) },
       [ENV.QUARANTINE_QUEUE_URL]: { Ref: logicalId(stack, ingestion.quarantineQueue) },

@@ -23,7 +23,7 @@ describe('adding a vendor', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('takes its folder, its lib file and one line in each vendor list, and nothing else', () => {
-    for (const path of ['lambda', 'lib', 'bin', 'schema', 'tsconfig.json', 'package.json']) cpSync(join(root, path), join(work, path), { recursive: true });
+    for (const path of ['lambda', 'local', 'lib', 'bin', 'schema', 'tsconfig.json', 'package.json']) cpSync(join(root, path), join(work, path), { recursive: true });
     for (const path of ['tsconfig.jsii.json', 'README.md', 'LICENSE']) cpSync(join(root, path), join(work, path)); // what jsii reads
     for (const path of ['node_modules', 'assets']) symlinkSync(join(root, path), join(work, path), 'dir');
 
@@ -46,7 +46,7 @@ describe('adding a vendor', () => {
       ],
     ]);
     writeFileSync(join(work, 'smoke.ts'), readFileSync(join(fixture, 'smoke.ts.txt'), 'utf8'));
-    writeFileSync(join(work, 'tsconfig.smoke.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { types: ['node'], noEmit: true, declaration: false }, include: ['lib/**/*.ts', 'lambda/**/*.ts', 'bin/**/*.ts', 'smoke.ts'], exclude: ['bin/app.ts'] }));
+    writeFileSync(join(work, 'tsconfig.smoke.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { types: ['node'], noEmit: true, declaration: false }, include: ['lib/**/*.ts', 'lambda/**/*.ts', 'local/**/*.ts', 'bin/**/*.ts', 'smoke.ts'], exclude: ['bin/app.ts'] }));
 
     const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.smoke.json'], { cwd: work, encoding: 'utf8' });
     expect({ tsc: tsc.status, output: tsc.stdout }).toEqual({ tsc: 0, output: '' });

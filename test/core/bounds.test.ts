@@ -3,9 +3,9 @@
  * issue 14, findings 3, 6, 8, 9 and 12): authenticated webhooks through the real adapters and the
  * delivery core on in-memory ports that record what they were given, checked against AWS's limits.
  */
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
-import { MemoryJobStore, MemoryQuarantineQueue } from '../../lambda/adapters/local/memory';
-import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
+import { MemoryJobStore, MemoryQuarantineQueue } from '../../local/adapters/memory';
+import { StaticSecretSource } from '../../local/adapters/secrets';
 import { messageGroupOf } from '../../lambda/adapters/aws/sqs-queue';
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES, SQS_GROUP_ID_PATTERN, SQS_MAX_MESSAGE_BYTES } from '../../lambda/contract/aws-limits';
 import { EVENT_BOUNDS, EVENT_MAX_BYTES, boundLogFields, jobIdProblem } from '../../lambda/core/bounds';
@@ -42,14 +42,14 @@ function depsFor(vendor: string, telemetry: Telemetry = new CountingTelemetry(),
   const queue = new CheckedQueue();
   const quarantine = new MemoryQuarantineQueue();
   const clock = new ManualClock();
-  const secretNameFor = (v: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:video-webhooks/${v}-AbCdEf`;
+  const secretIdFor = (v: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:video-webhooks/${v}-AbCdEf`;
   const deps: WebhookDeps = {
     adapters: new Map([[vendor, createAdapter(config)]]),
     store: new MemoryJobStore(),
     queue,
     quarantine,
-    secrets: new StaticSecretSource({ [secretNameFor(vendor)]: [SECRET] }),
-    secretNameFor,
+    secrets: new StaticSecretSource({ [secretIdFor(vendor)]: [SECRET] }),
+    secretIdFor,
     clock,
     telemetry,
     config: TEST_DELIVERY_CONFIG,
@@ -224,7 +224,7 @@ describe('what leaves the boundary', () => {
     expect(answer.statusCode).toBe(503);
     expect(JSON.stringify(answer.body)).not.toMatch(/arn:|secret:|video-webhooks\/sync/);
     // The operator still learns which secret is missing, from the log.
-    expect(JSON.stringify(telemetry.lines)).toContain(deps.secretNameFor('sync'));
+    expect(JSON.stringify(telemetry.lines)).toContain(deps.secretIdFor('sync'));
   });
 
   it('a log line stays short when a field quotes a 200 KiB payload (LipDub ignored type)', async () => {

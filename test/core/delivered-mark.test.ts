@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoJobStore } from '../../lambda/adapters/aws/dynamo-store';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
-import { createJobTable, createQueues } from '../../lambda/adapters/local/resources';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
+import { createJobTable, createQueues } from '../../local/strict-aws/resources';
 import { SqsEventQueue } from '../../lambda/adapters/aws/sqs-queue';
 import { deliver, deliverPendingTerminal, type DeliveryDeps } from '../../lambda/core/delivery';
 import { EMPTY_MEDIA, type NormalizedFields } from '../../lambda/core/event';

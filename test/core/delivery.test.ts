@@ -4,7 +4,7 @@ import { rawRequest } from '../../lambda/core/http';
 import { createAdapter, BUILT_IN_VENDOR_IDS } from '../../lambda/vendors/registry';
 import { samplePayload, signRequest } from '../../lambda/vendors/samples';
 import { buildEvent, EMPTY_MEDIA, type NormalizedFields, type VideoJobStatus } from '../../lambda/core/event';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { drainEvents, drainQueue, FaultyQueue, FaultyStore, freshBackend, ManualClock, TEST_DELIVERY_CONFIG, type TestBackend } from '../support/emulators';
 
 function fields(jobId: string, status: VideoJobStatus, extra: Partial<NormalizedFields> = {}): NormalizedFields {
@@ -218,7 +218,7 @@ describe('the pending terminal event on DynamoDB', () => {
 
 describe('MemoryJobStore (the in-memory port used by benchmarks and local tools)', () => {
   it('pages due jobs like a DynamoDB query: moving a returned job does not make the next page skip any', async () => {
-    const { MemoryJobStore } = await import('../../lambda/adapters/local/memory');
+    const { MemoryJobStore } = await import('../../local/adapters/memory');
     const { newRecord } = await import('../../lambda/core/delivery');
     const store = new MemoryJobStore();
     for (let i = 0; i < 25; i++) {
@@ -237,7 +237,7 @@ describe('MemoryJobStore (the in-memory port used by benchmarks and local tools)
 describe('a kept terminal event the core did not write (issue 14, finding 4)', () => {
   it('is not sent: another job\'s event, a non-terminal one, or an id its fields do not give', async () => {
     const { deliverPendingTerminal, newRecord } = await import('../../lambda/core/delivery');
-    const { MemoryEventQueue, MemoryJobStore } = await import('../../lambda/adapters/local/memory');
+    const { MemoryEventQueue, MemoryJobStore } = await import('../../local/adapters/memory');
     const clock = new ManualClock();
     const queue = new MemoryEventQueue();
     const store = new MemoryJobStore();
@@ -271,7 +271,7 @@ describe('a kept terminal event the core did not write (issue 14, finding 4)', (
 describe('a vendor retry of an earlier stage event after a later one (found by the authenticated fuzz)', () => {
   it('is a duplicate, not a second message with the same id (SQS drops it for 5 minutes; after that a consumer got it twice)', async () => {
     const { deliver } = await import('../../lambda/core/delivery');
-    const { MemoryEventQueue, MemoryJobStore } = await import('../../lambda/adapters/local/memory');
+    const { MemoryEventQueue, MemoryJobStore } = await import('../../local/adapters/memory');
     const clock = new ManualClock();
     const deps: DeliveryDeps = { store: new MemoryJobStore(), queue: new MemoryEventQueue(), clock, telemetry: new CountingTelemetry(), config: TEST_DELIVERY_CONFIG };
     const stage = (name: string) => fields('job-s', 'processing', { stage: name });

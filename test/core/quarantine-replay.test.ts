@@ -9,7 +9,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { VideoJobStatus } from '../../lambda/core/event';
 import type { QuarantineMessage } from '../../lambda/core/ports';
 import { replayQuarantine, type ReplayDeps, type QuarantineSource, type ReplayOptions, type ReplaySummary } from '../../lambda/core/quarantine-replay';
-import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
+import { StaticSecretSource } from '../../local/adapters/secrets';
 import { SqsQuarantineSource } from '../../lambda/adapters/aws/sqs-queue';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { customAdapter } from '../../lambda/vendors/custom';
@@ -46,7 +46,7 @@ describe('quarantine replay', () => {
   const webhookDeps = (adapter: VendorAdapter = ACME_V1): WebhookDeps => ({
     adapters: new Map([['acme', adapter]]),
     secrets: new StaticSecretSource({ acme: [SECRET] }),
-    secretNameFor: (v) => v,
+    secretIdFor: (v) => v,
     store: backend.store,
     queue: backend.queue,
     quarantine: backend.quarantine,

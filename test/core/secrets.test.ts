@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { EnvSecretSource } from '../../lambda/adapters/local/secrets';
+import { EnvSecretSource } from '../../local/adapters/secrets';
 import { parseSecretValue, SecretFormatError } from '../../lambda/core/secrets';
 import { SecretsManagerSource } from '../../lambda/adapters/aws/secrets-manager';
 import { silentTelemetry } from '../../lambda/core/ports';
@@ -43,14 +43,14 @@ describe('webhook secrets', () => {
 
   it('a verifier answers 503 (not 500, not a literal key) when the stored secret is not in the format', async () => {
     const { handleWebhook } = await import('../../lambda/core/webhook');
-    const { CountingTelemetry } = await import('../../lambda/adapters/local/counting-telemetry');
-    const { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } = await import('../../lambda/adapters/local/memory');
+    const { CountingTelemetry } = await import('../../local/adapters/counting-telemetry');
+    const { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } = await import('../../local/adapters/memory');
     const { createAdapter } = await import('../../lambda/vendors/registry');
     const telemetry = new CountingTelemetry(true);
     const answer = await handleWebhook('sync', { headers: {}, body: Buffer.from('{}') }, {
       adapters: new Map([['sync', createAdapter({ id: 'sync', kind: 'sync', options: {} })]]),
       secrets: new EnvSecretSource({ S: '{"secret":"whsec_abc"}' }),
-      secretNameFor: () => 'S',
+      secretIdFor: () => 'S',
       store: new MemoryJobStore(),
       queue: new MemoryEventQueue(),
       quarantine: new MemoryQuarantineQueue(),

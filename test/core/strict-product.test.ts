@@ -3,7 +3,7 @@
  * (core/bounds.ts): 500 on every retry. Now through the real SQS and DynamoDB wire protocols.
  */
 import { createHmac } from 'node:crypto';
-import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
+import { StaticSecretSource } from '../../local/adapters/secrets';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { customAdapter } from '../../lambda/vendors/custom';
 import { drainEvents, freshBackend, ManualClock, TEST_DELIVERY_CONFIG } from '../support/emulators';
@@ -17,7 +17,7 @@ async function deps(maxBodyBytes = 262_144): Promise<WebhookDeps & { sqs: import
   return {
     adapters: new Map([['acme', adapter]]),
     secrets: new StaticSecretSource({ acme: [SECRET] }),
-    secretNameFor: (v) => v,
+    secretIdFor: (v) => v,
     store: b.store,
     queue: b.queue,
     quarantine: b.quarantine,

@@ -16,7 +16,7 @@ import { Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createJobTable } from '../../lambda/adapters/local/resources';
+import { createJobTable } from '../../local/strict-aws/resources';
 import { samplePayload, signRequest } from '../../lambda/vendors/samples';
 import { ACCOUNT, exampleStack, REGION } from '../support/apps';
 import { drainEvents, testEmulators } from '../support/emulators';
@@ -86,7 +86,8 @@ beforeAll(async () => {
     const created = await sqs.send(new CreateQueueCommand({ QueueName: queueNameOf(url), Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'false' } }));
     localQueueUrl.set(url, created.QueueUrl!);
   }
-  const secretArns = functions.flatMap((f) => Object.entries(f.environment).filter(([k]) => k.endsWith('_ARN') || k.startsWith('VW_POLLER_VALUE_')).map(([, v]) => v)).filter((v) => v.startsWith('arn:aws:secretsmanager:'));
+  // Every secret a function is given, under whatever variable: the webhook secrets' ids, the status-API keys.
+  const secretArns = functions.flatMap((f) => Object.values(f.environment)).filter((v) => v.startsWith('arn:aws:secretsmanager:'));
   secrets = await startFakeSecretsManager(Object.fromEntries(secretArns.map((arn) => [arn, SECRET])));
   aws = {
     PATH: process.env.PATH ?? '',

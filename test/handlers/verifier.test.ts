@@ -71,7 +71,7 @@ describe('verifier Lambda bundle', () => {
       PATH: process.env.PATH,
       ...awsEnv,
       VW_VENDOR: JSON.stringify({ id: vendor, kind: vendor, options: {} }),
-      VW_WEBHOOK_SECRET_ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${vendor}`,
+      VW_WEBHOOK_SECRET_ID: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${vendor}`,
       VW_TABLE_NAME: backend.tableName,
       VW_QUEUE_URL: backend.queueUrl,
       VW_QUARANTINE_QUEUE_URL: backend.quarantineQueueUrl,

@@ -6,7 +6,7 @@
  * polled, is counted and logged with the reason, and still expires at the give-up age.
  */
 import type { VendorStatusApi } from '../../lambda/core/adapter';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import type { JobRecord } from '../../lambda/core/ports';
 import { pollOnce, type PollerDeps } from '../../lambda/poller/poller';
 import { createAdapter } from '../../lambda/vendors/registry';

@@ -1,5 +1,5 @@
 import type { JobRecord } from '../../lambda/core/ports';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { pollOnce, type PollerDeps } from '../../lambda/poller/poller';
 import { VendorRateLimiter } from '../../lambda/poller/rate-limiter';
 import { drainEvents, freshBackend, type TestBackend } from '../support/emulators';

@@ -1,7 +1,7 @@
 /** Wires a poller to the emulators (freshBackend) and to fake vendor servers. */
 import type { DeliveryConfig } from '../../lambda/core/delivery';
 import type { Clock, EventQueue, JobStore, Telemetry } from '../../lambda/core/ports';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { DEFAULT_POLLER_SETTINGS, type PollerDeps, type PollerSettings, type PollerVendor } from '../../lambda/poller/poller';
 import { VendorRateLimiter } from '../../lambda/poller/rate-limiter';
 import { StatusClient } from '../../lambda/poller/status-client';

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { deliver } from '../../lambda/core/delivery';
-import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
+import { StaticSecretSource } from '../../local/adapters/secrets';
 import { handleWebhook, type WebhookAnswer, type WebhookDeps } from '../../lambda/core/webhook';
 import { createAdapter } from '../../lambda/vendors/registry';
 import type { JobRecord } from '../../lambda/core/ports';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { pollOnce, type PollerDeps } from '../../lambda/poller/poller';
 import { drainEvents, freshBackend, TEST_DELIVERY_CONFIG, type TestBackend } from '../support/emulators';
 import { GIVE_UP_MS, pollerDeps, registry, STALE_MS } from './harness';
@@ -109,7 +109,7 @@ describe('poller against fake vendor status APIs, DynamoDB (dynalite) and SQS FI
       config: TEST_DELIVERY_CONFIG,
       adapters: new Map([['sync', createAdapter({ id: 'sync', kind: 'sync', options: {} })]]),
       secrets: new StaticSecretSource({ sync: [secret] }),
-      secretNameFor: (vendor) => vendor,
+      secretIdFor: (vendor) => vendor,
       quarantine: backend.quarantine,
       maxBodyBytes: 256 * 1024,
     };

@@ -5,7 +5,7 @@
  * loops): the answer is a `redirect` error, backed off like a 5xx, and nothing is learned.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { pollOnce } from '../../lambda/poller/poller';
 import type { StatusCheckOptions } from '../../lambda/poller/status-client';
 import { StatusClient } from '../../lambda/poller/status-client';

@@ -1,7 +1,7 @@
 import { deliver } from '../../lambda/core/delivery';
 import { EMPTY_MEDIA } from '../../lambda/core/event';
 import { silentTelemetry, systemClock } from '../../lambda/core/ports';
-import { MemoryJobStore } from '../../lambda/adapters/local/memory';
+import { MemoryJobStore } from '../../local/adapters/memory';
 import { JobRegistry, registerJob, TABLE_NAME_ENV } from '../../lambda/runtime/register-job';
 import { InvalidJobIdError } from '../../lambda/runtime';
 import { drainEvents, freshBackend, ManualClock, TEST_DELIVERY_CONFIG, testEmulators, type TestBackend } from '../support/emulators';

@@ -1,5 +1,5 @@
 import { newRecord } from '../../lambda/core/delivery';
-import { MemoryEventQueue, MemoryJobStore } from '../../lambda/adapters/local/memory';
+import { MemoryEventQueue, MemoryJobStore } from '../../local/adapters/memory';
 import { JsonTelemetry } from '../../lambda/adapters/aws/emf-telemetry';
 import { pollOnce } from '../../lambda/poller/poller';
 import { RunTelemetry } from '../../lambda/poller/run-telemetry';

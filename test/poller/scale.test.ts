@@ -1,6 +1,6 @@
 import { newRecord } from '../../lambda/core/delivery';
 import type { JobRecord } from '../../lambda/core/ports';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { pollOnce } from '../../lambda/poller/poller';
 import { VendorRateLimiter } from '../../lambda/poller/rate-limiter';
 import { drainEvents, freshBackend, TEST_DELIVERY_CONFIG, type TestBackend } from '../support/emulators';

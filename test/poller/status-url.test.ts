@@ -9,7 +9,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import type { StatusRequestContext, VendorStatusApi } from '../../lambda/core/adapter';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { pollOnce } from '../../lambda/poller/poller';
 import { StatusClient, type StatusCheckOptions } from '../../lambda/poller/status-client';
 import { freshBackend, type TestBackend } from '../support/emulators';

@@ -13,8 +13,8 @@
  */
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
-import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
+import { StaticSecretSource } from '../../local/adapters/secrets';
 import { rawRequest } from '../../lambda/core/http';
 import { systemClock } from '../../lambda/core/ports';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
@@ -158,7 +158,7 @@ describe(`authenticated fuzz: ${PER_VENDOR} signed hostile requests per vendor`,
       queue: backend.queue,
       quarantine: backend.quarantine,
       secrets: new StaticSecretSource({ [vendor]: [SECRET] }),
-      secretNameFor: (v) => v,
+      secretIdFor: (v) => v,
       clock: systemClock,
       telemetry: new CountingTelemetry(),
       config: TEST_DELIVERY_CONFIG,

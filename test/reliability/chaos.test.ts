@@ -7,7 +7,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { eventIdFor, isTerminal, type VideoJobEvent } from '../../lambda/core/event';
 import type { SecretSource } from '../../lambda/core/ports';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { rawRequest } from '../../lambda/core/http';
 import { pollOnce } from '../../lambda/poller/poller';
@@ -60,7 +60,7 @@ describe(`chaos run (${JOBS} jobs, 5% faults at every backend step, seed ${SEED}
       queue,
       quarantine: backend.quarantine,
       secrets,
-      secretNameFor: (v) => v,
+      secretIdFor: (v) => v,
       clock,
       telemetry,
       config: TEST_DELIVERY_CONFIG,

@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { rawRequest } from '../../lambda/core/http';
-import { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } from '../../lambda/adapters/local/memory';
+import { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } from '../../local/adapters/memory';
 import { systemClock } from '../../lambda/core/ports';
-import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { StaticSecretSource } from '../../local/adapters/secrets';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { createAdapter } from '../../lambda/vendors/registry';
 import { TEST_DELIVERY_CONFIG } from '../support/emulators';
@@ -32,7 +32,7 @@ describe(`fuzz: ${PER_VENDOR} unauthenticated requests per vendor`, () => {
       queue,
       quarantine,
       secrets: new StaticSecretSource({ [vendor]: [SECRET] }),
-      secretNameFor: (v) => v,
+      secretIdFor: (v) => v,
       clock: systemClock,
       telemetry: new CountingTelemetry(),
       config: TEST_DELIVERY_CONFIG,

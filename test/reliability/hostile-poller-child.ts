@@ -7,8 +7,8 @@
  */
 import { SqsEventQueue } from '../../lambda/adapters/aws/sqs-queue';
 import { DynamoJobStore } from '../../lambda/adapters/aws/dynamo-store';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
-import { endpoints } from '../../lambda/adapters/local/emulators';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
+import { endpoints } from '../../local/strict-aws/emulators';
 import { pollOnce, type PollSummary } from '../../lambda/poller/poller';
 import { VendorRateLimiter } from '../../lambda/poller/rate-limiter';
 import { createAdapter } from '../../lambda/vendors/registry';

@@ -9,7 +9,7 @@ import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCom
 import { deliver } from '../../lambda/core/delivery';
 import { EMPTY_MEDIA, type NormalizedFields, type VideoJobEvent, type VideoJobStatus } from '../../lambda/core/event';
 import { systemClock } from '../../lambda/core/ports';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { freshBackend, TEST_DELIVERY_CONFIG } from '../support/emulators';
 
 const JOBS = process.env.RELIABILITY === 'full' ? 200 : 40;

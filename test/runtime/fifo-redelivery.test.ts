@@ -9,7 +9,7 @@
  *
  * As SQS does, a receive returns as many messages of a group as it can
  * (https://repost.aws/knowledge-center/sqs-fifo-messages-not-returned; fauxqs made so by
- * lambda/adapters/local/fauxqs-fifo.ts), so batches hold several events of one job. What failures
+ * local/strict-aws/fauxqs-fifo.ts), so batches hold several events of one job. What failures
  * cost a job's later events in receives: fifo-dlq-receives.test.ts.
  */
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';

@@ -10,8 +10,8 @@ import type { DeliveryConfig } from '../../lambda/core/delivery';
 import type { VideoJobEvent } from '../../lambda/core/event';
 import type { Clock, EventMessage, EventQueue, JobRecord, JobStore } from '../../lambda/core/ports';
 import { SqsEventQueue, SqsQuarantineQueue } from '../../lambda/adapters/aws/sqs-queue';
-import { endpoints } from '../../lambda/adapters/local/emulators';
-import { createJobTable, createQueues, type LocalQueueOptions, type LocalQueues } from '../../lambda/adapters/local/resources';
+import { endpoints } from '../../local/strict-aws/emulators';
+import { createJobTable, createQueues, type LocalQueueOptions, type LocalQueues } from '../../local/strict-aws/resources';
 
 export function testEmulators() {
   const dynamo = process.env.VW_TEST_DYNAMO_ENDPOINT;

@@ -20,7 +20,7 @@ globalThis.Date = MovedDate as DateConstructor;
 
 async function main(): Promise<void> {
   // Loaded after the clock is in place: fauxqs and dynalite read the moved Date.
-  const { startEmulators } = await import('../../lambda/adapters/local/emulators');
+  const { startEmulators } = await import('../../local/strict-aws/emulators');
   const emulators = await startEmulators();
   process.on('message', (message: { advanceMs?: number; stop?: boolean }) => {
     if (message.stop) {

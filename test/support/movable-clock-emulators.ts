@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Clock } from '../../lambda/core/ports';
-import { endpoints, type Emulators } from '../../lambda/adapters/local/emulators';
+import { endpoints, type Emulators } from '../../local/strict-aws/emulators';
 import { clockShiftEnv } from './child-env';
 
 export interface MovableClock extends Clock {

@@ -14,8 +14,8 @@ import { customAdapter, signCustomRequest, type CustomOptions } from '../../lamb
 import { createAdapter } from '../../lambda/vendors/registry';
 import { SecretFormatError } from '../../lambda/core/secrets';
 import { handleWebhook } from '../../lambda/core/webhook';
-import { StaticSecretSource } from '../../lambda/adapters/local/secrets';
-import { CountingTelemetry } from '../../lambda/adapters/local/counting-telemetry';
+import { StaticSecretSource } from '../../local/adapters/secrets';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { drainEvents, freshBackend, ManualClock, TEST_DELIVERY_CONFIG } from '../support/emulators';
 import { fixture, NOW_MS, NOW_S, receive, request } from './support';
 
@@ -116,7 +116,7 @@ describe('custom vendor with auth "standard-webhooks", against the standardwebho
     const deps = {
       adapters: new Map([['acme', adapter]]),
       secrets: new StaticSecretSource({ 'acme/webhook': ['whsec_abc'] }),
-      secretNameFor: (v: string) => `${v}/webhook`,
+      secretIdFor: (v: string) => `${v}/webhook`,
       store: backend.store,
       queue: backend.queue,
       quarantine: backend.quarantine,

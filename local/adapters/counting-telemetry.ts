@@ -1,5 +1,5 @@
 /** Telemetry that counts in memory: for tests, benchmarks and the local dev server's summary. */
-import type { LogLevel, MetricName, Telemetry } from '../../core/ports';
+import type { LogLevel, MetricName, Telemetry } from '../../lambda/core/ports';
 
 export class CountingTelemetry implements Telemetry {
   readonly counts = new Map<string, number>();

@@ -1,7 +1,7 @@
 /** In-memory ports: for unit tests and the verifier benchmark. Same semantics as the AWS ones. */
-import type { VideoJobEvent } from '../../core/event';
-import { jobKey } from '../../core/job-key';
-import type { DuePage, EventMessage, EventQueue, JobRecord, JobStore, QuarantineMessage, QuarantineQueue } from '../../core/ports';
+import type { VideoJobEvent } from '../../lambda/core/event';
+import { jobKey } from '../../lambda/core/job-key';
+import type { DuePage, EventMessage, EventQueue, JobRecord, JobStore, QuarantineMessage, QuarantineQueue } from '../../lambda/core/ports';
 
 export class MemoryJobStore implements JobStore {
   readonly records = new Map<string, JobRecord>();

@@ -5,21 +5,21 @@
  * vendors of `--config` from their id (`<ID>_WEBHOOK_SECRET`, `<ID>_API_BASE_URL`, `<ID>_API_KEY`).
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoJobStore } from '../adapters/aws/dynamo-store';
-import { SqsEventQueue, SqsQuarantineQueue } from '../adapters/aws/sqs-queue';
-import type { Emulators } from '../adapters/local/emulators';
-import { createJobTable, createQueues, type LocalQueueOptions, type LocalQueues } from '../adapters/local/resources';
-import { EnvSecretSource } from '../adapters/local/secrets';
-import { buildPoller } from '../composition/poller';
-import { deliveryConfig } from '../composition/env';
-import { DEFAULTS, type PollerVendorConfig, type VendorRuntimeConfig } from '../contract/deployment';
-import { statusUrlTarget } from '../contract/status-url';
-import type { VendorAdapter } from '../core/adapter';
-import { silentTelemetry, systemClock } from '../core/ports';
-import type { WebhookDeps } from '../core/webhook';
-import type { PollerDeps } from '../poller/poller';
-import { JobRegistry } from '../runtime/register-job';
-import { registry as defaultRegistry, type VendorRegistry } from '../vendors/registry';
+import { DynamoJobStore } from '../../lambda/adapters/aws/dynamo-store';
+import { SqsEventQueue, SqsQuarantineQueue } from '../../lambda/adapters/aws/sqs-queue';
+import type { Emulators } from '../strict-aws/emulators';
+import { createJobTable, createQueues, type LocalQueueOptions, type LocalQueues } from '../strict-aws/resources';
+import { EnvSecretSource } from '../adapters/secrets';
+import { buildPoller } from '../../lambda/composition/poller';
+import { deliveryConfig } from '../../lambda/composition/env';
+import { DEFAULTS, type PollerVendorConfig, type VendorRuntimeConfig } from '../../lambda/contract/deployment';
+import { statusUrlTarget } from '../../lambda/contract/status-url';
+import type { VendorAdapter } from '../../lambda/core/adapter';
+import { silentTelemetry, systemClock } from '../../lambda/core/ports';
+import type { WebhookDeps } from '../../lambda/core/webhook';
+import type { PollerDeps } from '../../lambda/poller/poller';
+import { JobRegistry } from '../../lambda/runtime/register-job';
+import { registry as defaultRegistry, type VendorRegistry } from '../../lambda/vendors/registry';
 
 export interface LocalSettings {
   readonly staleAfterSeconds?: number;
@@ -63,7 +63,7 @@ export async function wireLocalPipeline(emulators: Emulators, settings: LocalSet
     queue: new SqsEventQueue(sqs, queues.queueUrl),
     quarantine: new SqsQuarantineQueue(sqs, queues.quarantineQueueUrl),
     secrets,
-    secretNameFor: (vendor) => webhookSecretEnv(vendor, vendors),
+    secretIdFor: (vendor) => webhookSecretEnv(vendor, vendors),
     // Local only: the caller is the developer, who needs the variable's name.
     notConfiguredAdvice: (vendor) => `set ${webhookSecretEnv(vendor, vendors)}`,
     clock: systemClock,

@@ -5,9 +5,9 @@
  * inspection and job routes are guarded against other web sites (request-guard.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EVENT_BOUNDS, jobIdProblem } from '../core/bounds';
-import { rawRequest, toHttpResponse } from '../core/http';
-import { handleWebhook } from '../core/webhook';
+import { EVENT_BOUNDS, jobIdProblem } from '../../lambda/core/bounds';
+import { rawRequest, toHttpResponse } from '../../lambda/core/http';
+import { handleWebhook } from '../../lambda/core/webhook';
 import type { QueueInspector } from './queue-inspection';
 import { forbiddenBecause, notJsonBecause, type HostRule } from './request-guard';
 import { isRejection, requestLine } from './request-log';

@@ -3,7 +3,7 @@
  * and pure checks that answer what SQS would: a rejection with SQS's error code, or nothing. Used by
  * the strict local AWS (strict-sqs.ts).
  */
-import { SQS_MAX_FIFO_ID_CHARS, SQS_MAX_MESSAGE_BYTES, SQS_RECEIVE_MAX_MESSAGES, SQS_VISIBILITY_TIMEOUT_SECONDS } from '../../contract/aws-limits';
+import { SQS_MAX_FIFO_ID_CHARS, SQS_MAX_MESSAGE_BYTES, SQS_RECEIVE_MAX_MESSAGES, SQS_VISIBILITY_TIMEOUT_SECONDS } from '../../lambda/contract/aws-limits';
 import { shown, type AwsRejection } from './strict-service';
 
 /**

@@ -9,7 +9,7 @@
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { attemptLine } from './request-log';
-import { SQS_RECEIVE_MAX_MESSAGES } from '../contract/aws-limits';
+import { SQS_RECEIVE_MAX_MESSAGES } from '../../lambda/contract/aws-limits';
 
 /** One message of the events queue, as received. */
 export interface QueuedEvent {

@@ -5,7 +5,7 @@
  * (its own keys and its indexes') is read from dynalite once (DescribeTable) and kept until the
  * table is created, changed or deleted again through the layer.
  */
-import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from '../../contract/aws-limits';
+import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from '../../lambda/contract/aws-limits';
 import { letThrough, shown, type AwsRejection, type StrictService, type UpstreamCall } from './strict-service';
 
 const CONSTRAINTS = 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html';

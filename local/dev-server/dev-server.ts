@@ -10,12 +10,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { startEmulators, type Emulators } from '../adapters/local/emulators';
-import { isLoopbackHost, loopbackUrl } from '../adapters/local/loopback';
-import { DEFAULTS, type VendorRuntimeConfig } from '../contract/deployment';
-import type { VideoJobEvent } from '../core/event';
-import { pollOnce, type PollerDeps } from '../poller/poller';
-import { registry as defaultRegistry, type VendorRegistry } from '../vendors/registry';
+import { startEmulators, type Emulators } from '../strict-aws/emulators';
+import { isLoopbackHost, loopbackUrl } from '../strict-aws/loopback';
+import { DEFAULTS, type VendorRuntimeConfig } from '../../lambda/contract/deployment';
+import type { VideoJobEvent } from '../../lambda/core/event';
+import { pollOnce, type PollerDeps } from '../../lambda/poller/poller';
+import { registry as defaultRegistry, type VendorRegistry } from '../../lambda/vendors/registry';
 import { readVendorConfig } from './config';
 import { forwardUrl, httpForwarder } from './forward-to';
 import { lambdaConsumer, loadHandler, type SqsHandler } from './lambda-handler';
@@ -24,7 +24,7 @@ import { queueInspector } from './queue-inspection';
 import { secretLine } from './request-log';
 import { allowHosts } from './request-guard';
 import { routeRequest } from './routes';
-import { SQS_MAX_RECEIVE_COUNT, SQS_VISIBILITY_TIMEOUT_SECONDS } from '../contract/aws-limits';
+import { SQS_MAX_RECEIVE_COUNT, SQS_VISIBILITY_TIMEOUT_SECONDS } from '../../lambda/contract/aws-limits';
 import { DevServerStartError, errorCode, listenProblem } from './start-errors';
 import { wireLocalPipeline, type LocalPipeline } from './wiring';
 
@@ -185,7 +185,7 @@ async function listen(settings: Settings, pipeline: LocalPipeline, emulators: Em
 /** One line per vendor served: whether its secret variable is set, and in the secret format. */
 async function reportSecrets(pipeline: LocalPipeline, settings: Settings): Promise<void> {
   for (const vendor of pipeline.deps.adapters.keys()) {
-    const variable = pipeline.deps.secretNameFor(vendor);
+    const variable = pipeline.deps.secretIdFor(vendor);
     try {
       settings.log(secretLine(vendor, variable, (await pipeline.deps.secrets.get(variable)).length));
     } catch (err) {

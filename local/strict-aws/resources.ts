@@ -4,7 +4,7 @@
  */
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DEFAULTS, TABLE_SCHEMA } from '../../contract/deployment';
+import { DEFAULTS, TABLE_SCHEMA } from '../../lambda/contract/deployment';
 
 export async function createJobTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(

@@ -6,8 +6,8 @@
  * option at any depth fails the load with its path and the valid names.
  */
 import { readFileSync } from 'node:fs';
-import type { VendorRuntimeConfig } from '../contract/deployment';
-import type { VendorRegistry } from '../vendors/registry';
+import type { VendorRuntimeConfig } from '../../lambda/contract/deployment';
+import type { VendorRegistry } from '../../lambda/vendors/registry';
 import { DevServerStartError, errorCode } from './start-errors';
 
 /** The kind config vendors run on. */

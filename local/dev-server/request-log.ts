@@ -3,7 +3,7 @@
  * one per vendor at startup saying whether its secret is set, one per delivery attempt to the
  * consumer. Never a secret, a signature or a payload.
  */
-import type { WebhookAnswer } from '../core/webhook';
+import type { WebhookAnswer } from '../../lambda/core/webhook';
 
 /** `200 acme delivered: enqueued (job j-1, event 8c1f...)`, `401 acme rejected: bad_signature`. */
 export function requestLine(vendor: string, answer: WebhookAnswer): string {

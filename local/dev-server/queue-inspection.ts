@@ -15,7 +15,7 @@
  * the body is the consumer's idempotency key after that. Nothing is lost; at worst a duplicate.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import { SQS_MAX_FIFO_ID_CHARS, SQS_RECEIVE_MAX_MESSAGES } from '../contract/aws-limits';
+import { SQS_MAX_FIFO_ID_CHARS, SQS_RECEIVE_MAX_MESSAGES } from '../../lambda/contract/aws-limits';
 
 /** A message of a queue, as a look shows it. */
 export interface HeldMessage {

@@ -21,7 +21,7 @@
  * Not modelled: several groups sharing one partition (SQS does not say how many partitions a queue
  * has), ReceiveMessage and DeleteMessage rates, the regional ceilings of high-throughput mode.
  */
-import { SQS_FIFO_GROUP_SENDS_PER_SECOND } from '../../contract/aws-limits';
+import { SQS_FIFO_GROUP_SENDS_PER_SECOND } from '../../lambda/contract/aws-limits';
 import type { AwsRejection } from './strict-service';
 import type { QueueFacts } from './strict-sqs-dedup';
 

@@ -1,6 +1,6 @@
 /** Secret sources for local runs: the environment (the dev server) and fixed values (tests, benchmarks). */
-import type { SecretSource } from '../../core/ports';
-import { parseSecretValue, SecretFormatError } from '../../core/secrets';
+import type { SecretSource } from '../../lambda/core/ports';
+import { parseSecretValue, SecretFormatError } from '../../lambda/core/secrets';
 
 /**
  * Environment variables (local development), in the one format of core/secrets.ts: the secret
