@@ -31,11 +31,17 @@ const pct = (xs, p) => {
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
 
 const firstVendor = require('./dist/lambda/vendors/registry.js').BUILT_IN_VENDOR_IDS[0];
-await bundles();
-await verifierCore();
-await pipeline();
-await poller();
-await costModel();
+// The figures of the code before issue 20, measured by this script on main (see bench/baseline.json).
+const baselineFile = join(root, 'bench', 'baseline.json');
+const baseline = process.env.BENCH_WRITE_BASELINE === '1' ? undefined : JSON.parse(readFileSync(baselineFile, 'utf8'));
+// BENCH_PARTS=latency,cost runs only those parts (all by default).
+const parts = new Set((process.env.BENCH_PARTS ?? 'bundles,core,pipeline,poller,latency,cost').split(','));
+if (parts.has('bundles')) await bundles();
+if (parts.has('core')) await verifierCore();
+if (parts.has('pipeline')) await pipeline();
+if (parts.has('poller')) await poller();
+if (parts.has('latency')) await latency();
+if (parts.has('cost')) await costModel();
 report();
 
 // 1. Bundle size and cold init, beside the SDK-external build and an empty handler.
@@ -308,8 +314,112 @@ async function poller() {
   await new Promise((r) => server.close(r));
 }
 
-// 5. Cost per million webhook events at on-demand us-east-1 prices. Request units are counted by
-// running a realistic webhook mix through the real core with a store that applies DynamoDB's rules.
+// 5. The verifier's path with every port call (DynamoDB, SQS) given a fixed simulated round trip:
+// the calls are sequential, so how many there are is the latency. In-process, in-memory ports, the
+// cost model's webhook mix (new events and 10% vendor retries), jobs in parallel lanes, each job's
+// webhooks in order.
+async function latency() {
+  const rttMs = 8;
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const { handleWebhook } = require('./dist/lambda/core/webhook.js');
+  const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/lambda/adapters/local/memory.js');
+  const { StaticSecretSource } = require('./dist/lambda/adapters/local/secrets.js');
+  const { JobRegistry } = require('./dist/lambda/runtime/register-job.js');
+  const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  const calls = new AsyncLocalStorage();
+  // Every method call of a port: noted for the request it serves, then answered after the round trip.
+  const remote = (target, service) =>
+    new Proxy(target, {
+      get(t, prop) {
+        const value = t[prop];
+        if (typeof value !== 'function') return value;
+        return async (...args) => {
+          calls.getStore()?.push(`${service}.${String(prop)}`);
+          await new Promise((r) => setTimeout(r, rttMs));
+          return value.apply(t, args);
+        };
+      },
+    });
+  const inner = new MemoryJobStore();
+  const deps = {
+    adapters: new Map(BUILT_IN_VENDOR_IDS.map((v) => [v, createAdapter({ id: v, kind: v, options: {} })])),
+    store: remote(inner, 'dynamodb'),
+    queue: remote({ async send() {} }, 'sqs'),
+    quarantine: new MemoryQuarantineQueue(),
+    secrets: new StaticSecretSource({ s: ['secret'] }),
+    secretNameFor: () => 's',
+    clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+    telemetry: { log() {}, count() {} },
+    config: { dedupeWindowMs: 604800e3, staleAfterMs: 600e3, giveUpAfterMs: 172800e3, claimLeaseMs: 30e3, busyWaitMs: 1500 },
+    maxBodyBytes: 262144,
+  };
+  const jobs = webhookMix(quick ? 40 : 100, 600_000);
+  // Registrations are the app's, not the verifier's path: made beforehand, without the round trip.
+  const registry = new JobRegistry(inner);
+  for (const job of jobs) if (job.register) await registry.register(job.vendor, job.jobId);
+  const byOutcome = {};
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 25 }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        for (const req of job.requests) {
+          const made = [];
+          const t0 = process.hrtime.bigint();
+          const answer = await calls.run(made, () => handleWebhook(job.vendor, req(), deps));
+          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          const kind = answer.result.kind === 'delivered' ? answer.result.outcome : answer.result.kind;
+          (byOutcome[kind] ??= []).push({ ms, calls: made });
+        }
+      }
+    }),
+  );
+  const summary = (list) => {
+    const patterns = {};
+    for (const r of list) patterns[r.calls.join(' → ')] = (patterns[r.calls.join(' → ')] ?? 0) + 1;
+    const pattern = Object.entries(patterns).sort((a, b) => b[1] - a[1])[0][0];
+    return { requests: list.length, callsMedian: median(list.map((r) => r.calls.length)), pattern, p50Ms: pct(list.map((r) => r.ms), 50), p99Ms: pct(list.map((r) => r.ms), 99) };
+  };
+  results.latency = { rttMs, note: 'each port call answered after a fixed setTimeout round trip (timers fire at or after it)', outcomes: Object.fromEntries(Object.entries(byOutcome).map(([k, v]) => [k, summary(v)])) };
+  for (const [kind, label, target, ok] of [
+    ['enqueued', 'new event', '<= 3 calls', (s) => s.callsMedian <= 3],
+    ['duplicate', 'duplicate', '1 call', (s) => s.callsMedian <= 1],
+  ]) {
+    const now = results.latency.outcomes[kind];
+    const before = baseline?.latency?.outcomes?.[kind];
+    const shown = (s) => `${s.callsMedian} calls (${s.pattern}), p50 ${fmt(s.p50Ms)} / p99 ${fmt(s.p99Ms)} ms`;
+    row('latency', `${label}, ${rttMs} ms per call`, now ? shown(now) : 'none', before ? `${shown(before)} (${baseline.measuredOn})` : '', now && before ? `${fmt(now.p50Ms / before.p50Ms, 2)}x p50` : '', target, now ? ok(now) : false);
+  }
+}
+
+/**
+ * The bench's webhook mix: per vendor `jobsPerVendor` jobs, each with the vendor's first
+ * progress-like webhook (if it sends one) and its final one, every tenth job's webhooks sent twice
+ * (a vendor retry); jobs of a vendor that sends only its final webhook are registered by the app,
+ * as the README asks. Each request is signed when it is made.
+ */
+function webhookMix(jobsPerVendor, firstJob) {
+  const { BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  const { sampleJobId, samplePayload, signRequest, VENDOR_EVENTS } = require('./dist/lambda/vendors/samples.js');
+  const { rawRequest } = require('./dist/lambda/core/http.js');
+  const sequences = Object.fromEntries(Object.entries(VENDOR_EVENTS).map(([v, events]) => [v, [...events.filter((e) => e === 'progress' || e === 'created').slice(0, 1), 'completed']]));
+  const jobs = [];
+  for (const vendor of BUILT_IN_VENDOR_IDS) {
+    for (let i = 0; i < jobsPerVendor; i++) {
+      const jobId = sampleJobId(vendor, firstJob + i);
+      const requests = [];
+      for (const event of sequences[vendor]) {
+        const body = JSON.stringify(samplePayload(vendor, event, jobId, Date.now()));
+        for (let copy = 0; copy < (i % 10 === 0 ? 2 : 1); copy++) requests.push(() => rawRequest(signRequest(vendor, body, 'secret', Date.now()), body));
+      }
+      jobs.push({ vendor, jobId, register: sequences[vendor].length === 1, requests });
+    }
+  }
+  return jobs;
+}
+
+// 6. Cost per million webhook events at on-demand us-east-1 prices. Request units are counted by
+// running the webhook mix through the real core with a store that applies DynamoDB's rules.
 async function costModel() {
   const prices = {
     apiGatewayHttpPerMillion: 1.0,
@@ -323,48 +433,65 @@ async function costModel() {
   const { handleWebhook } = require('./dist/lambda/core/webhook.js');
   const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/lambda/adapters/local/memory.js');
   const { StaticSecretSource } = require('./dist/lambda/adapters/local/secrets.js');
-  const { JsonTelemetry } = require('./dist/lambda/adapters/aws/emf-telemetry.js');
+  const { telemetryFromEnv } = require('./dist/lambda/composition/lambda.js');
   const { JobRegistry } = require('./dist/lambda/runtime/register-job.js');
   const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
-  const { sampleJobId, samplePayload, signRequest, VENDOR_EVENTS } = require('./dist/lambda/vendors/samples.js');
-  const { rawRequest } = require('./dist/lambda/core/http.js');
-
-  // DynamoDB's accounting: a PutItem is ceil(size / 1 KB) WRU of the larger of the item it replaces
-  // and the new one (a failed conditional write too); the keys-only sparse index costs 1 WRU when
-  // an item enters or leaves it, 2 when its key changes.
-  const units = { wru: 0, rru: 0, gsiWru: 0 };
-  const inner = new MemoryJobStore();
+  const delivery = require('./dist/lambda/core/delivery.js');
   // Item sizes as DynamoDB bills them, from the real marshalling (which deflates a pending terminal event).
   const { itemSizeOf } = require('./dist/lambda/adapters/aws/dynamo-store.js');
-  const size = (r) => itemSizeOf(r);
+
+  // DynamoDB's accounting (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html):
+  // a PutItem or UpdateItem is ceil(size / 1 KB) WRU of the larger of the item before and after it,
+  // a conditional one that fails too (of the larger of the item there and the one it would have
+  // written); a consistent GetItem ceil(size / 4 KB) RRU, 1 for an absent item; the keys-only sparse
+  // index costs 1 WRU when an item enters or leaves it, 2 when its key changes.
+  const units = { wru: 0, rru: 0, gsiWru: 0 };
+  const callsByName = {};
+  const inner = new MemoryJobStore();
+  const wru = (...records) => Math.max(1, ...records.map((r) => (r ? Math.ceil(itemSizeOf(r) / 1024) : 0)));
+  const index = (before, after) => {
+    const was = before?.nextPollAtMs ?? null;
+    const now = after?.nextPollAtMs ?? null;
+    if ((was === null) !== (now === null)) units.gsiWru += 1;
+    else if (was !== null && was !== now) units.gsiWru += 2;
+  };
+  const called = (name) => (callsByName[name] = (callsByName[name] ?? 0) + 1);
   const store = {
     async get(v, j) {
+      called('GetItem');
       const r = await inner.get(v, j);
-      units.rru += r ? Math.ceil(size(r) / 4096) : 1;
+      units.rru += r ? Math.ceil(itemSizeOf(r) / 4096) : 1;
       return r;
     },
     async put(record, expected) {
+      called('PutItem');
       const before = await inner.get(record.vendor, record.jobId);
       const ok = await inner.put(record, expected);
-      units.wru += Math.ceil(Math.max(before ? size(before) : 0, size(record)) / 1024);
-      if (ok) {
-        const was = before?.nextPollAtMs ?? null;
-        const now = record.nextPollAtMs;
-        if (was === null && now !== null) units.gsiWru += 1;
-        else if (was !== null && now === null) units.gsiWru += 1;
-        else if (was !== null && now !== null && was !== now) units.gsiWru += 2;
-      }
+      units.wru += wru(before, record);
+      if (ok) index(before, record);
       return ok;
+    },
+    async claim(request) {
+      called('UpdateItem');
+      const before = await inner.get(request.vendor, request.jobId);
+      const result = await inner.claim(request);
+      const after = await inner.get(request.vendor, request.jobId);
+      units.wru += wru(before, result.claimed ? after : delivery.applyClaim(before, request));
+      if (result.claimed) index(before, after);
+      return result;
     },
     listDue: (...a) => inner.listDue(...a),
   };
   let logBytes = 0;
-  const telemetry = new JsonTelemetry({ write: (line) => (logBytes += Buffer.byteLength(line) + 1), buffered: true });
+  // The verifier's telemetry as the Lambda composition builds it: a function name as long as the
+  // ones CDK generates, and the deployment dimension the construct sets.
+  const env = { AWS_LAMBDA_FUNCTION_NAME: 'VideoWebhooksProd-WebhooksVerifierSync1A2B3C4D-AbCdEfGhIjKl', VW_DEPLOYMENT: 'VideoWebhooksProd-Webhooks-1A2B3C4D' };
+  const telemetry = telemetryFromEnv(env, { buffered: true, write: (line) => (logBytes += Buffer.byteLength(line) + 1) });
   let sends = 0;
   const deps = {
     adapters: new Map(BUILT_IN_VENDOR_IDS.map((v) => [v, createAdapter({ id: v, kind: v, options: {} })])),
     store,
-    queue: { async send() { sends++; } },
+    queue: { async send() { called('SendMessage'); sends++; } },
     quarantine: new MemoryQuarantineQueue(),
     secrets: new StaticSecretSource({ s: ['secret'] }),
     secretNameFor: () => 's',
@@ -373,32 +500,19 @@ async function costModel() {
     config: { dedupeWindowMs: 604800e3, staleAfterMs: 600e3, giveUpAfterMs: 172800e3, claimLeaseMs: 30e3, busyWaitMs: 0 },
     maxBodyBytes: 262144,
   };
-  // The mix: each vendor's documented webhooks per job, Sync jobs registered by the app (as the
-  // README asks), and 10% vendor retries (duplicates).
   const registry = new JobRegistry(store);
-  // Each vendor's first progress-like webhook, if it sends one, then its final one.
-  const sequences = Object.fromEntries(Object.entries(VENDOR_EVENTS).map(([v, events]) => [v, [...events.filter((e) => e === 'progress' || e === 'created').slice(0, 1), 'completed']]));
+  const jobsPerVendor = 250;
   let webhooks = 0;
   let registrations = 0;
-  const jobsPerVendor = 250;
-  const unitsBefore = { ...units };
-  for (const vendor of BUILT_IN_VENDOR_IDS) {
-    for (let i = 0; i < jobsPerVendor; i++) {
-      const jobId = sampleJobId(vendor, 400_000 + i);
-      // A vendor that sends only its final webhook: its jobs are registered by the app, as the README asks.
-      if (sequences[vendor].length === 1) {
-        await registry.register(vendor, jobId);
-        registrations++;
-      }
-      for (const event of sequences[vendor]) {
-        const body = JSON.stringify(samplePayload(vendor, event, jobId, Date.now()));
-        const req = rawRequest(signRequest(vendor, body, 'secret', Date.now()), body);
-        for (let copy = 0; copy < (i % 10 === 0 ? 2 : 1); copy++) {
-          await handleWebhook(vendor, req, deps);
-          telemetry.flush();
-          webhooks++;
-        }
-      }
+  for (const job of webhookMix(jobsPerVendor, 400_000)) {
+    if (job.register) {
+      await registry.register(job.vendor, job.jobId);
+      registrations++;
+    }
+    for (const req of job.requests) {
+      await handleWebhook(job.vendor, req(), deps);
+      telemetry.flush();
+      webhooks++;
     }
   }
   const memoryGb = 256 / 1024;
@@ -411,9 +525,10 @@ async function costModel() {
     lambdaGbSeconds: memoryGb * (durationMs / 1000),
     // SendMessage by the verifier (measured), ReceiveMessage + DeleteMessageBatch by a consumer at batch 10.
     sqsRequests: sends / webhooks + 0.2,
-    dynamoWriteUnits: (units.wru + units.gsiWru - unitsBefore.wru - unitsBefore.gsiWru) / webhooks,
-    dynamoReadUnits: (units.rru - unitsBefore.rru) / webhooks,
+    dynamoWriteUnits: (units.wru + units.gsiWru) / webhooks,
+    dynamoReadUnits: units.rru / webhooks,
     // Our log and EMF lines (measured) plus Lambda's START/END/REPORT lines (~350 bytes).
+    ownLogBytes: logBytes / webhooks,
     logBytes: logBytes / webhooks + 350,
   };
   const cost = {
@@ -428,14 +543,19 @@ async function costModel() {
   const total = Object.values(cost).reduce((a, b) => a + b, 0);
   results.cost = {
     prices,
-    assumptions: { verifierMemoryMb: 256, durationMs, mix: `${jobsPerVendor} jobs per vendor, each vendor's webhooks per job, 10% retries, Sync jobs registered`, secretsManager: 'cached per container: negligible per event' },
-    counted: { webhooks, registrations, tableWriteUnits: units.wru, indexWriteUnits: units.gsiWru, readUnits: units.rru, sqsSends: sends },
+    assumptions: { verifierMemoryMb: 256, durationMs, mix: `${jobsPerVendor} jobs per vendor, each vendor's first progress-like webhook and its final one, 10% retries, Sync jobs registered`, secretsManager: 'cached per container: negligible per event' },
+    counted: { webhooks, registrations, tableWriteUnits: units.wru, indexWriteUnits: units.gsiWru, readUnits: units.rru, sqsSends: sends, calls: callsByName },
     perEvent,
     perMillionUsd: cost,
     totalPerMillionUsd: total,
   };
-  row('cost', 'USD per million webhook events', `$${fmt(total, 2)}`, Object.entries(cost).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', '), '', '<= $5', total <= 5);
-  row('cost', 'per event: DynamoDB WRU / RRU, SQS requests, log bytes', `${fmt(perEvent.dynamoWriteUnits, 2)} / ${fmt(perEvent.dynamoReadUnits, 2)}, ${fmt(perEvent.sqsRequests, 2)}, ${fmt(perEvent.logBytes, 0)} B`, 'counted on the real core', '', '', undefined);
+  const before = baseline?.cost;
+  const was = (f) => (before ? f(before) : '');
+  row('cost', 'USD per million webhook events', `$${fmt(total, 2)}`, was((b) => `$${fmt(b.totalPerMillionUsd, 2)} (${baseline.measuredOn})`), '', '<= $3.25', total <= 3.25);
+  row('cost', 'by line, USD per million', Object.entries(cost).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', '), was((b) => Object.entries(b.perMillionUsd).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')), '', '', undefined);
+  row('cost', 'DynamoDB WRU / RRU per event', `${fmt(perEvent.dynamoWriteUnits, 2)} / ${fmt(perEvent.dynamoReadUnits, 2)}`, was((b) => `${fmt(b.perEvent.dynamoWriteUnits, 2)} / ${fmt(b.perEvent.dynamoReadUnits, 2)}`), '', '<= 2.0 / 0', perEvent.dynamoWriteUnits <= 2 && perEvent.dynamoReadUnits === 0);
+  row('cost', 'our log bytes per event (all lines)', `${fmt(perEvent.ownLogBytes, 0)} B (${fmt(perEvent.logBytes, 0)} B)`, was((b) => `${fmt(b.perEvent.ownLogBytes ?? b.perEvent.logBytes - 350, 0)} B (${fmt(b.perEvent.logBytes, 0)} B)`), '', '<= 400 B ours', perEvent.ownLogBytes <= 400);
+  row('cost', 'SQS requests per event', fmt(perEvent.sqsRequests, 2), was((b) => fmt(b.perEvent.sqsRequests, 2)), '', '', undefined);
 }
 
 function report() {
@@ -448,5 +568,11 @@ function report() {
   for (const c of cells) console.log(line(c));
   results.table = rows;
   writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  if (process.env.BENCH_WRITE_BASELINE === '1') {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const kept = { measuredOn: `main@${commit}`, note: 'written by BENCH_WRITE_BASELINE=1 npm run bench on the code before issue 20', machine: results.machine, latency: results.latency, cost: results.cost };
+    writeFileSync(baselineFile, `${JSON.stringify(kept, null, 2)}\n`);
+    console.log('written bench/baseline.json');
+  }
   console.log(`\nwritten bench/results.json (${rows.filter((r) => r.pass === false).length} targets missed)`);
 }
