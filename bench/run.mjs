@@ -436,7 +436,13 @@ async function costModel() {
   const { telemetryFromEnv } = require('./dist/lambda/composition/lambda.js');
   const { JobRegistry } = require('./dist/lambda/runtime/register-job.js');
   const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
-  const delivery = require('./dist/lambda/core/delivery.js');
+  // The rules of a claim (absent before issue 20: the store's claim is then never called).
+  let claimRules;
+  try {
+    claimRules = require('./dist/lambda/core/claim.js');
+  } catch {
+    claimRules = undefined;
+  }
   // Item sizes as DynamoDB bills them, from the real marshalling (which deflates a pending terminal event).
   const { itemSizeOf } = require('./dist/lambda/adapters/aws/dynamo-store.js');
 
@@ -476,7 +482,7 @@ async function costModel() {
       const before = await inner.get(request.vendor, request.jobId);
       const result = await inner.claim(request);
       const after = await inner.get(request.vendor, request.jobId);
-      units.wru += wru(before, result.claimed ? after : delivery.applyClaim(before, request));
+      units.wru += wru(before, result.claimed ? after : claimRules.applyClaim(before && before.expiresAtMs > request.nowMs ? before : undefined, request));
       if (result.claimed) index(before, after);
       return result;
     },
@@ -486,7 +492,7 @@ async function costModel() {
   // The verifier's telemetry as the Lambda composition builds it: a function name as long as the
   // ones CDK generates, and the deployment dimension the construct sets.
   const env = { AWS_LAMBDA_FUNCTION_NAME: 'VideoWebhooksProd-WebhooksVerifierSync1A2B3C4D-AbCdEfGhIjKl', VW_DEPLOYMENT: 'VideoWebhooksProd-Webhooks-1A2B3C4D' };
-  const telemetry = telemetryFromEnv(env, { buffered: true, write: (line) => (logBytes += Buffer.byteLength(line) + 1) });
+  const telemetry = telemetryFromEnv(env, { buffered: true, oneLinePerInvocation: true, write: (line) => (logBytes += Buffer.byteLength(line) + 1) });
   let sends = 0;
   const deps = {
     adapters: new Map(BUILT_IN_VENDOR_IDS.map((v) => [v, createAdapter({ id: v, kind: v, options: {} })])),
@@ -510,8 +516,9 @@ async function costModel() {
       registrations++;
     }
     for (const req of job.requests) {
-      await handleWebhook(job.vendor, req(), deps);
+      const answer = await handleWebhook(job.vendor, req(), deps);
       telemetry.flush();
+      if (answer.statusCode !== 200) throw new Error(`bench: ${job.vendor} answered ${answer.statusCode} (${JSON.stringify(answer.result)})`);
       webhooks++;
     }
   }
