@@ -35,12 +35,13 @@ const firstVendor = require('./dist/lambda/vendors/registry.js').BUILT_IN_VENDOR
 const baselineFile = join(root, 'bench', 'baseline.json');
 const baseline = process.env.BENCH_WRITE_BASELINE === '1' ? undefined : JSON.parse(readFileSync(baselineFile, 'utf8'));
 // BENCH_PARTS=latency,cost runs only those parts (all by default).
-const parts = new Set((process.env.BENCH_PARTS ?? 'bundles,core,pipeline,poller,latency,cost').split(','));
+const parts = new Set((process.env.BENCH_PARTS ?? 'bundles,core,pipeline,poller,latency,lambda,cost').split(','));
 if (parts.has('bundles')) await bundles();
 if (parts.has('core')) await verifierCore();
 if (parts.has('pipeline')) await pipeline();
 if (parts.has('poller')) await poller();
 if (parts.has('latency')) await latency();
+if (parts.has('lambda')) await verifierInLambda();
 if (parts.has('cost')) await costModel();
 report();
 
@@ -418,6 +419,120 @@ function webhookMix(jobsPerVendor, firstJob) {
   return jobs;
 }
 
+// 6. The verifier's bundle (assets/verifier/index.js) invoked in its own Node process, as Lambda
+// runs it, against the strict local emulators and a local Secrets Manager: the CPU time each
+// invocation takes (process.cpuUsage in that process: the handler, the SDK's marshalling and
+// signing, the HTTP client; not the emulators) and its peak memory. Lambda's duration at a memory
+// size is then derived, not measured: the fixed round trips of the calls the invocation made, plus
+// its CPU time stretched by the share of a vCPU that memory size gets ("At 1,769 MB, a function has
+// the equivalent of one vCPU", https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html),
+// billed by the millisecond.
+async function verifierInLambda() {
+  const rttMs = 8;
+  const { startEmulators } = require('./dist/lambda/adapters/local/emulators.js');
+  const { createJobTable, createQueues } = require('./dist/lambda/adapters/local/resources.js');
+  const { sampleJobId, samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
+  const { BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  const emulators = await startEmulators();
+  const tmp = join(root, 'bench', '.tmp');
+  mkdirSync(tmp, { recursive: true });
+  const secret = 'bench_lambda_secret';
+  const secrets = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ Name: 's', SecretString: secret })));
+  });
+  await new Promise((r) => secrets.listen(0, '127.0.0.1', r));
+  // The runner: loads the bundle, invokes it for each event, reports CPU and wall time per invocation.
+  const runner = join(tmp, 'lambda-runner.cjs');
+  writeFileSync(
+    runner,
+    `const { handler } = require(process.argv[2]);
+process.on('message', async (events) => {
+  const out = [];
+  for (const event of events) {
+    const cpu = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    const answer = await handler(event, { getRemainingTimeInMillis: () => 10000 });
+    const used = process.cpuUsage(cpu);
+    out.push({ wallMs: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs: (used.user + used.system) / 1000, status: answer.statusCode, outcome: JSON.parse(answer.body).outcome });
+  }
+  process.send({ out, maxRssMb: process.resourceUsage().maxRSS / 1024 });
+});
+process.send('ready');
+`,
+  );
+  const perVendor = quick ? 60 : 200;
+  const samples = [];
+  const rss = [];
+  const { fork } = await import('node:child_process');
+  for (const vendor of BUILT_IN_VENDOR_IDS) {
+    const table = `bench-${vendor}`;
+    await createJobTable(emulators.dynamoClient(), table);
+    const queues = await createQueues(emulators.sqsClient(), `bench-${vendor}`);
+    const child = fork(runner, [join(root, 'assets', 'verifier', 'index.js')], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
+        AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${secrets.address().port}`,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        AWS_LAMBDA_FUNCTION_NAME: `VideoWebhooksProd-WebhooksVerifier${vendor}1A2B3C4D-AbCdEfGhIjKl`,
+        VW_DEPLOYMENT: 'VideoWebhooksProd-Webhooks-1A2B3C4D',
+        VW_VENDOR: JSON.stringify({ id: vendor, kind: vendor, options: {} }),
+        VW_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:s',
+        VW_TABLE_NAME: table,
+        VW_QUEUE_URL: queues.queueUrl,
+        VW_QUARANTINE_QUEUE_URL: queues.quarantineQueueUrl,
+      },
+    });
+    await new Promise((r) => child.once('message', r));
+    const events = [];
+    for (let i = 0; i < perVendor; i++) {
+      const body = JSON.stringify(samplePayload(vendor, 'completed', sampleJobId(vendor, 700_000 + i), Date.now()));
+      const headers = Object.fromEntries(Object.entries(signRequest(vendor, body, secret, Date.now())).map(([k, v]) => [k.toLowerCase(), v]));
+      const event = { version: '2.0', rawPath: `/webhooks/${vendor}`, headers: { 'content-type': 'application/json', ...headers }, pathParameters: { vendor }, requestContext: { http: { method: 'POST' } }, body, isBase64Encoded: false };
+      events.push(event);
+      if (i % 10 === 0) events.push(event); // a vendor retry: a duplicate
+    }
+    const { out, maxRssMb } = await new Promise((r) => {
+      child.once('message', r);
+      child.send(events);
+    });
+    child.kill();
+    if (out.some((o) => o.status !== 200)) throw new Error(`bench: the ${vendor} bundle answered ${[...new Set(out.map((o) => o.status))].join(', ')}`);
+    // The first invocations warm the process (JIT, connections, the secret): left out.
+    samples.push(...out.slice(10));
+    rss.push(maxRssMb);
+  }
+  await emulators.stop();
+  await new Promise((r) => secrets.close(r));
+  const callsOf = (outcome) => (outcome === 'enqueued' ? 3 : 1);
+  const sizes = [128, 256, 512, 1024].map((memoryMb) => {
+    const billed = samples.map((o) => Math.ceil(callsOf(o.outcome) * rttMs + o.cpuMs * Math.max(1, 1769 / memoryMb)));
+    const meanMs = billed.reduce((a, b) => a + b, 0) / billed.length;
+    return { memoryMb, billedMsMean: meanMs, p50Ms: pct(billed, 50), p99Ms: pct(billed, 99), usdPerMillion: (memoryMb / 1024) * (meanMs / 1000) * 0.0000133334 * 1e6 };
+  });
+  const cheapest = sizes.reduce((a, b) => (b.usdPerMillion < a.usdPerMillion ? b : a));
+  results.lambda = {
+    rttMs,
+    note: 'CPU time measured on the bundle in its own process (Node ' + process.version + '); durations derived: round trips of the calls made + CPU time x max(1, 1769 MB / memory)',
+    invocations: samples.length,
+    cpuMsMedian: median(samples.map((o) => o.cpuMs)),
+    cpuMsP99: pct(samples.map((o) => o.cpuMs), 99),
+    maxRssMb: Math.max(...rss),
+    sizes,
+    cheapestMb: cheapest.memoryMb,
+  };
+  row('lambda', 'verifier bundle CPU per invocation (median / p99), peak RSS', `${fmt(results.lambda.cpuMsMedian, 2)} / ${fmt(results.lambda.cpuMsP99, 2)} ms, ${fmt(results.lambda.maxRssMb, 0)} MB`, `${samples.length} invocations, 4 vendors, 10% duplicates`, '', '', undefined);
+  for (const size of sizes) {
+    row('lambda', `derived billed duration at ${size.memoryMb} MB (mean, p50 / p99)`, `${fmt(size.billedMsMean)} ms (${size.p50Ms} / ${size.p99Ms}), $${fmt(size.usdPerMillion, 3)}/M`, size.memoryMb === cheapest.memoryMb ? 'cheapest' : '', '', '', undefined);
+  }
+}
+
 // 6. Cost per million webhook events at on-demand us-east-1 prices. Request units are counted by
 // running the webhook mix through the real core with a store that applies DynamoDB's rules.
 async function costModel() {
@@ -454,7 +569,11 @@ async function costModel() {
   const units = { wru: 0, rru: 0, gsiWru: 0 };
   const callsByName = {};
   const inner = new MemoryJobStore();
-  const wru = (...records) => Math.max(1, ...records.map((r) => (r ? Math.ceil(itemSizeOf(r) / 1024) : 0)));
+  let largestItem = 0;
+  const wru = (...records) => {
+    for (const r of records) if (r) largestItem = Math.max(largestItem, itemSizeOf(r));
+    return Math.max(1, ...records.map((r) => (r ? Math.ceil(itemSizeOf(r) / 1024) : 0)));
+  };
   const index = (before, after) => {
     const was = before?.nextPollAtMs ?? null;
     const now = after?.nextPollAtMs ?? null;
@@ -522,21 +641,33 @@ async function costModel() {
       webhooks++;
     }
   }
-  const memoryGb = 256 / 1024;
-  // Assumed billed duration: the core (well under 1 ms, part 2) plus 4 AWS round trips at ~8 ms
-  // (1 GetItem, 2 PutItem, 1 SendMessage) and ~5 ms of handler overhead.
-  const durationMs = 40;
+  // Lambda: the construct's default memory (verifierMemorySize, lib/private/settings.ts) and the
+  // billed duration derived from the bundle's measured CPU time (part 6), or, when that part did not
+  // run, the old assumption (4 round trips at ~8 ms and ~8 ms of handler).
+  const verifierMemoryMb = 256;
+  const measured = results.lambda?.sizes.find((size) => size.memoryMb === verifierMemoryMb);
+  const durationMs = measured ? measured.billedMsMean : 40;
+  // Lambda's own lines per invocation in its text log format, as its documentation shows them
+  // (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html), with this run's figures.
+  const requestId = 'c793869b-ee49-115b-a5b6-4fd21e8dedac';
+  const platformLines = [
+    `START RequestId: ${requestId} Version: $LATEST`,
+    `END RequestId: ${requestId}`,
+    `REPORT RequestId: ${requestId}\tDuration: ${fmt(durationMs, 2)} ms\tBilled Duration: ${Math.ceil(durationMs)} ms\tMemory Size: ${verifierMemoryMb} MB\tMax Memory Used: ${Math.round(results.lambda?.maxRssMb ?? 80)} MB\t`,
+  ];
+  const platformBytes = platformLines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
   const perEvent = {
     apiGatewayRequests: 1,
     lambdaInvocations: 1,
-    lambdaGbSeconds: memoryGb * (durationMs / 1000),
+    lambdaGbSeconds: (verifierMemoryMb / 1024) * (durationMs / 1000),
     // SendMessage by the verifier (measured), ReceiveMessage + DeleteMessageBatch by a consumer at batch 10.
     sqsRequests: sends / webhooks + 0.2,
     dynamoWriteUnits: (units.wru + units.gsiWru) / webhooks,
     dynamoReadUnits: units.rru / webhooks,
-    // Our log and EMF lines (measured) plus Lambda's START/END/REPORT lines (~350 bytes).
+    // Our lines (measured) plus Lambda's START/END/REPORT lines.
     ownLogBytes: logBytes / webhooks,
-    logBytes: logBytes / webhooks + 350,
+    platformLogBytes: platformBytes,
+    logBytes: logBytes / webhooks + platformBytes,
   };
   const cost = {
     apiGateway: perEvent.apiGatewayRequests * prices.apiGatewayHttpPerMillion,
@@ -550,8 +681,8 @@ async function costModel() {
   const total = Object.values(cost).reduce((a, b) => a + b, 0);
   results.cost = {
     prices,
-    assumptions: { verifierMemoryMb: 256, durationMs, mix: `${jobsPerVendor} jobs per vendor, each vendor's first progress-like webhook and its final one, 10% retries, Sync jobs registered`, secretsManager: 'cached per container: negligible per event' },
-    counted: { webhooks, registrations, tableWriteUnits: units.wru, indexWriteUnits: units.gsiWru, readUnits: units.rru, sqsSends: sends, calls: callsByName },
+    assumptions: { verifierMemoryMb, durationMs, durationFrom: measured ? 'derived from the measured CPU time of the bundle (part 6)' : 'assumed', platformLogLines: platformLines, mix: `${jobsPerVendor} jobs per vendor, each vendor's first progress-like webhook and its final one, 10% retries, Sync jobs registered`, secretsManager: 'cached per container: negligible per event' },
+    counted: { largestItemBytes: largestItem, webhooks, registrations, tableWriteUnits: units.wru, indexWriteUnits: units.gsiWru, readUnits: units.rru, sqsSends: sends, calls: callsByName },
     perEvent,
     perMillionUsd: cost,
     totalPerMillionUsd: total,
@@ -561,8 +692,10 @@ async function costModel() {
   row('cost', 'USD per million webhook events', `$${fmt(total, 2)}`, was((b) => `$${fmt(b.totalPerMillionUsd, 2)} (${baseline.measuredOn})`), '', '<= $3.25', total <= 3.25);
   row('cost', 'by line, USD per million', Object.entries(cost).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', '), was((b) => Object.entries(b.perMillionUsd).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')), '', '', undefined);
   row('cost', 'DynamoDB WRU / RRU per event', `${fmt(perEvent.dynamoWriteUnits, 2)} / ${fmt(perEvent.dynamoReadUnits, 2)}`, was((b) => `${fmt(b.perEvent.dynamoWriteUnits, 2)} / ${fmt(b.perEvent.dynamoReadUnits, 2)}`), '', '<= 2.0 / 0', perEvent.dynamoWriteUnits <= 2 && perEvent.dynamoReadUnits === 0);
+  row('cost', 'largest item written (bytes as DynamoDB bills them)', String(largestItem), was((b) => String(b.counted.largestItemBytes ?? '')), '', '<= 1024', largestItem <= 1024);
   row('cost', 'our log bytes per event (all lines)', `${fmt(perEvent.ownLogBytes, 0)} B (${fmt(perEvent.logBytes, 0)} B)`, was((b) => `${fmt(b.perEvent.ownLogBytes ?? b.perEvent.logBytes - 350, 0)} B (${fmt(b.perEvent.logBytes, 0)} B)`), '', '<= 400 B ours', perEvent.ownLogBytes <= 400);
   row('cost', 'SQS requests per event', fmt(perEvent.sqsRequests, 2), was((b) => fmt(b.perEvent.sqsRequests, 2)), '', '', undefined);
+  row('cost', `Lambda: ${verifierMemoryMb} MB x billed ms`, `${fmt(durationMs)} ms (${measured ? 'derived from measured CPU' : 'assumed'})`, was((b) => `${fmt(b.assumptions.durationMs)} ms (${b.assumptions.durationFrom ?? 'assumed'})`), '', '', undefined);
 }
 
 function report() {
