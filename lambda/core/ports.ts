@@ -8,7 +8,7 @@ import type { VideoJobStatus } from '../contract/statuses';
 export interface JobRecord {
   readonly vendor: string;
   readonly jobId: string;
-  /** Optimistic-concurrency version: every write is conditional on the version it read. */
+  /** Optimistic-concurrency version, counted up by every write: each is conditional on the version it read, but a claim (conditional on the delivery rules, core/claim.ts). */
   readonly version: number;
   /** `registered` until the first event for the job arrives. */
   readonly status: VideoJobStatus | 'registered';
