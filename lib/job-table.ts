@@ -50,8 +50,11 @@ export interface WebhookJobTableProps {
   readonly existingTable?: dynamodb.ITable;
 }
 
-/** Item actions of the hot path: a claim is a conditional PutItem on the version read, after a GetItem. */
-const ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+/**
+ * Item actions of the delivery path: a claim is one conditional UpdateItem that returns the stored
+ * item when its condition fails (no GetItem), the delivered mark and a takeover conditional PutItems.
+ */
+const ITEM_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:PutItem'];
 
 /**
  * What DynamoDB asks of the caller on a table with a customer key: decrypt what it reads, encrypt
@@ -125,8 +128,9 @@ export class WebhookJobTable extends Construct {
   }
 
   /**
-   * GetItem and PutItem on the items of one vendor's jobs only (partition keys `<vendorId>#...`):
-   * what a vendor's verifier needs. It cannot touch another vendor's jobs.
+   * UpdateItem and PutItem on the items of one vendor's jobs only (partition keys `<vendorId>#...`):
+   * what a vendor's verifier needs (a claim is one conditional UpdateItem, the delivered mark a
+   * PutItem; it reads no item). It cannot touch another vendor's jobs.
    */
   grantVendorJobs(grantee: iam.IGrantable, vendorId: string): iam.Grant {
     return this.grantActions(grantee, ITEM_ACTIONS, [this.table.tableArn], {
@@ -135,8 +139,9 @@ export class WebhookJobTable extends Construct {
   }
 
   /**
-   * What the poller needs: the item reads and writes, BatchGetItem on the table (the index projects
-   * keys only, so due jobs are read back in batches) and Query on the `pending` index.
+   * What the poller needs: the item writes of the delivery path (UpdateItem, PutItem) and
+   * BatchGetItem on the table (the index projects keys only, so due jobs are read back in batches),
+   * and Query on the `pending` index.
    */
   grantReadWriteJobs(grantee: iam.IGrantable): iam.Grant {
     const items = this.grantActions(grantee, [...ITEM_ACTIONS, 'dynamodb:BatchGetItem'], [this.table.tableArn]);

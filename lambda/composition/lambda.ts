@@ -49,8 +49,9 @@ export function awsPorts(env: NodeJS.ProcessEnv, telemetry: JsonTelemetry): AwsP
  * The functions' logs and metrics: each line names the function, each metric carries the
  * deployment the construct set (`ENV.DEPLOYMENT`, the `Deployment` dimension its alarms read).
  */
-export function telemetryFromEnv(env: NodeJS.ProcessEnv, options: Pick<JsonTelemetryOptions, 'buffered' | 'write'> = {}): JsonTelemetry {
-  return new JsonTelemetry({ context: { function: env.AWS_LAMBDA_FUNCTION_NAME }, deployment: env[ENV.DEPLOYMENT] || undefined, ...options });
+export function telemetryFromEnv(env: NodeJS.ProcessEnv, options: Pick<JsonTelemetryOptions, 'buffered' | 'write'> & { readonly oneLinePerInvocation?: boolean } = {}): JsonTelemetry {
+  const { oneLinePerInvocation, ...rest } = options;
+  return new JsonTelemetry({ context: { function: env.AWS_LAMBDA_FUNCTION_NAME }, deployment: env[ENV.DEPLOYMENT] || undefined, ...rest, ...(oneLinePerInvocation ? { buffered: true, fold: true } : {}) });
 }
 
 /**
@@ -60,8 +61,8 @@ export function telemetryFromEnv(env: NodeJS.ProcessEnv, options: Pick<JsonTelem
 export function verifierFromEnv(env: NodeJS.ProcessEnv = process.env, codeDir = env.LAMBDA_TASK_ROOT ?? __dirname): { readonly vendorId: string; readonly deps: WebhookDeps; readonly telemetry: JsonTelemetry } {
   const vendor = vendorConfig(env, codeDir);
   const secretId = requireEnv(env, ENV.WEBHOOK_SECRET_ID);
-  // Buffered: one EMF line per invocation (`Received` and its outcome together).
-  const telemetry = telemetryFromEnv(env, { buffered: true });
+  // One line per invocation: the outcome's log line with `Received` and the outcome's metrics in it.
+  const telemetry = telemetryFromEnv(env, { oneLinePerInvocation: true });
   const ports = awsPorts(env, telemetry);
   return {
     vendorId: vendor.id,

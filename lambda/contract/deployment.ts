@@ -72,6 +72,15 @@ export const ENV = {
   /** Poller: stop this many ms before the Lambda's own timeout. */
   POLL_SAFETY_MARGIN_MS: 'VW_POLL_SAFETY_MARGIN_MS',
   /**
+   * Verifier and poller: the Amazon Data Firehose delivery stream that archives authenticated
+   * requests (contract/archive.ts). Unset: nothing is archived (`archive: false`, the dev server).
+   */
+  ARCHIVE_STREAM: 'VW_ARCHIVE_STREAM',
+  /** Archive replay function: the bucket the archive's objects are in. */
+  ARCHIVE_BUCKET: 'VW_ARCHIVE_BUCKET',
+  /** Archive replay function: the key prefix the partitions start after (`archive/`, or empty). */
+  ARCHIVE_PREFIX: 'VW_ARCHIVE_PREFIX',
+  /**
    * Your own functions: the jobs table name `registerJob` reads when no `tableName` is passed. The
    * construct's `grantRegisterJobs(fn)` sets it on a Lambda function it is given.
    */

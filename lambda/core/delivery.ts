@@ -1,22 +1,29 @@
 /**
  * The delivery core: claim the event on the job's record, send it to the FIFO queue, mark it
- * delivered. Two conditional DynamoDB writes and one SQS send per new event; duplicates, late
- * progress and terminal conflicts cost one consistent read and no write.
+ * delivered. A new event is 3 sequential calls: one conditional write that decides and claims at
+ * once (the store evaluates `claimsAtOnce`, see claim.ts), the SQS send, and the delivered mark; a
+ * duplicate, late progress or a terminal conflict is the one failed write, whose answer (the
+ * stored record) says which.
  *
  * Why it is safe:
- * - every write is conditional on the version read, so concurrent attempts cannot both claim;
+ * - every write is conditional (the claim on the rules, the rest on the version), so concurrent
+ *   attempts cannot both claim;
  * - the claim carries a lease: an attempt that dies between claim and send leaves state that a
  *   retry of the same event (or the poller) takes over at once, and that other events wait out;
  * - the same event id sent twice inside SQS's 5-minute window is dropped by SQS (dedup id = event
- *   id), after it by the record (`lastEventDelivered`/`terminalDelivered`) for the dedupe window;
+ *   id), after it by the record (`lastEventDelivered`, `recentEventIds`, `terminalDelivered`) for
+ *   the dedupe window;
  * - the terminal event id is written once and never replaced, so the first terminal wins;
  * - the claimed terminal event itself is kept on the record until its delivery is confirmed, so
  *   an attempt that dies after claiming it cannot lose it: the next event of the job, or the
  *   poller, sends it first.
  */
 import { HANDLER_METRICS } from '../contract/metrics';
-import { buildEvent, eventIdFor, eventJson, isTerminal, TERMINAL_STATUSES, toMessage, type NormalizedFields, type ReceivedVia, type VideoJobEvent, type VideoJobStatus } from './event';
+import { applyClaim, claimRequestOf, judge, type ClaimRequest, type Verdict } from './claim';
+import { buildEvent, eventIdFor, eventJson, TERMINAL_STATUSES, toMessage, type NormalizedFields, type ReceivedVia, type VideoJobEvent } from './event';
 import type { Clock, EventQueue, JobRecord, JobStore, Telemetry } from './ports';
+
+export { positionOf, RECENT_EVENT_IDS } from './claim';
 
 export interface DeliveryConfig {
   readonly dedupeWindowMs: number;
@@ -63,30 +70,50 @@ export async function deliver(
   const event = buildEvent(fields, source);
   const { store, clock, config } = deps;
   const waitUntil = clock.now() + config.busyWaitMs;
+  // Kept on the record while a terminal event is pending; built once, whatever the attempts.
+  const pending = event.data.terminal ? pendingJson(event) : null;
   for (let attempt = 0; ; attempt++) {
     const now = clock.now();
-    const stored = await store.get(source.vendor, fields.jobId);
+    // A poll moves the job's index entry on (the vendor was just asked); a webhook leaves it.
+    const request = claimRequestOf(event, now, config, { pendingTerminal: pending, moveEntry: source.receivedVia === 'poll' });
+    const result = await store.claim(request);
+    if (result.claimed) {
+      await sendAndMark(applyClaim(result.previous, request), event, deps);
+      return finish(deps, event, 'enqueued');
+    }
+    const stored = result.current;
     const current = stored && stored.expiresAtMs > now ? stored : undefined;
-    const pending = pendingTerminalOf(current, now);
-    if (current && pending && pending.id !== event.id) {
+    const pendingTerminal = pendingTerminalOf(current, now);
+    if (current && pendingTerminal && pendingTerminal.id !== event.id) {
       // The job's first terminal event was claimed by an attempt that died before confirming it:
       // send that one now, then judge this event against a job that is final.
-      await sendPending(current, pending, now, deps);
+      await sendPending(current, pendingTerminal, now, deps);
       continue;
     }
-    const decision = decide(current, event, now, config);
-    if (decision.kind === 'busy') {
+    const verdict: Verdict = judge(current, request);
+    if (verdict === 'busy') {
       if (clock.now() < waitUntil) {
         await clock.sleep(Math.min(25 * 2 ** attempt, 200));
         continue;
       }
       return finish(deps, event, 'busy');
     }
-    if (decision.kind !== 'claim') return finish(deps, event, decision.kind);
-
-    if (!(await sendAndConfirm(decision.claimed, stored?.version ?? null, event, deps))) continue; // raced: read again
+    if (verdict !== 'claim') return finish(deps, event, verdict);
+    // A claim the store does not make at once (a record past its expiry, a takeover of an attempt
+    // that died): written conditional on the version it came back with.
+    if (!(await claimOver(stored, current, request, deps))) continue; // raced: try again
+    await sendAndMark(applyClaimOver(stored, current, request), event, deps);
     return finish(deps, event, 'enqueued');
   }
+}
+
+/** The claim of `request` over the stored record (`current` when it is live, else replaced), versioned after it. */
+function applyClaimOver(stored: JobRecord | undefined, current: JobRecord | undefined, request: ClaimRequest): JobRecord {
+  return { ...applyClaim(current, request), version: (stored?.version ?? 0) + 1 };
+}
+
+function claimOver(stored: JobRecord | undefined, current: JobRecord | undefined, request: ClaimRequest, deps: DeliveryDeps): Promise<boolean> {
+  return deps.store.put(applyClaimOver(stored, current, request), stored?.version ?? null);
 }
 
 /**
@@ -104,19 +131,18 @@ export async function deliverPendingTerminal(record: JobRecord, deps: DeliveryDe
 /** Claims `record` again and sends its pending terminal event; false when another attempt got there first. */
 async function sendPending(record: JobRecord, pending: VideoJobEvent, now: number, deps: DeliveryDeps): Promise<boolean> {
   const claimed: JobRecord = { ...record, version: record.version + 1, leaseUntilMs: now + deps.config.claimLeaseMs };
-  if (!(await sendAndConfirm(claimed, record.version, pending, deps))) return false;
+  if (!(await deps.store.put(claimed, record.version))) return false;
+  await sendAndMark(claimed, pending, deps);
   deps.telemetry.log('warn', 'sent the terminal event an earlier attempt claimed but never confirmed', logFields(pending));
   finish(deps, pending, 'enqueued');
   return true;
 }
 
 /**
- * The one way an event reaches the queue: write the claim (conditional on the version read), send,
- * then mark it delivered. False when the claim lost a race (nothing was sent); rejects when the
- * store or the queue fails, leaving a claim a retry takes over.
+ * The one way a claimed event reaches the queue: send, then mark it delivered (conditional on the
+ * claim's version). Rejects when the queue or the store fails, leaving a claim a retry takes over.
  */
-async function sendAndConfirm(claimed: JobRecord, readVersion: number | null, event: VideoJobEvent, deps: DeliveryDeps): Promise<boolean> {
-  if (!(await deps.store.put(claimed, readVersion))) return false;
+async function sendAndMark(claimed: JobRecord, event: VideoJobEvent, deps: DeliveryDeps): Promise<void> {
   // A kept terminal event is already its JSON.
   await deps.queue.send(toMessage(event, claimed.pendingTerminal ?? undefined));
   if (!(await deps.store.put(markDelivered(claimed, event, deps.clock.now(), deps.config), claimed.version))) {
@@ -124,7 +150,6 @@ async function sendAndConfirm(claimed: JobRecord, readVersion: number | null, ev
     // or a newer event of the job. Either way this event is in the queue.
     deps.telemetry.log('info', 'record moved on before the delivered mark', logFields(event));
   }
-  return true;
 }
 
 /** The pending terminal event of a record whose claiming attempt is over (its lease has run out). */
@@ -168,51 +193,14 @@ function pendingJson(event: VideoJobEvent): string | null {
 
 type Decision = { readonly kind: Exclude<DeliveryOutcome, 'enqueued'> } | { readonly kind: 'claim'; readonly claimed: JobRecord };
 
-/** What to do with `event` given the job's current (unexpired) record. Pure. */
-export function decide(current: JobRecord | undefined, event: VideoJobEvent, now: number, config: DeliveryConfig): Decision {
-  const { data } = event;
-  const terminal = isTerminal(data.status);
-  const leaseHeldByOther = current !== undefined && current.leaseUntilMs !== null && current.leaseUntilMs > now && current.lastEventId !== event.id;
-
-  if (current?.terminalEventId) {
-    if (current.terminalEventId !== event.id) return { kind: terminal ? 'conflict' : 'stale' };
-    if (current.terminalDelivered) return { kind: 'duplicate' };
-    // Our own terminal claim, undelivered: a retry takes it over (a concurrent copy is dropped by SQS).
-  } else if (!terminal && current) {
-    if (current.lastEventId === event.id) {
-      if (current.lastEventDelivered) return { kind: 'duplicate' };
-    } else if (current.recentEventIds.includes(event.id)) {
-      return { kind: 'duplicate' };
-    } else if (isBehind(positionOf(data.status, data.progress), data.progress, current.position)) {
-      return { kind: 'stale' };
-    }
-  }
-  if (leaseHeldByOther) return { kind: 'busy' };
-
-  const base: JobRecord = current ?? newRecord(data.vendor, data.jobId, now, config);
-  const claimed: JobRecord = {
-    ...base,
-    version: base.version + 1,
-    status: data.status,
-    position: Math.max(base.position, positionOf(data.status, data.progress)),
-    lastEventId: event.id,
-    lastEventDelivered: false,
-    // The event claimed before this one, if it was delivered, joins the recent ones.
-    recentEventIds: base.lastEventId && base.lastEventDelivered && base.lastEventId !== event.id ? recent(base.recentEventIds, base.lastEventId) : base.recentEventIds,
-    leaseUntilMs: now + config.claimLeaseMs,
-    terminalEventId: terminal ? event.id : null,
-    terminalDelivered: false,
-    pendingTerminal: terminal ? pendingJson(event) : null,
-    lastActivityMs: now,
-    // A terminal claim keeps the job visible to the poller until it is delivered.
-    nextPollAtMs: terminal ? (base.nextPollAtMs ?? now + config.staleAfterMs) : now + config.staleAfterMs,
-    pollAttempts: 0,
-    expiresAtMs: Math.max(base.expiresAtMs, now + config.giveUpAfterMs + config.dedupeWindowMs),
-  };
-  return { kind: 'claim', claimed };
+/** What to do with `event` given the job's current (unexpired) record, and the record a claim makes (claim.ts). Pure. */
+export function decide(current: JobRecord | undefined, event: VideoJobEvent, now: number, config: DeliveryConfig, receivedVia: ReceivedVia = event.data.receivedVia): Decision {
+  const request = claimRequestOf(event, now, config, { pendingTerminal: event.data.terminal ? pendingJson(event) : null, moveEntry: receivedVia === 'poll' });
+  const verdict = judge(current, request);
+  return verdict === 'claim' ? { kind: 'claim', claimed: applyClaim(current, request) } : { kind: verdict };
 }
 
-/** A record for a job seen for the first time (by event or by registration). */
+/** A record for a job seen for the first time by registration. */
 export function newRecord(vendor: string, jobId: string, now: number, config: Pick<DeliveryConfig, 'staleAfterMs' | 'giveUpAfterMs' | 'dedupeWindowMs'>): JobRecord {
   return {
     vendor,
@@ -233,29 +221,6 @@ export function newRecord(vendor: string, jobId: string, now: number, config: Pi
     pollAttempts: 0,
     expiresAtMs: now + config.giveUpAfterMs + config.dedupeWindowMs,
   };
-}
-
-/** How many delivered event ids a record keeps besides its last one (36 bytes each on the item). */
-export const RECENT_EVENT_IDS = 6;
-
-function recent(ids: readonly string[], id: string): readonly string[] {
-  return [...ids.filter((i) => i !== id), id].slice(-RECENT_EVENT_IDS);
-}
-
-/** 0 registered, 1 queued, 2..2.5 processing by progress, 3 final. */
-export function positionOf(status: VideoJobStatus | 'registered', progress: number | null): number {
-  if (status === 'registered') return 0;
-  if (isTerminal(status)) return 3;
-  const base = status === 'queued' ? 1 : 2;
-  return progress === null || !Number.isFinite(progress) ? base : base + Math.min(Math.max(progress, 0), 1) / 2;
-}
-
-/**
- * A non-terminal event is behind when the job is further along. Events without a progress figure
- * (stage events) may share a position, so only a strictly greater position makes them stale.
- */
-function isBehind(position: number, progress: number | null, currentPosition: number): boolean {
-  return progress === null ? currentPosition > position : currentPosition >= position;
 }
 
 function markDelivered(claimed: JobRecord, event: VideoJobEvent, now: number, config: DeliveryConfig): JobRecord {

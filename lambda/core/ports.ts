@@ -9,7 +9,7 @@ import type { VideoJobStatus } from '../contract/statuses';
 export interface JobRecord {
   readonly vendor: string;
   readonly jobId: string;
-  /** Optimistic-concurrency version: every write is conditional on the version it read. */
+  /** Optimistic-concurrency version, counted up by every write: each is conditional on the version it read, but a claim (conditional on the delivery rules, core/claim.ts). */
   readonly version: number;
   /** `registered` until the first event for the job arrives. */
   readonly status: VideoJobStatus | 'registered';
@@ -22,6 +22,8 @@ export interface JobRecord {
    * The ids of the job's last non-terminal events delivered before the newest one (at most
    * RECENT_EVENT_IDS, oldest first): a vendor's retry of an earlier stage event that arrives after
    * a later one is a duplicate, not a new message (stage events share a position, so it is not stale).
+   * (On the DynamoDB item the attribute also holds the newest event's id once it is delivered, so
+   * that a claim, which does not rewrite it, never forgets a delivered id.)
    */
   readonly recentEventIds: readonly string[];
   /** While set and in the future, another attempt is between claim and delivery. */
@@ -46,6 +48,38 @@ export interface JobRecord {
   readonly expiresAtMs: number;
 }
 
+/** What a claim asks of the store (core/claim.ts): everything the claim writes and its rules need. */
+export interface ClaimRequest {
+  readonly vendor: string;
+  readonly jobId: string;
+  readonly eventId: string;
+  readonly status: VideoJobStatus;
+  readonly terminal: boolean;
+  /** `positionOf(status, progress)` of the event. */
+  readonly position: number;
+  /** True for an event without a progress figure (a stage event): a record at the same position is not ahead of it. */
+  readonly samePositionOk: boolean;
+  readonly nowMs: number;
+  readonly leaseUntilMs: number;
+  /** A terminal event's JSON, kept while it is pending (null: not terminal, or too large to keep). */
+  readonly pendingTerminal: string | null;
+  /** The job's due time in the `pending` index when the claim adds it (or, with `moveEntry`, moves it). */
+  readonly nextPollAtMs: number;
+  /**
+   * A non-terminal claim moves the job's index entry to `nextPollAtMs` (the poller's claims, after
+   * asking the vendor); otherwise the entry stays where it is (a webhook's claim: the poller moves
+   * the entry of a job that was active since, see poller/poll-run.ts), so it is written once per job.
+   */
+  readonly moveEntry: boolean;
+  readonly expiresAtMs: number;
+}
+
+export type ClaimResult =
+  /** Claimed in the store's one write; `previous` is the record before it (none for a new job). */
+  | { readonly claimed: true; readonly previous: JobRecord | undefined }
+  /** Nothing written; `current` is the stored record (expired or not), for `judge`. */
+  | { readonly claimed: false; readonly current: JobRecord | undefined };
+
 export interface DuePage {
   readonly items: readonly JobRecord[];
   /** Opaque cursor for the next page, or undefined when there is none. */
@@ -55,6 +89,12 @@ export interface DuePage {
 export interface JobStore {
   /** The stored record (expired or not), read consistently. */
   get(vendor: string, jobId: string): Promise<JobRecord | undefined>;
+  /**
+   * Claims an event in one conditional write when `claimsAtOnce(stored, request)` holds (the record
+   * becomes `applyClaim(stored, request)`); otherwise writes nothing and gives the stored record
+   * back, expired or not (core/claim.ts). Rejects on any other error.
+   */
+  claim(request: ClaimRequest): Promise<ClaimResult>;
   /**
    * Writes `record` if the stored version is `expectedVersion` (null: nothing is stored).
    * Resolves false when the condition fails; rejects on any other error.

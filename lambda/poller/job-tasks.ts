@@ -37,6 +37,11 @@ export class JobTasks {
     if (job.expiresAtMs <= now) return () => this.moveOn(lane, job, null);
     // Its terminal event was claimed by an attempt that died: send that, no need to ask the vendor.
     if (pendingTerminalOf(job, now)) return () => this.redeliver(lane, job);
+    // A webhook's claim leaves the index entry where the job's first event put it (one index write
+    // per job, core/claim.ts): a job with news since is not quiet yet, its entry moves to its last
+    // sign of life plus staleAfter, and the vendor is not asked.
+    const quietFrom = job.lastActivityMs + this.deps.config.staleAfterMs;
+    if (quietFrom > now) return () => this.moveOn(lane, job, quietFrom, false);
     return undefined;
   }
 
@@ -171,9 +176,9 @@ export class JobTasks {
     if (await deliverPendingTerminal(job, this.delivery)) lane.counts.redelivered();
   }
 
-  /** Writes the job's next poll time (null: off the index), conditional on the version read. */
-  private async moveOn(lane: Lane, job: JobRecord, nextPollAtMs: number | null): Promise<void> {
-    const next: JobRecord = { ...job, version: job.version + 1, nextPollAtMs, pollAttempts: job.pollAttempts + 1 };
+  /** Writes the job's next poll time (null: off the index), conditional on the version read; `attempt`: it counts as a poll with no news. */
+  private async moveOn(lane: Lane, job: JobRecord, nextPollAtMs: number | null, attempt = true): Promise<void> {
+    const next: JobRecord = { ...job, version: job.version + 1, nextPollAtMs, pollAttempts: job.pollAttempts + (attempt ? 1 : 0) };
     if (!(await this.deps.store.put(next, job.version))) {
       // The job changed since the index was read (an event came in): its new state stands.
       this.deps.telemetry.log('debug', 'job changed while polled; backoff not written', { vendor: lane.vendor.id, jobId: job.jobId });

@@ -1,13 +1,22 @@
 /** In-memory ports: for unit tests and the verifier benchmark. Same semantics as the AWS ones. */
+import { applyClaim, claimsAtOnce } from '../../lambda/core/claim';
 import type { VideoJobEvent } from '../../lambda/core/event';
 import { jobKey } from '../../lambda/core/job-key';
-import type { DuePage, EventMessage, EventQueue, JobRecord, JobStore, QuarantineMessage, QuarantineQueue } from '../../lambda/core/ports';
+import type { ClaimRequest, ClaimResult, DuePage, EventMessage, EventQueue, JobRecord, JobStore, QuarantineMessage, QuarantineQueue } from '../../lambda/core/ports';
 
 export class MemoryJobStore implements JobStore {
   readonly records = new Map<string, JobRecord>();
 
   async get(vendor: string, jobId: string): Promise<JobRecord | undefined> {
     return this.records.get(jobKey(vendor, jobId));
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    const key = jobKey(request.vendor, request.jobId);
+    const stored = this.records.get(key);
+    if (!claimsAtOnce(stored, request)) return { claimed: false, current: stored };
+    this.records.set(key, applyClaim(stored, request));
+    return { claimed: true, previous: stored };
   }
 
   async put(record: JobRecord, expectedVersion: number | null): Promise<boolean> {

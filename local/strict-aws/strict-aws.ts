@@ -81,7 +81,7 @@ async function startStrictProxy(upstreamUrl: string, service: StrictService, hos
       const error = service.errorAnswer(admission);
       return answer(res, 400, error.headers, error.body);
     }
-    if (admission.answer !== undefined) return answer(res, 200, { 'content-type': 'application/x-amz-json-1.0' }, admission.answer);
+    if (admission.answer !== undefined) return answer(res, admission.answerStatus ?? 200, { 'content-type': 'application/x-amz-json-1.0' }, admission.answer);
     const body = admission.input === undefined ? raw : Buffer.from(JSON.stringify(admission.input), 'utf8');
     return forward(req, body, res, admission.rewriteOutput, admission.rewrites);
   }

@@ -6,6 +6,7 @@
  * table is created, changed or deleted again through the layer.
  */
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from '../../lambda/contract/aws-limits';
+import { ItemWrites } from './strict-dynamodb-writes';
 import { letThrough, shown, type AwsRejection, type StrictService, type UpstreamCall } from './strict-service';
 
 const CONSTRAINTS = 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html';
@@ -76,11 +77,14 @@ interface TableKeys {
 export function strictDynamoDb(): StrictService {
   const schemas = new Map<string, TableKeys>();
   const keysOf = (table: unknown, upstream: UpstreamCall) => tableKeys(String(table), schemas, upstream);
+  const writes = new ItemWrites();
   return {
     targetPrefix: 'DynamoDB_20120810.',
     async admit(action, input, upstream) {
       const problem = expressionProblem(input) ?? (await callProblem(action, input, (table) => keysOf(table, upstream), schemas));
-      return problem ?? letThrough();
+      if (problem) return problem;
+      const primary = (await keysOf(input.TableName, upstream))?.primary.map((k) => k.name);
+      return (await writes.admit(action, input, upstream, primary)) ?? letThrough();
     },
     errorAnswer: (rejection) => ({
       headers: { 'content-type': 'application/x-amz-json-1.0' },

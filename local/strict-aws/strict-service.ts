@@ -21,8 +21,10 @@ export interface Admission {
   readonly rewriteOutput?: (output: unknown) => unknown;
   /** Whether an answer needs `rewriteOutput`, from its raw bytes (a cheap test that spares parsing the rest). @default every answer */
   readonly rewrites?: (raw: Buffer) => boolean;
-  /** Answers 200 with this output without calling the emulator (nothing in the call is left for it). */
+  /** Answers with this output without calling the emulator (nothing in the call is left for it, or the layer called it itself). */
   readonly answer?: unknown;
+  /** The HTTP status of `answer`. @default 200 */
+  readonly answerStatus?: number;
 }
 
 /** One AWS service's rules: what it rejects, and how its errors look on the wire. */

@@ -42,3 +42,42 @@ describe('JsonTelemetry', () => {
     expect(doc).not.toHaveProperty('Deployment');
   });
 });
+
+describe("the verifier's log: one line per request, EMF folded in (issue 20)", () => {
+  const env = { AWS_LAMBDA_FUNCTION_NAME: 'VideoWebhooksProd-WebhooksVerifierSync1A2B3C4D-AbCdEfGhIjKl', VW_DEPLOYMENT: 'VideoWebhooksProd-Webhooks-1A2B3C4D' };
+
+  it('writes one JSON line for an enqueued event: the outcome line with the metrics of the request in it, valid EMF', async () => {
+    const { telemetryFromEnv } = await import('../../lambda/composition/lambda');
+    const lines: string[] = [];
+    const telemetry = telemetryFromEnv(env, { buffered: true, oneLinePerInvocation: true, write: (line) => lines.push(line) });
+    telemetry.count('Received', 'sync');
+    telemetry.count('Enqueued', 'sync');
+    telemetry.log('info', 'event enqueued', { vendor: 'sync', jobId: 'gen-1', eventId: '0a1b2c3d-1111-2222-3333-444455556666', status: 'succeeded', receivedVia: 'webhook', outcome: 'enqueued' });
+    telemetry.flush();
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]) as Record<string, unknown> & { _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Dimensions: string[][]; Metrics: Array<{ Name: string }> }> } };
+    expect(line).toMatchObject({ level: 'info', message: 'event enqueued', jobId: 'gen-1', eventId: '0a1b2c3d-1111-2222-3333-444455556666', status: 'succeeded', outcome: 'enqueued', Vendor: 'sync', Deployment: env.VW_DEPLOYMENT, Received: 1, Enqueued: 1 });
+    // EMF: every metric named has its value at the root, every dimension too.
+    const [directive] = line._aws.CloudWatchMetrics;
+    for (const { Name } of directive.Metrics) expect(typeof line[Name]).toBe('number');
+    for (const name of directive.Dimensions.flat()) expect(typeof line[name]).toBe('string');
+    expect(typeof line._aws.Timestamp).toBe('number');
+    // What the line says elsewhere is not repeated: the time (_aws.Timestamp), the vendor (the Vendor dimension), the function (its own log group).
+    expect(Object.keys(line)).not.toEqual(expect.arrayContaining(['time']));
+    expect(line).not.toHaveProperty('vendor');
+    expect(line).not.toHaveProperty('function');
+  });
+
+  it('writes a warning or an error at once, whole, on its own line (a timeout cannot lose it); the metrics then go on a line of their own', async () => {
+    const { telemetryFromEnv } = await import('../../lambda/composition/lambda');
+    const lines: string[] = [];
+    const telemetry = telemetryFromEnv(env, { buffered: true, oneLinePerInvocation: true, write: (line) => lines.push(line) });
+    telemetry.count('Received', 'sync');
+    telemetry.log('error', 'backend failure; the vendor should retry', { vendor: 'sync', reason: 'backend_error' });
+    expect(lines).toHaveLength(1);
+    telemetry.count('BackendErrors', 'sync');
+    telemetry.flush();
+    expect(lines.map((l) => Object.keys(JSON.parse(l) as object).includes('_aws'))).toEqual([false, true]);
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', vendor: 'sync', function: env.AWS_LAMBDA_FUNCTION_NAME });
+  });
+});

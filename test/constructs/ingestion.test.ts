@@ -148,7 +148,7 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     expect(all).not.toContain(logicalId(stack, secrets.sync.api));
     expect(statements).toContainEqual({
       Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      Action: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
       Resource: { 'Fn::GetAtt': [logicalId(stack, ingestion.table), 'Arn'] },
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sync#*'] } },
     });

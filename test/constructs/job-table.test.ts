@@ -97,7 +97,7 @@ describe('WebhookJobTable', () => {
     Template.fromStack(s).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
-          Match.objectLike({ Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchGetItem'] }),
+          Match.objectLike({ Action: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:BatchGetItem'] }),
           {
             Effect: 'Allow',
             Action: 'dynamodb:Query',

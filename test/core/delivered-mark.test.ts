@@ -54,7 +54,7 @@ describe('a failed "delivered" mark after SQS accepted the event (emulators on a
   /** Delivers `jobId`'s final event with its delivered mark (the second write) failing: SQS has it, the record says undelivered. */
   async function sendWithFailedMark(jobId: string): Promise<string> {
     deps.store.resetCount();
-    deps.store.failPutNumber = 2; // 1: the claim, 2: the delivered mark
+    deps.store.failPutNumber = 1; // the claim is an UpdateItem (store.claim), so the first PutItem is the delivered mark
     await expect(deliver(succeeded(jobId), { vendor: 'acme', receivedVia: 'webhook', receivedAtMs: deps.clock.now() }, deps)).rejects.toThrow('injected PutItem failure');
     const record = (await deps.store.get('acme', jobId)) as JobRecord;
     expect(record).toMatchObject({ terminalDelivered: false, lastEventDelivered: false });

@@ -134,7 +134,7 @@ describe('delivery core on DynamoDB (dynalite) and SQS FIFO (fauxqs)', () => {
 
   it('re-sends the pending terminal event with its own id when its send was applied but the mark failed, so SQS keeps one copy', async () => {
     store.resetCount();
-    store.failPutNumber = 2; // claim ok, send ok, mark fails
+    store.failPutNumber = 1; // claim (UpdateItem) ok, send ok, mark (the first PutItem) fails
     await expect(deliver(fields('job-15', 'succeeded'), via(), deps)).rejects.toThrow('injected PutItem');
     clock.advance(TEST_DELIVERY_CONFIG.claimLeaseMs + 1);
     expect((await deliver(fields('job-15', 'failed'), via(), deps)).outcome).toBe('conflict');
@@ -149,9 +149,11 @@ describe('delivery core on DynamoDB (dynalite) and SQS FIFO (fauxqs)', () => {
     expect((await deliver(fields('job-16', 'succeeded'), via(), deps)).outcome).toBe('enqueued'); // the same status still recovers it
   });
 
-  it('queues nothing when DynamoDB fails, at the read or at the claim', async () => {
-    store.failGets = 1;
-    await expect(deliver(fields('job-8', 'succeeded'), via(), deps)).rejects.toThrow('injected GetItem');
+  it('queues nothing when DynamoDB fails, at the claim or at the claim of a takeover', async () => {
+    store.failClaims = 1;
+    await expect(deliver(fields('job-8', 'succeeded'), via(), deps)).rejects.toThrow('injected UpdateItem');
+    queue.failSends = 1; // an attempt that claims, then dies: the next one takes its claim over with a PutItem
+    await expect(deliver(fields('job-8', 'succeeded'), via(), deps)).rejects.toThrow('injected SendMessage');
     store.failPuts = 1;
     await expect(deliver(fields('job-8', 'succeeded'), via(), deps)).rejects.toThrow('injected PutItem');
     expect(queue.sent).toBe(0);
@@ -161,7 +163,7 @@ describe('delivery core on DynamoDB (dynalite) and SQS FIFO (fauxqs)', () => {
 
   it('recovers when the delivered mark fails after the send: the retry re-sends inside the SQS window and SQS keeps one', async () => {
     store.resetCount();
-    store.failPutNumber = 2; // claim ok, mark fails
+    store.failPutNumber = 1; // claim (UpdateItem) ok, mark (the first PutItem) fails
     await expect(deliver(fields('job-9', 'failed'), via(), deps)).rejects.toThrow('injected PutItem');
     expect((await deliver(fields('job-9', 'failed'), via(), deps)).outcome).toBe('enqueued');
     expect((await deliver(fields('job-9', 'failed'), via(), deps)).outcome).toBe('duplicate');
@@ -183,6 +185,30 @@ describe('delivery core on DynamoDB (dynalite) and SQS FIFO (fauxqs)', () => {
     expect(due.items.map((r) => r.jobId)).toEqual(['job-11']);
     await deliver(fields('job-11', 'succeeded'), via('poll'), deps);
     expect((await backend.store.listDue('viralsync', clock.now() + 10 * TEST_DELIVERY_CONFIG.staleAfterMs, 10)).items).toHaveLength(0);
+  });
+
+  it('spends 3 calls on a new event (the claim, the send, the mark) and reads nothing; 1 call on a duplicate (issue 20)', async () => {
+    const calls = () => ({ gets: store.reads, claims: store.claims, puts: store.putCount, sends: queue.sent });
+    const zero = calls();
+    expect((await deliver(fields('job-20', 'processing', { progress: 0.2 }), via(), deps)).outcome).toBe('enqueued');
+    expect((await deliver(fields('job-20', 'succeeded'), via(), deps)).outcome).toBe('enqueued');
+    const two = calls();
+    expect({ gets: two.gets - zero.gets, claims: two.claims - zero.claims, puts: two.puts - zero.puts, sends: two.sends - zero.sends }).toEqual({ gets: 0, claims: 2, puts: 2, sends: 2 });
+    expect((await deliver(fields('job-20', 'succeeded'), via(), deps)).outcome).toBe('duplicate');
+    expect((await deliver(fields('job-20', 'processing', { progress: 0.2 }), via(), deps)).outcome).toBe('stale');
+    const four = calls();
+    expect({ gets: four.gets - two.gets, claims: four.claims - two.claims, puts: four.puts - two.puts, sends: four.sends - two.sends }).toEqual({ gets: 0, claims: 2, puts: 0, sends: 0 });
+  });
+
+  it('writes a job\'s pending index entry once for its webhooks: a later event leaves its due time; a poll moves it (issue 20)', async () => {
+    const first = clock.now();
+    await deliver(fields('job-21', 'processing', { progress: 0.2 }), via('webhook'), deps);
+    clock.advance(60_000);
+    await deliver(fields('job-21', 'processing', { progress: 0.4 }), via('webhook'), deps);
+    expect(await backend.store.get('viralsync', 'job-21')).toMatchObject({ nextPollAtMs: first + TEST_DELIVERY_CONFIG.staleAfterMs, lastActivityMs: clock.now(), lastEventDelivered: true });
+    clock.advance(60_000);
+    await deliver(fields('job-21', 'processing', { progress: 0.6 }), via('poll'), deps);
+    expect(await backend.store.get('viralsync', 'job-21')).toMatchObject({ nextPollAtMs: clock.now() + TEST_DELIVERY_CONFIG.staleAfterMs });
   });
 
   it('serializes different events of one job arriving at once: progress and terminal keep their order', async () => {

@@ -131,7 +131,7 @@ describe('quarantine replay', () => {
   it('leaves a message quarantined when the backend fails (injected DynamoDB failure), queues nothing, and the next replay delivers it', async () => {
     await quarantineAcme(JSON.stringify({ id: 'j1', state: 'rendered' }));
     const store = new FaultyStore(backend.store);
-    store.failGets = 1;
+    store.failClaims = 1;
 
     // Short polls: a 1-second wait would outlast the 1-second visibility timeout, and the run would retry it.
     const failed = await replay(replayDeps({ acme: ACME_V2 }, { store }), { runId: 'run-3', receiveWaitSeconds: 0 });

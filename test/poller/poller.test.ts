@@ -306,6 +306,25 @@ describe('poller against fake vendor status APIs, DynamoDB (dynalite) and SQS FI
     expect(telemetry.lines.find((l) => l.fields.reason === 'wrong_job')?.fields).toMatchObject({ vendor: id, jobId: asked });
   });
 
+  it('does not ask about a job whose webhooks kept coming: it moves its index entry to its last event plus staleAfter (issue 20)', async () => {
+    const viralsync = await fake('viralsync');
+    const deps = pollerDeps({ ...backend, clock, telemetry, vendors: [{ server: viralsync }] });
+    const progress = (p: number) => ({ jobId: 'busy-job', status: 'processing' as const, progress: p, stage: 'rendering', outputUrl: null, media: null, error: null, vendorEventType: null, vendorStatus: 'running', occurredAtMs: null, raw: {} });
+    // A webhook's claim writes the job's index entry once: due STALE_MS after its first event.
+    await deliver(progress(0.2), { vendor: 'viralsync', receivedVia: 'webhook', receivedAtMs: clock.now() }, deps);
+    clock.advance(STALE_MS / 2);
+    await deliver(progress(0.4), { vendor: 'viralsync', receivedVia: 'webhook', receivedAtMs: clock.now() }, deps);
+    const lastEventAt = (await record('viralsync', 'busy-job')).lastActivityMs;
+    clock.advance(STALE_MS / 2 + 1);
+    expect(await run(deps)).toMatchObject({ polled: 0, requests: 0, errors: 0 });
+    expect(viralsync.requests).toHaveLength(0);
+    expect(await record('viralsync', 'busy-job')).toMatchObject({ nextPollAtMs: lastEventAt + STALE_MS, pollAttempts: 0 });
+    // Quiet for staleAfter since its last event: now it is asked.
+    viralsync.jobs.set('busy-job', { jobId: 'busy-job', status: 'running', phase: 'rendering', progress: 0.4, timestamp: '2026-11-24T12:00:00Z' });
+    clock.advance(STALE_MS / 2);
+    expect(await run(deps)).toMatchObject({ polled: 1, requests: 1 });
+  });
+
   it('leaves a job alone while another attempt holds its lease', async () => {
     const sync = await fake('sync');
     const deps = pollerDeps({ ...backend, clock, telemetry, vendors: [{ server: sync }] });

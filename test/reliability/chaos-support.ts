@@ -1,6 +1,6 @@
 /** Fault injection and vendor simulation for the chaos run (compressed time on a ManualClock). */
 import { createHmac } from 'node:crypto';
-import type { DuePage, EventMessage, EventQueue, JobRecord, JobStore } from '../../lambda/core/ports';
+import type { ClaimRequest, ClaimResult, DuePage, EventMessage, EventQueue, JobRecord, JobStore } from '../../lambda/core/ports';
 
 /** A small seeded PRNG (mulberry32) so a failing run can be replayed. */
 export function rng(seed: number): () => number {
@@ -38,8 +38,8 @@ export class FaultLog {
 }
 
 /**
- * DynamoDB faults: a read that fails, a write that fails before it is applied, and a write that
- * is applied but whose answer is lost (a timeout). The last is the nasty one.
+ * DynamoDB faults: a read that fails, a write (a claim or a put) that fails before it is applied,
+ * and a write that is applied but whose answer is lost (a timeout). The last is the nasty one.
  */
 export class ChaosStore implements JobStore {
   constructor(
@@ -49,6 +49,14 @@ export class ChaosStore implements JobStore {
   async get(vendor: string, jobId: string): Promise<JobRecord | undefined> {
     if (this.faults.hit()) throw this.faults.fail('ddb_get_error');
     return this.inner.get(vendor, jobId);
+  }
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    if (this.faults.hit()) {
+      if (this.faults.random() < 0.5) throw this.faults.fail('ddb_put_error');
+      await this.inner.claim(request);
+      throw this.faults.fail('ddb_put_timeout');
+    }
+    return this.inner.claim(request);
   }
   async put(record: JobRecord, expectedVersion: number | null): Promise<boolean> {
     if (this.faults.hit()) {

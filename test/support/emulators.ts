@@ -8,7 +8,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aw
 import { DynamoJobStore } from '../../lambda/adapters/aws/dynamo-store';
 import type { DeliveryConfig } from '../../lambda/core/delivery';
 import type { VideoJobEvent } from '../../lambda/core/event';
-import type { Clock, EventMessage, EventQueue, JobRecord, JobStore } from '../../lambda/core/ports';
+import type { ClaimRequest, ClaimResult, Clock, EventMessage, EventQueue, JobRecord, JobStore } from '../../lambda/core/ports';
 import { SqsEventQueue, SqsQuarantineQueue } from '../../lambda/adapters/aws/sqs-queue';
 import { endpoints } from '../../local/strict-aws/emulators';
 import { createJobTable, createQueues, type LocalQueueOptions, type LocalQueues } from '../../local/strict-aws/resources';
@@ -94,20 +94,40 @@ export class ManualClock implements Clock {
 /** A store whose next calls fail as told: to prove every failure leaves retryable state. */
 export class FaultyStore implements JobStore {
   failGets = 0;
+  failClaims = 0;
   failPuts = 0;
+  /** Claims made (failed ones included). */
+  claims = 0;
   /** Fail the n-th put from now (1 = next), once. */
   failPutNumber: number | null = null;
   private puts = 0;
   constructor(private readonly inner: JobStore) {}
+  /** Reads made. */
+  reads = 0;
+  /** Puts made (failed ones included). */
+  get putCount(): number {
+    return this.allPuts;
+  }
+  private allPuts = 0;
   async get(vendor: string, jobId: string): Promise<JobRecord | undefined> {
+    this.reads++;
     if (this.failGets > 0) {
       this.failGets--;
       throw injected('GetItem');
     }
     return this.inner.get(vendor, jobId);
   }
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    this.claims++;
+    if (this.failClaims > 0) {
+      this.failClaims--;
+      throw injected('UpdateItem');
+    }
+    return this.inner.claim(request);
+  }
   async put(record: JobRecord, expectedVersion: number | null): Promise<boolean> {
     this.puts++;
+    this.allPuts++;
     if (this.failPuts > 0 || this.failPutNumber === this.puts) {
       if (this.failPuts > 0) this.failPuts--;
       this.failPutNumber = null;

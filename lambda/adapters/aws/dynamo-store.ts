@@ -1,7 +1,8 @@
 /**
  * JobStore on DynamoDB: one item per job, `pk = vendor#jobId`, TTL attribute `expiresAt` (epoch
  * seconds), and the sparse GSI `pending` (`pollVendor` = `vendor#shard`, `nextPollAt`) holding
- * only jobs that are not final. Every write is a conditional PutItem on the version read.
+ * only jobs that are not final. A claim is one conditional UpdateItem (dynamo-claim.ts); every
+ * other write is a PutItem conditional on the version read.
  */
 import {
   BatchGetItemCommand,
@@ -9,13 +10,16 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { TABLE_SCHEMA } from '../../contract/deployment';
+import { RECENT_EVENT_IDS } from '../../core/claim';
 import { jobKey } from '../../core/job-key';
-import type { DuePage, JobRecord, JobStore } from '../../core/ports';
+import type { ClaimRequest, ClaimResult, DuePage, JobRecord, JobStore } from '../../core/ports';
+import { claimUpdate } from './dynamo-claim';
 
 export class DynamoJobStore implements JobStore {
   constructor(
@@ -28,6 +32,24 @@ export class DynamoJobStore implements JobStore {
       new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: jobKey(vendor, jobId) } }, ConsistentRead: true }),
     );
     return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    const pending = request.terminal && request.pendingTerminal !== null ? deflateRawSync(Buffer.from(request.pendingTerminal, 'utf8')) : null;
+    try {
+      const out = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: jobKey(request.vendor, request.jobId) } },
+          ...claimUpdate(request, { pollVendor: pendingKeyFor(request.vendor, request.jobId), pending }),
+        }),
+      );
+      return { claimed: true, previous: out.Attributes ? fromItem(out.Attributes) : undefined };
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const item = (err as ConditionalCheckFailedException).Item;
+      return { claimed: false, current: item ? fromItem(item) : undefined };
+    }
   }
 
   async put(record: JobRecord, expectedVersion: number | null): Promise<boolean> {
@@ -43,7 +65,7 @@ export class DynamoJobStore implements JobStore {
       );
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailed(err)) return false;
       throw err;
     }
   }
@@ -134,6 +156,10 @@ export function itemSizeOf(record: JobRecord): number {
   return size;
 }
 
+function isConditionFailed(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException';
+}
+
 /** Where one shard of a vendor's `pending` entries stands: its partition key, and the last entry read. */
 interface ShardCursor {
   readonly key: string;
@@ -188,7 +214,10 @@ export function toItem(r: JobRecord): Record<string, AttributeValue> {
     expiresAt: { N: String(Math.ceil(r.expiresAtMs / 1000)) },
   };
   if (r.lastEventId !== null) item.lastEventId = { S: r.lastEventId };
-  if (r.recentEventIds.length > 0) item.recentEventIds = { S: r.recentEventIds.join(' ') };
+  // The delivered last event too: a claim (dynamo-claim.ts) replaces lastEventId without rewriting
+  // this attribute, and must not make the job forget that id if its attempt dies before the mark.
+  const delivered = r.lastEventId !== null && r.lastEventDelivered ? [...r.recentEventIds.filter((id) => id !== r.lastEventId), r.lastEventId] : r.recentEventIds;
+  if (delivered.length > 0) item.recentEventIds = { S: delivered.join(' ') };
   if (r.terminalEventId !== null) item.terminalEventId = { S: r.terminalEventId };
   // Deflated: a typical terminal event (0.7-1.6 KB of JSON) then fits beside the record in the
   // 1 KB of one write request unit.
@@ -216,7 +245,8 @@ function fromItem(item: Record<string, AttributeValue>): JobRecord {
     position: n('position') ?? 0,
     lastEventId: s('lastEventId'),
     lastEventDelivered: item.lastEventDelivered?.BOOL ?? false,
-    recentEventIds: s('recentEventIds')?.split(' ').filter((id) => id.length > 0) ?? [],
+    // Besides the last event (which the item's attribute holds too once delivered), newest kept.
+    recentEventIds: (s('recentEventIds')?.split(' ') ?? []).filter((id) => id.length > 0 && id !== s('lastEventId')).slice(-RECENT_EVENT_IDS),
     leaseUntilMs: n('leaseUntilMs'),
     terminalEventId: s('terminalEventId'),
     terminalDelivered: item.terminalDelivered?.BOOL ?? false,

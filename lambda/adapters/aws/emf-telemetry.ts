@@ -19,6 +19,15 @@ export interface JsonTelemetryOptions {
   /** Gather counters until `flush()` (one EMF line per invocation instead of one per counter). @default false */
   readonly buffered?: boolean;
   /**
+   * With `buffered`: hold info and debug lines until `flush()` too, and write the first EMF
+   * document into the last of them, so that a request that logs one line writes one line. The
+   * folded line leaves out what it carries otherwise: `time` (its `_aws.Timestamp`), `vendor` (its
+   * `Vendor` dimension) and the context fields (the function: each has its own log group). Warnings
+   * and errors are written at once, whole (a timeout or a crash before `flush()` cannot lose them).
+   * @default false
+   */
+  readonly fold?: boolean;
+  /**
    * The `Deployment` dimension of every metric: which pipeline counted it, when several share an
    * account and region (the construct sets it on every function, `ENV.DEPLOYMENT`).
    * @default - no `Deployment` dimension (the dev server, tests)
@@ -27,6 +36,13 @@ export interface JsonTelemetryOptions {
 }
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+interface HeldLine {
+  readonly level: LogLevel;
+  readonly time: string;
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
 
 export class JsonTelemetry implements Telemetry {
   private readonly write: (line: string) => void;
@@ -40,7 +56,9 @@ export class JsonTelemetry implements Telemetry {
   log(level: LogLevel, message: string, fields: Readonly<Record<string, unknown>> = {}): void {
     if (LEVELS[level] < this.minLevel) return;
     // Every field bounded (core/bounds.ts): a field may quote a payload.
-    this.write(JSON.stringify({ level, time: new Date().toISOString(), message: boundText(message, LOG_FIELD_CHARS), ...this.options.context, ...boundLogFields(fields) }));
+    const line = { level, time: new Date().toISOString(), message: boundText(message, LOG_FIELD_CHARS), fields: boundLogFields(fields) };
+    if (this.options.fold && this.options.buffered && LEVELS[level] < LEVELS.warn) this.held.push(line);
+    else this.write(this.whole(line));
   }
 
   count(metric: MetricName, vendor: string, value = 1, extraDimensions: Readonly<Record<string, string>> = {}): void {
@@ -60,27 +78,45 @@ export class JsonTelemetry implements Telemetry {
    * verifier invocation usually writes one line: `Received` and its outcome together).
    */
   flush(): void {
+    const held = this.held.splice(0);
+    const last = held.pop();
+    for (const line of held) this.write(this.whole(line));
+    let folded = last === undefined;
     for (const { vendor, dimensions, values } of this.pending.values()) {
       // Always a per-vendor series of this deployment (what the alarms watch), plus a finer one when there are extra dimensions.
       const { deployment } = this.options;
       const base: string[] = deployment ? [METRIC_DIMENSIONS.deployment, METRIC_DIMENSIONS.vendor] : [METRIC_DIMENSIONS.vendor];
       const extra = Object.keys(dimensions);
       const dimensionSets = extra.length === 0 ? [base] : [base, [...base, ...extra]];
-      this.write(
-        JSON.stringify({
-          _aws: {
-            Timestamp: Date.now(),
-            CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: dimensionSets, Metrics: Object.keys(values).map((Name) => ({ Name, Unit: 'Count' })) }],
-          },
-          ...(deployment ? { [METRIC_DIMENSIONS.deployment]: deployment } : {}),
-          [METRIC_DIMENSIONS.vendor]: vendor,
-          ...dimensions,
-          ...values,
-        }),
-      );
+      const emf = {
+        _aws: {
+          Timestamp: Date.now(),
+          CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: dimensionSets, Metrics: Object.keys(values).map((Name) => ({ Name, Unit: 'Count' })) }],
+        },
+        ...(deployment ? { [METRIC_DIMENSIONS.deployment]: deployment } : {}),
+        [METRIC_DIMENSIONS.vendor]: vendor,
+        ...dimensions,
+        ...values,
+      };
+      if (!folded && last) {
+        folded = true;
+        // The log fields first, the metric's members last: a field never overrides a dimension or a value.
+        const { vendor: sameVendor, ...fields } = last.fields;
+        const kept = sameVendor === undefined || sameVendor === vendor ? fields : last.fields;
+        this.write(JSON.stringify({ level: last.level, message: last.message, ...kept, ...emf }));
+      } else {
+        this.write(JSON.stringify(emf));
+      }
     }
     this.pending.clear();
+    if (!folded && last) this.write(this.whole(last));
   }
+
+  private whole(line: HeldLine): string {
+    return JSON.stringify({ level: line.level, time: line.time, message: line.message, ...this.options.context, ...line.fields });
+  }
+
+  private readonly held: HeldLine[] = [];
 
   private readonly pending = new Map<string, { vendor: string; dimensions: Readonly<Record<string, string>>; values: Record<string, number> }>();
 }
