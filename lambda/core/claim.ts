@@ -124,9 +124,14 @@ function isBehind(currentPosition: number, r: ClaimRequest): boolean {
 }
 
 function freshRecord(r: ClaimRequest): JobRecord {
+  return blankRecord(r.vendor, r.jobId, r.nowMs, r.nextPollAtMs, r.expiresAtMs);
+}
+
+/** A job's record before any event: registered at `nowMs`, due at `nextPollAtMs`. */
+export function blankRecord(vendor: string, jobId: string, nowMs: number, nextPollAtMs: number | null, expiresAtMs: number): JobRecord {
   return {
-    vendor: r.vendor,
-    jobId: r.jobId,
+    vendor,
+    jobId,
     version: 0,
     status: 'registered',
     position: 0,
@@ -137,10 +142,10 @@ function freshRecord(r: ClaimRequest): JobRecord {
     terminalEventId: null,
     terminalDelivered: false,
     pendingTerminal: null,
-    lastActivityMs: r.nowMs,
-    createdAtMs: r.nowMs,
-    nextPollAtMs: r.nextPollAtMs,
+    lastActivityMs: nowMs,
+    createdAtMs: nowMs,
+    nextPollAtMs,
     pollAttempts: 0,
-    expiresAtMs: r.expiresAtMs,
+    expiresAtMs,
   };
 }

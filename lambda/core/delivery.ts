@@ -19,7 +19,7 @@
  *   poller, sends it first.
  */
 import { HANDLER_METRICS } from '../contract/metrics';
-import { applyClaim, claimRequestOf, judge, type ClaimRequest, type Verdict } from './claim';
+import { applyClaim, blankRecord, claimRequestOf, judge, type ClaimRequest, type Verdict } from './claim';
 import { buildEvent, eventIdFor, eventJson, TERMINAL_STATUSES, toMessage, type NormalizedFields, type ReceivedVia, type VideoJobEvent } from './event';
 import type { Clock, EventQueue, JobRecord, JobStore, Telemetry } from './ports';
 
@@ -202,25 +202,7 @@ export function decide(current: JobRecord | undefined, event: VideoJobEvent, now
 
 /** A record for a job seen for the first time by registration. */
 export function newRecord(vendor: string, jobId: string, now: number, config: Pick<DeliveryConfig, 'staleAfterMs' | 'giveUpAfterMs' | 'dedupeWindowMs'>): JobRecord {
-  return {
-    vendor,
-    jobId,
-    version: 0,
-    status: 'registered',
-    position: 0,
-    lastEventId: null,
-    lastEventDelivered: false,
-    recentEventIds: [],
-    leaseUntilMs: null,
-    terminalEventId: null,
-    terminalDelivered: false,
-    pendingTerminal: null,
-    lastActivityMs: now,
-    createdAtMs: now,
-    nextPollAtMs: now + config.staleAfterMs,
-    pollAttempts: 0,
-    expiresAtMs: now + config.giveUpAfterMs + config.dedupeWindowMs,
-  };
+  return blankRecord(vendor, jobId, now, now + config.staleAfterMs, now + config.giveUpAfterMs + config.dedupeWindowMs);
 }
 
 function markDelivered(claimed: JobRecord, event: VideoJobEvent, now: number, config: DeliveryConfig): JobRecord {
