@@ -299,6 +299,7 @@ async function poller() {
         apiKey: async () => 'k',
         requestsPerMinute: limited ? constructDefaults[id] : 1e9,
         requestTimeoutMs: 2000,
+        allowInsecureStatusApi: true, // the fake status APIs are on loopback over plain http
       })),
       limiter: new VendorRateLimiter(clock),
       statusClient: new StatusClient({ now: () => Date.now() }),
