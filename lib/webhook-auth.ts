@@ -11,6 +11,46 @@ export enum SignatureEncoding {
   BASE64 = 'base64',
 }
 
+/** Which side of now a signed timestamp's tolerance applies to. */
+export enum TimestampWindow {
+  /** A timestamp too old, or too far ahead, is refused. */
+  EITHER_WAY = 'either-way',
+  /** Only a timestamp too old is refused (what the Mux and ElevenLabs SDKs check). */
+  PAST_ONLY = 'past-only',
+}
+
+/**
+ * One header holding the signed timestamp and the signatures as keyed parts,
+ * `t=<unix seconds>,<scheme>=<hex>[,<scheme>=<hex>...]`, each the hex HMAC-SHA256 of
+ * `<t>.<raw body>` keyed with the secret (Mux's `mux-signature`, ElevenLabs' `ElevenLabs-Signature`).
+ */
+export interface KeyedHeaderWebhookAuthOptions {
+  /** The header, e.g. `mux-signature`. */
+  readonly header: string;
+
+  /**
+   * The signatures' label (letters and digits, starting with a letter, not `t`): `v1` in
+   * `t=...,v1=...`. Signatures with another label are skipped.
+   *
+   * @default 'v1'
+   */
+  readonly scheme?: string;
+
+  /**
+   * How far `t` may be from now (1 second to 24 hours).
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly tolerance?: Duration;
+
+  /**
+   * Whether the tolerance applies either way, or only to a `t` in the past.
+   *
+   * @default TimestampWindow.EITHER_WAY
+   */
+  readonly window?: TimestampWindow;
+}
+
 /** An HMAC-SHA256 signature over a template of the raw body and, optionally, a signed timestamp. */
 export interface HmacWebhookAuthOptions {
   /** The header with the signature, e.g. `x-acme-signature`. */
@@ -96,6 +136,20 @@ export class WebhookAuth {
   }
 
   /**
+   * One header `t=<unix>,<scheme>=<hex>` (several signatures accepted), the hex HMAC-SHA256 of
+   * `<t>.<raw body>`: what Mux (`mux-signature`, `v1`) and ElevenLabs (`ElevenLabs-Signature`, `v0`) send.
+   */
+  static keyedHeader(options: KeyedHeaderWebhookAuthOptions): WebhookAuth {
+    return new WebhookAuth({
+      type: 'keyed-header',
+      header: options.header,
+      scheme: options.scheme,
+      toleranceSeconds: toleranceSeconds('WebhookAuth.keyedHeader', 'tolerance', options.tolerance),
+      window: options.window,
+    });
+  }
+
+  /**
    * Standard Webhooks: `webhook-id`, `webhook-timestamp` and `webhook-signature` headers (or Svix's
    * `svix-*` names), HMAC-SHA256 of `<id>.<timestamp>.<body>`, `v1,<base64>` signatures separated by
    * spaces. The webhook secret is the `whsec_...` value the vendor shows (its base64 part is the key).
@@ -104,7 +158,7 @@ export class WebhookAuth {
     return new WebhookAuth({ type: 'standard-webhooks', toleranceSeconds: toleranceSeconds('WebhookAuth.standardWebhooks', 'tolerance', options.tolerance) });
   }
 
-  /** The kind of authentication: `hmac`, `bearer` or `standard-webhooks`. */
+  /** The kind of authentication: `hmac`, `bearer`, `keyed-header` or `standard-webhooks`. */
   readonly type: string;
 
   /**

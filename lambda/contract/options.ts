@@ -24,6 +24,8 @@ export interface StringSpec {
    * (a fragment is never sent; the host and the userinfo are not where an id is asked for).
    */
   readonly inPathOrQuery?: string;
+  /** A regular expression (its source) the whole value must match, and what to use when it does not. */
+  readonly pattern?: { readonly regex: string; readonly use: string };
   readonly default?: string;
 }
 
@@ -215,6 +217,7 @@ function stringProblem(spec: StringSpec, value: unknown, path: string): string |
   if (spec.httpUrl && (!/^https?:\/\/[^/\s]+/i.test(value) || !URL.canParse(value.replace(/\{[^}]*\}/g, 'x')))) {
     return `${path} ${value} is not an absolute http(s) URL`;
   }
+  if (spec.pattern && !new RegExp(spec.pattern.regex).test(value)) return `${path} is ${show(value)}: ${spec.pattern.use}`;
   const misplaced = spec.inPathOrQuery ? placeholderOutsidePathOrQuery(value, spec.inPathOrQuery) : undefined;
   if (misplaced) {
     return `${path} ${JSON.stringify(value)} has ${spec.inPathOrQuery} in the ${misplaced}: put each ${spec.inPathOrQuery} in the path or the query (elsewhere every job would be polled at one URL, and its answer published for every job)`;

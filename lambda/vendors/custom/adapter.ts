@@ -1,8 +1,8 @@
 /**
  * A custom vendor: one described by options instead of code, so users can add one without
  * forking. Authentication is the shared HMAC-SHA256 scheme, configured by the options (a template
- * of the timestamp and the raw body, hex or base64) or as Standard Webhooks, or a static key in a
- * header; fields are read by dotted JSON paths.
+ * of the timestamp and the raw body, hex or base64), as a keyed header (`t=...,v1=...`) or as
+ * Standard Webhooks; or a static key in a header. Fields are read by dotted JSON paths.
  */
 import type { AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
 import type { NormalizedFields } from '../../core/event';
@@ -11,11 +11,13 @@ import { matchesAnyKey } from '../shared/crypto';
 import { hmacHeaders, signHmac, verifyHmac, type HmacScheme } from '../shared/hmac';
 import { asStatus } from '../shared/results';
 import { statusApi } from '../shared/status-api';
-import type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
+import { keyedHeaderScheme } from '../shared/keyed-header';
+import type { CustomHmacAuth, CustomKeyAuth, CustomKeyedHeaderAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
 import { customManifest } from './manifest';
 import { standardWebhooksScheme } from './standard-webhooks';
 
 const CUSTOM_OPTIONS = customManifest.options.properties;
+const AUTH_VARIANTS = CUSTOM_OPTIONS.auth.variants;
 
 /** The adapter for `options` (checked against ./manifest.ts's spec first: see the registry). */
 export function customAdapter(options: CustomOptions, id: string): VendorAdapter {
@@ -45,8 +47,17 @@ export function signCustomRequest(options: CustomOptions, body: string, secret: 
 }
 
 /** The shared HMAC scheme as a custom vendor's `auth` configures it. */
-export function hmacSchemeOf(auth: CustomHmacAuth | CustomStandardWebhooksAuth): HmacScheme {
+export function hmacSchemeOf(auth: CustomHmacAuth | CustomKeyedHeaderAuth | CustomStandardWebhooksAuth): HmacScheme {
   if (auth.type === 'standard-webhooks') return standardWebhooksScheme(auth.toleranceSeconds);
+  if (auth.type === 'keyed-header') {
+    const spec = AUTH_VARIANTS['keyed-header'].properties;
+    return keyedHeaderScheme({
+      headers: [auth.header],
+      scheme: auth.scheme ?? spec.scheme.default,
+      toleranceSeconds: auth.toleranceSeconds ?? spec.toleranceSeconds.default,
+      window: auth.window ?? spec.window.default,
+    });
+  }
   const prefix = auth.signaturePrefix ?? '';
   return {
     signatureHeaders: [auth.signatureHeader.toLowerCase()],

@@ -6,7 +6,7 @@ import type { CustomOptions } from './options';
 
 export { customAdapter, hmacSchemeOf, signCustomRequest } from './adapter';
 export { customManifest } from './manifest';
-export type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
+export type { CustomHmacAuth, CustomKeyAuth, CustomKeyedHeaderAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
 
 export const custom = defineVendor({
   manifest: customManifest,

@@ -7,6 +7,9 @@ import type { VendorManifest } from '../../contract/manifest';
 import { SECONDS, type ObjectSpec } from '../../contract/options';
 import { VIDEO_JOB_STATUSES } from '../../contract/statuses';
 
+/** Either way, or only for a timestamp in the past (as the Mux and ElevenLabs SDKs check theirs). */
+const TIMESTAMP_WINDOWS = ['either-way', 'past-only'] as const;
+
 const PATH_NAMES = ['jobId', 'status', 'errorMessage', 'errorCode', 'outputUrl', 'progress', 'stage', 'time', 'eventType'] as const;
 type PathName = (typeof PATH_NAMES)[number];
 /** The paths into a body, `required` among them (typed by name: lib's options are checked against them). */
@@ -62,6 +65,23 @@ export const customManifest = {
               // The spec's recommended tolerance of `webhook-timestamp`, either way.
               toleranceSeconds: { ...SECONDS, default: 300 },
             },
+          },
+          // One header `t=<unix>,<scheme>=<hex>`, the hex HMAC of `<t>.<raw body>` (Mux, ElevenLabs, Sync).
+          'keyed-header': {
+            type: 'object',
+            properties: {
+              type: { type: 'string' },
+              header: { type: 'string' },
+              // The signatures' label; `t` is the timestamp's.
+              scheme: {
+                type: 'string',
+                default: 'v1',
+                pattern: { regex: '^(?!t$)[A-Za-z][A-Za-z0-9]*$', use: `use a label of letters and digits starting with a letter, other than t (the timestamp's), e.g. "v1"` },
+              },
+              toleranceSeconds: { ...SECONDS, default: 300 },
+              window: { type: 'string', oneOf: TIMESTAMP_WINDOWS, default: 'either-way' },
+            },
+            required: ['header'],
           },
         },
       },

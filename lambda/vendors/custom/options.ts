@@ -32,6 +32,22 @@ export interface CustomKeyAuth {
 }
 
 /**
+ * One header `t=<unix seconds>,<scheme>=<hex>[,<scheme>=<hex>...]`: the hex HMAC-SHA256 of
+ * `<t>.<raw body>` keyed with the secret as UTF-8, any one signature of the scheme accepted.
+ */
+export interface CustomKeyedHeaderAuth {
+  readonly type: 'keyed-header';
+  /** The header, e.g. `mux-signature`. */
+  readonly header: string;
+  /** The signatures' label. @default 'v1' */
+  readonly scheme?: string;
+  /** Largest distance of `t` from now. @default 300 */
+  readonly toleranceSeconds?: number;
+  /** Whether it is checked either way, or only for a `t` in the past. @default 'either-way' */
+  readonly window?: 'either-way' | 'past-only';
+}
+
+/**
  * Standard Webhooks (https://www.standardwebhooks.com, what Svix sends): headers `webhook-id`,
  * `webhook-timestamp` and `webhook-signature` (or `svix-*`), HMAC-SHA256 of `<id>.<timestamp>.<body>`
  * keyed by the base64 after a `whsec_` secret's prefix, `v1,<base64>` signatures separated by spaces.
@@ -58,7 +74,7 @@ export interface CustomPaths {
 }
 
 export interface CustomOptions {
-  readonly auth: CustomHmacAuth | CustomKeyAuth | CustomStandardWebhooksAuth;
+  readonly auth: CustomHmacAuth | CustomKeyAuth | CustomKeyedHeaderAuth | CustomStandardWebhooksAuth;
   readonly paths: CustomPaths;
   /** The vendor's status words to normalized statuses; a status not in the map is quarantined. */
   readonly statusMap: Readonly<Record<string, VideoJobStatus>>;

@@ -6,6 +6,7 @@
 import type { AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
 import { parseJsonObject } from '../../core/json';
 import { verifyHmac, type HmacScheme } from '../shared/hmac';
+import { keyedHeaderScheme } from '../shared/keyed-header';
 import { asEvent } from '../shared/results';
 import { syncManifest } from './manifest';
 import { normalizeGeneration } from './normalize';
@@ -30,15 +31,12 @@ export interface SyncOptions {
   readonly compactJsonFallback?: boolean;
 }
 
-/** Sync's signature scheme (the payload reference names the header `X-Signature-Primary`: read too). */
+/**
+ * Sync's signature scheme, a keyed header `t=<unix>,v1=<hex>` (the payload reference names the
+ * header `X-Signature-Primary`: read too). Sync documents no tolerance: checked either way.
+ */
 export function syncScheme(toleranceSeconds: number = syncManifest.timestampToleranceSeconds): HmacScheme {
-  return {
-    signatureHeaders: ['sync-signature', 'x-signature-primary'],
-    signatures: { kind: 'keyed', separator: ',', timestampKey: 't', signatureKey: 'v1' },
-    encoding: 'hex',
-    template: '{timestamp}.{body}',
-    toleranceSeconds,
-  };
+  return keyedHeaderScheme({ headers: ['sync-signature', 'x-signature-primary'], scheme: 'v1', toleranceSeconds, window: 'either-way' });
 }
 
 /**
