@@ -2,13 +2,13 @@
  * What a vendor folder exports (lambda/vendors/<vendor>/index.ts): its manifest (plain data), its
  * adapter and its samples. The vendor list (./index.ts) is a list of these.
  */
-import type { VendorAdapter } from '../core/adapter';
+import type { AdapterPorts, VendorAdapter } from '../core/adapter';
 import type { SampleEvent, VendorManifest } from '../contract/manifest';
 
 export interface VendorModule {
   readonly manifest: VendorManifest;
-  /** The adapter under `id`, for options already checked against `manifest.options`. */
-  createAdapter(options: Readonly<Record<string, unknown>>, id: string): VendorAdapter;
+  /** The adapter under `id`, for options already checked against `manifest.options`, with the ports the composition root gives. */
+  createAdapter(options: Readonly<Record<string, unknown>>, id: string, ports: AdapterPorts): VendorAdapter;
   /** Realistic signed webhooks, for `video-webhooks send`, the demo and the benchmarks. */
   readonly samples?: VendorSamples;
 }
@@ -31,7 +31,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
  * names of `O` are exactly the ones the manifest's spec lists, so the two cannot drift apart.
  */
 export function defineVendor<O, M extends VendorManifest>(
-  module: { readonly manifest: M; createAdapter(options: O, id: string): VendorAdapter; readonly samples?: VendorSamples } & (Same<keyof O, keyof M['options']['properties']> extends true
+  module: { readonly manifest: M; createAdapter(options: O, id: string, ports: AdapterPorts): VendorAdapter; readonly samples?: VendorSamples } & (Same<keyof O, keyof M['options']['properties']> extends true
     ? unknown
     : { readonly optionNamesDifferFromTheManifest: never }),
 ): VendorModule {

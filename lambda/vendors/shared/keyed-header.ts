@@ -3,10 +3,9 @@
  * timestamp and the signatures as keyed parts, `t=<unix seconds>,<scheme>=<hex>[,<scheme>=<hex>...]`,
  * each signature the hex HMAC-SHA256 of `<t>.<raw body>` keyed with the secret as UTF-8. Every
  * signature labelled with the scheme is tried (a sender lists one per secret during a rotation),
- * others are skipped. Sync (`Sync-Signature`, `v1`), Mux (`mux-signature`, `v1`,
- * https://www.mux.com/docs/core/verify-webhook-signatures) and ElevenLabs (`ElevenLabs-Signature`,
- * `v0`, https://elevenlabs.io/docs/eleven-api/resources/webhooks) are each this with their own
- * header, label, tolerance and window; custom vendors get it as `auth: {"type": "keyed-header"}`.
+ * others are skipped. Several built-in vendors sign this way, each with its own header, label,
+ * tolerance and window (their folders cite their documentation); custom vendors get it as
+ * `auth: {"type": "keyed-header"}`.
  */
 import type { TimestampWindow } from './crypto';
 import type { HmacScheme } from './hmac';
