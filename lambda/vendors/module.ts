@@ -16,8 +16,18 @@ export interface VendorModule {
 export interface VendorSamples {
   /** The payload the vendor sends for `event` (one of `manifest.sampleEvents`). */
   payload(event: SampleEvent, jobId: string, nowMs: number): Record<string, unknown>;
-  /** The headers the vendor sends with `body`, authenticated with `secret` at `nowMs`. Never throws, whatever the body. */
-  sign(body: string, secret: string, nowMs: number): Record<string, string>;
+  /**
+   * The headers the vendor sends with `body`, authenticated with `secret` at `nowMs`. Never throws,
+   * whatever the body. A vendor that signs with a private key (`manifest.local.signingKeyEnv`)
+   * signs with `signingKey` (PEM or JWK) for the account `secret`, and throws, saying what to
+   * give, without one.
+   */
+  sign(body: string, secret: string, nowMs: number, signingKey?: string): Record<string, string>;
+  /**
+   * A random webhook secret in the form the vendor's secrets take (a `whsec_` key, say), for the demo
+   * and tests. @default - random letters and digits
+   */
+  secret?(): string;
   /** A job id of the vendor's kind: the `sequence`-th one, or a random one. */
   jobId(sequence?: number): string;
   /** What the vendor's status API answers for a job still in progress (for fake status APIs). */

@@ -15,7 +15,7 @@ import { ed25519PrivateKey, ed25519Verifier, signEd25519, type Ed25519Scheme } f
 import { keyedHeaderScheme } from '../shared/keyed-header';
 import type { CustomEd25519JwksAuth, CustomHmacAuth, CustomKeyAuth, CustomKeyedHeaderAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
 import { customManifest } from './manifest';
-import { standardWebhooksScheme } from './standard-webhooks';
+import { standardWebhooksScheme } from '../shared/standard-webhooks';
 
 const CUSTOM_OPTIONS = customManifest.options.properties;
 const AUTH_VARIANTS = CUSTOM_OPTIONS.auth.variants;
@@ -62,7 +62,7 @@ export function signCustomRequest(options: CustomOptions, body: string, secret: 
 
 /** The shared HMAC scheme as a custom vendor's `auth` configures it. */
 export function hmacSchemeOf(auth: CustomHmacAuth | CustomKeyedHeaderAuth | CustomStandardWebhooksAuth): HmacScheme {
-  if (auth.type === 'standard-webhooks') return standardWebhooksScheme(auth.toleranceSeconds);
+  if (auth.type === 'standard-webhooks') return standardWebhooksScheme(auth.toleranceSeconds ?? AUTH_VARIANTS['standard-webhooks'].properties.toleranceSeconds.default);
   if (auth.type === 'keyed-header') {
     const spec = AUTH_VARIANTS['keyed-header'].properties;
     return keyedHeaderScheme({
