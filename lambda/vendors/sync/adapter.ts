@@ -4,7 +4,7 @@
  * included). Only final statuses are sent and never retried, so the poller matters most here.
  */
 import type { AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
-import { parseJsonObject } from '../../core/json';
+import { isObject, parseJsonObject, readString, type JsonObject } from '../../core/json';
 import { verifyHmac, type HmacScheme } from '../shared/hmac';
 import { keyedHeaderScheme } from '../shared/keyed-header';
 import { asEvent } from '../shared/results';
@@ -40,6 +40,20 @@ export function syncScheme(toleranceSeconds: number = syncManifest.timestampTole
 }
 
 /**
+ * A batch's status webhook (`POST /v2/batch` with `webhook_url`: "a POST request will be sent when
+ * the batch completes or fails", https://sync.so/docs/api-reference/api/webhooks-payload-reference/webhooks/batch-status-update),
+ * signed as generations are: `{id: "batch_...", status, metrics: {total, success, failed, pending
+ * counts}, outputUrl, ...}` (the reference spells its fields both camelCase and snake_case). It
+ * names no generation: their results are in the batch's JSONL result file (`outputUrl`, a redirect
+ * to a signed URL). So it is answered 202 and ignored with the reason, never read as a generation
+ * (its `COMPLETED` would have made a job of the batch) nor quarantined (its `JOBS_CREATED` is no
+ * generation status). A batch has `metrics`, which a generation never has; its ids start `batch_`.
+ */
+function isBatch(body: JsonObject): boolean {
+  return isObject(body.metrics) || (typeof body.id === 'string' && body.id.startsWith('batch_')) || body.status === 'JOBS_CREATED';
+}
+
+/**
  * The Sync adapter. `vendorEventType` is always null: Sync webhooks have no event type, only the
  * generation's `status` (which is `vendorStatus`); the time is the signed `t` (the body has none).
  */
@@ -56,7 +70,12 @@ export function syncAdapter(options: SyncOptions = {}, id = 'sync'): VendorAdapt
     },
     normalize(req: RawRequest, auth): NormalizeResult {
       const body = parseJsonObject(req.body);
-      return body ? asEvent(normalizeGeneration(body, undefined, auth.timestampMs)) : { kind: 'invalid', reason: 'body is not a JSON object' };
+      if (!body) return { kind: 'invalid', reason: 'body is not a JSON object' };
+      if (isBatch(body)) {
+        const status = readString(body.status);
+        return { kind: 'ignored', vendorEventType: `batch ${status ?? 'status'}`, reason: `a batch status webhook (batch ${String(body.id).slice(0, 100)}): its generations' results are in the batch's result file, not in the webhook; each generation is a job of its own` };
+      }
+      return asEvent(normalizeGeneration(body, undefined, auth.timestampMs));
     },
     statusApi: syncStatusApi,
   };
