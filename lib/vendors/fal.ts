@@ -8,8 +8,8 @@ import { vendorDefinition, vendorSubject, type BuiltInVendorOptions, type Vendor
  * fal.ai: Ed25519 webhooks checked with fal's public keys (the verifier fetches fal's JWKS, keeps
  * it in memory and asks again at most once a minute). fal signs every customer's webhooks with the
  * same keys, so `webhookSecret` holds the fal user id(s) this deployment accepts (the
- * `X-Fal-Webhook-User-Id` of your deliveries; a JSON array for several); a delivery for another
- * user is refused (401, reason `wrong_account`, its user id in the log). `apiKey` is a fal key
+ * `X-Fal-Webhook-User-Id` header fal sends with your deliveries; a JSON array for several); a
+ * delivery signed for another user is refused (401, reason `wrong_account`). `apiKey` is a fal key
  * (`Authorization: Key <key>`).
  *
  * Polling needs `modelId`: the webhook does not say which model ran, and fal's status URL is
