@@ -108,13 +108,14 @@ async function verifierCore() {
   const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/local/adapters/memory.js');
   const { StaticSecretSource } = require('./dist/local/adapters/secrets.js');
   const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
-  const { sampleJobId, samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
+  const { sampleJobId, samplePayload, sampleSecret, signRequest, signsWithSecret } = require('./dist/lambda/vendors/samples.js');
   const { rawRequest } = require('./dist/lambda/core/http.js');
   const n = quick ? 2000 : 10000;
   const reps = quick ? 3 : 5;
   results.verifierCore = {};
-  for (const vendor of BUILT_IN_VENDOR_IDS) {
-    const secret = `bench_${vendor}_secret`;
+  // The vendors signed with a secret (a public-key vendor's signature is another measure: an Ed25519 verify).
+  for (const vendor of BUILT_IN_VENDOR_IDS.filter(signsWithSecret)) {
+    const secret = sampleSecret(vendor);
     const now = Date.now();
     const requests = Array.from({ length: n }, (_, i) => {
       const body = JSON.stringify(samplePayload(vendor, 'completed', sampleJobId(vendor, i), now));
@@ -274,13 +275,15 @@ async function poller() {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${server.address().port}`;
-  const constructDefaults = Object.fromEntries(registry.builtIns.map((b) => [b.id, b.manifest.pollRequestsPerMinute]));
+  // The vendors with a status API by default (one that needs more options, a model id, is left out).
+  const polled = BUILT_IN_VENDOR_IDS.filter((id) => createAdapter({ id, kind: id, options: {} }).statusApi);
+  const constructDefaults = Object.fromEntries(registry.builtIns.filter((b) => polled.includes(b.id)).map((b) => [b.id, b.manifest.pollRequestsPerMinute]));
   results.poller = { latencyMs, concurrency: DEFAULTS.pollConcurrency };
   for (const mode of ['rate limits off', 'rate limits on (construct defaults)']) {
     const limited = mode.startsWith('rate limits on');
     const store = new MemoryJobStore();
     const perVendor = quick ? 150 : 500;
-    for (const vendor of BUILT_IN_VENDOR_IDS) {
+    for (const vendor of polled) {
       for (let i = 0; i < perVendor; i++) {
         await store.put({ ...newRecord(vendor, `${vendor}-${i}`, Date.now() - 3600e3, { staleAfterMs: 600e3, giveUpAfterMs: 172800e3, dedupeWindowMs: 604800e3 }), nextPollAtMs: Date.now() - 1000 - i }, null);
       }
@@ -292,11 +295,12 @@ async function poller() {
       clock,
       telemetry: { log() {}, count() {} },
       config: { dedupeWindowMs: 604800e3, staleAfterMs: 600e3, giveUpAfterMs: 172800e3, claimLeaseMs: 30e3, busyWaitMs: 0 },
-      vendors: BUILT_IN_VENDOR_IDS.map((id) => ({
+      vendors: polled.map((id) => ({
         id,
         statusApi: createAdapter({ id, kind: id, options: {} }).statusApi,
         baseUrl: `${base}/${id}`,
-        apiKey: async () => 'k',
+        // In the form every vendor's key takes (one sends `<id>:<secret>` as HTTP Basic).
+        apiKey: async () => 'bench-key-id:bench-key-secret',
         requestsPerMinute: limited ? constructDefaults[id] : 1e9,
         requestTimeoutMs: 2000,
         allowInsecureStatusApi: true, // the fake status APIs are on loopback over plain http
@@ -327,7 +331,7 @@ async function latency() {
   const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/local/adapters/memory.js');
   const { StaticSecretSource } = require('./dist/local/adapters/secrets.js');
   const { JobRegistry } = require('./dist/lambda/runtime/register-job.js');
-  const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  const { createAdapter } = require('./dist/lambda/vendors/registry.js');
   const calls = new AsyncLocalStorage();
   // Every method call of a port: noted for the request it serves, then answered after the round trip.
   const remote = (target, service) =>
@@ -343,13 +347,14 @@ async function latency() {
       },
     });
   const inner = new MemoryJobStore();
+  const mix = mixSecrets();
   const deps = {
-    adapters: new Map(BUILT_IN_VENDOR_IDS.map((v) => [v, createAdapter({ id: v, kind: v, options: {} })])),
+    adapters: new Map(Object.keys(mix).map((v) => [v, createAdapter({ id: v, kind: v, options: {} })])),
     store: remote(inner, 'dynamodb'),
     queue: remote({ async send() {} }, 'sqs'),
     quarantine: new MemoryQuarantineQueue(),
-    secrets: new StaticSecretSource({ s: ['secret'] }),
-    secretIdFor: () => 's',
+    secrets: new StaticSecretSource(Object.fromEntries(Object.entries(mix).map(([v, secret]) => [v, [secret]]))),
+    secretIdFor: (v) => v,
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     telemetry: { log() {}, count() {} },
     config: { dedupeWindowMs: 604800e3, staleAfterMs: 600e3, giveUpAfterMs: 172800e3, claimLeaseMs: 30e3, busyWaitMs: 1500 },
@@ -401,23 +406,35 @@ async function latency() {
  * as the README asks. Each request is signed when it is made.
  */
 function webhookMix(jobsPerVendor, firstJob) {
-  const { BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
   const { sampleJobId, samplePayload, signRequest, VENDOR_EVENTS } = require('./dist/lambda/vendors/samples.js');
   const { rawRequest } = require('./dist/lambda/core/http.js');
   const sequences = Object.fromEntries(Object.entries(VENDOR_EVENTS).map(([v, events]) => [v, [...events.filter((e) => e === 'progress' || e === 'created').slice(0, 1), 'completed']]));
+  const secrets = mixSecrets();
   const jobs = [];
-  for (const vendor of BUILT_IN_VENDOR_IDS) {
+  for (const vendor of Object.keys(secrets)) {
     for (let i = 0; i < jobsPerVendor; i++) {
       const jobId = sampleJobId(vendor, firstJob + i);
       const requests = [];
       for (const event of sequences[vendor]) {
         const body = JSON.stringify(samplePayload(vendor, event, jobId, Date.now()));
-        for (let copy = 0; copy < (i % 10 === 0 ? 2 : 1); copy++) requests.push(() => rawRequest(signRequest(vendor, body, 'secret', Date.now()), body));
+        for (let copy = 0; copy < (i % 10 === 0 ? 2 : 1); copy++) requests.push(() => rawRequest(signRequest(vendor, body, secrets[vendor], Date.now()), body));
       }
       jobs.push({ vendor, jobId, register: sequences[vendor].length === 1, requests });
     }
   }
   return jobs;
+}
+
+/**
+ * The mix's vendors and their webhook secrets, each in its vendor's form: the vendors that sign
+ * with a secret (a public-key vendor's signature is another cost, an Ed25519 verify, left out).
+ */
+function mixSecrets() {
+  if (mixSecrets.memo) return mixSecrets.memo;
+  const { BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  const { sampleSecret, signsWithSecret } = require('./dist/lambda/vendors/samples.js');
+  mixSecrets.memo = Object.fromEntries(BUILT_IN_VENDOR_IDS.filter(signsWithSecret).map((v) => [v, sampleSecret(v)]));
+  return mixSecrets.memo;
 }
 
 // 6. The verifier's bundle (assets/verifier/index.js) invoked in its own Node process, as Lambda
@@ -433,14 +450,18 @@ async function verifierInLambda() {
   const { startEmulators } = require('./dist/local/strict-aws/emulators.js');
   const { createJobTable, createQueues } = require('./dist/local/strict-aws/resources.js');
   const { sampleJobId, samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
-  const { BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
   const emulators = await startEmulators();
   const tmp = join(root, 'bench', '.tmp');
   mkdirSync(tmp, { recursive: true });
-  const secret = 'bench_lambda_secret';
+  // Secrets Manager's GetSecretValue answer for each vendor's secret (SecretId `...:secret:<vendor>`).
+  const mix = mixSecrets();
   const secrets = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ Name: 's', SecretString: secret })));
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const vendor = String(JSON.parse(body || '{}').SecretId ?? '').split(':secret:')[1];
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ Name: vendor, SecretString: mix[vendor] }));
+    });
   });
   await new Promise((r) => secrets.listen(0, '127.0.0.1', r));
   // The runner: loads the bundle, invokes it for each event, reports CPU and wall time per invocation.
@@ -466,7 +487,7 @@ process.send('ready');
   const samples = [];
   const rss = [];
   const { fork } = await import('node:child_process');
-  for (const vendor of BUILT_IN_VENDOR_IDS) {
+  for (const vendor of Object.keys(mix)) {
     const table = `bench-${vendor}`;
     await createJobTable(emulators.dynamoClient(), table);
     const queues = await createQueues(emulators.sqsClient(), `bench-${vendor}`);
@@ -484,7 +505,7 @@ process.send('ready');
         AWS_LAMBDA_FUNCTION_NAME: `VideoWebhooksProd-WebhooksVerifier${vendor}1A2B3C4D-AbCdEfGhIjKl`,
         VW_DEPLOYMENT: 'VideoWebhooksProd-Webhooks-1A2B3C4D',
         VW_VENDOR: JSON.stringify({ id: vendor, kind: vendor, options: {} }),
-        VW_WEBHOOK_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:s',
+        VW_WEBHOOK_SECRET_ID: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${vendor}`,
         VW_TABLE_NAME: table,
         VW_QUEUE_URL: queues.queueUrl,
         VW_QUARANTINE_QUEUE_URL: queues.quarantineQueueUrl,
@@ -494,7 +515,7 @@ process.send('ready');
     const events = [];
     for (let i = 0; i < perVendor; i++) {
       const body = JSON.stringify(samplePayload(vendor, 'completed', sampleJobId(vendor, 700_000 + i), Date.now()));
-      const headers = Object.fromEntries(Object.entries(signRequest(vendor, body, secret, Date.now())).map(([k, v]) => [k.toLowerCase(), v]));
+      const headers = Object.fromEntries(Object.entries(signRequest(vendor, body, mix[vendor], Date.now())).map(([k, v]) => [k.toLowerCase(), v]));
       const event = { version: '2.0', rawPath: `/webhooks/${vendor}`, headers: { 'content-type': 'application/json', ...headers }, pathParameters: { vendor }, requestContext: { http: { method: 'POST' } }, body, isBase64Encoded: false };
       events.push(event);
       if (i % 10 === 0) events.push(event); // a vendor retry: a duplicate
@@ -528,7 +549,7 @@ process.send('ready');
     sizes,
     cheapestMb: cheapest.memoryMb,
   };
-  row('lambda', 'verifier bundle CPU per invocation (median / p99), peak RSS', `${fmt(results.lambda.cpuMsMedian, 2)} / ${fmt(results.lambda.cpuMsP99, 2)} ms, ${fmt(results.lambda.maxRssMb, 0)} MB`, `${samples.length} invocations, 4 vendors, 10% duplicates`, '', '', undefined);
+  row('lambda', 'verifier bundle CPU per invocation (median / p99), peak RSS', `${fmt(results.lambda.cpuMsMedian, 2)} / ${fmt(results.lambda.cpuMsP99, 2)} ms, ${fmt(results.lambda.maxRssMb, 0)} MB`, `${samples.length} invocations, ${Object.keys(mix).length} vendors, 10% duplicates`, '', '', undefined);
   for (const size of sizes) {
     row('lambda', `derived billed duration at ${size.memoryMb} MB (mean, p50 / p99)`, `${fmt(size.billedMsMean)} ms (${size.p50Ms} / ${size.p99Ms}), $${fmt(size.usdPerMillion, 3)}/M`, size.memoryMb === cheapest.memoryMb ? 'cheapest' : '', '', '', undefined);
   }
@@ -551,7 +572,7 @@ async function costModel() {
   const { StaticSecretSource } = require('./dist/local/adapters/secrets.js');
   const { telemetryFromEnv } = require('./dist/lambda/composition/lambda.js');
   const { JobRegistry } = require('./dist/lambda/runtime/register-job.js');
-  const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  const { createAdapter } = require('./dist/lambda/vendors/registry.js');
   // The rules of a claim (absent before issue 20: the store's claim is then never called).
   let claimRules;
   try {
@@ -615,12 +636,12 @@ async function costModel() {
   const telemetry = telemetryFromEnv(env, { buffered: true, oneLinePerInvocation: true, write: (line) => (logBytes += Buffer.byteLength(line) + 1) });
   let sends = 0;
   const deps = {
-    adapters: new Map(BUILT_IN_VENDOR_IDS.map((v) => [v, createAdapter({ id: v, kind: v, options: {} })])),
+    adapters: new Map(Object.keys(mixSecrets()).map((v) => [v, createAdapter({ id: v, kind: v, options: {} })])),
     store,
     queue: { async send() { called('SendMessage'); sends++; } },
     quarantine: new MemoryQuarantineQueue(),
-    secrets: new StaticSecretSource({ s: ['secret'] }),
-    secretIdFor: () => 's',
+    secrets: new StaticSecretSource(Object.fromEntries(Object.entries(mixSecrets()).map(([v, secret]) => [v, [secret]]))),
+    secretIdFor: (v) => v,
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     telemetry,
     config: { dedupeWindowMs: 604800e3, staleAfterMs: 600e3, giveUpAfterMs: 172800e3, claimLeaseMs: 30e3, busyWaitMs: 0 },

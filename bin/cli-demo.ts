@@ -3,12 +3,14 @@
  * secrets, fires signed, duplicate, forged and progress webhooks for every vendor, and checks
  * what reached the queue.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { VideoJobEvent } from '../lambda/core/event';
 import { startDevServer } from '../local/dev-server/dev-server';
-import { webhookSecretEnv } from '../local/dev-server/wiring';
+import { jwksUrlEnv, webhookSecretEnv } from '../local/dev-server/wiring';
 import { registry } from '../lambda/vendors/registry';
-import { VENDOR_EVENTS } from '../lambda/vendors/samples';
+import { sampleSecret, VENDOR_EVENTS } from '../lambda/vendors/samples';
 import { buildSample } from './cli-send';
 
 const VENDOR_IDS = registry.builtIns.map((b) => b.id);
@@ -23,7 +25,11 @@ interface Check {
 
 export async function runDemo(out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   const env: NodeJS.ProcessEnv = {};
-  for (const id of VENDOR_IDS) env[webhookSecretEnv(id)] = `demo_${id}_${randomBytes(8).toString('hex')}`;
+  for (const id of VENDOR_IDS) env[webhookSecretEnv(id)] = sampleSecret(id);
+  // A vendor that signs with a private key gets a demo key pair, its public key served on loopback as the vendor's JWKS.
+  const signers = Object.fromEntries(VENDOR_IDS.filter((id) => registry.builtIn(id)?.manifest.local.signingKeyEnv).map((id) => [id, keyPair()]));
+  const jwks = Object.keys(signers).length > 0 ? await serveJwks(Object.values(signers).map((s) => s.jwk)) : undefined;
+  for (const id of Object.keys(signers)) env[jwksUrlEnv(id)] = jwks!.url;
   const events: VideoJobEvent[] = [];
   const rejections: string[] = [];
   const started = Date.now();
@@ -34,12 +40,15 @@ export async function runDemo(out: (line: string) => void = (l) => process.stdou
     for (const vendor of VENDOR_IDS) {
       const secret = env[webhookSecretEnv(vendor)]!;
       const url = `${server.url}/webhooks/${vendor}`;
-      const completed = buildSample(vendor, 'completed', { secret, url });
+      const signingKey = signers[vendor]?.pem;
+      const completed = buildSample(vendor, 'completed', { secret, url, signingKey });
       checks.push(await post(vendor, 'completed', completed, '200 enqueued'));
       checks.push(await post(vendor, 'duplicate', completed, '200 duplicate'));
-      checks.push(await post(vendor, 'forged', buildSample(vendor, 'completed', { secret: 'not-the-secret', url }), '401'));
+      // Forged: another secret, or (a public-key vendor) another private key.
+      const forged = signingKey ? { secret, signingKey: keyPair().pem } : { secret: sampleSecret(vendor) };
+      checks.push(await post(vendor, 'forged', buildSample(vendor, 'completed', { ...forged, url }), '401'));
       const progressEvent = VENDOR_EVENTS[vendor].includes('progress') ? 'progress' : VENDOR_EVENTS[vendor].includes('created') ? 'created' : undefined;
-      if (progressEvent) checks.push(await post(vendor, 'progress', buildSample(vendor, progressEvent, { secret, url }), '200 enqueued'));
+      if (progressEvent) checks.push(await post(vendor, 'progress', buildSample(vendor, progressEvent, { secret, url, signingKey }), '200 enqueued'));
       else checks.push({ vendor, step: 'progress', expected: 'none', actual: `none: ${registry.builtIn(vendor)?.manifest.title} sends only final webhooks (the poller covers the rest)`, ok: true });
     }
     const expectedEvents = checks.filter((c) => c.expected === '200 enqueued').length;
@@ -73,7 +82,21 @@ export async function runDemo(out: (line: string) => void = (l) => process.stdou
     return ok ? 0 : 1;
   } finally {
     await server.stop();
+    await new Promise<void>((resolve) => (jwks ? jwks.server.close(() => resolve()) : resolve()));
   }
+}
+
+/** An Ed25519 key pair: the private key as PEM, the public key as a JWKS entry. */
+function keyPair(): { readonly pem: string; readonly jwk: Record<string, unknown> } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return { pem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), jwk: { ...publicKey.export({ format: 'jwk' }), kid: 'demo' } };
+}
+
+/** A JWKS of `keys` on 127.0.0.1. */
+async function serveJwks(keys: ReadonlyArray<Record<string, unknown>>): Promise<{ readonly server: Server; readonly url: string }> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys })));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json` };
 }
 
 async function post(vendor: string, step: Check['step'], sample: { url: string; headers: Record<string, string>; body: string }, expected: string): Promise<Check> {

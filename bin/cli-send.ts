@@ -27,6 +27,8 @@ export interface SampleOptions {
   /** Posts to http://127.0.0.1:<port>/webhooks/<vendor>. @default 8787 */
   readonly port?: number;
   readonly secret?: string;
+  /** The private key a public-key vendor signs with (PEM or JWK). @default the vendor's `<ID>_SIGNING_KEY` */
+  readonly signingKey?: string;
   /** Sign and send these bytes instead of a sample. */
   readonly body?: string;
   /** Vendors of a `--config` file. */
@@ -57,8 +59,27 @@ export function buildSample(vendor: string, event: string | undefined, options: 
   const nowMs = options.nowMs ?? Date.now();
   const jobId = options.body === undefined ? (options.jobId ?? sampleJobId(vendor)) : undefined;
   const body = options.body ?? JSON.stringify(samplePayload(vendor, event as SampleEvent, jobId as string, nowMs));
-  const headers = custom ? signCustomRequest(custom.options as unknown as CustomOptions, body, secret, nowMs) : signRequest(vendor, body, secret, nowMs);
+  const signingKey = signingKeyOf(vendor, builtIn?.manifest.local.signingKeyEnv, custom, options.signingKey, env);
+  const headers = custom ? signCustomRequest(custom.options as unknown as CustomOptions, body, secret, nowMs, signingKey) : signRequest(vendor, body, secret, nowMs, signingKey);
   return { url: options.url ?? `http://127.0.0.1:${options.port ?? DEFAULT_PORT}/webhooks/${vendor}`, headers, body, jobId };
+}
+
+/**
+ * The private key of a vendor that signs with one (a built-in vendor whose manifest names its
+ * variable, a config vendor with public-key auth): `signingKey`, else `<ID>_SIGNING_KEY`. Throws
+ * saying what to set when there is none; undefined for a vendor signed with its secret.
+ */
+function signingKeyOf(vendor: string, builtInEnv: string | undefined, custom: VendorRuntimeConfig | undefined, given: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const auth = (custom?.options as { auth?: { type?: unknown } } | undefined)?.auth;
+  const variable = builtInEnv ?? (auth?.type === 'ed25519-jwks' ? `${vendor.toUpperCase().replace(/-/g, '_')}_SIGNING_KEY` : undefined);
+  if (variable === undefined) return undefined;
+  const key = given ?? env[variable];
+  if (!key) {
+    throw new Error(
+      `${vendor} signs with a private key, whose public key it publishes: set ${variable} to an Ed25519 private key (PKCS#8 PEM or JWK), and serve its public key to the dev server at ${vendor.toUpperCase().replace(/-/g, '_')}_JWKS_URL`,
+    );
+  }
+  return key;
 }
 
 export function toCurl(sample: SignedSample): string {

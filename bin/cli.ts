@@ -75,7 +75,8 @@ GET /healthz, GET /quarantine and GET /dlq (what they hold, left in place), POST
 (moves the DLQ back to the events queue).
 
 --config FILE serves custom vendors too: {"vendors":[{"id":"acme","options":{...}}]}, options as the
-custom vendor's adapterOptions in JSON, the secret from <ID>_WEBHOOK_SECRET. The poller runs every
+custom vendor's adapterOptions in JSON, the secret from <ID>_WEBHOOK_SECRET. <ID>_JWKS_URL replaces a
+vendor's JWKS URL (public-key signatures), on loopback over plain http too. The poller runs every
 --poll-interval-seconds against <VENDOR>_API_BASE_URL / <VENDOR>_API_KEY when set. --port 0 picks a
 free port; the URL is printed on stderr. --host takes loopback only (localhost, 127.x, ::1): the
 server and its emulators are unauthenticated, so nothing listens beyond this machine.
@@ -102,8 +103,10 @@ content-type application/json only (415). POST /webhooks/* answers any Host, as 
 or key) and posts it to http://127.0.0.1:<--port, 8787>/webhooks/<vendor> (or --url). --body FILE
 signs and posts that file's bytes instead, for any vendor, the custom vendors of --config FILE too.
 The secret is --secret, or the first value of the vendor's variable (e.g. ${SECRET_ENVS[0]},
-<ID>_WEBHOOK_SECRET for a config vendor). --print prints the signed request as a curl command
-instead of sending it. An event the vendor does not send is refused.
+<ID>_WEBHOOK_SECRET for a config vendor). A vendor that signs with a private key (its public keys in
+a JWKS) signs with <ID>_SIGNING_KEY (an Ed25519 private key, PKCS#8 PEM or JWK) for the account the
+secret names; the dev server checks it with the keys at <ID>_JWKS_URL. --print prints the signed
+request as a curl command instead of sending it. An event the vendor does not send is refused.
 
 Vendors and the events each sends:
 ${VENDORS.map((v) => `  ${v.id.padEnd(10)} ${v.sampleEvents.join(', ')}`).join('\n')}`,

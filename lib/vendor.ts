@@ -13,7 +13,11 @@ import { validateDuration, validateHttpUrl, validateNumber } from './private/val
 import type { VendorManifest } from '../lambda/contract/manifest';
 import type { VendorDefinition, VendorOptions } from './vendors/base';
 import { customDefinition, type CustomVendorOptions } from './vendors/custom';
+import { elevenlabsDefinition, type ElevenLabsVendorOptions } from './vendors/elevenlabs';
+import { falDefinition, type FalVendorOptions } from './vendors/fal';
 import { lipdubDefinition, type LipDubVendorOptions } from './vendors/lipdub';
+import { muxDefinition, type MuxVendorOptions } from './vendors/mux';
+import { replicateDefinition, type ReplicateVendorOptions } from './vendors/replicate';
 import { standardWebhooksDefinition, type StandardWebhooksVendorOptions } from './vendors/standard-webhooks';
 import { syncDefinition, type SyncVendorOptions } from './vendors/sync';
 import { synthesiaDefinition, type SynthesiaVendorOptions } from './vendors/synthesia';
@@ -21,7 +25,11 @@ import { viralsyncDefinition, type ViralSyncVendorOptions } from './vendors/vira
 
 export type { BuiltInVendorOptions, VendorOptions } from './vendors/base';
 export type { CustomVendorAdapterOptions, CustomVendorMappingOptions, CustomVendorOptions, CustomVendorPaths } from './vendors/custom';
+export type { ElevenLabsVendorOptions } from './vendors/elevenlabs';
+export type { FalVendorOptions } from './vendors/fal';
 export type { LipDubVendorOptions } from './vendors/lipdub';
+export type { MuxVendorOptions } from './vendors/mux';
+export type { ReplicateVendorOptions } from './vendors/replicate';
 export type { StandardWebhooksVendorOptions } from './vendors/standard-webhooks';
 export type { SyncVendorOptions } from './vendors/sync';
 export type { SynthesiaVendorOptions } from './vendors/synthesia';
@@ -58,6 +66,26 @@ export class Vendor {
   /** Synthesia: `Synthesia-Signature` + `Synthesia-Timestamp` HMAC-SHA256, status API `GET /v2/videos/{id}`. */
   static synthesia(options: SynthesiaVendorOptions): Vendor {
     return new Vendor(synthesiaDefinition(options));
+  }
+
+  /** Replicate: Standard Webhooks (`webhook-signature`), status API `GET /v1/predictions/{id}`. */
+  static replicate(options: ReplicateVendorOptions): Vendor {
+    return new Vendor(replicateDefinition(options));
+  }
+
+  /** Mux Video: `mux-signature: t=<unix>,v1=<hex>` HMAC-SHA256 webhooks, status API `GET /video/v1/assets/{id}`. */
+  static mux(options: MuxVendorOptions): Vendor {
+    return new Vendor(muxDefinition(options));
+  }
+
+  /** ElevenLabs (dubbing): `ElevenLabs-Signature: t=<unix>,v0=<hex>` HMAC-SHA256 webhooks, status API `GET /v1/dubbing/...`. */
+  static elevenlabs(options: ElevenLabsVendorOptions): Vendor {
+    return new Vendor(elevenlabsDefinition(options));
+  }
+
+  /** fal.ai: Ed25519 webhooks checked with fal's JWKS; status API (with `modelId`) `GET /{model}/requests/{id}/status`. */
+  static fal(options: FalVendorOptions): Vendor {
+    return new Vendor(falDefinition(options));
   }
 
   /** Any other vendor, run by the custom adapter configured with `adapterOptions`. */

@@ -8,6 +8,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoJobStore } from '../adapters/aws/dynamo-store';
 import { JsonTelemetry, type JsonTelemetryOptions } from '../adapters/aws/emf-telemetry';
+import { JwksKeySource } from '../adapters/http/jwks-source';
 import { SecretsManagerSource } from '../adapters/aws/secrets-manager';
 import { createSqsClient, SqsEventQueue, SqsQuarantineQueue } from '../adapters/aws/sqs-queue';
 import { DEFAULTS, ENV, type VendorRuntimeConfig } from '../contract/deployment';
@@ -69,7 +70,9 @@ export function verifierFromEnv(env: NodeJS.ProcessEnv = process.env, codeDir = 
     telemetry,
     deps: {
       ...ports,
-      adapters: new Map([[vendor.id, createAdapter(vendor)]]),
+      // Public keys (a vendor that signs with its JWKS) are fetched through the hardened HTTP client,
+      // kept for the container's life, and never asked on loopback (the Runtime API listens there).
+      adapters: new Map([[vendor.id, createAdapter(vendor, { publicKeys: new JwksKeySource({ telemetry }) })]]),
       quarantine: new SqsQuarantineQueue(ports.sqs, requireEnv(env, ENV.QUARANTINE_QUEUE_URL)),
       secretIdFor: () => secretId,
       config: deliveryConfigFromEnv(env),

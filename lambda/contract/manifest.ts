@@ -44,6 +44,11 @@ export interface VendorManifest {
     readonly webhookSecretEnv: string;
     readonly apiBaseUrlEnv: string;
     readonly apiKeyEnv: string;
+    /**
+     * For a vendor that signs with a private key (its public keys in a JWKS): the variable
+     * `video-webhooks send` reads the private key to sign samples with. @default - none: signed with the webhook secret
+     */
+    readonly signingKeyEnv?: string;
   };
   /** The sample webhooks the vendor really sends (for `send` and the demo); none for a custom kind. */
   readonly sampleEvents?: readonly SampleEvent[];
@@ -55,4 +60,9 @@ export interface VendorManifest {
  */
 export function localVariables(prefix: string, webhookSecretEnv = `${prefix}_WEBHOOK_SECRET`): NonNullable<VendorManifest['local']> {
   return { webhookSecretEnv, apiBaseUrlEnv: `${prefix}_API_BASE_URL`, apiKeyEnv: `${prefix}_API_KEY` };
+}
+
+/** The variable `video-webhooks send` reads a public-key vendor's private signing key from: `<PREFIX>_SIGNING_KEY`. */
+export function signingKeyVariable(prefix: string): string {
+  return `${prefix}_SIGNING_KEY`;
 }

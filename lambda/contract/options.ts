@@ -16,14 +16,20 @@ export interface StringSpec {
   readonly allowEmpty?: boolean;
   /** Texts the value must contain, each with why. */
   readonly mustContain?: ReadonlyArray<{ readonly text: string; readonly why: string }>;
+  /** Texts of which the value must contain at least one, and why. */
+  readonly mustContainOneOf?: { readonly texts: readonly string[]; readonly why: string };
   /** An absolute http(s) URL (after replacing `{placeholders}`). */
   readonly httpUrl?: boolean;
+  /** An https URL only, and why (checked after `httpUrl`). */
+  readonly httpsOnly?: { readonly why: string };
   /**
    * A placeholder (`{jobId}`) that, in the URL the value parses to, may stand only in the path or
    * the query: in the host, the userinfo or the fragment it would not tell one job from another
    * (a fragment is never sent; the host and the userinfo are not where an id is asked for).
    */
   readonly inPathOrQuery?: string;
+  /** A regular expression (its source) the whole value must match, and what to use when it does not. */
+  readonly pattern?: { readonly regex: string; readonly use: string };
   readonly default?: string;
 }
 
@@ -63,6 +69,11 @@ export interface ObjectSpec {
    * nothing otherwise: `{ timestampHeader: { option: 'template', contains: '{timestamp}', example: '{timestamp}.{body}' } }`.
    */
   readonly onlyWith?: Readonly<Record<string, { readonly option: string; readonly contains: string; readonly example?: string }>>;
+  /**
+   * Names whose text must contain another option's value written into `as` (`%s` stands for it),
+   * compared without case: `{ template: { option: 'accountHeader', as: '{header:%s}', why } }`.
+   */
+  readonly mustMention?: Readonly<Record<string, { readonly option: string; readonly as: string; readonly why: string }>>;
 }
 
 /** An object whose keys are free (a vendor's status words), each value checked by `values`. */
@@ -199,6 +210,13 @@ function objectProblem(spec: ObjectSpec, value: unknown, path: string, what?: st
     const problem = optionsProblem(spec.properties[name], value[name], join(path, name));
     if (problem) return problem;
   }
+  for (const [name, rule] of Object.entries(spec.mustMention ?? {})) {
+    const text = value[name];
+    const other = value[rule.option];
+    if (typeof text !== 'string' || typeof other !== 'string') continue;
+    const mention = rule.as.replace('%s', other.toLowerCase());
+    if (!text.toLowerCase().includes(mention.toLowerCase())) return `${join(path, name)} must contain ${mention} (${join(path, rule.option)}): ${rule.why}`;
+  }
   return undefined;
 }
 
@@ -212,9 +230,13 @@ function stringProblem(spec: StringSpec, value: unknown, path: string): string |
   for (const { text, why } of spec.mustContain ?? []) {
     if (!value.includes(text)) return `${path} ${JSON.stringify(value)} must contain ${text}${why ? `: ${why}` : ''}`;
   }
+  const oneOf = spec.mustContainOneOf;
+  if (oneOf && !oneOf.texts.some((text) => value.includes(text))) return `${path} ${JSON.stringify(value)} must contain one of ${oneOf.texts.join(', ')}: ${oneOf.why}`;
   if (spec.httpUrl && (!/^https?:\/\/[^/\s]+/i.test(value) || !URL.canParse(value.replace(/\{[^}]*\}/g, 'x')))) {
     return `${path} ${value} is not an absolute http(s) URL`;
   }
+  if (spec.httpsOnly && !/^https:\/\//i.test(value)) return `${path} ${value} is not an https URL: ${spec.httpsOnly.why}`;
+  if (spec.pattern && !new RegExp(spec.pattern.regex).test(value)) return `${path} is ${show(value)}: ${spec.pattern.use}`;
   const misplaced = spec.inPathOrQuery ? placeholderOutsidePathOrQuery(value, spec.inPathOrQuery) : undefined;
   if (misplaced) {
     return `${path} ${JSON.stringify(value)} has ${spec.inPathOrQuery} in the ${misplaced}: put each ${spec.inPathOrQuery} in the path or the query (elsewhere every job would be polled at one URL, and its answer published for every job)`;

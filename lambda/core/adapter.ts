@@ -3,6 +3,7 @@
  * own folder (lambda/vendors/<vendor>/); the core knows no vendor.
  */
 import type { NormalizedFields } from './event';
+import type { JsonObject } from './json';
 
 /** A raw inbound webhook request. Header names are lower-case. The body is exactly the bytes received. */
 export interface RawRequest {
@@ -16,7 +17,9 @@ export type AuthFailureReason =
   | 'bad_signature'
   | 'stale_timestamp'
   | 'missing_key'
-  | 'bad_key';
+  | 'bad_key'
+  /** Signed by the vendor, but for an account this deployment does not accept (a vendor that signs every customer's deliveries with one key). */
+  | 'wrong_account';
 
 export type AuthResult =
   | { readonly ok: true; /** the vendor's signed timestamp (ms since epoch), when it has one */ readonly timestampMs: number | null }
@@ -73,8 +76,54 @@ export interface VendorAdapter {
    * Must not parse the body as JSON.
    */
   authenticate(req: RawRequest, secrets: readonly string[], nowMs: number): AuthResult;
+  /**
+   * Present when authenticating may need keys fetched from the vendor (signatures checked with the
+   * public keys of its JWKS): the core awaits this instead of `authenticate`. It refuses first what
+   * can be refused without keys (headers missing or malformed, a stale timestamp, another account),
+   * so such a request costs no fetch; `authenticate` then checks with the keys already in memory
+   * only, and fetches nothing. Rejects with PublicKeysUnavailableError when it has no keys and may
+   * not, or could not, fetch them (the core answers 500: the vendor's retry comes later).
+   */
+  authenticateAsync?(req: RawRequest, secrets: readonly string[], nowMs: number): Promise<AuthResult>;
   /** Parses and normalizes an authenticated request. Never throws: bad input is `invalid`. */
   normalize(req: RawRequest, auth: Extract<AuthResult, { ok: true }>): NormalizeResult;
   /** The vendor's status API, for the poller; undefined if the vendor has none. */
   readonly statusApi: VendorStatusApi | undefined;
+}
+
+/**
+ * The public keys vendors publish as a JWKS (RFC 7517, a JSON object whose `keys` are the keys),
+ * for adapters whose signatures are checked with them. The composition root provides it
+ * (lambda/adapters/http/jwks-source.ts): keys are fetched on first use, kept in memory, and fetched
+ * again only at a bounded rate, never once per request.
+ */
+export interface PublicKeySource {
+  /** The keys of `url` in memory, fetching nothing; undefined when there are none yet. */
+  cached(url: string): readonly JsonObject[] | undefined;
+  /**
+   * The keys of `url`: those in memory, fetched first when there are none or they are older than
+   * the source keeps them (a failed fetch keeps the old ones). Rejects with
+   * PublicKeysUnavailableError when it has none and cannot fetch them now.
+   */
+  keys(url: string): Promise<readonly JsonObject[]>;
+  /**
+   * The keys fetched again because a signature matched none of those in memory (the vendor may
+   * have rotated them). Undefined, without a request, when `url` was fetched more recently than
+   * the source's bound allows; undefined too when the fetch fails.
+   */
+  refresh(url: string): Promise<readonly JsonObject[] | undefined>;
+}
+
+/** No public keys to check a signature with: none fetched yet, and none can be now. Answered 500 (retryable). */
+export class PublicKeysUnavailableError extends Error {}
+
+/** What the composition root gives an adapter besides its options. */
+export interface AdapterPorts {
+  /** Where adapters that check public-key signatures get the keys. @default - none: such an adapter answers 500 */
+  readonly publicKeys?: PublicKeySource;
+  /**
+   * Fetch the public keys here instead of at the URL the options name: a local stand-in
+   * (`<ID>_JWKS_URL` in `video-webhooks dev`, tests). @default - the options' URL
+   */
+  readonly jwksUrl?: string;
 }

@@ -2,7 +2,7 @@
  * One inbound webhook, start to answer: size check, authenticate, normalize, deliver (or
  * quarantine). Transport-free: the Lambda handler and the dev server map HTTP to and from this.
  */
-import type { AuthResult, RawRequest, VendorAdapter } from './adapter';
+import { PublicKeysUnavailableError, type AuthResult, type RawRequest, type VendorAdapter } from './adapter';
 import { normalizeWithinBounds } from './admission';
 import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
 import { describeError } from './errors';
@@ -62,8 +62,10 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
 
   let auth: AuthResult;
   try {
-    auth = adapter.authenticate(request, secrets, deps.clock.now());
+    auth = adapter.authenticateAsync ? await adapter.authenticateAsync(request, secrets, deps.clock.now()) : adapter.authenticate(request, secrets, deps.clock.now());
   } catch (err) {
+    // No public keys to check with (the vendor's JWKS cannot be had now): the vendor's retry may find them.
+    if (err instanceof PublicKeysUnavailableError) return fail(deps, vendorId, 'keys_unavailable', err);
     // A secret that parsed but cannot be the scheme's key (a `whsec_` secret that is not strict
     // base64 of at least 24 bytes): the operator's to fix, answered like a secret in the wrong format.
     if (!(err instanceof SecretFormatError)) throw err;

@@ -5,9 +5,9 @@
  *
  * A status API is not trusted with more than one answer's worth of cost or reach: a redirect is
  * never followed and a body is read only when it is used, up to a cap (the transport,
- * status-http.ts, bounds the exchange; this file decides what each answer means). Nor is it
+ * ../http/http-get.ts, bounds the exchange; this file decides what each answer means). Nor is it
  * trusted with where it is: every request (follow-ups included) is checked on its URL and on the
- * addresses its host name resolves to (../contract/status-url.ts, checked-agents.ts): never
+ * addresses its host name resolves to (../contract/status-url.ts, ../http/checked-agents.ts): never
  * link-local, loopback only for a vendor that allows it, the key over plain http only for a vendor
  * that allows it.
  */
@@ -17,8 +17,8 @@ import { statusUrlRefusal } from '../contract/status-url';
 import type { NormalizedFields } from '../core/event';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json';
 import type { StatusHttpRequest, StatusParseResult, StatusRequestContext, VendorStatusApi } from '../core/adapter';
-import { CheckedAgents, type ConnectionAccess } from './checked-agents';
-import { httpGet, type HeaderReader, type HttpFailure, type HttpResponse, type Unreadable } from './status-http';
+import { CheckedAgents, type ConnectionAccess } from '../http/checked-agents';
+import { httpGet, type HeaderReader, type HttpFailure, type HttpResponse, type Unreadable } from '../http/http-get';
 
 export type StatusCheckResult =
   /** The vendor answered and the adapter understood it. */

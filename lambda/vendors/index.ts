@@ -5,10 +5,14 @@
  * `Vendor.<vendor>()` factory).
  */
 import { custom } from './custom';
+import { elevenlabs } from './elevenlabs';
+import { fal } from './fal';
 import { lipdub } from './lipdub';
 import type { VendorModule } from './module';
+import { mux } from './mux';
+import { replicate } from './replicate';
 import { sync } from './sync';
 import { synthesia } from './synthesia';
 import { viralsync } from './viralsync';
 
-export const VENDORS: readonly VendorModule[] = [sync, lipdub, viralsync, synthesia, custom];
+export const VENDORS: readonly VendorModule[] = [sync, lipdub, viralsync, synthesia, replicate, mux, elevenlabs, fal, custom];

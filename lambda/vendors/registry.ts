@@ -3,7 +3,7 @@
  * options checked against the kind's manifest first, and the built-in vendors local tooling serves.
  * `vendorRegistry(list)` builds the same from another list (a test vendor, a fork's own).
  */
-import type { VendorAdapter } from '../core/adapter';
+import type { AdapterPorts, VendorAdapter } from '../core/adapter';
 import type { SampleEvent, VendorManifest } from '../contract/manifest';
 import type { VendorRuntimeConfig } from '../contract/deployment';
 import { optionsProblem } from '../contract/options';
@@ -15,8 +15,11 @@ export interface VendorRegistry {
   readonly modules: readonly VendorModule[];
   /** The built-in vendors (their id is their kind), in list order. */
   readonly builtIns: readonly BuiltInVendor[];
-  /** The adapter for a configured vendor. Throws, saying what to fix, for an unknown kind or a bad option. */
-  createAdapter(config: VendorRuntimeConfig): VendorAdapter;
+  /**
+   * The adapter for a configured vendor, with the ports the composition root gives (the verifiers'
+   * public-key source). Throws, saying what to fix, for an unknown kind or a bad option.
+   */
+  createAdapter(config: VendorRuntimeConfig, ports?: AdapterPorts): VendorAdapter;
   /** The module of a kind, or undefined. */
   module(kind: string): VendorModule | undefined;
   /** The built-in vendor with that id, or undefined. */
@@ -42,12 +45,12 @@ export function vendorRegistry(modules: readonly VendorModule[]): VendorRegistry
     builtIns,
     module: (kind) => byKind.get(kind),
     builtIn: (id) => builtInById.get(id),
-    createAdapter(config) {
+    createAdapter(config, ports = {}) {
       const module = typeof config.kind === 'string' ? byKind.get(config.kind) : undefined;
       if (!module) throw new Error(`unknown vendor kind ${JSON.stringify(config.kind)}: use one of ${[...byKind.keys()].join(', ')}`);
       const problem = optionsProblem(module.manifest.options, config.options ?? {});
       if (problem) throw new Error(`vendor ${config.id}: ${problem}`);
-      return module.createAdapter({ ...config.options }, config.id);
+      return module.createAdapter({ ...config.options }, config.id, ports);
     },
   };
 }
@@ -55,7 +58,7 @@ export function vendorRegistry(modules: readonly VendorModule[]): VendorRegistry
 /** This runtime's vendors. */
 export const registry = vendorRegistry(VENDORS);
 
-export const createAdapter = (config: VendorRuntimeConfig): VendorAdapter => registry.createAdapter(config);
+export const createAdapter = (config: VendorRuntimeConfig, ports?: AdapterPorts): VendorAdapter => registry.createAdapter(config, ports);
 
 /** The ids of this runtime's built-in vendors, in list order. */
 export const BUILT_IN_VENDOR_IDS: readonly string[] = registry.builtIns.map((b) => b.id);

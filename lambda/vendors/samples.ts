@@ -3,6 +3,7 @@
  * `video-webhooks send`, the demo and the benchmarks. Each vendor's own are in its folder
  * (`samples.ts`); this is the table over the vendor list.
  */
+import { randomBytes } from 'node:crypto';
 import { SAMPLE_EVENTS, type SampleEvent } from '../contract/manifest';
 import { registry, type BuiltInVendor } from './registry';
 
@@ -20,9 +21,25 @@ export function samplePayload(vendor: string, event: SampleEvent, jobId: string,
   return b.samples.payload(event, jobId, nowMs);
 }
 
-/** The headers `vendor` sends with `body`, authenticated with `secret` at `nowMs`. Never throws, whatever the body. */
-export function signRequest(vendor: string, body: string, secret: string, nowMs: number): Record<string, string> {
-  return sampled(vendor).samples.sign(body, secret, nowMs);
+/**
+ * The headers `vendor` sends with `body`, authenticated with `secret` at `nowMs`. Never throws,
+ * whatever the body; a vendor that signs with a private key needs `signingKey` (see `signsWithSecret`).
+ */
+export function signRequest(vendor: string, body: string, secret: string, nowMs: number, signingKey?: string): Record<string, string> {
+  return sampled(vendor).samples.sign(body, secret, nowMs, signingKey);
+}
+
+/**
+ * Whether `vendor`'s samples are signed with its webhook secret alone; false for a vendor that
+ * signs with a private key whose public keys it publishes (`manifest.local.signingKeyEnv`).
+ */
+export function signsWithSecret(vendor: string): boolean {
+  return sampled(vendor).manifest.local.signingKeyEnv === undefined;
+}
+
+/** A random webhook secret in `vendor`'s form (for the demo and tests): what signRequest signs with. */
+export function sampleSecret(vendor: string): string {
+  return sampled(vendor).samples.secret?.() ?? `${vendor}_${randomBytes(12).toString('hex')}`;
 }
 
 /** A realistic job id for `vendor` (some vendors' are numbers): the `sequence`-th one, or a random one. */

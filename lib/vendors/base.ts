@@ -11,9 +11,10 @@ import type { OptionsOf } from '../../lambda/contract/options';
 export interface VendorOptions {
   /**
    * An existing secret the vendor's webhooks are authenticated with: the signing secret (HMAC
-   * vendors) or the static key (bearer vendors). The secret value is either one string or a JSON
-   * array of strings, all accepted at once during a rotation. Only read (by this vendor's verifier),
-   * never created or changed here.
+   * vendors), the static key (bearer vendors), or the account ids whose deliveries are accepted
+   * (vendors that sign with public keys). The secret value is either one string or a
+   * JSON array of strings, all accepted at once (during a rotation, or several accounts). Only read
+   * (by this vendor's verifier), never created or changed here.
    */
   readonly webhookSecret: secretsmanager.ISecret;
 

@@ -79,7 +79,7 @@ export interface CustomVendorMappingOptions {
 
 /** How a custom vendor's webhooks are read. The same options, as JSON, configure `video-webhooks dev --config`. */
 export interface CustomVendorAdapterOptions extends CustomVendorMappingOptions {
-  /** How the webhooks are authenticated: `WebhookAuth.hmac({...})`, `WebhookAuth.standardWebhooks()` or `WebhookAuth.bearer()`. */
+  /** How the webhooks are authenticated: `WebhookAuth.hmac({...})`, `WebhookAuth.keyedHeader({...})`, `WebhookAuth.ed25519Jwks({...})`, `WebhookAuth.standardWebhooks()` or `WebhookAuth.bearer()`. */
   readonly auth: WebhookAuth;
 }
 
@@ -106,7 +106,7 @@ export function customDefinition(options: CustomVendorOptions): VendorDefinition
     throw new Error(`vendor ${options.id}: a custom vendor needs adapterOptions with auth, paths and statusMap`);
   }
   if (!(adapterOptions.auth instanceof WebhookAuth)) {
-    throw new Error(`vendor ${options.id}: adapterOptions.auth must be WebhookAuth.hmac({...}), WebhookAuth.standardWebhooks() or WebhookAuth.bearer({...})`);
+    throw new Error(`vendor ${options.id}: adapterOptions.auth must be WebhookAuth.hmac({...}), WebhookAuth.keyedHeader({...}), WebhookAuth.ed25519Jwks({...}), WebhookAuth.standardWebhooks() or WebhookAuth.bearer({...})`);
   }
   const { auth, paths, statusMap, statusUrlTemplate, apiKeyHeader, apiKeyPrefix, statusPaths, ...unlisted } = adapterOptions;
   return vendorDefinition(customManifest, options, { auth: auth._json, ...mappingOf({ paths, statusMap, statusUrlTemplate, apiKeyHeader, apiKeyPrefix, statusPaths }) }, 'adapterOptions', unlisted);

@@ -6,6 +6,7 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoJobStore } from '../../lambda/adapters/aws/dynamo-store';
+import { JwksKeySource } from '../../lambda/adapters/http/jwks-source';
 import { SqsEventQueue, SqsQuarantineQueue } from '../../lambda/adapters/aws/sqs-queue';
 import type { Emulators } from '../strict-aws/emulators';
 import { createJobTable, createQueues, type LocalQueueOptions, type LocalQueues } from '../strict-aws/resources';
@@ -54,7 +55,10 @@ export async function wireLocalPipeline(emulators: Emulators, settings: LocalSet
   const vendors = settings.vendors ?? defaultRegistry;
   const config = deliveryConfig({ staleAfterSeconds: settings.staleAfterSeconds });
   const served = [...vendors.builtIns.map((b): VendorRuntimeConfig => ({ id: b.id, kind: b.id, options: {} })), ...(settings.configVendors ?? [])];
-  const adapters = new Map<string, VendorAdapter>(served.map((v) => [v.id, vendors.createAdapter(v)]));
+  // A vendor's public keys (JWKS) may be served by a local stand-in: `<ID>_JWKS_URL` replaces its
+  // URL, on loopback over plain http too (nothing else listens there for the dev server).
+  const publicKeys = new JwksKeySource({ allowLoopback: true });
+  const adapters = new Map<string, VendorAdapter>(served.map((v) => [v.id, vendors.createAdapter(v, { publicKeys, jwksUrl: settings.env[jwksUrlEnv(v.id)] || undefined })]));
   const store = new DynamoJobStore(dynamo, TABLE);
   const secrets = new EnvSecretSource(settings.env);
   const deps: WebhookDeps = {
@@ -104,6 +108,11 @@ function localPollerConfigs(served: readonly VendorRuntimeConfig[], vendors: Ven
       allowInsecureStatusApi: asked !== undefined && statusUrlTarget(asked)?.range === 'loopback',
     };
   });
+}
+
+/** The variable that replaces a vendor's JWKS URL locally: `FAL_JWKS_URL`, `<ID>_JWKS_URL`. */
+export function jwksUrlEnv(vendor: string): string {
+  return `${envPrefix(vendor)}_JWKS_URL`;
 }
 
 /** `acme-video` → `ACME_VIDEO`: the prefix of a vendor's local variables. */

@@ -118,7 +118,7 @@ describe('video-webhooks replay, as the CLI', () => {
 describe('npm run demo', () => {
   it('runs the local pipeline for every vendor and exits 0 with a summary', () => {
     const run = spawnSync(process.execPath, [CLI, 'demo'], { encoding: 'utf8', env: childEnv() });
-    expect(run.stdout).toContain('7 events queued (expected 7), 7 distinct ids; 4 forged requests rejected; 0 unexpected answers');
+    expect(run.stdout).toContain('13 events queued (expected 13), 13 distinct ids; 8 forged requests rejected; 0 unexpected answers');
     expect(run.stdout).toContain('demo passed');
     expect(run.status).toBe(0);
   });

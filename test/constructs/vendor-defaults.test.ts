@@ -121,7 +121,7 @@ function effective(vendor: Vendor): unknown {
 
 describe("the vendors' documented defaults", () => {
   it('are read from the assembly: every factory, and the defaults of its options at any depth', () => {
-    expect(factories.map((f) => f.name).sort()).toEqual(['custom', 'lipdub', 'standardWebhooks', 'sync', 'synthesia', 'viralsync']);
+    expect(factories.map((f) => f.name).sort()).toEqual(['custom', 'elevenlabs', 'fal', 'lipdub', 'mux', 'replicate', 'standardWebhooks', 'sync', 'synthesia', 'viralsync']);
     expect(defaults.length).toBeGreaterThan(15);
     for (const f of factories) expect(types[f.options].locationInModule?.filename).toMatch(/^lib\/vendors\//);
   });

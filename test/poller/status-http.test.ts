@@ -1,12 +1,12 @@
 /**
- * The status client's transport (lambda/poller/status-http.ts) on its own, against real servers on
+ * The status client's transport (lambda/http/http-get.ts) on its own, against real servers on
  * 127.0.0.1: it hands over a response at its headers, reads the body only when asked (decoded,
  * capped), follows no redirect, and never rejects: a timeout and a failed connection are results.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { httpGet, type HttpResponse } from '../../lambda/poller/status-http';
+import { httpGet, type HttpResponse } from '../../lambda/http/http-get';
 
 describe('the status HTTP transport', () => {
   let server: Server;

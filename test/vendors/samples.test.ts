@@ -1,12 +1,24 @@
 /**
  * The samples behind `video-webhooks send`, the demo and the benchmarks: signRequest is checked
  * against signatures computed here, and every sample a vendor really sends authenticates and
- * normalizes through that vendor's adapter.
+ * normalizes through that vendor's adapter, into an event the published schema accepts. A vendor
+ * that signs with a private key signs with a node:crypto key whose public key the adapter is given.
  */
-import type { VideoJobStatus } from '../../lambda/core/event';
+import { buildEvent, type VideoJobStatus } from '../../lambda/core/event';
+import type { AdapterPorts } from '../../lambda/core/adapter';
+import { parseVideoJobEvent } from '../../lambda/runtime/parse-event';
 import { createAdapter } from '../../lambda/vendors/registry';
-import { SAMPLE_EVENTS, samplePayload, signRequest, UnsupportedSampleError, VENDOR_EVENTS, type SampleEvent } from '../../lambda/vendors/samples';
+import { SAMPLE_EVENTS, samplePayload, sampleSecret, signRequest, signsWithSecret, UnsupportedSampleError, VENDOR_EVENTS, type SampleEvent } from '../../lambda/vendors/samples';
+import { ed25519Key } from '../support/jwks-server';
 import { expectWellFormed, hmacHex, NOW_MS, NOW_S, request } from './support';
+
+/** A private key to sign with, and the adapter's view of its public key (keys in memory: no fetch). */
+const SIGNING = ed25519Key('sample');
+const OTHER = ed25519Key('other');
+const PEM = (key = SIGNING) => key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+const PORTS: AdapterPorts = {
+  publicKeys: { cached: () => [SIGNING.jwk], keys: async () => [SIGNING.jwk], refresh: async () => undefined },
+};
 
 const VENDORS = Object.keys(VENDOR_EVENTS);
 const EXPECTED_STATUS: Record<SampleEvent, VideoJobStatus> = { created: 'processing', progress: 'processing', completed: 'succeeded', failed: 'failed', cancelled: 'cancelled' };
@@ -34,19 +46,26 @@ describe('sample webhooks', () => {
   });
 
   const supported = VENDORS.flatMap((vendor) => VENDOR_EVENTS[vendor].map((event) => [vendor, event] as const));
-  it.each(supported)('builds a %s %s sample that authenticates and normalizes', (vendor, event) => {
-    const adapter = createAdapter({ id: vendor, kind: vendor, options: {} });
-    const jobId = vendor === 'lipdub' ? '48213' : 'job_sample_1';
+  it.each(supported)('builds a %s %s sample that authenticates, normalizes, and makes an event the schema accepts', async (vendor, event) => {
+    const adapter = createAdapter({ id: vendor, kind: vendor, options: {} }, PORTS);
+    const secret = sampleSecret(vendor);
+    const authenticate = (req: ReturnType<typeof request>) => (adapter.authenticateAsync ? adapter.authenticateAsync(req, [secret], NOW_MS) : adapter.authenticate(req, [secret], NOW_MS));
+    const key = signsWithSecret(vendor) ? undefined : PEM();
+    const jobId = vendor === 'lipdub' ? '48213' : vendor === 'elevenlabs' ? 'proj_sample:lang_es' : 'job_sample_1';
     const body = JSON.stringify(samplePayload(vendor, event, jobId, NOW_MS));
-    const req = request(signRequest(vendor, body, 'sample-secret', NOW_MS), body);
-    const auth = adapter.authenticate(req, ['sample-secret'], NOW_MS);
+    const req = request(signRequest(vendor, body, secret, NOW_MS, key), body);
+    const auth = await authenticate(req);
     expect(auth.ok).toBe(true);
     if (!auth.ok) return;
     const result = adapter.normalize(req, auth);
     expectWellFormed(result);
     expect(result).toMatchObject({ kind: 'event', fields: { jobId, status: EXPECTED_STATUS[event] } });
-    // Signed with another secret, the same sample is refused.
-    expect(adapter.authenticate(request(signRequest(vendor, body, 'other-secret', NOW_MS), body), ['sample-secret'], NOW_MS).ok).toBe(false);
+    if (result.kind !== 'event') return;
+    const built = buildEvent(result.fields, { vendor, receivedVia: 'webhook', receivedAtMs: NOW_MS });
+    expect(parseVideoJobEvent(JSON.stringify(built))).toEqual(built);
+    // Signed with another secret (or another private key), the same sample is refused.
+    const other = request(signRequest(vendor, body, key ? secret : sampleSecret(vendor), NOW_MS, key && PEM(OTHER)), body);
+    expect((await authenticate(other)).ok).toBe(false);
   });
 
   const unsupported = VENDORS.flatMap((vendor) => SAMPLE_EVENTS.filter((e) => !VENDOR_EVENTS[vendor].includes(e)).map((event) => [vendor, event] as const));
@@ -57,7 +76,7 @@ describe('sample webhooks', () => {
   });
 
   it('has a sample for every built-in vendor and only events from SAMPLE_EVENTS', () => {
-    expect([...VENDORS].sort()).toEqual(['lipdub', 'sync', 'synthesia', 'viralsync']);
+    expect([...VENDORS].sort()).toEqual(['elevenlabs', 'fal', 'lipdub', 'mux', 'replicate', 'sync', 'synthesia', 'viralsync']);
     for (const vendor of VENDORS) for (const event of VENDOR_EVENTS[vendor]) expect(SAMPLE_EVENTS).toContain(event);
   });
 });

@@ -302,6 +302,30 @@ describe('Sync adapter', () => {
     });
   });
 
+  describe('the batch status webhook (POST /v2/batch webhook_url: "a POST request will be sent when the batch completes or fails")', () => {
+    // The payload reference's example (camelCase) and its field list's snake_case spelling.
+    const example = { id: 'batch_abc123', status: 'COMPLETED', metrics: { totalGenerations: 5, successCount: 4, failedCount: 1, pendingCount: 0 }, outputUrl: 'https://api.sync.so/v2/batches/batch_abc123/result', webhookUrl: 'https://your-webhook-url.com/batch-webhook', createdAt: '2024-01-15T10:30:00Z', options: {} };
+    const snake = { id: 'batch_9f1e', created_at: '2026-04-02T09:00:00Z', status: 'FAILED', metrics: { total_generations: 3, success_count: 0, failed_count: 3, pending_count: 0 } };
+    it.each([
+      ['COMPLETED (the docs example)', example],
+      ['FAILED (snake_case fields)', snake],
+      ['JOBS_CREATED', { ...example, status: 'JOBS_CREATED' }],
+      ['PENDING', { ...example, status: 'PENDING' }],
+      ['PROCESSING', { ...example, status: 'PROCESSING' }],
+    ])('authenticates a batch delivery signed like a generation\'s (%s) and answers it ignored with the reason: never a generation event, never quarantined', (_what, body) => {
+      const text = JSON.stringify(body);
+      expect(receive(adapter, signed(text), [SECRET])).toEqual({
+        kind: 'ignored',
+        vendorEventType: `batch ${body.status}`,
+        reason: `a batch status webhook (batch ${body.id}): its generations' results are in the batch's result file, not in the webhook; each generation is a job of its own`,
+      });
+    });
+    it('still refuses a batch delivery with a bad signature', () => {
+      const text = JSON.stringify(example);
+      expect(auth(request({ 'sync-signature': header(text, NOW_S, 'whsec_other') }, text))).toEqual(BAD);
+    });
+  });
+
   describe('status API (GET https://api.sync.so/v2/generate/{id}, x-api-key)', () => {
     const api = adapter.statusApi!;
     const ctx = { baseUrl: 'https://api.sync.so', apiKey: 'sk-live-3f9a' };

@@ -1,31 +1,36 @@
 /**
  * A custom vendor: one described by options instead of code, so users can add one without
  * forking. Authentication is the shared HMAC-SHA256 scheme, configured by the options (a template
- * of the timestamp and the raw body, hex or base64) or as Standard Webhooks, or a static key in a
- * header; fields are read by dotted JSON paths.
+ * of the timestamp and the raw body, hex or base64), as a keyed header (`t=...,v1=...`) or as
+ * Standard Webhooks; or a static key in a header. Fields are read by dotted JSON paths.
  */
-import type { AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
+import type { AdapterPorts, AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
 import type { NormalizedFields } from '../../core/event';
 import { firstPath, ownValue, parseJsonObject, readId, readNumber, readProgress, readString, readTime } from '../../core/json';
 import { matchesAnyKey } from '../shared/crypto';
 import { hmacHeaders, signHmac, verifyHmac, type HmacScheme } from '../shared/hmac';
 import { asStatus } from '../shared/results';
 import { statusApi } from '../shared/status-api';
-import type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
+import { ed25519PrivateKey, ed25519Verifier, signEd25519, type Ed25519Scheme } from '../shared/ed25519';
+import { keyedHeaderScheme } from '../shared/keyed-header';
+import type { CustomEd25519JwksAuth, CustomHmacAuth, CustomKeyAuth, CustomKeyedHeaderAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
 import { customManifest } from './manifest';
-import { standardWebhooksScheme } from './standard-webhooks';
+import { standardWebhooksScheme } from '../shared/standard-webhooks';
 
 const CUSTOM_OPTIONS = customManifest.options.properties;
+const AUTH_VARIANTS = CUSTOM_OPTIONS.auth.variants;
 
 /** The adapter for `options` (checked against ./manifest.ts's spec first: see the registry). */
-export function customAdapter(options: CustomOptions, id: string): VendorAdapter {
+export function customAdapter(options: CustomOptions, id: string, ports: AdapterPorts = {}): VendorAdapter {
   const auth = options.auth;
-  const scheme = auth.type === 'bearer' ? undefined : hmacSchemeOf(auth);
+  const keys = auth.type === 'ed25519-jwks' ? ed25519Verifier(ed25519SchemeOf(auth), ports) : undefined;
+  const scheme = auth.type === 'bearer' || auth.type === 'ed25519-jwks' ? undefined : hmacSchemeOf(auth);
   return {
     id,
     // A static key is never kept in the quarantine (its readers could forge events with it).
-    authHeaders: scheme ? hmacHeaders(scheme) : [],
-    authenticate: (req, secrets, nowMs) => (scheme ? verifyHmac(scheme, req, secrets, nowMs) : keyAuth(auth as CustomKeyAuth, req, secrets)),
+    authHeaders: keys ? keys.authHeaders : scheme ? hmacHeaders(scheme) : [],
+    authenticate: (req, secrets, nowMs) => (keys ? keys.authenticate(req, secrets, nowMs) : scheme ? verifyHmac(scheme, req, secrets, nowMs) : keyAuth(auth as CustomKeyAuth, req, secrets)),
+    ...(keys ? { authenticateAsync: keys.authenticateAsync } : {}),
     normalize(req: RawRequest, authResult): NormalizeResult {
       const body = parseJsonObject(req.body);
       if (!body) return { kind: 'invalid', reason: 'body is not a JSON object' };
@@ -37,16 +42,36 @@ export function customAdapter(options: CustomOptions, id: string): VendorAdapter
   };
 }
 
-/** The headers a sender of this custom vendor sends with `body` (for `video-webhooks send`). */
-export function signCustomRequest(options: CustomOptions, body: string, secret: string, nowMs: number): Record<string, string> {
+/**
+ * The headers a sender of this custom vendor sends with `body` (for `video-webhooks send`). A
+ * public-key vendor signs with `signingKey` (an Ed25519 private key, PEM or JWK), for the account
+ * `secret`; the other headers its template signs get a message id.
+ */
+export function signCustomRequest(options: CustomOptions, body: string, secret: string, nowMs: number, signingKey?: string): Record<string, string> {
   const auth = options.auth;
-  const headers = auth.type === 'bearer' ? { [keyHeaderOf(auth)]: keyHeaderOf(auth) === 'authorization' ? `Bearer ${secret}` : secret } : signHmac(hmacSchemeOf(auth), body, secret, nowMs);
+  let headers: Record<string, string>;
+  if (auth.type === 'bearer') headers = { [keyHeaderOf(auth)]: keyHeaderOf(auth) === 'authorization' ? `Bearer ${secret}` : secret };
+  else if (auth.type === 'ed25519-jwks') {
+    const scheme = ed25519SchemeOf(auth);
+    const named = [...auth.template.matchAll(/\{header:([^}]+)\}/g)].map((m) => m[1].trim().toLowerCase());
+    const values = Object.fromEntries([...named, ...(scheme.keyIdHeader ? [scheme.keyIdHeader] : [])].map((name) => [name, `msg_${nowMs.toString(36)}`]));
+    headers = signEd25519(scheme, body, { ...values, [scheme.accountHeader]: secret }, ed25519PrivateKey(signingKey), nowMs);
+  } else headers = signHmac(hmacSchemeOf(auth), body, secret, nowMs);
   return { 'content-type': 'application/json', ...headers };
 }
 
 /** The shared HMAC scheme as a custom vendor's `auth` configures it. */
-export function hmacSchemeOf(auth: CustomHmacAuth | CustomStandardWebhooksAuth): HmacScheme {
-  if (auth.type === 'standard-webhooks') return standardWebhooksScheme(auth.toleranceSeconds);
+export function hmacSchemeOf(auth: CustomHmacAuth | CustomKeyedHeaderAuth | CustomStandardWebhooksAuth): HmacScheme {
+  if (auth.type === 'standard-webhooks') return standardWebhooksScheme(auth.toleranceSeconds ?? AUTH_VARIANTS['standard-webhooks'].properties.toleranceSeconds.default);
+  if (auth.type === 'keyed-header') {
+    const spec = AUTH_VARIANTS['keyed-header'].properties;
+    return keyedHeaderScheme({
+      headers: [auth.header],
+      scheme: auth.scheme ?? spec.scheme.default,
+      toleranceSeconds: auth.toleranceSeconds ?? spec.toleranceSeconds.default,
+      window: auth.window ?? spec.window.default,
+    });
+  }
   const prefix = auth.signaturePrefix ?? '';
   return {
     signatureHeaders: [auth.signatureHeader.toLowerCase()],
@@ -55,6 +80,22 @@ export function hmacSchemeOf(auth: CustomHmacAuth | CustomStandardWebhooksAuth):
     template: auth.template ?? '{body}',
     timestampHeaders: auth.timestampHeader ? [auth.timestampHeader.toLowerCase()] : [],
     toleranceSeconds: auth.toleranceSeconds ?? 300,
+  };
+}
+
+/** The shared Ed25519 scheme as a custom vendor's `auth` configures it. */
+export function ed25519SchemeOf(auth: CustomEd25519JwksAuth): Ed25519Scheme {
+  const spec = AUTH_VARIANTS['ed25519-jwks'].properties;
+  return {
+    jwksUrl: auth.jwksUrl,
+    signatureHeader: auth.signatureHeader.toLowerCase(),
+    encoding: auth.encoding ?? spec.encoding.default,
+    timestampHeader: auth.timestampHeader.toLowerCase(),
+    toleranceSeconds: auth.toleranceSeconds ?? spec.toleranceSeconds.default,
+    window: auth.window ?? spec.window.default,
+    accountHeader: auth.accountHeader.toLowerCase(),
+    template: auth.template,
+    keyIdHeader: auth.keyIdHeader?.toLowerCase(),
   };
 }
 

@@ -1,14 +1,15 @@
 /** Custom vendors, described by options instead of code (`Vendor.custom`). */
+import type { AdapterPorts } from '../../core/adapter';
 import { defineVendor } from '../module';
 import { customAdapter } from './adapter';
 import { customManifest } from './manifest';
 import type { CustomOptions } from './options';
 
-export { customAdapter, hmacSchemeOf, signCustomRequest } from './adapter';
+export { customAdapter, ed25519SchemeOf, hmacSchemeOf, signCustomRequest } from './adapter';
 export { customManifest } from './manifest';
-export type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
+export type { CustomEd25519JwksAuth, CustomHmacAuth, CustomKeyAuth, CustomKeyedHeaderAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
 
 export const custom = defineVendor({
   manifest: customManifest,
-  createAdapter: (options: CustomOptions, id: string) => customAdapter(options, id),
+  createAdapter: (options: CustomOptions, id: string, ports: AdapterPorts) => customAdapter(options, id, ports),
 });

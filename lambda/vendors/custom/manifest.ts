@@ -7,6 +7,9 @@ import type { VendorManifest } from '../../contract/manifest';
 import { SECONDS, type ObjectSpec } from '../../contract/options';
 import { VIDEO_JOB_STATUSES } from '../../contract/statuses';
 
+/** Either way, or only for a timestamp in the past (as some vendors' SDKs check theirs). */
+const TIMESTAMP_WINDOWS = ['either-way', 'past-only'] as const;
+
 const PATH_NAMES = ['jobId', 'status', 'errorMessage', 'errorCode', 'outputUrl', 'progress', 'stage', 'time', 'eventType'] as const;
 type PathName = (typeof PATH_NAMES)[number];
 /** The paths into a body, `required` among them (typed by name: lib's options are checked against them). */
@@ -61,6 +64,48 @@ export const customManifest = {
               type: { type: 'string' },
               // The spec's recommended tolerance of `webhook-timestamp`, either way.
               toleranceSeconds: { ...SECONDS, default: 300 },
+            },
+          },
+          // One header `t=<unix>,<scheme>=<hex>`, the hex HMAC of `<t>.<raw body>`.
+          'keyed-header': {
+            type: 'object',
+            properties: {
+              type: { type: 'string' },
+              header: { type: 'string' },
+              // The signatures' label; `t` is the timestamp's.
+              scheme: {
+                type: 'string',
+                default: 'v1',
+                pattern: { regex: '^(?!t$)[A-Za-z][A-Za-z0-9]*$', use: `use a label of letters and digits starting with a letter, other than t (the timestamp's), e.g. "v1"` },
+              },
+              toleranceSeconds: { ...SECONDS, default: 300 },
+              window: { type: 'string', oneOf: TIMESTAMP_WINDOWS, default: 'either-way' },
+            },
+            required: ['header'],
+          },
+          // Ed25519 signatures checked with the public keys of the vendor's JWKS.
+          'ed25519-jwks': {
+            type: 'object',
+            properties: {
+              type: { type: 'string' },
+              jwksUrl: { type: 'string', httpUrl: true, httpsOnly: { why: 'the keys decide what is authentic, and over plain http anyone on the way could replace them' } },
+              signatureHeader: { type: 'string' },
+              encoding: { type: 'string', oneOf: ['hex', 'base64'], default: 'hex' },
+              timestampHeader: { type: 'string' },
+              accountHeader: { type: 'string' },
+              // {timestamp}, {body} (the raw bytes), {bodySha256Hex}, {header:<name>}.
+              template: {
+                type: 'string',
+                mustContain: [{ text: '{timestamp}', why: 'an unsigned timestamp could be changed to replay a delivery' }],
+                mustContainOneOf: { texts: ['{body}', '{bodySha256Hex}'], why: 'a signature that does not cover the body would authenticate any body' },
+              },
+              keyIdHeader: { type: 'string' },
+              toleranceSeconds: { ...SECONDS, default: 300 },
+              window: { type: 'string', oneOf: TIMESTAMP_WINDOWS, default: 'either-way' },
+            },
+            required: ['jwksUrl', 'signatureHeader', 'timestampHeader', 'accountHeader', 'template'],
+            mustMention: {
+              template: { option: 'accountHeader', as: '{header:%s}', why: 'an account that is not signed could be changed, and a delivery the vendor signed for another account would pass' },
             },
           },
         },

@@ -32,6 +32,49 @@ export interface CustomKeyAuth {
 }
 
 /**
+ * One header `t=<unix seconds>,<scheme>=<hex>[,<scheme>=<hex>...]`: the hex HMAC-SHA256 of
+ * `<t>.<raw body>` keyed with the secret as UTF-8, any one signature of the scheme accepted.
+ */
+export interface CustomKeyedHeaderAuth {
+  readonly type: 'keyed-header';
+  /** The header, e.g. `x-acme-signature`. */
+  readonly header: string;
+  /** The signatures' label. @default 'v1' */
+  readonly scheme?: string;
+  /** Largest distance of `t` from now. @default 300 */
+  readonly toleranceSeconds?: number;
+  /** Whether it is checked either way, or only for a `t` in the past. @default 'either-way' */
+  readonly window?: 'either-way' | 'past-only';
+}
+
+/**
+ * An Ed25519 signature over `template`, checked with the public keys of the vendor's JWKS (fetched,
+ * kept in memory, fetched again at a bounded rate). A vendor that signs every customer's
+ * deliveries with the same keys names the customer in `accountHeader`: its value must be one of the
+ * webhook secret's values (the accepted account ids), and it must be signed.
+ */
+export interface CustomEd25519JwksAuth {
+  readonly type: 'ed25519-jwks';
+  /** The vendor's JWKS, https only. */
+  readonly jwksUrl: string;
+  readonly signatureHeader: string;
+  /** @default 'hex' */
+  readonly encoding?: 'hex' | 'base64';
+  /** Header with the signed timestamp (unix seconds). */
+  readonly timestampHeader: string;
+  /** Header with the account the vendor signed for. */
+  readonly accountHeader: string;
+  /** What was signed: `{timestamp}`, `{body}` (raw bytes), `{bodySha256Hex}`, `{header:<name>}`, text as written. */
+  readonly template: string;
+  /** Header with the id (`kid`) of the key that signed; unset: every key of the JWKS is tried. */
+  readonly keyIdHeader?: string;
+  /** @default 300 */
+  readonly toleranceSeconds?: number;
+  /** @default 'either-way' */
+  readonly window?: 'either-way' | 'past-only';
+}
+
+/**
  * Standard Webhooks (https://www.standardwebhooks.com, what Svix sends): headers `webhook-id`,
  * `webhook-timestamp` and `webhook-signature` (or `svix-*`), HMAC-SHA256 of `<id>.<timestamp>.<body>`
  * keyed by the base64 after a `whsec_` secret's prefix, `v1,<base64>` signatures separated by spaces.
@@ -58,7 +101,7 @@ export interface CustomPaths {
 }
 
 export interface CustomOptions {
-  readonly auth: CustomHmacAuth | CustomKeyAuth | CustomStandardWebhooksAuth;
+  readonly auth: CustomHmacAuth | CustomKeyAuth | CustomKeyedHeaderAuth | CustomStandardWebhooksAuth | CustomEd25519JwksAuth;
   readonly paths: CustomPaths;
   /** The vendor's status words to normalized statuses; a status not in the map is quarantined. */
   readonly statusMap: Readonly<Record<string, VideoJobStatus>>;

@@ -67,8 +67,16 @@ export function parseUnixSeconds(value: string | undefined): number | undefined 
   return Number(value.trim()) * 1000;
 }
 
-export function withinTolerance(timestampMs: number, nowMs: number, toleranceSeconds: number): boolean {
-  return Math.abs(nowMs - timestampMs) <= toleranceSeconds * 1000;
+/**
+ * Which side of now a signed timestamp's tolerance applies to: `either-way` (a timestamp too far
+ * ahead is refused too), or `past-only` (only a timestamp too old is refused, as some vendors' SDKs
+ * check it).
+ */
+export type TimestampWindow = 'either-way' | 'past-only';
+
+export function withinTolerance(timestampMs: number, nowMs: number, toleranceSeconds: number, window: TimestampWindow = 'either-way'): boolean {
+  const age = nowMs - timestampMs;
+  return age <= toleranceSeconds * 1000 && (window === 'past-only' || -age <= toleranceSeconds * 1000);
 }
 
 function keyDigest(key: string): Buffer {

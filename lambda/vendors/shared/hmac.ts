@@ -11,7 +11,7 @@
  */
 import type { AuthResult, RawRequest } from '../../core/adapter';
 import { SecretFormatError } from '../../core/secrets';
-import { fromBase64, fromHex, hmacSha256, parseUnixSeconds, safeEqual, usableSecret, withinTolerance } from './crypto';
+import { fromBase64, fromHex, hmacSha256, parseUnixSeconds, safeEqual, usableSecret, withinTolerance, type TimestampWindow } from './crypto';
 
 export interface HmacScheme {
   /** Headers that may carry the signatures (lower case); the first one present and not blank is read. */
@@ -26,8 +26,10 @@ export interface HmacScheme {
   readonly template: string;
   /** Where `{timestamp}` comes from: a header, or the `t=` part of keyed signatures. */
   readonly timestampHeaders?: readonly string[];
-  /** Largest distance between the signed timestamp and now, either way. */
+  /** Largest distance between the signed timestamp and now (see `window`). @default 300 */
   readonly toleranceSeconds?: number;
+  /** Whether the tolerance applies either way or only to the past. @default 'either-way' */
+  readonly window?: TimestampWindow;
   /** Headers that may carry the message id, for `{id}`. */
   readonly idHeaders?: readonly string[];
   /**
@@ -96,7 +98,7 @@ export function verifyHmac(scheme: HmacScheme, req: RawRequest, secrets: readonl
   if (signed) {
     const ms = parseUnixSeconds(timestamp);
     if (timestamp === undefined || ms === undefined) return { ok: false, reason: 'malformed_signature' };
-    if (!withinTolerance(ms, nowMs, scheme.toleranceSeconds ?? 300)) return { ok: false, reason: 'stale_timestamp' };
+    if (!withinTolerance(ms, nowMs, scheme.toleranceSeconds ?? 300, scheme.window)) return { ok: false, reason: 'stale_timestamp' };
     timestampMs = ms;
   }
 

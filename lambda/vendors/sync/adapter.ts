@@ -4,8 +4,9 @@
  * included). Only final statuses are sent and never retried, so the poller matters most here.
  */
 import type { AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
-import { parseJsonObject } from '../../core/json';
+import { isObject, parseJsonObject, readString, type JsonObject } from '../../core/json';
 import { verifyHmac, type HmacScheme } from '../shared/hmac';
+import { keyedHeaderScheme } from '../shared/keyed-header';
 import { asEvent } from '../shared/results';
 import { syncManifest } from './manifest';
 import { normalizeGeneration } from './normalize';
@@ -30,15 +31,26 @@ export interface SyncOptions {
   readonly compactJsonFallback?: boolean;
 }
 
-/** Sync's signature scheme (the payload reference names the header `X-Signature-Primary`: read too). */
+/**
+ * Sync's signature scheme, a keyed header `t=<unix>,v1=<hex>` (the payload reference names the
+ * header `X-Signature-Primary`: read too). Sync documents no tolerance: checked either way.
+ */
 export function syncScheme(toleranceSeconds: number = syncManifest.timestampToleranceSeconds): HmacScheme {
-  return {
-    signatureHeaders: ['sync-signature', 'x-signature-primary'],
-    signatures: { kind: 'keyed', separator: ',', timestampKey: 't', signatureKey: 'v1' },
-    encoding: 'hex',
-    template: '{timestamp}.{body}',
-    toleranceSeconds,
-  };
+  return keyedHeaderScheme({ headers: ['sync-signature', 'x-signature-primary'], scheme: 'v1', toleranceSeconds, window: 'either-way' });
+}
+
+/**
+ * A batch's status webhook (`POST /v2/batch` with `webhook_url`: "a POST request will be sent when
+ * the batch completes or fails", https://sync.so/docs/api-reference/api/webhooks-payload-reference/webhooks/batch-status-update),
+ * signed as generations are: `{id: "batch_...", status, metrics: {total, success, failed, pending
+ * counts}, outputUrl, ...}` (the reference spells its fields both camelCase and snake_case). It
+ * names no generation: their results are in the batch's JSONL result file (`outputUrl`, a redirect
+ * to a signed URL). So it is answered 202 and ignored with the reason, never read as a generation
+ * (its `COMPLETED` would have made a job of the batch) nor quarantined (its `JOBS_CREATED` is no
+ * generation status). A batch has `metrics`, which a generation never has; its ids start `batch_`.
+ */
+function isBatch(body: JsonObject): boolean {
+  return isObject(body.metrics) || (typeof body.id === 'string' && body.id.startsWith('batch_')) || body.status === 'JOBS_CREATED';
 }
 
 /**
@@ -58,7 +70,12 @@ export function syncAdapter(options: SyncOptions = {}, id = 'sync'): VendorAdapt
     },
     normalize(req: RawRequest, auth): NormalizeResult {
       const body = parseJsonObject(req.body);
-      return body ? asEvent(normalizeGeneration(body, undefined, auth.timestampMs)) : { kind: 'invalid', reason: 'body is not a JSON object' };
+      if (!body) return { kind: 'invalid', reason: 'body is not a JSON object' };
+      if (isBatch(body)) {
+        const status = readString(body.status);
+        return { kind: 'ignored', vendorEventType: `batch ${status ?? 'status'}`, reason: `a batch status webhook (batch ${String(body.id).slice(0, 100)}): its generations' results are in the batch's result file, not in the webhook; each generation is a job of its own` };
+      }
+      return asEvent(normalizeGeneration(body, undefined, auth.timestampMs));
     },
     statusApi: syncStatusApi,
   };

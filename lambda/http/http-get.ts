@@ -1,9 +1,11 @@
 /**
- * The status client's HTTP transport: one GET with node:http(s), bounded in time and in bytes.
- * It never follows a redirect (the key would go with it, to wherever it points), decodes only the
+ * The hardened HTTP client of the functions that ask vendors for something: the poller's status
+ * client (../poller/status-client.ts) and the verifiers' public-key source
+ * (../adapters/http/jwks-source.ts). One GET with node:http(s), bounded in time and in bytes. It
+ * never follows a redirect (a key would go with it, to wherever it points), decodes only the
  * content codings it asked for, counts a body after decoding and destroys the request at the cap,
  * and one timeout bounds the whole exchange, the body included (a body that trickles times out).
- * What a status or a body means is the status client's (status-client.ts).
+ * What a status or a body means is the caller's.
  */
 import { request as httpRequest, type Agent, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -70,6 +72,7 @@ export async function httpGet(request: StatusHttpRequest, timeoutMs: number, age
 
 /** The content codings asked for: decoders with a 32 KiB window (brotli's may be 16 MiB: not asked for). */
 const ACCEPTED_CODINGS = ['gzip', 'deflate'];
+/** Sent unless the request names its own (`user-agent` in its headers). */
 const USER_AGENT = 'cdk-video-webhooks-poller';
 
 /**
@@ -82,7 +85,7 @@ function send(request: StatusHttpRequest, signal: AbortSignal, agentFor: AgentFo
   return new Promise((resolve, reject) => {
     const url = new URL(request.url);
     const get = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : undefined;
-    if (!get) return reject(new Error(`status URL scheme ${url.protocol} is neither http: nor https:`));
+    if (!get) return reject(new Error(`URL scheme ${url.protocol} is neither http: nor https:`));
     const headers = { accept: 'application/json', 'user-agent': USER_AGENT, ...request.headers, 'accept-encoding': ACCEPTED_CODINGS.join(', ') };
     const agent = agentFor(url.protocol as 'http:' | 'https:');
     const req = get(url, { method: 'GET', headers, signal, agent }, (res) => resolve({ req, res }));

@@ -1,6 +1,6 @@
 /**
- * The status client's connection pools, whose connections go only where a vendor's status requests
- * may: each address a host name resolves to is checked (../contract/status-url.ts) before a
+ * The connection pools of the hardened HTTP client (./http-get.ts), whose connections go only where
+ * a request to a vendor may: each address a host name resolves to is checked (../contract/status-url.ts) before a
  * connection is made, so a name that stands for a link-local or loopback address is no way around
  * the check of the URL. One pool per scheme and access: a connection made for a vendor that allows
  * loopback is never reused for one that does not.
