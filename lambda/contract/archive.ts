@@ -39,6 +39,12 @@ export interface ArchiveRecord {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
   readonly bodyEncoding: 'utf8' | 'base64';
+  /**
+   * The vendor's signed timestamp (ms since epoch) checked on arrival, when its scheme signs one
+   * (as the quarantine keeps it): adapters fall back to it for the event's `time`, so a replay
+   * needs it to rebuild the same event. Absent when the scheme signs none.
+   */
+  readonly signedTimestampMs?: number;
 }
 
 /**
