@@ -6,7 +6,7 @@
  */
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { ARCHIVE_RECORD_VERSION, archivePartition, type ArchiveRecord } from '../contract/archive';
+import { ARCHIVE_RECORD_VERSION, archivePartition, type ArchiveBodyEncoding, type ArchiveRecord } from '../contract/archive';
 import { isObject, safeJsonParse } from './json';
 
 /** Where archived objects are read from: an S3 bucket and prefix, or a local directory. */
@@ -77,14 +77,19 @@ export function parseArchiveRecord(text: string): ArchiveRecord | string {
     typeof r.body !== 'string' && 'body',
     r.bodyEncoding !== 'utf8' && r.bodyEncoding !== 'base64' && 'bodyEncoding',
     r.signedTimestampMs !== undefined && !Number.isFinite(r.signedTimestampMs) && 'signedTimestampMs',
+    r.followUps !== undefined && !(Array.isArray(r.followUps) && r.followUps.every(isAnswer)) && 'followUps',
   ].filter((p): p is string => typeof p === 'string');
   if (problems.length > 0) return `record fields not as the contract says: ${problems.join(', ')}`;
   return r as unknown as ArchiveRecord;
 }
 
-/** The body's bytes, as they were received. */
-export function recordBody(record: ArchiveRecord): Buffer {
-  return Buffer.from(record.body, record.bodyEncoding === 'base64' ? 'base64' : 'utf8');
+/** The body's bytes, as they were received (a record's, or a follow-up answer's). */
+export function recordBody(answer: { readonly body: string; readonly bodyEncoding: ArchiveBodyEncoding }): Buffer {
+  return Buffer.from(answer.body, answer.bodyEncoding === 'base64' ? 'base64' : 'utf8');
+}
+
+function isAnswer(a: unknown): boolean {
+  return isObject(a) && Number.isInteger(a.status) && typeof a.body === 'string' && (a.bodyEncoding === 'utf8' || a.bodyEncoding === 'base64');
 }
 
 function toLine(line: number, text: string): ArchiveLine {

@@ -27,7 +27,7 @@ export type SkipReason =
   | 'quarantined'
   /** Today's adapter makes no event of it, or another event than the one archived. */
   | 'changed'
-  /** A status answer whose event needed a follow-up request (a download URL): a replay asks no vendor. */
+  /** A status answer whose event needs a follow-up answer the record does not hold: a replay asks no vendor. */
   | 'needsFollowUp'
   /** Not a record the contract describes, or another vendor's. */
   | 'unreadable';
@@ -73,15 +73,32 @@ function normalizeRecord(record: ArchiveRecord, context: RecordContext): Normali
     return normalized.kind === 'event' ? normalized.fields : 'changed';
   }
   const api = context.adapter.statusApi;
-  if (!api || record.jobId === null || nestsDeeperThan(body, MAX_JSON_DEPTH)) return 'changed';
-  let parsed;
+  const first = api && record.jobId !== null ? jsonOf(body) : undefined;
+  if (!api || record.jobId === null || first === undefined) return 'changed';
+  const jobId = record.jobId;
   try {
-    parsed = api.parse(record.jobId, JSON.parse(body.toString('utf8')) as unknown, context.statusContext);
+    let parsed = api.parse(jobId, first, context.statusContext);
+    // The follow-up answers the poller read (LipDub's /download), in order, for the adapter to
+    // decide on as it did then (poller/status-client.ts: a body that is not JSON is given as undefined).
+    for (const answer of record.followUps ?? []) {
+      if (parsed.kind !== 'follow') break;
+      parsed = parsed.then(answer.status, jsonOf(recordBody(answer)));
+    }
+    if (parsed.kind === 'follow') return 'needsFollowUp';
+    return parsed.kind === 'status' ? parsed.fields : 'changed';
   } catch {
-    return 'changed';
+    return 'changed'; // an adapter that throws: like an answer it cannot read
   }
-  if (parsed.kind === 'follow') return 'needsFollowUp';
-  return parsed.kind === 'status' ? parsed.fields : 'changed';
+}
+
+/** A body as the status client parses it: JSON within the nesting bound, else undefined. */
+function jsonOf(body: Buffer): unknown {
+  if (body.length === 0 || nestsDeeperThan(body, MAX_JSON_DEPTH)) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function skipped(reason: SkipReason): RecordOutcome {

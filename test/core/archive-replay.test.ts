@@ -12,9 +12,11 @@ import type { VendorAdapter } from '../../lambda/core/adapter';
 import type { ArchiveSource } from '../../lambda/core/archive-records';
 import { replayArchive, type ArchiveReplayDeps, type ArchiveReplayRequest, type ArchiveReplaySummary } from '../../lambda/core/archive-replay';
 import { deliver } from '../../lambda/core/delivery';
+import { eventIdFor } from '../../lambda/core/event';
 import type { VideoJobEvent } from '../../lambda/core/event';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { customAdapter } from '../../lambda/vendors/custom';
+import { createAdapter } from '../../lambda/vendors/registry';
 import { DirectoryArchiveSource } from '../../local/adapters/archive-directory';
 import { StaticSecretSource } from '../../local/adapters/secrets';
 import { ArchiveDir, recordOf } from '../support/archive-fixture';
@@ -207,6 +209,29 @@ describe('archive replay', () => {
     const renamed = acme({ queued: 'queued', running: 'queued', done: 'succeeded', failed: 'failed' });
     const summary = await replayArchive(replayDeps(await freshBackend(), { adapterFor: () => renamed }), lastHours(1));
     expect(summary).toMatchObject({ enqueued: 0, skipped: expect.objectContaining({ changed: 1 }) });
+  });
+
+  it('replays a status answer with the follow-up answer the poller read (a download URL), and leaves one without it', async () => {
+    const lipdub = createAdapter({ id: 'lipdub', kind: 'lipdub', options: {} });
+    const ctx = { baseUrl: 'https://api.lipdub.test', apiKey: undefined };
+    const status = { status: 'finished', generate_id: 'render-1' };
+    const download = { download_url: 'https://cdn.lipdub.test/render-1.mp4' };
+    const first = lipdub.statusApi!.parse('render-1', status, ctx);
+    if (first.kind !== 'follow') throw new Error('expected a follow-up');
+    const then = first.then(200, download);
+    if (then.kind !== 'status') throw new Error('expected a status');
+    clock.advance(1_000);
+    const { event } = await deliver(then.fields, { vendor: 'lipdub', receivedVia: 'poll', receivedAtMs: clock.now() }, webhookDeps(original));
+    const record: ArchiveRecord = {
+      v: 1, vendor: 'lipdub', jobId: 'render-1', receivedAt: new Date(clock.now()).toISOString(), receivedVia: 'poll', verdict: 'enqueued', eventId: event.id,
+      headers: {}, body: JSON.stringify(status), bodyEncoding: 'utf8', followUps: [{ status: 200, body: JSON.stringify(download), bodyEncoding: 'utf8' }],
+    };
+    const second = { ...record, jobId: 'render-2', body: JSON.stringify({ status: 'finished', generate_id: 'render-2' }), eventId: eventIdFor('lipdub', { jobId: 'render-2', status: 'succeeded', progress: null, stage: null }), followUps: undefined };
+    archive.writeAll([record, second]);
+    const fresh = await freshBackend();
+    const summary = await replayArchive(replayDeps(fresh, { adapterFor: () => lipdub }), { vendor: 'lipdub', sinceMs: clock.now() - HOUR, untilMs: clock.now() + 1 });
+    expect(summary).toMatchObject({ read: 2, enqueued: 1, skipped: expect.objectContaining({ needsFollowUp: 1 }) });
+    expect(await drainEvents(fresh.sqs, fresh.queueUrl)).toEqual(await drainEvents(original.sqs, original.queueUrl));
   });
 
   it('counts unreadable lines and records of another version, and reads on', async () => {
