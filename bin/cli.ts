@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `video-webhooks`: the local loop (dev, send), the DLQ replay, and the demo.
+ * `video-webhooks`: the local loop (dev, send), the DLQ and archive replays, and the demo.
  * Each command loads what it needs when it runs, so `--help` starts fast. Every failure is one line
  * on stderr that says what to do (no stack trace) and a non-zero exit.
  */
@@ -125,6 +125,38 @@ console. The region is the queue URL's (https://sqs.<region>.amazonaws.com/<acco
 --region says otherwise; credentials are the usual AWS ones, or --profile's.`,
     run: runReplay,
   },
+  'replay-archive': {
+    summary: 'replay archived requests, exactly once, through the account\'s replay function or a dev server',
+    usage: 'video-webhooks replay-archive --vendor V [--job J] --since T --until T [--dry-run] (--function NAME [--region R] [--profile P] | --to URL [--archive-dir DIR])',
+    options: {
+      vendor: { type: 'string' },
+      job: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      function: { type: 'string' },
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      to: { type: 'string' },
+      'archive-dir': { type: 'string' },
+    },
+    positionals: 0,
+    help: `Re-sends the events the pipeline enqueued from the vendor's archived requests received from
+--since to --until (ISO 8601: 2026-12-01, 2026-12-01T09:30:00Z; or now, 90m, 24h, 7d before now),
+one job's with --job, through the same adapter and delivery code as live requests, in received
+order per job. Exactly once: a replayed event has its original id, so one already delivered inside
+the dedupe window is a duplicate, and replaying again adds none. Records older than the dedupe
+window are not replayed (the job's record, which keeps its one terminal event, may be gone); nor
+are requests that made no event (duplicates, stale, conflicting, ignored) or were quarantined
+(replay those from the quarantine). --dry-run reads and counts what a run would do, writes nothing.
+
+--function NAME   invoke the stack's archive replay function (Lambda Invoke; credentials as usual,
+                  or --profile; --region); a run longer than one part goes on from its cursor
+--to URL          POST /archive/replay of a dev server, which replays its own archive directory
+                  into its own pipeline; --archive-dir DIR checks that it is the one it archives to
+A progress line follows each part (read, enqueued, duplicate, skipped), a summary the end.`,
+    run: runReplayArchive,
+  },
   demo: {
     summary: 'start the local pipeline and show it accept, deduplicate and reject webhooks',
     usage: 'video-webhooks demo',
@@ -171,7 +203,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function printHelp(): void {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
   process.stdout.write(`usage: video-webhooks <command> [options]\n\n${lines.join('\n')}\n\nvideo-webhooks <command> --help shows a command's options; --version prints the version.\n`);
 }
 
@@ -241,6 +273,11 @@ async function runSend(values: Values, positionals: string[]): Promise<number> {
 async function runReplay(values: Values): Promise<number> {
   const { replayDeadLetters } = await import('./cli-replay');
   return replayDeadLetters(values);
+}
+
+async function runReplayArchive(values: Values): Promise<number> {
+  const { replayArchiveCommand } = await import('./cli-replay-archive');
+  return replayArchiveCommand(values);
 }
 
 async function runDemo(): Promise<number> {
