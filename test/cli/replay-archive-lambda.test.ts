@@ -75,16 +75,18 @@ describe('replay-archive --function (through a stand-in for the Lambda Invoke AP
     fresh = await freshBackend();
     // Three webhooks of one job through the real path: progress, completed, and the vendor's retry of it.
     const adapter = createAdapter({ id: 'viralsync', kind: 'viralsync', options: {} });
+    // One instant per request, read by the pipeline and the record alike (as the archive writer records the pipeline's receivedAt).
+    let at = Date.now();
     const deps = {
       adapters: new Map([['viralsync', adapter]]), secrets: new StaticSecretSource({ viralsync: [SECRET] }), secretIdFor: (v: string) => v,
-      store: original.store, queue: original.queue, quarantine: original.quarantine, clock: { now: () => Date.now(), sleep: async () => undefined },
+      store: original.store, queue: original.queue, quarantine: original.quarantine, clock: { now: () => at, sleep: async () => undefined },
       telemetry: { log: () => undefined, count: () => undefined }, config: TEST_DELIVERY_CONFIG, maxBodyBytes: 262_144,
     };
     const records: ArchiveRecord[] = [];
     for (const event of ['progress', 'completed', 'completed']) {
       const sample = buildSample('viralsync', event, { secret: SECRET, jobId: 'vs-job-1', nowMs: Date.now() });
       const request = { headers: Object.fromEntries(Object.entries(sample.headers).map(([k, v]) => [k.toLowerCase(), v])), body: Buffer.from(sample.body) };
-      const at = Date.now();
+      at = Date.now();
       const answer = await handleWebhook('viralsync', request, deps);
       records.push(recordOf('viralsync', request, answer, at, adapter.authHeaders)!);
       await new Promise((resolve) => setTimeout(resolve, 5));
