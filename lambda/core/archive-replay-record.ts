@@ -78,7 +78,7 @@ function normalizeRecord(record: ArchiveRecord, context: RecordContext): Normali
   const jobId = record.jobId;
   try {
     let parsed = api.parse(jobId, first, context.statusContext);
-    // The follow-up answers the poller read (LipDub's /download), in order, for the adapter to
+    // The follow-up answers the poller read (a finished render's download URL), in order, for the adapter to
     // decide on as it did then (poller/status-client.ts: a body that is not JSON is given as undefined).
     for (const answer of record.followUps ?? []) {
       if (parsed.kind !== 'follow') break;
