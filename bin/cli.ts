@@ -38,7 +38,7 @@ const COMMANDS: Record<string, Command> = {
   dev: {
     summary: 'run the pipeline on localhost with embedded DynamoDB and SQS',
     usage:
-      'video-webhooks dev [--port 8787] [--host 127.0.0.1] [--allow-host NAME]... [--events-file FILE] [--forward-to URL | --handler FILE[#export]] [--visibility-timeout-seconds 5] [--max-receive-count 5] [--config FILE] [--poll-interval-seconds 30] [--stale-after-seconds 600]',
+      'video-webhooks dev [--port 8787] [--host 127.0.0.1] [--allow-host NAME]... [--events-file FILE] [--forward-to URL | --handler FILE[#export]] [--visibility-timeout-seconds 5] [--max-receive-count 5] [--config FILE] [--poll-interval-seconds 30] [--stale-after-seconds 600] [--archive-dir DIR | --no-archive]',
     options: {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
@@ -51,6 +51,8 @@ const COMMANDS: Record<string, Command> = {
       config: { type: 'string' },
       'poll-interval-seconds': { type: 'string', default: '30' },
       'stale-after-seconds': { type: 'string', default: '600' },
+      'archive-dir': { type: 'string' },
+      'no-archive': { type: 'boolean', default: false },
     },
     positionals: 0,
     help: `Serves POST /webhooks/{${VENDOR_IDS.join('|')}} with the same verifier and delivery code
@@ -82,7 +84,11 @@ server and its emulators are unauthenticated, so nothing listens beyond this mac
 POST /jobs, GET /quarantine, GET /dlq and POST /dlq/redrive answer 403 unless Host is localhost,
 127.x or [::1] with the server's port and Origin is absent or the same (against DNS rebinding and
 other sites); --allow-host NAME (repeatable) admits a tunnel's host name too. POST /jobs takes
-content-type application/json only (415). POST /webhooks/* answers any Host, as through a tunnel.`,
+content-type application/json only (415). POST /webhooks/* answers any Host, as through a tunnel.
+
+Every authenticated request (webhooks and status answers, with what became of it) is archived in
+--archive-dir (default .video-webhooks/archive under the working directory) as the deployed
+archive keeps it in S3: JSON Lines in vendor=<id>/day=<YYYY-MM-DD>/ folders. --no-archive turns it off.`,
     run: runDev,
   },
   send: {
@@ -229,6 +235,10 @@ async function runDev(values: Values): Promise<number> {
   const pollInterval = whole(values['poll-interval-seconds'], 'poll-interval-seconds', 1, 86_400, 'a whole number of seconds');
   const staleAfter = whole(values['stale-after-seconds'], 'stale-after-seconds', 0, 31_536_000, 'a whole number of seconds');
   if ([port, visibility, receives, pollInterval, staleAfter].includes(undefined)) return 2;
+  if (values['no-archive'] && values['archive-dir'] !== undefined) {
+    process.stderr.write('--archive-dir and --no-archive contradict each other: pass one of them\n');
+    return 2;
+  }
   let server;
   try {
     server = await startDevServer({
@@ -243,6 +253,7 @@ async function runDev(values: Values): Promise<number> {
       config: values.config as string | undefined,
       pollIntervalSeconds: pollInterval,
       staleAfterSeconds: staleAfter,
+      archiveDir: values['no-archive'] ? false : (values['archive-dir'] as string | undefined),
     });
   } catch (err) {
     const known = err instanceof DevServerStartError || err instanceof MissingEmulatorError;
