@@ -74,17 +74,18 @@ Consumers (one of them):
 
 Routes: POST /webhooks/{vendor}, POST /jobs {"vendor","jobId"} (registers a job for the poller),
 GET /healthz, GET /quarantine and GET /dlq (what they hold, left in place), POST /dlq/redrive
-(moves the DLQ back to the events queue).
+(moves the DLQ back to the events queue), POST /archive/replay (replays its archive into its own
+pipeline: video-webhooks replay-archive --to URL).
 
 --config FILE serves custom vendors too: {"vendors":[{"id":"acme","options":{...}}]}, options as the
 custom vendor's adapterOptions in JSON, the secret from <ID>_WEBHOOK_SECRET. The poller runs every
 --poll-interval-seconds against <VENDOR>_API_BASE_URL / <VENDOR>_API_KEY when set. --port 0 picks a
 free port; the URL is printed on stderr. --host takes loopback only (localhost, 127.x, ::1): the
 server and its emulators are unauthenticated, so nothing listens beyond this machine.
-POST /jobs, GET /quarantine, GET /dlq and POST /dlq/redrive answer 403 unless Host is localhost,
+POST /jobs, GET /quarantine, GET /dlq, POST /dlq/redrive and POST /archive/replay answer 403 unless Host is localhost,
 127.x or [::1] with the server's port and Origin is absent or the same (against DNS rebinding and
-other sites); --allow-host NAME (repeatable) admits a tunnel's host name too. POST /jobs takes
-content-type application/json only (415). POST /webhooks/* answers any Host, as through a tunnel.
+other sites); --allow-host NAME (repeatable) admits a tunnel's host name too. POST /jobs and
+POST /archive/replay take content-type application/json only (415). POST /webhooks/* answers any Host, as through a tunnel.
 
 Every authenticated request (webhooks and status answers, with what became of it) is archived in
 --archive-dir (default .video-webhooks/archive under the working directory) as the deployed
@@ -262,7 +263,7 @@ async function runDev(values: Values): Promise<number> {
     return 1;
   }
   const consumer = values['forward-to'] ? `, forwarding to ${values['forward-to']}` : values.handler ? `, invoking ${values.handler}` : '';
-  process.stderr.write(`listening on ${server.url} (POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq, POST /dlq/redrive)${consumer}\n`);
+  process.stderr.write(`listening on ${server.url} (POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq, POST /dlq/redrive, POST /archive/replay)${consumer}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

@@ -35,7 +35,15 @@ export interface ReadAnswer {
 
 /** The record of a request, its body as the contract encodes it. */
 export function archiveRecord(
-  request: { readonly vendor: string; readonly receivedAtMs: number; readonly receivedVia: ArchiveReceivedVia; readonly headers: Readonly<Record<string, string>>; readonly body: Buffer },
+  request: {
+    readonly vendor: string;
+    readonly receivedAtMs: number;
+    readonly receivedVia: ArchiveReceivedVia;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body: Buffer;
+    /** The vendor's signed timestamp checked on arrival (the adapters' fallback for the event's time), if it has one. */
+    readonly signedTimestampMs?: number | null;
+  },
   verdict: ArchiveVerdictFields,
   followUps: readonly ReadAnswer[] = [],
 ): ArchiveRecord {
@@ -51,6 +59,7 @@ export function archiveRecord(
     headers: request.headers,
     ...encodedBody(request.body),
     ...(followUps.length > 0 ? { followUps: followUps.map((a): ArchivedAnswer => ({ status: a.status, ...encodedBody(a.body) })) } : {}),
+    ...(typeof request.signedTimestampMs === 'number' ? { signedTimestampMs: request.signedTimestampMs } : {}),
   };
 }
 

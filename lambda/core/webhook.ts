@@ -81,7 +81,7 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
   const headers = keptHeaders(request.headers, adapter.authHeaders, secrets);
   // The request's record once its verdict is known; never rejects (what is lost is counted).
   const archived = (verdict: ArchiveVerdictFields): Promise<void> =>
-    archiveQuietly(deps.archive, [archiveRecord({ vendor: vendorId, receivedAtMs, receivedVia: 'webhook', headers, body: request.body }, verdict)], deps.telemetry);
+    archiveQuietly(deps.archive, [archiveRecord({ vendor: vendorId, receivedAtMs, receivedVia: 'webhook', headers, body: request.body, signedTimestampMs: auth.timestampMs }, verdict)], deps.telemetry);
   const normalized = normalizeWithinBounds(adapter, request, auth);
   if (normalized.kind === 'ignored') {
     deps.telemetry.count('Ignored', vendorId);

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { ArchiveReplayError, replayArchive } from '../../lambda/core/archive-replay';
 import { parseArchiveReplayInput } from '../../lambda/core/archive-replay-request';
 import { isObject } from '../../lambda/core/json';
-import { DirectoryArchiveSource } from '../adapters/archive-directory';
+import { DirectoryArchiveSource } from '../adapters/archive-directory-source';
 import { notJsonBecause } from './request-guard';
 import type { LocalPipeline } from './wiring';
 

@@ -194,7 +194,7 @@ function checkWritable(file: string): void {
 async function listen(settings: Settings, pipeline: LocalPipeline, emulators: Emulators, options: DevServerOptions): Promise<Server> {
   const inspector = queueInspector(pipeline.sqs, { endpoint: emulators.sqsEndpoint });
   const hostRule = { allowHosts: settings.allowHosts };
-  const server = createServer(routeRequest({ pipeline, inspector, log: settings.log, onRejection: options.onRejection, hostRule }));
+  const server = createServer(routeRequest({ pipeline, inspector, log: settings.log, onRejection: options.onRejection, hostRule, archiveDir: settings.archiveDir }));
   await new Promise<void>((listening, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenProblem(err, settings.host, settings.port)));
     server.listen(settings.port, settings.host, () => listening());

@@ -17,7 +17,8 @@ import type { VideoJobEvent } from '../../lambda/core/event';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { customAdapter } from '../../lambda/vendors/custom';
 import { createAdapter } from '../../lambda/vendors/registry';
-import { DirectoryArchiveSource } from '../../local/adapters/archive-directory';
+import { DirectoryArchiveSource } from '../../local/adapters/archive-directory-source';
+import { MemoryRequestArchive } from '../../local/adapters/memory';
 import { StaticSecretSource } from '../../local/adapters/secrets';
 import { ArchiveDir, recordOf } from '../support/archive-fixture';
 import { drainEvents, FaultyQueue, freshBackend, ManualClock, TEST_DELIVERY_CONFIG, type TestBackend } from '../support/emulators';
@@ -232,6 +233,23 @@ describe('archive replay', () => {
     const summary = await replayArchive(replayDeps(fresh, { adapterFor: () => lipdub }), { vendor: 'lipdub', sinceMs: clock.now() - HOUR, untilMs: clock.now() + 1 });
     expect(summary).toMatchObject({ read: 2, enqueued: 1, skipped: expect.objectContaining({ needsFollowUp: 1 }) });
     expect(await drainEvents(fresh.sqs, fresh.queueUrl)).toEqual(await drainEvents(original.sqs, original.queueUrl));
+  });
+
+  it('rebuilds an event whose time is the vendor\'s signed timestamp (the record the webhook path archives keeps it)', async () => {
+    // Acme signs `{timestamp}.{body}` and its body says no time: the event's time is the signed one.
+    const signedAcme = customAdapter({ auth: { type: 'hmac', signatureHeader: 'x-acme-signature', timestampHeader: 'x-acme-timestamp', template: '{timestamp}.{body}' }, paths: { jobId: 'id', status: 'state' }, statusMap: { done: 'succeeded' } }, 'acme');
+    const written = new MemoryRequestArchive();
+    const signedAt = Math.floor(clock.now() / 1000) - 30; // signed 30 s before it arrived
+    const text = JSON.stringify({ id: 'job-t', state: 'done' });
+    const request = { headers: { 'x-acme-timestamp': String(signedAt), 'x-acme-signature': createHmac('sha256', SECRET).update(`${signedAt}.${text}`).digest('hex') }, body: Buffer.from(text) };
+    const answer = await handleWebhook('acme', request, { ...webhookDeps(original), adapters: new Map([['acme', signedAcme]]), archive: written });
+    expect(answer.statusCode).toBe(200);
+    archive.writeAll(written.records);
+    const [originalEvent] = await drainEvents(original.sqs, original.queueUrl);
+    expect(originalEvent.time).toBe(new Date(signedAt * 1000).toISOString());
+    const fresh = await freshBackend();
+    await replayArchive(replayDeps(fresh, { adapterFor: () => signedAcme }), lastHours(1));
+    expect(await drainEvents(fresh.sqs, fresh.queueUrl)).toEqual([originalEvent]);
   });
 
   it('counts unreadable lines and records of another version, and reads on', async () => {
