@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `video-webhooks`: the local loop (dev, send), the DLQ replay, and the demo.
+ * `video-webhooks`: the local loop (dev, send), the DLQ and archive replays, and the demo.
  * Each command loads what it needs when it runs, so `--help` starts fast. Every failure is one line
  * on stderr that says what to do (no stack trace) and a non-zero exit.
  */
@@ -38,7 +38,7 @@ const COMMANDS: Record<string, Command> = {
   dev: {
     summary: 'run the pipeline on localhost with embedded DynamoDB and SQS',
     usage:
-      'video-webhooks dev [--port 8787] [--host 127.0.0.1] [--allow-host NAME]... [--events-file FILE] [--forward-to URL | --handler FILE[#export]] [--visibility-timeout-seconds 5] [--max-receive-count 5] [--config FILE] [--poll-interval-seconds 30] [--stale-after-seconds 600]',
+      'video-webhooks dev [--port 8787] [--host 127.0.0.1] [--allow-host NAME]... [--events-file FILE] [--forward-to URL | --handler FILE[#export]] [--visibility-timeout-seconds 5] [--max-receive-count 5] [--config FILE] [--poll-interval-seconds 30] [--stale-after-seconds 600] [--archive-dir DIR | --no-archive]',
     options: {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
@@ -51,6 +51,8 @@ const COMMANDS: Record<string, Command> = {
       config: { type: 'string' },
       'poll-interval-seconds': { type: 'string', default: '30' },
       'stale-after-seconds': { type: 'string', default: '600' },
+      'archive-dir': { type: 'string' },
+      'no-archive': { type: 'boolean', default: false },
     },
     positionals: 0,
     help: `Serves POST /webhooks/{${VENDOR_IDS.join('|')}} with the same verifier and delivery code
@@ -72,7 +74,8 @@ Consumers (one of them):
 
 Routes: POST /webhooks/{vendor}, POST /jobs {"vendor","jobId"} (registers a job for the poller),
 GET /healthz, GET /quarantine and GET /dlq (what they hold, left in place), POST /dlq/redrive
-(moves the DLQ back to the events queue).
+(moves the DLQ back to the events queue), POST /archive/replay (replays its archive into its own
+pipeline: video-webhooks replay-archive --to URL).
 
 --config FILE serves custom vendors too: {"vendors":[{"id":"acme","options":{...}}]}, options as the
 custom vendor's adapterOptions in JSON, the secret from <ID>_WEBHOOK_SECRET. <ID>_JWKS_URL replaces a
@@ -80,10 +83,14 @@ vendor's JWKS URL (public-key signatures), on loopback over plain http too. The 
 --poll-interval-seconds against <VENDOR>_API_BASE_URL / <VENDOR>_API_KEY when set. --port 0 picks a
 free port; the URL is printed on stderr. --host takes loopback only (localhost, 127.x, ::1): the
 server and its emulators are unauthenticated, so nothing listens beyond this machine.
-POST /jobs, GET /quarantine, GET /dlq and POST /dlq/redrive answer 403 unless Host is localhost,
+POST /jobs, GET /quarantine, GET /dlq, POST /dlq/redrive and POST /archive/replay answer 403 unless Host is localhost,
 127.x or [::1] with the server's port and Origin is absent or the same (against DNS rebinding and
-other sites); --allow-host NAME (repeatable) admits a tunnel's host name too. POST /jobs takes
-content-type application/json only (415). POST /webhooks/* answers any Host, as through a tunnel.`,
+other sites); --allow-host NAME (repeatable) admits a tunnel's host name too. POST /jobs and
+POST /archive/replay take content-type application/json only (415). POST /webhooks/* answers any Host, as through a tunnel.
+
+Every authenticated request (webhooks and status answers, with what became of it) is archived in
+--archive-dir (default .video-webhooks/archive under the working directory) as the deployed
+archive keeps it in S3: JSON Lines in vendor=<id>/day=<YYYY-MM-DD>/ folders. --no-archive turns it off.`,
     run: runDev,
   },
   send: {
@@ -127,6 +134,38 @@ came from, and reports progress until the task ends: the same as "Start DLQ redr
 console. The region is the queue URL's (https://sqs.<region>.amazonaws.com/<account>/<name>) unless
 --region says otherwise; credentials are the usual AWS ones, or --profile's.`,
     run: runReplay,
+  },
+  'replay-archive': {
+    summary: 'replay archived requests, exactly once, through the account\'s replay function or a dev server',
+    usage: 'video-webhooks replay-archive --vendor V [--job J] --since T --until T [--dry-run] (--function NAME [--region R] [--profile P] | --to URL [--archive-dir DIR])',
+    options: {
+      vendor: { type: 'string' },
+      job: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      function: { type: 'string' },
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      to: { type: 'string' },
+      'archive-dir': { type: 'string' },
+    },
+    positionals: 0,
+    help: `Re-sends the events the pipeline enqueued from the vendor's archived requests received from
+--since to --until (ISO 8601: 2026-12-01, 2026-12-01T09:30:00Z; or now, 90m, 24h, 7d before now),
+one job's with --job, through the same adapter and delivery code as live requests, in received
+order per job. Exactly once: a replayed event has its original id, so one already delivered inside
+the dedupe window is a duplicate, and replaying again adds none. Records older than the dedupe
+window are not replayed (the job's record, which keeps its one terminal event, may be gone); nor
+are requests that made no event (duplicates, stale, conflicting, ignored) or were quarantined
+(replay those from the quarantine). --dry-run reads and counts what a run would do, writes nothing.
+
+--function NAME   invoke the stack's archive replay function (Lambda Invoke; credentials as usual,
+                  or --profile; --region); a run longer than one part goes on from its cursor
+--to URL          POST /archive/replay of a dev server, which replays its own archive directory
+                  into its own pipeline; --archive-dir DIR checks that it is the one it archives to
+A progress line follows each part (read, enqueued, duplicate, skipped), a summary the end.`,
+    run: runReplayArchive,
   },
   demo: {
     summary: 'start the local pipeline and show it accept, deduplicate and reject webhooks',
@@ -174,7 +213,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function printHelp(): void {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
   process.stdout.write(`usage: video-webhooks <command> [options]\n\n${lines.join('\n')}\n\nvideo-webhooks <command> --help shows a command's options; --version prints the version.\n`);
 }
 
@@ -200,6 +239,10 @@ async function runDev(values: Values): Promise<number> {
   const pollInterval = whole(values['poll-interval-seconds'], 'poll-interval-seconds', 1, 86_400, 'a whole number of seconds');
   const staleAfter = whole(values['stale-after-seconds'], 'stale-after-seconds', 0, 31_536_000, 'a whole number of seconds');
   if ([port, visibility, receives, pollInterval, staleAfter].includes(undefined)) return 2;
+  if (values['no-archive'] && values['archive-dir'] !== undefined) {
+    process.stderr.write('--archive-dir and --no-archive contradict each other: pass one of them\n');
+    return 2;
+  }
   let server;
   try {
     server = await startDevServer({
@@ -214,6 +257,7 @@ async function runDev(values: Values): Promise<number> {
       config: values.config as string | undefined,
       pollIntervalSeconds: pollInterval,
       staleAfterSeconds: staleAfter,
+      archiveDir: values['no-archive'] ? false : (values['archive-dir'] as string | undefined),
     });
   } catch (err) {
     const known = err instanceof DevServerStartError || err instanceof MissingEmulatorError;
@@ -222,7 +266,7 @@ async function runDev(values: Values): Promise<number> {
     return 1;
   }
   const consumer = values['forward-to'] ? `, forwarding to ${values['forward-to']}` : values.handler ? `, invoking ${values.handler}` : '';
-  process.stderr.write(`listening on ${server.url} (POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq, POST /dlq/redrive)${consumer}\n`);
+  process.stderr.write(`listening on ${server.url} (POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq, POST /dlq/redrive, POST /archive/replay)${consumer}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -244,6 +288,11 @@ async function runSend(values: Values, positionals: string[]): Promise<number> {
 async function runReplay(values: Values): Promise<number> {
   const { replayDeadLetters } = await import('./cli-replay');
   return replayDeadLetters(values);
+}
+
+async function runReplayArchive(values: Values): Promise<number> {
+  const { replayArchiveCommand } = await import('./cli-replay-archive');
+  return replayArchiveCommand(values);
 }
 
 async function runDemo(): Promise<number> {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The handler bundles `npm run build` writes to `assets/<name>/index.js`. */
-export type HandlerName = 'verifier' | 'poller';
+export type HandlerName = 'verifier' | 'poller' | 'archive-replay';
 
 /**
  * The directory of a pre-built handler bundle. The package ships `assets/` at its root; this file

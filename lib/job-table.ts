@@ -148,6 +148,15 @@ export class WebhookJobTable extends Construct {
     return items.combine(this.grantActions(grantee, ['dynamodb:Query'], [this.pendingIndexArn]));
   }
 
+  /**
+   * What the archive replay needs: UpdateItem and PutItem on every vendor's items (the delivery
+   * path's writes: a claim, the delivered mark) and GetItem (a dry run reads the records it would
+   * judge against, and writes nothing), on the table only (no index, no scan, no delete).
+   */
+  grantReplayJobs(grantee: iam.IGrantable): iam.Grant {
+    return this.grantActions(grantee, [...ITEM_ACTIONS, 'dynamodb:GetItem'], [this.table.tableArn]);
+  }
+
   private grantActions(grantee: iam.IGrantable, actions: string[], resourceArns: string[], conditions?: Record<string, Record<string, unknown>>): iam.Grant {
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns, conditions });
     // Reads and writes of a table with a customer-managed key need the key too.

@@ -7,13 +7,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoJobStore } from '../adapters/aws/dynamo-store';
+import { createFirehoseClient, FirehoseArchive } from '../adapters/aws/firehose-archive';
 import { JsonTelemetry, type JsonTelemetryOptions } from '../adapters/aws/emf-telemetry';
 import { JwksKeySource } from '../adapters/http/jwks-source';
 import { SecretsManagerSource } from '../adapters/aws/secrets-manager';
 import { createSqsClient, SqsEventQueue, SqsQuarantineQueue } from '../adapters/aws/sqs-queue';
 import { DEFAULTS, ENV, type VendorRuntimeConfig } from '../contract/deployment';
 import type { VendorAdapter } from '../core/adapter';
-import { systemClock, type Clock } from '../core/ports';
+import { systemClock, type Clock, type RequestArchive } from '../core/ports';
 import type { WebhookDeps } from '../core/webhook';
 import { StatusClient } from '../poller/status-client';
 import { createAdapter } from '../vendors/registry';
@@ -23,6 +24,19 @@ import { pollerFromEnv, type PollerFromEnv } from './poller';
 
 /** SDK retries per call; the function's own timeout bounds the rest. */
 const MAX_ATTEMPTS = 3;
+
+/**
+ * The longest an archive write may take in a webhook (within the verifier's 10 s timeout, beside a
+ * delivered mark of milliseconds), and in a poll run (a batch, at the end of the run's budget).
+ */
+const VERIFIER_ARCHIVE_TIMEOUT_MS = 2000;
+const POLLER_ARCHIVE_TIMEOUT_MS = 8000;
+
+/** The archive of `ENV.ARCHIVE_STREAM` (a Firehose delivery stream), or none when it is unset (`archive: false`). */
+export function archiveFromEnv(env: NodeJS.ProcessEnv, timeoutMs: number): RequestArchive | undefined {
+  const stream = env[ENV.ARCHIVE_STREAM];
+  return stream ? new FirehoseArchive(createFirehoseClient(), stream, { timeoutMs }) : undefined;
+}
 
 /** What both functions run on. */
 export interface AwsPorts {
@@ -74,6 +88,7 @@ export function verifierFromEnv(env: NodeJS.ProcessEnv = process.env, codeDir = 
       // kept for the container's life, and never asked on loopback (the Runtime API listens there).
       adapters: new Map([[vendor.id, createAdapter(vendor, { publicKeys: new JwksKeySource({ telemetry }) })]]),
       quarantine: new SqsQuarantineQueue(ports.sqs, requireEnv(env, ENV.QUARANTINE_QUEUE_URL)),
+      ...optional('archive', archiveFromEnv(env, VERIFIER_ARCHIVE_TIMEOUT_MS)),
       secretIdFor: () => secretId,
       config: deliveryConfigFromEnv(env),
       maxBodyBytes: envNumber(env[ENV.MAX_BODY_BYTES], DEFAULTS.maxBodyBytes),
@@ -93,13 +108,17 @@ export function pollerRuntimeFromEnv(env: NodeJS.ProcessEnv = process.env): Poll
   // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
   const onLambda = Boolean(env.AWS_LAMBDA_RUNTIME_API || env.AWS_LAMBDA_FUNCTION_NAME);
   const statusClient = new StatusClient({ now: () => ports.clock.now(), neverLoopback: onLambda });
-  const poller = pollerFromEnv(env, { ...ports, createAdapter, statusClient });
+  const poller = pollerFromEnv(env, { ...ports, createAdapter, statusClient, ...optional('archive', archiveFromEnv(env, POLLER_ARCHIVE_TIMEOUT_MS)) });
   return {
     ...poller,
     ports,
     adapters: new Map(poller.vendorConfigs.map((c) => [c.id, createAdapter(c)])),
     quarantineQueueUrl: env[ENV.QUARANTINE_QUEUE_URL],
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 function vendorConfig(env: NodeJS.ProcessEnv, codeDir: string): VendorRuntimeConfig {

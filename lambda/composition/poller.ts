@@ -5,7 +5,7 @@
 import { DEFAULTS, ENV, type PollerVendorConfig, type VendorRuntimeConfig } from '../contract/deployment';
 import type { VendorStatusApi } from '../core/adapter';
 import type { DeliveryConfig } from '../core/delivery';
-import type { Clock, EventQueue, JobStore, SecretSource, Telemetry } from '../core/ports';
+import type { Clock, EventQueue, JobStore, RequestArchive, SecretSource, Telemetry } from '../core/ports';
 import { DEFAULT_POLLER_SETTINGS, type PollerDeps, type PollerVendor } from '../poller/poller';
 import { VendorRateLimiter } from '../poller/rate-limiter';
 import { StatusClient } from '../poller/status-client';
@@ -25,6 +25,8 @@ export interface PollerPorts {
   readonly telemetry: Telemetry;
   /** @default a StatusClient (node:http and node:https, capped after decoding) with the clock's time */
   readonly statusClient?: StatusClient;
+  /** Where status answers are archived. @default - nothing is archived */
+  readonly archive?: RequestArchive;
 }
 
 export interface PollerFromEnv {
@@ -56,6 +58,7 @@ export function buildPoller(configs: readonly PollerVendorConfig[], ports: Polle
     limiter: new VendorRateLimiter(ports.clock),
     statusClient: ports.statusClient ?? new StatusClient({ now: () => ports.clock.now() }),
     settings: { ...DEFAULT_POLLER_SETTINGS, concurrency },
+    ...(ports.archive ? { archive: ports.archive } : {}),
   };
 }
 

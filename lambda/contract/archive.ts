@@ -17,8 +17,10 @@ export type ArchiveReceivedVia = 'webhook' | 'poll';
 
 /**
  * One archived request: one JSON object per line (JSON Lines), UTF-8, each line ending in `\n`.
- * The body is what was received, byte for byte: as a UTF-8 string when it is valid UTF-8
- * (`bodyEncoding: 'utf8'`), else base64.
+ * The body is what was received, byte for byte: as a UTF-8 string when it is valid UTF-8 and its
+ * JSON string is no longer than its base64 would be (`bodyEncoding: 'utf8'`), else base64 (a body
+ * of control characters, escaped six bytes each, would otherwise outgrow Firehose's 1,000 KiB
+ * record). A reader decodes either.
  */
 export interface ArchiveRecord {
   /** {@link ARCHIVE_RECORD_VERSION}. */
@@ -38,7 +40,29 @@ export interface ArchiveRecord {
   /** The headers the quarantine keeps (lower-case names; never a secret: see core/webhook.ts keptHeaders). */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
-  readonly bodyEncoding: 'utf8' | 'base64';
+  readonly bodyEncoding: ArchiveBodyEncoding;
+  /**
+   * A status answer's follow-up answers, in the order they were asked for (the adapter asked for
+   * more before it could say: a finished render's download URL), each with its HTTP
+   * status, for the adapter's `then(status, body)`. Absent for a webhook and for an answer without
+   * follow-ups.
+   */
+  readonly followUps?: readonly ArchivedAnswer[];
+  /**
+   * The vendor's signed timestamp (ms since epoch) checked on arrival, when its scheme signs one
+   * (as the quarantine keeps it): adapters fall back to it for the event's `time`, so a replay
+   * needs it to rebuild the same event. Absent when the scheme signs none.
+   */
+  readonly signedTimestampMs?: number;
+}
+
+export type ArchiveBodyEncoding = 'utf8' | 'base64';
+
+/** A follow-up answer of a status query, its body encoded as `ArchiveRecord.body` is. */
+export interface ArchivedAnswer {
+  readonly status: number;
+  readonly body: string;
+  readonly bodyEncoding: ArchiveBodyEncoding;
 }
 
 /**

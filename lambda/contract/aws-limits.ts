@@ -55,3 +55,16 @@ export const SQS_VISIBILITY_TIMEOUT_SECONDS = { min: 0, max: 43_200 } as const;
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue.html
  */
 export const SQS_MAX_RECEIVE_COUNT = 1_000;
+
+/**
+ * Amazon Data Firehose: "The data record consists of a data blob that can be up to 1,000 KiB in
+ * size" (https://docs.aws.amazon.com/firehose/latest/APIReference/API_PutRecord.html), and "Each
+ * PutRecordBatch request supports up to 500 records. Each record in the request can be as large as
+ * 1,000 KB (before base64 encoding), up to a limit of 4 MB for the entire request. These limits
+ * cannot be changed." (https://docs.aws.amazon.com/firehose/latest/APIReference/API_PutRecordBatch.html).
+ * The request's 4 MB is counted here on the records' bytes before base64, less a margin for the
+ * JSON around them and their base64 growth (4/3): 3 MiB of records is 4 MiB on the wire.
+ */
+export const FIREHOSE_RECORD_MAX_BYTES = 1_024_000;
+export const FIREHOSE_BATCH_MAX_RECORDS = 500;
+export const FIREHOSE_BATCH_MAX_BYTES = 3 * 1024 * 1024;

@@ -56,6 +56,13 @@ export const ENV = {
    */
   POLLER_VENDORS_FILE: 'VW_POLLER_VENDORS_FILE',
   /**
+   * Archive replay: the file beside the code that holds the JSON `VendorRuntimeConfig[]` of every
+   * vendor of the deployment (deploy-time values as `{"$env": ...}` references, see config-refs.ts).
+   */
+  REPLAY_VENDORS_FILE: 'VW_REPLAY_VENDORS_FILE',
+  /** Archive replay: the same JSON inline (tests and local runs). */
+  REPLAY_VENDORS: 'VW_REPLAY_VENDORS',
+  /**
    * Every function: the deployment's id, the value of the `Deployment` dimension of every metric
    * it emits (see `METRIC_DIMENSIONS`). Unset (the dev server, tests): no `Deployment` dimension.
    */

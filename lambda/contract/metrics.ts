@@ -43,7 +43,20 @@ export const HANDLER_METRICS = {
   QUARANTINE_REPLAY_FAILURES: 'QuarantineReplayFailures',
   /** A refresh of a cached secret failed (the last value served, or dropped). */
   SECRET_REFRESH_FAILURES: 'SecretRefreshFailures',
+  /**
+   * Authenticated requests the archive could not keep (also per `Reason`: `too_large`,
+   * `throttled`, `timeout`, `error`); the requests themselves went their normal way. Also a series
+   * per deployment, without `Vendor` (see `DEPLOYMENT_WIDE_METRICS`), which one alarm watches.
+   */
+  ARCHIVE_FAILED: 'ArchiveFailed',
 } as const;
+
+/**
+ * Counters also written as a series of the deployment alone (dimension `Deployment`, no `Vendor`),
+ * so that one alarm per pipeline watches them however many vendors it has (an alarm on a metric
+ * math expression takes at most 10 metrics). Written on lines of their own: they are rare.
+ */
+export const DEPLOYMENT_WIDE_METRICS: readonly string[] = [HANDLER_METRICS.ARCHIVE_FAILED];
 
 /** The counters the API's access-log metric filters publish, with the dimension `Deployment` only. */
 export const ACCESS_LOG_METRICS = {

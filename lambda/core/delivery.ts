@@ -61,11 +61,20 @@ export interface DeliveryResult {
   readonly event: VideoJobEvent;
 }
 
+/**
+ * Work that waits for an event's outcome (the archive's record of the request, core/archive.ts):
+ * called once the outcome is known, and not for `busy`. A new event's is started as soon as it is
+ * in the queue and runs alongside the delivered mark; the others' (a failed claim said it) after.
+ * `deliver` settles only once it is over. It must not reject.
+ */
+export type OnOutcome = (outcome: Exclude<DeliveryOutcome, 'busy'>, event: VideoJobEvent) => Promise<void>;
+
 /** Publishes normalized fields: the one path for webhooks and polls alike. */
 export async function deliver(
   fields: NormalizedFields,
   source: { readonly vendor: string; readonly receivedVia: ReceivedVia; readonly receivedAtMs: number },
   deps: DeliveryDeps,
+  onOutcome?: OnOutcome,
 ): Promise<DeliveryResult> {
   const event = buildEvent(fields, source);
   const { store, clock, config } = deps;
@@ -78,7 +87,7 @@ export async function deliver(
     const request = claimRequestOf(event, now, config, { pendingTerminal: pending, moveEntry: source.receivedVia === 'poll' });
     const result = await store.claim(request);
     if (result.claimed) {
-      await sendAndMark(applyClaim(result.previous, request), event, deps);
+      await sendAndMark(applyClaim(result.previous, request), event, deps, onOutcome);
       return finish(deps, event, 'enqueued');
     }
     const stored = result.current;
@@ -98,11 +107,14 @@ export async function deliver(
       }
       return finish(deps, event, 'busy');
     }
-    if (verdict !== 'claim') return finish(deps, event, verdict);
+    if (verdict !== 'claim') {
+      await onOutcome?.(verdict, event);
+      return finish(deps, event, verdict);
+    }
     // A claim the store does not make at once (a record past its expiry, a takeover of an attempt
     // that died): written conditional on the version it came back with.
     if (!(await claimOver(stored, current, request, deps))) continue; // raced: try again
-    await sendAndMark(applyClaimOver(stored, current, request), event, deps);
+    await sendAndMark(applyClaimOver(stored, current, request), event, deps, onOutcome);
     return finish(deps, event, 'enqueued');
   }
 }
@@ -140,12 +152,20 @@ async function sendPending(record: JobRecord, pending: VideoJobEvent, now: numbe
 
 /**
  * The one way a claimed event reaches the queue: send, then mark it delivered (conditional on the
- * claim's version). Rejects when the queue or the store fails, leaving a claim a retry takes over.
+ * claim's version), with `onOutcome` alongside the mark once the send is done. Rejects when the
+ * queue or the store fails, leaving a claim a retry takes over (after `onOutcome` is over).
  */
-async function sendAndMark(claimed: JobRecord, event: VideoJobEvent, deps: DeliveryDeps): Promise<void> {
+async function sendAndMark(claimed: JobRecord, event: VideoJobEvent, deps: DeliveryDeps, onOutcome?: OnOutcome): Promise<void> {
   // A kept terminal event is already its JSON.
   await deps.queue.send(toMessage(event, claimed.pendingTerminal ?? undefined));
-  if (!(await deps.store.put(markDelivered(claimed, event, deps.clock.now(), deps.config), claimed.version))) {
+  const side = onOutcome?.('enqueued', event) ?? Promise.resolve();
+  let marked: boolean;
+  try {
+    marked = await deps.store.put(markDelivered(claimed, event, deps.clock.now(), deps.config), claimed.version);
+  } finally {
+    await side;
+  }
+  if (!marked) {
     // Someone moved the record on meanwhile: a concurrent copy of this event (SQS dropped its send)
     // or a newer event of the job. Either way this event is in the queue.
     deps.telemetry.log('info', 'record moved on before the delivered mark', logFields(event));

@@ -2,6 +2,7 @@
  * The small ports the delivery core talks through. Lambda, the local dev server, the poller and
  * the tests all run the same core with different implementations of these.
  */
+import type { ArchiveRecord } from '../contract/archive';
 import type { MetricName } from '../contract/metrics';
 import type { VideoJobStatus } from '../contract/statuses';
 
@@ -141,6 +142,26 @@ export interface QuarantineMessage {
 
 export interface QuarantineQueue {
   send(message: QuarantineMessage): Promise<void>;
+}
+
+/**
+ * Where every authenticated request is kept (lambda/contract/archive.ts): Amazon Data Firehose on
+ * AWS, a directory on the laptop. Never in a request's way: the core runs a write alongside the
+ * request's last call, waits for it before answering, and counts what it loses (core/archive.ts).
+ */
+export interface RequestArchive {
+  /**
+   * Writes the records, one line each, in as few calls as the store allows. Resolves with the
+   * records it could not write, and why (none: all written); rejects when none is known written.
+   */
+  write(records: readonly ArchiveRecord[]): Promise<readonly ArchiveWriteFailure[]>;
+}
+
+/** A record the archive could not write. */
+export interface ArchiveWriteFailure {
+  readonly record: ArchiveRecord;
+  /** A short reason, the metric's `Reason` dimension: `too_large`, `throttled`, `error`. */
+  readonly reason: string;
 }
 
 export interface Clock {

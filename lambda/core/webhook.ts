@@ -4,9 +4,10 @@
  */
 import { PublicKeysUnavailableError, type AuthResult, type RawRequest, type VendorAdapter } from './adapter';
 import { normalizeWithinBounds } from './admission';
+import { alongside, archiveQuietly, archiveRecord, type ArchiveVerdictFields } from './archive';
 import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
 import { describeError } from './errors';
-import type { QuarantineQueue, SecretSource } from './ports';
+import type { QuarantineQueue, RequestArchive, SecretSource } from './ports';
 import { SecretFormatError } from './secrets';
 
 export interface WebhookDeps extends DeliveryDeps {
@@ -19,6 +20,11 @@ export interface WebhookDeps extends DeliveryDeps {
    */
   readonly secretIdFor: (vendor: string) => string;
   readonly quarantine: QuarantineQueue;
+  /**
+   * Where every authenticated request that made, or could have made, an event is kept, with its
+   * verdict (lambda/contract/archive.ts). @default - nothing is archived
+   */
+  readonly archive?: RequestArchive;
   readonly maxBodyBytes: number;
   /**
    * What the 503 of a vendor without a secret adds for the caller, where the caller is the
@@ -74,19 +80,30 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
   if (!auth.ok) return reject(deps, vendorId, 401, auth.reason, 'unauthorized');
 
   const receivedAtMs = deps.clock.now();
+  const headers = keptHeaders(request.headers, adapter.authHeaders, secrets);
+  // The request's record once its verdict is known; never rejects (what is lost is counted).
+  const archived = (verdict: ArchiveVerdictFields): Promise<void> =>
+    archiveQuietly(deps.archive, [archiveRecord({ vendor: vendorId, receivedAtMs, receivedVia: 'webhook', headers, body: request.body, signedTimestampMs: auth.timestampMs }, verdict)], deps.telemetry);
   const normalized = normalizeWithinBounds(adapter, request, auth);
   if (normalized.kind === 'ignored') {
     deps.telemetry.count('Ignored', vendorId);
     deps.telemetry.log('info', 'event type ignored', { vendor: vendorId, vendorEventType: normalized.vendorEventType, reason: normalized.reason });
+    // Nothing else to wait for: the one round trip of this answer.
+    await archived({ verdict: 'ignored', eventId: null, jobId: null, reason: normalized.reason });
     return { statusCode: 202, body: { accepted: true, ignored: true }, result: { kind: 'ignored', reason: normalized.reason } };
   }
   try {
-    if (normalized.kind === 'invalid') return await quarantineRequest(deps, vendorId, adapter, request, secrets, auth, receivedAtMs, normalized.reason);
+    if (normalized.kind === 'invalid') {
+      const side = archived({ verdict: 'quarantined', eventId: null, jobId: null, reason: normalized.reason });
+      return await alongside(side, () => quarantineRequest(deps, vendorId, headers, request, auth, receivedAtMs, normalized.reason));
+    }
   } catch (err) {
     return fail(deps, vendorId, 'backend_error', err);
   }
   try {
-    const { outcome, event } = await deliver(normalized.fields, { vendor: vendorId, receivedVia: 'webhook', receivedAtMs }, deps);
+    const { outcome, event } = await deliver(normalized.fields, { vendor: vendorId, receivedVia: 'webhook', receivedAtMs }, deps, (verdict, made) =>
+      archived({ verdict, eventId: made.id, jobId: made.data.jobId }),
+    );
     const result: WebhookResult = { kind: 'delivered', outcome, eventId: event.id, jobId: event.data.jobId };
     if (outcome === 'busy') {
       return { statusCode: 503, body: { error: 'another event of this job is being delivered; retry' }, headers: { 'retry-after': '5' }, result };
@@ -110,9 +127,8 @@ function notConfigured(deps: WebhookDeps, vendor: string, problem: string, field
 async function quarantineRequest(
   deps: WebhookDeps,
   vendor: string,
-  adapter: VendorAdapter,
+  headers: Readonly<Record<string, string>>,
   request: RawRequest,
-  secrets: readonly string[],
   auth: Extract<AuthResult, { ok: true }>,
   receivedAtMs: number,
   reason: string,
@@ -121,7 +137,7 @@ async function quarantineRequest(
     vendor,
     reason,
     receivedAt: new Date(receivedAtMs).toISOString(),
-    headers: keptHeaders(request.headers, adapter.authHeaders, secrets),
+    headers,
     bodyBase64: request.body.toString('base64'),
     ...(auth.timestampMs !== null ? { signedTimestampMs: auth.timestampMs } : {}),
   });
@@ -144,9 +160,9 @@ function fail(deps: WebhookDeps, vendor: string, reason: string, err: unknown, f
 
 /**
  * The adapter's headers, less any that contains a configured secret: whatever an adapter lists,
- * a static key never reaches the quarantine.
+ * a static key never reaches the quarantine, nor the archive.
  */
-function keptHeaders(headers: Readonly<Record<string, string>>, names: readonly string[], secrets: readonly string[]): Record<string, string> {
+export function keptHeaders(headers: Readonly<Record<string, string>>, names: readonly string[], secrets: readonly string[]): Record<string, string> {
   const keys = secrets.map((secret) => secret.trim()).filter((secret) => secret.length > 0);
   const out: Record<string, string> = {};
   for (const name of names) {

@@ -5,11 +5,13 @@
  * through `LaneCounts.error`.
  */
 import type { StatusHttpRequest, VendorStatusApi } from '../core/adapter';
+import { archiveRecord, type ArchiveVerdictFields, type ReadAnswer } from '../core/archive';
 import { deliver, deliverPendingTerminal, pendingTerminalOf, type DeliveryDeps, type DeliveryOutcome } from '../core/delivery';
 import { describeError } from '../core/errors';
 import { isTerminal, type NormalizedFields } from '../core/event';
 import type { JobRecord } from '../core/ports';
 import { expiredFields } from './expiry';
+import { ArchiveBatch } from './archive-batch';
 import type { Lane } from './lane';
 import { AUTH_REASON, type PollFailure } from './lane-counts';
 import { backoffUntil, giveUpAt, isPastGiveUp } from './schedule';
@@ -21,6 +23,7 @@ type FailedAnswer = Extract<StatusCheckResult, { kind: 'not_found' | 'invalid' |
 
 export class JobTasks {
   private readonly delivery: DeliveryDeps;
+  private readonly archive: ArchiveBatch;
 
   constructor(
     private readonly deps: PollerDeps,
@@ -29,6 +32,12 @@ export class JobTasks {
   ) {
     // A poll never waits for another event of the job: it is left to the next run.
     this.delivery = { ...deps, config: { ...deps.config, busyWaitMs: 0 } };
+    this.archive = new ArchiveBatch(deps.archive, deps.telemetry);
+  }
+
+  /** Writes the run's archive records still held and waits for every write of the run. Never rejects. */
+  archived(): Promise<void> {
+    return this.archive.drain();
   }
 
   /** What a job needs done before anyone asks its vendor, or undefined when it needs asking. */
@@ -102,7 +111,7 @@ export class JobTasks {
   private act(lane: Lane, job: JobRecord, result: StatusCheckResult, now: number): Promise<void> | void {
     switch (result.kind) {
       case 'status':
-        return this.publish(lane, job, result.fields, now);
+        return this.publish(lane, job, result.fields, now, result.answers);
       case 'rate_limited':
         return this.pauseVendor(lane, job, result);
       case 'deferred':
@@ -113,6 +122,8 @@ export class JobTasks {
       case 'refused':
         return this.refuse(lane, job, result);
       default:
+        // An answer the adapter read but could not understand could have made an event: kept, as a quarantined webhook is.
+        if (result.kind === 'invalid' && result.answers?.length) this.keep(lane, now, result.answers, { verdict: 'quarantined', eventId: null, jobId: job.jobId, reason: result.reason });
         this.pollFailed(lane, job.jobId, result);
         return this.backOff(lane, job, now, undefined);
     }
@@ -123,12 +134,15 @@ export class JobTasks {
    * about another job is not published (for any vendor): a status URL that does not tell jobs
    * apart, or a vendor bug, would otherwise publish one job's result, its video, for every job.
    */
-  private async publish(lane: Lane, job: JobRecord, fields: NormalizedFields, now: number): Promise<void> {
+  private async publish(lane: Lane, job: JobRecord, fields: NormalizedFields, now: number, answers: readonly ReadAnswer[]): Promise<void> {
     if (fields.jobId !== job.jobId) {
+      // Not archived either: an answer about another job is never published, whatever a replay would make of it.
       lane.counts.error(pollFailure(job.jobId, 'wrong_job', 'warn', { answerJobId: fields.jobId.slice(0, 200), detail: 'the status answer names another job id: not published' }));
       return this.backOff(lane, job, now, undefined);
     }
-    const { outcome } = await deliver(fields, { vendor: lane.vendor.id, receivedVia: 'poll', receivedAtMs: now }, this.delivery);
+    const { outcome } = await deliver(fields, { vendor: lane.vendor.id, receivedVia: 'poll', receivedAtMs: now }, this.delivery, async (verdict, event) =>
+      this.keep(lane, now, answers, { verdict, eventId: event.id, jobId: event.data.jobId }),
+    );
     if (outcome === 'enqueued') {
       lane.counts.hit();
       return; // the claim moved the job on (or made it final)
@@ -137,6 +151,13 @@ export class JobTasks {
     // Nothing new (same status, behind, or a terminal conflict): the job is quiet.
     if (isPastGiveUp(job, now, this.deps.config)) return this.expire(lane, job, fields);
     await this.moveOn(lane, job, this.backoffUntil(job, now, undefined));
+  }
+
+  /** Adds the record of a status answer to the run's archive batch (written later: a poll is not held up by it). */
+  private keep(lane: Lane, receivedAtMs: number, answers: readonly ReadAnswer[], verdict: ArchiveVerdictFields): void {
+    const [first, ...followUps] = answers;
+    if (!first) return;
+    this.archive.add(archiveRecord({ vendor: lane.vendor.id, receivedAtMs, receivedVia: 'poll', headers: {}, body: first.body }, verdict, followUps));
   }
 
   /** A 429: nothing learned; the vendor is paused, and the job keeps its place for the next run. */

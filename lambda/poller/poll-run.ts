@@ -44,6 +44,11 @@ export class PollRun {
     await Promise.all(lane.inflight);
   }
 
+  /** Waits until the run's archive records are written (or counted as lost). Never rejects. */
+  archived(): Promise<void> {
+    return this.tasks.archived();
+  }
+
   summary(): PollSummary {
     const vendors: Record<string, VendorPollSummary> = {};
     for (const { vendor, counts } of this.lanes) vendors[vendor.id] = counts.stats;

@@ -21,6 +21,8 @@ export async function pollOnce(deps: PollerDeps, options: PollRunOptions): Promi
   try {
     await Promise.all(deps.vendors.map((vendor) => run.lane(vendor)));
   } finally {
+    // Before the handler returns (the environment freezes then): the status answers' records.
+    await run.archived();
     telemetry.flush();
   }
   const summary = run.summary();

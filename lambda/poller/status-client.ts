@@ -14,6 +14,7 @@
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { statusUrlRefusal } from '../contract/status-url';
+import type { ReadAnswer } from '../core/archive';
 import type { NormalizedFields } from '../core/event';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json';
 import type { StatusHttpRequest, StatusParseResult, StatusRequestContext, VendorStatusApi } from '../core/adapter';
@@ -21,16 +22,19 @@ import { CheckedAgents, type ConnectionAccess } from '../http/checked-agents';
 import { httpGet, type HeaderReader, type HttpFailure, type HttpResponse, type Unreadable } from '../http/http-get';
 
 export type StatusCheckResult =
-  /** The vendor answered and the adapter understood it. */
-  | { readonly kind: 'status'; readonly fields: NormalizedFields }
+  /** The vendor answered and the adapter understood it (`answers`: what it read, the first answer and its follow-ups, as they came). */
+  | { readonly kind: 'status'; readonly fields: NormalizedFields; readonly answers: readonly ReadAnswer[] }
   /** 429: nothing learned; no request to this vendor before `retryAtMs`. */
   | { readonly kind: 'rate_limited'; readonly httpStatus: number; readonly retryAtMs: number }
   /** 401/403: the status-API key is missing, wrong or lacks access. */
   | { readonly kind: 'auth_error'; readonly httpStatus: number }
   /** 404: the vendor does not know the job. */
   | { readonly kind: 'not_found'; readonly httpStatus: number }
-  /** A 2xx the adapter could not understand (not JSON, unknown shape). */
-  | { readonly kind: 'invalid'; readonly httpStatus: number; readonly reason: string }
+  /**
+   * A 2xx the adapter could not understand (not JSON, unknown shape); `answers`: the answers read
+   * whole (none for a body past the limits).
+   */
+  | { readonly kind: 'invalid'; readonly httpStatus: number; readonly reason: string; readonly answers?: readonly ReadAnswer[] }
   /** 5xx, other 4xx, a redirect (never followed), timeout or network failure: try again later. */
   | { readonly kind: 'error'; readonly reason: StatusErrorReason; readonly httpStatus: number | null; readonly detail?: string }
   /** No time left in the run for a needed follow-up request: nothing learned, nothing wrong. */
@@ -134,21 +138,24 @@ export class StatusClient {
     if ('kind' in prepared) return prepared;
     const first = await this.get(prepared, ctx, options);
     if (first.kind !== 'answer') return first;
-    if (first.body === undefined) return { kind: 'invalid', httpStatus: first.status, reason: first.problem ?? 'unreadable body' };
+    // Every answer read whole, for the archive: the bytes as the vendor sent them.
+    const answers: ReadAnswer[] = first.raw ? [{ status: first.status, body: first.raw }] : [];
+    if (first.body === undefined) return { kind: 'invalid', httpStatus: first.status, reason: first.problem ?? 'unreadable body', ...read(answers) };
 
     let parsed = safely(() => api.parse(jobId, first.body, ctx));
     for (let followUps = 0; parsed.kind === 'follow'; followUps++) {
-      if (followUps >= this.maxFollowUps) return { kind: 'invalid', httpStatus: first.status, reason: 'too many follow-up requests' };
+      if (followUps >= this.maxFollowUps) return { kind: 'invalid', httpStatus: first.status, reason: 'too many follow-up requests', ...read(answers) };
       if (options.beforeFollowUp && !(await options.beforeFollowUp())) return { kind: 'deferred', reason: 'no request slot left for the follow-up' };
       const next = await this.get(parsed.request, ctx, options, true);
       if (next.kind !== 'answer') return next;
       // A follow-up's answer goes to the adapter even when it is not JSON (it decides), but not one past the limits.
       if (next.overLimit) return { kind: 'invalid', httpStatus: next.status, reason: `follow-up ${next.problem}` };
+      answers.push({ status: next.status, body: next.raw ?? Buffer.alloc(0) });
       const then = parsed.then;
       parsed = safely(() => then(next.status, next.body));
     }
-    if (parsed.kind === 'invalid') return { kind: 'invalid', httpStatus: first.status, reason: parsed.reason };
-    return { kind: 'status', fields: parsed.fields };
+    if (parsed.kind === 'invalid') return { kind: 'invalid', httpStatus: first.status, reason: parsed.reason, ...read(answers) };
+    return { kind: 'status', fields: parsed.fields, answers };
   }
 
   /**
@@ -260,6 +267,8 @@ interface Answer {
   readonly kind: 'answer';
   readonly status: number;
   readonly body: unknown;
+  /** The bytes, when they were read to the end and within the limits. */
+  readonly raw?: Buffer;
   readonly problem?: string;
   /** The body broke a limit (size, coding, nesting): it was not read to the end, or not parsed. */
   readonly overLimit?: boolean;
@@ -269,13 +278,13 @@ type Unanswered = Exclude<StatusCheckResult, { kind: 'status' | 'invalid' }>;
 
 function answerOf(status: number, body: Buffer | Unreadable): Answer {
   if (!Buffer.isBuffer(body)) return { kind: 'answer', status, body: undefined, problem: body.problem, overLimit: true };
-  if (body.length === 0) return { kind: 'answer', status, body: undefined, problem: 'empty body' };
+  if (body.length === 0) return { kind: 'answer', status, body: undefined, raw: body, problem: 'empty body' };
   // A MiB of `[[[[...` parses into half a million arrays (~66 MiB): refused before it is built.
   if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return { kind: 'answer', status, body: undefined, problem: `body nested deeper than ${MAX_JSON_DEPTH} levels`, overLimit: true };
   try {
-    return { kind: 'answer', status, body: JSON.parse(body.toString('utf8')) as unknown };
+    return { kind: 'answer', status, body: JSON.parse(body.toString('utf8')) as unknown, raw: body };
   } catch {
-    return { kind: 'answer', status, body: undefined, problem: 'body is not JSON' };
+    return { kind: 'answer', status, body: undefined, raw: body, problem: 'body is not JSON' };
   }
 }
 
@@ -290,6 +299,11 @@ function redirectDetail(requestUrl: string, location: string | null): string {
     return `to an unreadable location: ${moved}`;
   }
   return target.origin === new URL(requestUrl).origin ? `within the same origin: ${moved}` : `to another origin (${target.origin.slice(0, 200)}): ${moved}`;
+}
+
+/** The answers read whole, when there are any (a body past the limits is not kept). */
+function read(answers: readonly ReadAnswer[]): { answers?: readonly ReadAnswer[] } {
+  return answers.length > 0 ? { answers } : {};
 }
 
 function safely(parse: () => StatusParseResult): StatusParseResult {

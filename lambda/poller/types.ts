@@ -1,6 +1,7 @@
 /** The poller's types: what a poll run is given (its vendors, ports, settings) and what it reports. */
 import type { VendorStatusApi } from '../core/adapter';
 import type { DeliveryDeps } from '../core/delivery';
+import type { RequestArchive } from '../core/ports';
 import type { VendorRateLimiter } from './rate-limiter';
 import type { StatusClient } from './status-client';
 
@@ -50,6 +51,11 @@ export interface PollerDeps extends DeliveryDeps {
   readonly limiter: VendorRateLimiter;
   readonly statusClient: StatusClient;
   readonly settings: PollerSettings;
+  /**
+   * Where the status answers that made, or could have made, an event are kept (batched, written
+   * before the run returns; lambda/contract/archive.ts). @default - nothing is archived
+   */
+  readonly archive?: RequestArchive;
 }
 
 export interface PollRunOptions {

@@ -2,7 +2,8 @@
 import { applyClaim, claimsAtOnce } from '../../lambda/core/claim';
 import type { VideoJobEvent } from '../../lambda/core/event';
 import { jobKey } from '../../lambda/core/job-key';
-import type { ClaimRequest, ClaimResult, DuePage, EventMessage, EventQueue, JobRecord, JobStore, QuarantineMessage, QuarantineQueue } from '../../lambda/core/ports';
+import type { ArchiveRecord } from '../../lambda/contract/archive';
+import type { ArchiveWriteFailure, ClaimRequest, ClaimResult, DuePage, EventMessage, EventQueue, JobRecord, JobStore, QuarantineMessage, QuarantineQueue, RequestArchive } from '../../lambda/core/ports';
 
 export class MemoryJobStore implements JobStore {
   readonly records = new Map<string, JobRecord>();
@@ -62,5 +63,27 @@ export class MemoryQuarantineQueue implements QuarantineQueue {
 
   async send(message: QuarantineMessage): Promise<void> {
     this.messages.push(message);
+  }
+}
+
+/** The archive in memory: every record written, in order; `failNext` makes the next writes fail as told. */
+export class MemoryRequestArchive implements RequestArchive {
+  readonly records: ArchiveRecord[] = [];
+  /** Each write call, with the records it carried. */
+  readonly calls: Array<readonly ArchiveRecord[]> = [];
+  private failures: Array<Error | 'partial'> = [];
+
+  /** The next write rejects with `err`, or (`'partial'`) writes the first half and reports the rest failed. */
+  failNext(failure: Error | 'partial'): void {
+    this.failures.push(failure);
+  }
+
+  async write(records: readonly ArchiveRecord[]): Promise<readonly ArchiveWriteFailure[]> {
+    this.calls.push(records);
+    const failure = this.failures.shift();
+    if (failure instanceof Error) throw failure;
+    const kept = failure === 'partial' ? Math.ceil(records.length / 2) : records.length;
+    this.records.push(...records.slice(0, kept));
+    return records.slice(kept).map((record) => ({ record, reason: 'throttled' }));
   }
 }

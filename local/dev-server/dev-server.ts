@@ -5,11 +5,12 @@
  * handed to the consumer when there is one (`forwardTo`, `handler`), with the queue's redelivery
  * and DLQ rules.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { DirectoryArchive } from '../adapters/directory-archive';
 import { startEmulators, type Emulators } from '../strict-aws/emulators';
 import { isLoopbackHost, loopbackUrl } from '../strict-aws/loopback';
 import { DEFAULTS, type VendorRuntimeConfig } from '../../lambda/contract/deployment';
@@ -61,7 +62,14 @@ export interface DevServerOptions {
   readonly maxReceiveCount?: number;
   /** A JSON file of custom vendors: `{"vendors":[{"id":"acme","options":{...}}]}`. @default - built-in vendors only */
   readonly config?: string;
-  /** Relative `handler` and `config` paths start here. @default process.cwd() */
+  /**
+   * Where every authenticated request is archived with its verdict, as the deployed archive keeps
+   * them (JSON Lines in `vendor=<id>/day=<YYYY-MM-DD>/` folders, lambda/contract/archive.ts);
+   * `false` archives nothing. A relative path starts at `cwd`.
+   * @default '.video-webhooks/archive' (under `cwd`)
+   */
+  readonly archiveDir?: string | false;
+  /** Relative `handler`, `config` and `archiveDir` paths start here. @default process.cwd() */
   readonly cwd?: string;
   /** Secrets, status-API base URLs and keys are read from here. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
@@ -81,6 +89,8 @@ export interface DevServerOptions {
 export interface DevServer {
   readonly url: string;
   readonly port: number;
+  /** The directory the archive is written to (absolute), or undefined when nothing is archived. */
+  readonly archiveDir: string | undefined;
   /** Runs one poll now (the interval runs them anyway). */
   pollNow(): Promise<void>;
   stop(): Promise<void>;
@@ -95,16 +105,18 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   });
   const stops: Array<() => Promise<void>> = [() => emulators.stop()];
   try {
-    const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue });
+    const archive = settings.archiveDir === undefined ? undefined : new DirectoryArchive(settings.archiveDir);
+    const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue, archive });
     const server = await listen(settings, pipeline, emulators, options);
     stops.unshift(() => closeServer(server));
     await reportSecrets(pipeline, settings);
+    settings.log(settings.archiveDir === undefined ? 'archive: off (--no-archive)' : `archive: ${settings.archiveDir} (every authenticated request, JSON Lines in vendor=<id>/day=<YYYY-MM-DD>/)`);
     const consumer = await consumerOf(settings, handler, emulators, pipeline);
     const tap = startQueueTap({ sqs: pipeline.sqs, queueUrl: pipeline.queues.queueUrl, ...settings.queue, consumer, onEvent: (line) => report(line, settings, options), log: settings.log });
     stops.unshift(() => tap.stop());
     const polling = startPolling(pipeline.poller, options.pollIntervalSeconds ?? 30, settings.log);
     stops.unshift(() => polling.stop());
-    return { ...addressOf(server), pollNow: polling.pollNow, stop: () => runAll(stops) };
+    return { ...addressOf(server), archiveDir: settings.archiveDir, pollNow: polling.pollNow, stop: () => runAll(stops) };
   } catch (err) {
     await runAll(stops);
     throw err;
@@ -122,6 +134,7 @@ interface Settings {
   readonly forwardTo: string | undefined;
   readonly allowHosts: readonly string[];
   readonly eventsFile: string | undefined;
+  readonly archiveDir: string | undefined;
   readonly log: (line: string) => void;
 }
 
@@ -153,8 +166,21 @@ function settle(options: DevServerOptions): Settings {
     forwardTo: options.forwardTo === undefined ? undefined : forwardUrl(options.forwardTo),
     allowHosts: allowHosts(options.allowHosts),
     eventsFile: options.eventsFile,
+    archiveDir: archiveDirOf(options),
     log: options.log ?? (options.onRejection ? () => undefined : (line) => process.stderr.write(`${line}\n`)),
   };
+}
+
+/** The archive directory, created now (absolute), or undefined for `archiveDir: false`. */
+function archiveDirOf(options: DevServerOptions): string | undefined {
+  if (options.archiveDir === false) return undefined;
+  const dir = resolve(options.cwd ?? process.cwd(), options.archiveDir ?? join('.video-webhooks', 'archive'));
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new DevServerStartError(`cannot create --archive-dir ${dir} (${errorCode(err)}): give a directory you can write to, or pass --no-archive`);
+  }
+  return dir;
 }
 
 function checkWritable(file: string): void {
@@ -168,7 +194,7 @@ function checkWritable(file: string): void {
 async function listen(settings: Settings, pipeline: LocalPipeline, emulators: Emulators, options: DevServerOptions): Promise<Server> {
   const inspector = queueInspector(pipeline.sqs, { endpoint: emulators.sqsEndpoint });
   const hostRule = { allowHosts: settings.allowHosts };
-  const server = createServer(routeRequest({ pipeline, inspector, log: settings.log, onRejection: options.onRejection, hostRule }));
+  const server = createServer(routeRequest({ pipeline, inspector, log: settings.log, onRejection: options.onRejection, hostRule, archiveDir: settings.archiveDir }));
   await new Promise<void>((listening, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenProblem(err, settings.host, settings.port)));
     server.listen(settings.port, settings.host, () => listening());

@@ -1,13 +1,13 @@
 /**
  * Who may use the dev server's inspection and state-changing routes (`POST /jobs`,
- * `GET /quarantine`, `GET /dlq`, `POST /dlq/redrive`). Listening on loopback keeps other machines
+ * `GET /quarantine`, `GET /dlq`, `POST /dlq/redrive`, `POST /archive/replay`). Listening on loopback keeps other machines
  * out, not web pages in the developer's browser:
  * - DNS rebinding: a page on attacker.example re-resolves its own name to 127.0.0.1 and reads
  *   `GET /quarantine` as same-origin; its requests still carry `Host: attacker.example`. So `Host`
  *   must be a loopback name with this server's port (or a name given with `--allow-host`).
  * - Cross-site requests: any page can send a "simple" POST (text/plain, no preflight) to
  *   localhost; the browser adds `Origin`. So `Origin`, when present, must be this server's own, and
- *   `POST /jobs` takes only `application/json` (a content type a page cannot send cross-site
+ *   `POST /jobs` and `POST /archive/replay` take only `application/json` (a content type a page cannot send cross-site
  *   without a CORS preflight, which this server never answers).
  * `POST /webhooks/*` and `GET /healthz` are not checked: vendors reach them through tunnels, with
  * the tunnel's `Host`, and the webhook's own authentication is what protects them.

@@ -1,13 +1,15 @@
 /**
  * The dev server's HTTP routes: the deployed API's `POST /webhooks/{vendor}` (the same
  * `handleWebhook` as the verifier Lambda), `POST /jobs` (what `registerJob` does), `GET /healthz`,
- * and the local inspection routes `GET /quarantine`, `GET /dlq` and `POST /dlq/redrive`. The
- * inspection and job routes are guarded against other web sites (request-guard.ts).
+ * the local inspection routes `GET /quarantine`, `GET /dlq` and `POST /dlq/redrive`, and
+ * `POST /archive/replay` (archive-replay-route.ts). The inspection, job and replay routes are
+ * guarded against other web sites (request-guard.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENT_BOUNDS, jobIdProblem } from '../../lambda/core/bounds';
 import { rawRequest, toHttpResponse } from '../../lambda/core/http';
 import { handleWebhook } from '../../lambda/core/webhook';
+import { archiveReplayRoute } from './archive-replay-route';
 import type { QueueInspector } from './queue-inspection';
 import { forbiddenBecause, notJsonBecause, type HostRule } from './request-guard';
 import { isRejection, requestLine } from './request-log';
@@ -22,6 +24,8 @@ export interface RouteDeps {
   readonly onRejection?: (line: string) => void;
   /** Which `Host` names the guarded routes answer besides loopback. */
   readonly hostRule: HostRule;
+  /** The archive directory `POST /archive/replay` replays; undefined when the server keeps no archive. */
+  readonly archiveDir?: string;
 }
 
 type Route = (req: IncomingMessage, res: ServerResponse, deps: RouteDeps, match: RegExpExecArray) => Promise<void>;
@@ -34,9 +38,10 @@ const ROUTES: ReadonlyArray<readonly [method: string, path: RegExp, route: Route
   ['GET', /^\/quarantine$/, quarantine, true],
   ['GET', /^\/dlq$/, deadLetters, true],
   ['POST', /^\/dlq\/redrive$/, redrive, true],
+  ['POST', /^\/archive\/replay$/, archiveReplayRoute, true],
 ];
 
-const NOT_FOUND = 'not found: POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq or POST /dlq/redrive';
+const NOT_FOUND = 'not found: POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq, POST /dlq/redrive or POST /archive/replay';
 
 /** Answers one request; a failure inside a route is a 500 and a stderr line. */
 export function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {

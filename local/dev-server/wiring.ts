@@ -16,7 +16,7 @@ import { deliveryConfig } from '../../lambda/composition/env';
 import { DEFAULTS, type PollerVendorConfig, type VendorRuntimeConfig } from '../../lambda/contract/deployment';
 import { statusUrlTarget } from '../../lambda/contract/status-url';
 import type { VendorAdapter } from '../../lambda/core/adapter';
-import { silentTelemetry, systemClock } from '../../lambda/core/ports';
+import { silentTelemetry, systemClock, type RequestArchive } from '../../lambda/core/ports';
 import type { WebhookDeps } from '../../lambda/core/webhook';
 import type { PollerDeps } from '../../lambda/poller/poller';
 import { JobRegistry } from '../../lambda/runtime/register-job';
@@ -32,6 +32,8 @@ export interface LocalSettings {
   readonly configVendors?: readonly VendorRuntimeConfig[];
   /** The events queue's visibility timeout and receive count before the DLQ. */
   readonly queue?: LocalQueueOptions;
+  /** Where authenticated requests (webhooks and status answers) are archived. @default - nothing is archived */
+  readonly archive?: RequestArchive;
 }
 
 export interface LocalPipeline {
@@ -74,6 +76,7 @@ export async function wireLocalPipeline(emulators: Emulators, settings: LocalSet
     telemetry: silentTelemetry,
     config,
     maxBodyBytes: DEFAULTS.maxBodyBytes,
+    ...(settings.archive ? { archive: settings.archive } : {}),
   };
   const poller = buildPoller(localPollerConfigs(served, vendors, adapters, settings.env), { ...deps, createAdapter: (c) => adapters.get(c.id) ?? vendors.createAdapter(c) }, config, DEFAULTS.pollConcurrency);
   return { deps, poller, jobs: new JobRegistry(store, { staleAfterSeconds: settings.staleAfterSeconds }), queues, sqs };

@@ -80,4 +80,23 @@ describe("the verifier's log: one line per request, EMF folded in (issue 20)", (
     expect(lines.map((l) => Object.keys(JSON.parse(l) as object).includes('_aws'))).toEqual([false, true]);
     expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', vendor: 'sync', function: env.AWS_LAMBDA_FUNCTION_NAME });
   });
+
+  it('writes ArchiveFailed on a line of its own, also as a series of the deployment without Vendor (the one alarm per pipeline), and the request\'s other metrics without that set (issue 22)', () => {
+    const lines: string[] = [];
+    const telemetry = new JsonTelemetry({ write: (line) => lines.push(line), deployment: 'D-1', buffered: true, fold: true });
+    telemetry.count('Received', 'sync');
+    telemetry.count('Enqueued', 'sync');
+    telemetry.count('ArchiveFailed', 'sync', 1, { Reason: 'throttled' });
+    telemetry.log('info', 'event enqueued', { vendor: 'sync', jobId: 'j' });
+    telemetry.flush();
+    const docs = lines.map((line) => JSON.parse(line) as { _aws?: { CloudWatchMetrics: Array<{ Dimensions: string[][]; Metrics: Array<{ Name: string }> }> }; message?: string });
+    const withMetric = (name: string) => docs.filter((d) => d._aws?.CloudWatchMetrics[0].Metrics.some((m) => m.Name === name));
+    expect(withMetric('ArchiveFailed')).toHaveLength(1);
+    expect(withMetric('ArchiveFailed')[0]._aws?.CloudWatchMetrics[0].Dimensions).toEqual([['Deployment', 'Vendor'], ['Deployment', 'Vendor', 'Reason'], ['Deployment']]);
+    expect(withMetric('ArchiveFailed')[0]._aws?.CloudWatchMetrics[0].Metrics.map((m) => m.Name)).toEqual(['ArchiveFailed']);
+    const outcome = withMetric('Received');
+    expect(outcome).toHaveLength(1);
+    expect(outcome[0].message).toBe('event enqueued');
+    expect(outcome[0]._aws?.CloudWatchMetrics[0].Dimensions).toEqual([['Deployment', 'Vendor']]);
+  });
 });

@@ -29,7 +29,7 @@ describe('video-webhooks CLI', () => {
     const out = run(['sned', 'sync', 'completed']);
     expect(out.status).toBe(2);
     expect(out.stderr).toBe('unknown command sned: did you mean send? (video-webhooks --help lists them)\n');
-    expect(run(['frobnicate']).stderr).toBe('unknown command frobnicate: use dev, send, replay, demo (video-webhooks --help lists them)\n');
+    expect(run(['frobnicate']).stderr).toBe('unknown command frobnicate: use dev, send, replay, replay-archive, demo (video-webhooks --help lists them)\n');
   });
 
   it('answers an unknown vendor, and an unknown event, with the one it looks like', () => {

@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import fc from 'fast-check';
 import { drainEvents, drainQueue, freshBackend, testEmulators, type TestBackend } from '../support/emulators';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
+import { FirehoseWireStandIn } from '../support/firehose-wire-stand-in';
 import { startLambda, type LambdaProcess } from '../support/lambda-process';
 
 type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -119,6 +120,28 @@ describe('verifier Lambda bundle', () => {
     const events = await drainEvents(backend.sqs, backend.queueUrl);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ specversion: '1.0', source: `video-webhooks/${vendor}`, type: 'video.job.succeeded', data: { vendor, status: 'succeeded', terminal: true, receivedVia: 'webhook' } });
+  });
+
+  it('archives each authenticated webhook through Firehose when VW_ARCHIVE_STREAM is set: one PutRecord of the record\'s line, the answer after it (issue 22)', async () => {
+    const firehose = new FirehoseWireStandIn();
+    await firehose.start();
+    try {
+      const archiving = await load('viralsync', { VW_ARCHIVE_STREAM: 'vw-archive', AWS_ENDPOINT_URL_FIREHOSE: firehose.url });
+      const { headers, body } = completed('viralsync', 'job-archived-1');
+      expect((await archiving(apiEvent('viralsync', headers, body))).statusCode).toBe(200);
+      expect((await archiving(apiEvent('viralsync', { 'X-Render-Signature': 'forged' }, body))).statusCode).toBe(401);
+      const [event] = await drainEvents(backend.sqs, backend.queueUrl);
+      expect(firehose.calls.map((c) => [c.target, c.stream])).toEqual([['Firehose_20150804.PutRecord', 'vw-archive']]);
+      expect(firehose.calls[0].records[0].endsWith('\n')).toBe(true);
+      expect(JSON.parse(firehose.calls[0].records[0])).toMatchObject({ v: 1, vendor: 'viralsync', jobId: 'job-archived-1', verdict: 'enqueued', eventId: event.id, body, headers: { 'x-render-signature': headers['X-Render-Signature'] } });
+      // Firehose down: the webhook is still answered 200 and queued.
+      firehose.answer = () => ({ status: 503, body: { __type: 'ServiceUnavailableException', message: 'Slow down.' } });
+      const again = completed('viralsync', 'job-archived-2');
+      expect((await archiving(apiEvent('viralsync', again.headers, again.body))).statusCode).toBe(200);
+      expect((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.data.jobId)).toEqual(['job-archived-2']);
+    } finally {
+      await firehose.stop();
+    }
   });
 
   it('reads its vendor configuration from the file VW_VENDOR_FILE names in its task root, as the construct stages it, deploy-time values from the variables the file refers to', async () => {

@@ -27,9 +27,9 @@ describe('StatusClient against a real HTTP server', () => {
     ['not JSON', '<html>oops</html>', 'body is not JSON'],
     ['empty', '', 'empty body'],
     ['an unknown shape', '{"hello":"world"}', 'no known status'],
-  ])('calls a 2xx answer that is %s invalid', async (_name, body, reason) => {
+  ])('calls a 2xx answer that is %s invalid, with the bytes it read (for the archive)', async (_name, body, reason) => {
     sync.override = () => ({ status: 200, body });
-    expect(await client.check(localSync, 'g1', ctx, opts())).toEqual({ kind: 'invalid', httpStatus: 200, reason });
+    expect(await client.check(localSync, 'g1', ctx, opts())).toEqual({ kind: 'invalid', httpStatus: 200, reason, answers: [{ status: 200, body: Buffer.from(body) }] });
   });
 
   it('calls a body over the limit invalid without parsing it', async () => {

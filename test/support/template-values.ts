@@ -35,6 +35,7 @@ const NAME_LIMITS: Record<string, number> = {
   'AWS::Logs::LogGroup': 512,
   'AWS::SNS::Topic': 256,
   'AWS::SecretsManager::Secret': 512,
+  'AWS::S3::Bucket': 63,
 };
 
 export class TemplateValues {
@@ -154,6 +155,8 @@ export class TemplateValues {
         return `https://${this.ref(logicalId)}.execute-api.${region}.amazonaws.com`;
       case 'AWS::Events::Rule.Arn':
         return `arn:${partition}:events:${region}:${account}:rule/${this.physicalName(logicalId, resource.Type, undefined)}`;
+      case 'AWS::S3::Bucket.Arn':
+        return `arn:${partition}:s3:::${name()}`;
       case 'AWS::CloudWatch::Alarm.Arn':
         return `arn:${partition}:cloudwatch:${region}:${account}:alarm:${this.physicalName(logicalId, resource.Type, nameProperty(resource))}`;
       default:

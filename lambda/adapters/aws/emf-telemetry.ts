@@ -4,6 +4,7 @@
  * which turns EMF lines into metrics with no API call.
  */
 import { METRIC_DIMENSIONS, METRIC_NAMESPACE } from '../../contract/deployment';
+import { DEPLOYMENT_WIDE_METRICS } from '../../contract/metrics';
 import { boundLogFields, boundText, LOG_FIELD_CHARS } from '../../core/bounds';
 import type { LogLevel, MetricName, Telemetry } from '../../core/ports';
 
@@ -82,12 +83,14 @@ export class JsonTelemetry implements Telemetry {
     const last = held.pop();
     for (const line of held) this.write(this.whole(line));
     let folded = last === undefined;
-    for (const { vendor, dimensions, values } of this.pending.values()) {
+    for (const { vendor, dimensions, values } of this.documents()) {
       // Always a per-vendor series of this deployment (what the alarms watch), plus a finer one when there are extra dimensions.
       const { deployment } = this.options;
       const base: string[] = deployment ? [METRIC_DIMENSIONS.deployment, METRIC_DIMENSIONS.vendor] : [METRIC_DIMENSIONS.vendor];
       const extra = Object.keys(dimensions);
       const dimensionSets = extra.length === 0 ? [base] : [base, [...base, ...extra]];
+      // A deployment-wide counter (its own document) also without the vendor: one alarm per pipeline.
+      if (deployment && Object.keys(values).some((name) => DEPLOYMENT_WIDE_METRICS.includes(name))) dimensionSets.push([METRIC_DIMENSIONS.deployment]);
       const emf = {
         _aws: {
           Timestamp: Date.now(),
@@ -110,6 +113,19 @@ export class JsonTelemetry implements Telemetry {
     }
     this.pending.clear();
     if (!folded && last) this.write(this.whole(last));
+  }
+
+  /** The EMF documents of the pending counters: one per dimension set, the deployment-wide counters in documents of their own, last. */
+  private documents(): Array<{ vendor: string; dimensions: Readonly<Record<string, string>>; values: Record<string, number> }> {
+    const usual: Array<{ vendor: string; dimensions: Readonly<Record<string, string>>; values: Record<string, number> }> = [];
+    const wide: typeof usual = [];
+    for (const { vendor, dimensions, values } of this.pending.values()) {
+      const split = { usual: {} as Record<string, number>, wide: {} as Record<string, number> };
+      for (const [name, n] of Object.entries(values)) split[DEPLOYMENT_WIDE_METRICS.includes(name) ? 'wide' : 'usual'][name] = n;
+      if (Object.keys(split.usual).length > 0) usual.push({ vendor, dimensions, values: split.usual });
+      if (Object.keys(split.wide).length > 0) wide.push({ vendor, dimensions, values: split.wide });
+    }
+    return [...usual, ...wide];
   }
 
   private whole(line: HeldLine): string {
