@@ -74,7 +74,7 @@ describe('the example app', () => {
     expect(ofType('AWS::Events::Rule')).toHaveLength(1);
     expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(1);
     expect(ofType('AWS::CloudWatch::Alarm').length).toBeGreaterThanOrEqual(5);
-    expect(Object.keys(template.Outputs).length).toBe(4 + 6);
+    expect(Object.keys(template.Outputs).length).toBe(4 + 6 + 3); // + the archive's bucket, stream and table
 
     // The sample consumer keeps each job's order: a job's event that fails fails the rest of the
     // job's events in the batch, unhandled; other jobs go on. Run as deployed, on the Node.js of its runtime.

@@ -35,6 +35,8 @@ const NAME_LIMITS: Record<string, number> = {
   'AWS::Logs::LogGroup': 512,
   'AWS::SNS::Topic': 256,
   'AWS::SecretsManager::Secret': 512,
+  'AWS::KinesisFirehose::DeliveryStream': 64,
+  'AWS::S3::Bucket': 63,
 };
 
 export class TemplateValues {
@@ -154,6 +156,10 @@ export class TemplateValues {
         return `https://${this.ref(logicalId)}.execute-api.${region}.amazonaws.com`;
       case 'AWS::Events::Rule.Arn':
         return `arn:${partition}:events:${region}:${account}:rule/${this.physicalName(logicalId, resource.Type, undefined)}`;
+      case 'AWS::KinesisFirehose::DeliveryStream.Arn':
+        return `arn:${partition}:firehose:${region}:${account}:deliverystream/${name()}`;
+      case 'AWS::S3::Bucket.Arn':
+        return `arn:${partition}:s3:::${name().toLowerCase()}`;
       case 'AWS::CloudWatch::Alarm.Arn':
         return `arn:${partition}:cloudwatch:${region}:${account}:alarm:${this.physicalName(logicalId, resource.Type, nameProperty(resource))}`;
       default:
