@@ -35,7 +35,7 @@ const firstVendor = require('./dist/lambda/vendors/registry.js').BUILT_IN_VENDOR
 const baselineFile = join(root, 'bench', 'baseline.json');
 const baseline = process.env.BENCH_WRITE_BASELINE === '1' ? undefined : JSON.parse(readFileSync(baselineFile, 'utf8'));
 // BENCH_PARTS=latency,cost runs only those parts (all by default).
-const parts = new Set((process.env.BENCH_PARTS ?? 'bundles,core,pipeline,poller,latency,lambda,cost').split(','));
+const parts = new Set((process.env.BENCH_PARTS ?? 'bundles,core,pipeline,poller,latency,lambda,cost,archive').split(','));
 if (parts.has('bundles')) await bundles();
 if (parts.has('core')) await verifierCore();
 if (parts.has('pipeline')) await pipeline();
@@ -43,6 +43,7 @@ if (parts.has('poller')) await poller();
 if (parts.has('latency')) await latency();
 if (parts.has('lambda')) await verifierInLambda();
 if (parts.has('cost')) await costModel();
+if (parts.has('archive')) await archiveCost();
 report();
 
 // 1. Bundle size and cold init, beside the SDK-external build and an empty handler.
@@ -328,7 +329,7 @@ async function latency() {
   const rttMs = 8;
   const { AsyncLocalStorage } = await import('node:async_hooks');
   const { handleWebhook } = require('./dist/lambda/core/webhook.js');
-  const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/local/adapters/memory.js');
+  const { MemoryJobStore, MemoryQuarantineQueue, MemoryRequestArchive } = require('./dist/local/adapters/memory.js');
   const { StaticSecretSource } = require('./dist/local/adapters/secrets.js');
   const { JobRegistry } = require('./dist/lambda/runtime/register-job.js');
   const { createAdapter } = require('./dist/lambda/vendors/registry.js');
@@ -346,56 +347,74 @@ async function latency() {
         };
       },
     });
-  const inner = new MemoryJobStore();
+  // The same mix without the archive and with it (a Firehose PutRecord at the same 8 ms), in one run:
+  // a warm-up pass (not counted), then the two modes alternated twice, each mode's samples together.
+  results.latency = { rttMs, note: 'each port call answered after a fixed setTimeout round trip (timers fire at or after it); the archive is one more port (Firehose) at the same round trip; after a warm-up pass, the modes alternate twice', modes: {} };
+  const samples = { 'without archive': {}, 'with archive': {} };
   const mix = mixSecrets();
-  const deps = {
-    adapters: new Map(Object.keys(mix).map((v) => [v, createAdapter({ id: v, kind: v, options: {} })])),
-    store: remote(inner, 'dynamodb'),
-    queue: remote({ async send() {} }, 'sqs'),
-    quarantine: new MemoryQuarantineQueue(),
-    secrets: new StaticSecretSource(Object.fromEntries(Object.entries(mix).map(([v, secret]) => [v, [secret]]))),
-    secretIdFor: (v) => v,
-    clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
-    telemetry: { log() {}, count() {} },
-    config: { dedupeWindowMs: 604800e3, staleAfterMs: 600e3, giveUpAfterMs: 172800e3, claimLeaseMs: 30e3, busyWaitMs: 1500 },
-    maxBodyBytes: 262144,
-  };
-  const jobs = webhookMix(quick ? 40 : 100, 600_000);
-  // Registrations are the app's, not the verifier's path: made beforehand, without the round trip.
-  const registry = new JobRegistry(inner);
-  for (const job of jobs) if (job.register) await registry.register(job.vendor, job.jobId);
-  const byOutcome = {};
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 25 }, async () => {
-      while (next < jobs.length) {
-        const job = jobs[next++];
-        for (const req of job.requests) {
-          const made = [];
-          const t0 = process.hrtime.bigint();
-          const answer = await calls.run(made, () => handleWebhook(job.vendor, req(), deps));
-          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-          const kind = answer.result.kind === 'delivered' ? answer.result.outcome : answer.result.kind;
-          (byOutcome[kind] ??= []).push({ ms, calls: made });
+  for (const [round, mode] of ['warm-up', 'without archive', 'with archive', 'without archive', 'with archive'].entries()) {
+    const inner = new MemoryJobStore();
+    const deps = {
+      adapters: new Map(Object.keys(mix).map((v) => [v, createAdapter({ id: v, kind: v, options: {} })])),
+      store: remote(inner, 'dynamodb'),
+      queue: remote({ async send() {} }, 'sqs'),
+      quarantine: new MemoryQuarantineQueue(),
+      ...(mode === 'with archive' ? { archive: remote(new MemoryRequestArchive(), 'firehose') } : {}),
+      secrets: new StaticSecretSource(Object.fromEntries(Object.entries(mix).map(([v, secret]) => [v, [secret]]))),
+      secretIdFor: (v) => v,
+      clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
+      telemetry: { log() {}, count() {} },
+      config: { dedupeWindowMs: 604800e3, staleAfterMs: 600e3, giveUpAfterMs: 172800e3, claimLeaseMs: 30e3, busyWaitMs: 1500 },
+      maxBodyBytes: 262144,
+    };
+    const jobs = webhookMix(quick ? 40 : 100, 600_000 + round * 10_000);
+    // Registrations are the app's, not the verifier's path: made beforehand, without the round trip.
+    const registry = new JobRegistry(inner);
+    for (const job of jobs) if (job.register) await registry.register(job.vendor, job.jobId);
+    const byOutcome = mode === 'warm-up' ? {} : samples[mode];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 25 }, async () => {
+        while (next < jobs.length) {
+          const job = jobs[next++];
+          for (const req of job.requests) {
+            const made = [];
+            const t0 = process.hrtime.bigint();
+            const answer = await calls.run(made, () => handleWebhook(job.vendor, req(), deps));
+            const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+            const kind = answer.result.kind === 'delivered' ? answer.result.outcome : answer.result.kind;
+            (byOutcome[kind] ??= []).push({ ms, calls: made });
+          }
         }
-      }
-    }),
-  );
+      }),
+    );
+  }
   const summary = (list) => {
     const patterns = {};
     for (const r of list) patterns[r.calls.join(' → ')] = (patterns[r.calls.join(' → ')] ?? 0) + 1;
     const pattern = Object.entries(patterns).sort((a, b) => b[1] - a[1])[0][0];
     return { requests: list.length, callsMedian: median(list.map((r) => r.calls.length)), pattern, p50Ms: pct(list.map((r) => r.ms), 50), p99Ms: pct(list.map((r) => r.ms), 99) };
   };
-  results.latency = { rttMs, note: 'each port call answered after a fixed setTimeout round trip (timers fire at or after it)', outcomes: Object.fromEntries(Object.entries(byOutcome).map(([k, v]) => [k, summary(v)])) };
+  for (const [mode, byOutcome] of Object.entries(samples)) results.latency.modes[mode] = { outcomes: Object.fromEntries(Object.entries(byOutcome).map(([k, v]) => [k, summary(v)])) };
+  // The figures of the baseline file (main before issue 20) are those of the mix without an archive.
+  results.latency.outcomes = results.latency.modes['without archive'].outcomes;
+  const shown = (s) => `${s.callsMedian} calls (${s.pattern}), p50 ${fmt(s.p50Ms)} / p99 ${fmt(s.p99Ms)} ms`;
   for (const [kind, label, target, ok] of [
     ['enqueued', 'new event', '<= 3 calls', (s) => s.callsMedian <= 3],
     ['duplicate', 'duplicate', '1 call', (s) => s.callsMedian <= 1],
   ]) {
     const now = results.latency.outcomes[kind];
     const before = baseline?.latency?.outcomes?.[kind];
-    const shown = (s) => `${s.callsMedian} calls (${s.pattern}), p50 ${fmt(s.p50Ms)} / p99 ${fmt(s.p99Ms)} ms`;
     row('latency', `${label}, ${rttMs} ms per call`, now ? shown(now) : 'none', before ? `${shown(before)} (${baseline.measuredOn})` : '', now && before ? `${fmt(now.p50Ms / before.p50Ms, 2)}x p50` : '', target, now ? ok(now) : false);
+  }
+  for (const [kind, label, target, ok] of [
+    ['enqueued', 'new event', 'no added round trip (p50 within 1.1x)', (w, wo) => w.p50Ms <= wo.p50Ms * 1.1],
+    ['duplicate', 'duplicate', '', undefined],
+  ]) {
+    const w = results.latency.modes['with archive'].outcomes[kind];
+    const wo = results.latency.modes['without archive'].outcomes[kind];
+    if (!w || !wo) continue;
+    row('latency', `${label} with the archive (same run)`, shown(w), `without: p50 ${fmt(wo.p50Ms)} / p99 ${fmt(wo.p99Ms)} ms`, `${fmt(w.p50Ms / wo.p50Ms, 2)}x p50`, target, ok ? ok(w, wo) : undefined);
   }
 }
 
@@ -718,6 +737,118 @@ async function costModel() {
   row('cost', 'our log bytes per event (all lines)', `${fmt(perEvent.ownLogBytes, 0)} B (${fmt(perEvent.logBytes, 0)} B)`, was((b) => `${fmt(b.perEvent.ownLogBytes ?? b.perEvent.logBytes - 350, 0)} B (${fmt(b.perEvent.logBytes, 0)} B)`), '', '<= 400 B ours', perEvent.ownLogBytes <= 400);
   row('cost', 'SQS requests per event', fmt(perEvent.sqsRequests, 2), was((b) => fmt(b.perEvent.sqsRequests, 2)), '', '', undefined);
   row('cost', `Lambda: ${verifierMemoryMb} MB x billed ms`, `${fmt(durationMs)} ms (${measured ? 'derived from measured CPU' : 'assumed'})`, was((b) => `${fmt(b.assumptions.durationMs)} ms (${b.assumptions.durationFrom ?? 'assumed'})`), '', '', undefined);
+}
+
+// 8. The archive's cost per million webhook events (issue 22): the records the bench's webhook mix
+// makes (the real core, an in-memory archive), priced as Amazon Data Firehose (Direct PUT, dynamic
+// partitioning with JQ) and S3 bill them, us-east-1 on-demand (https://aws.amazon.com/firehose/pricing/,
+// https://aws.amazon.com/s3/pricing/). Ingestion is billed per record rounded up to 5 KB; dynamic
+// partitioning per GB processed (counted here on the records' own bytes, and at 5 KB each as the
+// upper bound), per 1,000 objects delivered and per JQ processing hour (measured by running the
+// stream's JQ query with jq 1.6 over the records, when jq is installed: its CPU time, not Firehose's).
+// Objects: at most one per active vendor per 900 s buffer (1.5 times that with multi-stage
+// buffering), each also an S3 PUT; storage: the records GZIP-compressed per vendor, kept 90 days.
+async function archiveCost() {
+  const prices = {
+    firehoseIngestPerGb: 0.029,
+    firehoseBillingIncrementBytes: 5 * 1024,
+    dynamicPartitioningPerGb: 0.02,
+    dynamicPartitioningPerThousandObjects: 0.005,
+    jqPerHour: 0.07,
+    s3PutPerThousand: 0.005,
+    s3StandardPerGbMonth: 0.023,
+  };
+  const GB = 1024 ** 3;
+  const retentionMonths = 90 / 30;
+  const { handleWebhook } = require('./dist/lambda/core/webhook.js');
+  const { archiveLine } = require('./dist/lambda/core/archive.js');
+  const { MemoryJobStore, MemoryQuarantineQueue, MemoryRequestArchive } = require('./dist/local/adapters/memory.js');
+  const { StaticSecretSource } = require('./dist/local/adapters/secrets.js');
+  const { JobRegistry } = require('./dist/lambda/runtime/register-job.js');
+  const { createAdapter } = require('./dist/lambda/vendors/registry.js');
+  const { ARCHIVE_PARTITION_QUERY, ARCHIVE_BUFFER } = require('./dist/lib/private/archive.js');
+  const archive = new MemoryRequestArchive();
+  const store = new MemoryJobStore();
+  const mix = mixSecrets();
+  const deps = {
+    adapters: new Map(Object.keys(mix).map((v) => [v, createAdapter({ id: v, kind: v, options: {} })])),
+    store,
+    queue: { async send() {} },
+    quarantine: new MemoryQuarantineQueue(),
+    archive,
+    secrets: new StaticSecretSource(Object.fromEntries(Object.entries(mix).map(([v, secret]) => [v, [secret]]))),
+    secretIdFor: (v) => v,
+    clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+    telemetry: { log() {}, count() {} },
+    config: { dedupeWindowMs: 604800e3, staleAfterMs: 600e3, giveUpAfterMs: 172800e3, claimLeaseMs: 30e3, busyWaitMs: 0 },
+    maxBodyBytes: 262144,
+  };
+  const registry = new JobRegistry(store);
+  let webhooks = 0;
+  for (const job of webhookMix(250, 800_000)) {
+    if (job.register) await registry.register(job.vendor, job.jobId);
+    for (const req of job.requests) {
+      await handleWebhook(job.vendor, req(), deps);
+      webhooks++;
+    }
+  }
+  const lines = archive.records.map(archiveLine);
+  const sizes = lines.map((l) => Buffer.byteLength(l));
+  const perRecord = { meanBytes: sizes.reduce((a, b) => a + b, 0) / sizes.length, maxBytes: Math.max(...sizes) };
+  const billedBytes = sizes.reduce((sum, b) => sum + Math.ceil(b / prices.firehoseBillingIncrementBytes) * prices.firehoseBillingIncrementBytes, 0);
+  const rawBytes = sizes.reduce((a, b) => a + b, 0);
+  const byVendor = {};
+  for (const [i, r] of archive.records.entries()) (byVendor[r.vendor] ??= []).push(lines[i]);
+  const gzipBytes = Object.values(byVendor).reduce((sum, ls) => sum + gzipSync(ls.join('')).length, 0);
+  // JQ: jq 1.6 over every line, minus its start (jq on an empty input), as CPU time per record.
+  let jqMsPerRecord;
+  try {
+    const t0 = process.hrtime.bigint();
+    execFileSync('jq', ['-c', ARCHIVE_PARTITION_QUERY], { input: '', encoding: 'utf8' });
+    const empty = Number(process.hrtime.bigint() - t0) / 1e6;
+    const input = lines.join('').repeat(5);
+    const t1 = process.hrtime.bigint();
+    execFileSync('jq', ['-c', ARCHIVE_PARTITION_QUERY], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+    jqMsPerRecord = Math.max(0, Number(process.hrtime.bigint() - t1) / 1e6 - empty) / (lines.length * 5);
+  } catch {
+    jqMsPerRecord = undefined;
+  }
+  const perMillion = (bytesPerRecordTotal) => (bytesPerRecordTotal / webhooks) * 1e6;
+  const variable = {
+    firehoseIngest: (perMillion(billedBytes) / GB) * prices.firehoseIngestPerGb,
+    dynamicPartitioningBytes: (perMillion(rawBytes) / GB) * prices.dynamicPartitioningPerGb,
+    jq: jqMsPerRecord === undefined ? 0 : ((jqMsPerRecord * 1e6) / 3600e3) * prices.jqPerHour,
+    s3Storage90Days: (perMillion(gzipBytes) / GB) * prices.s3StandardPerGbMonth * retentionMonths,
+  };
+  // Objects (DP object charge + S3 PUT each) by rate: a vendor's partition at most once per buffer interval x 1.5.
+  const vendors = Object.keys(mix).length;
+  const objectsPerVendorMonth = ((30 * 86400) / ARCHIVE_BUFFER.intervalSeconds) * 1.5;
+  const perObject = (prices.dynamicPartitioningPerThousandObjects + prices.s3PutPerThousand) / 1000;
+  const atRate = (eventsPerSecond) => {
+    const eventsPerMonth = eventsPerSecond * 30 * 86400;
+    const objects = Math.min(vendors * objectsPerVendorMonth, eventsPerMonth) + (perMillion(rawBytes) * eventsPerMonth) / 1e6 / (ARCHIVE_BUFFER.sizeMiB * 1024 ** 2);
+    return (objects * perObject * 1e6) / eventsPerMonth;
+  };
+  const variableTotal = Object.values(variable).reduce((a, b) => a + b, 0);
+  const rates = [1, 10, 100];
+  results.archive = {
+    prices,
+    mix: `${webhooks} webhooks (the cost model's mix), ${archive.records.length} records`,
+    perRecord,
+    recordsPerWebhook: archive.records.length / webhooks,
+    billedKbPerRecord: billedBytes / archive.records.length / 1024,
+    gzipRatio: rawBytes / gzipBytes,
+    jqMsPerRecord: jqMsPerRecord ?? 'jq not installed: JQ hours not measured',
+    perMillionUsd: variable,
+    dynamicPartitioningBytesAt5KbUsd: (perMillion(billedBytes) / GB) * prices.dynamicPartitioningPerGb,
+    fixedUsdPerVendorMonth: objectsPerVendorMonth * perObject,
+    objectsPerMillionUsdAt: Object.fromEntries(rates.map((r) => [`${r}/s`, atRate(r)])),
+    totalPerMillionUsdAt: Object.fromEntries(rates.map((r) => [`${r}/s`, variableTotal + atRate(r)])),
+  };
+  const at10 = variableTotal + atRate(10);
+  row('archive', 'USD per million webhook events (10 events/s)', `$${fmt(at10, 3)}`, `at 1/s $${fmt(variableTotal + atRate(1), 3)}, at 100/s $${fmt(variableTotal + atRate(100), 3)}`, '', '< $0.25', at10 < 0.25);
+  row('archive', 'by line, USD per million', `${Object.entries(variable).map(([k, v]) => `${k} ${fmt(v, 4)}`).join(', ')}, objects+PUTs ${fmt(atRate(10), 4)} at 10/s`, `DP bytes at 5 KB a record: ${fmt(results.archive.dynamicPartitioningBytesAt5KbUsd, 4)}; fixed $${fmt(results.archive.fixedUsdPerVendorMonth, 3)} per active vendor a month`, '', '', undefined);
+  row('archive', 'record size mean / max, billed, gzip ratio, JQ', `${fmt(perRecord.meanBytes, 0)} / ${perRecord.maxBytes} B, ${fmt(results.archive.billedKbPerRecord, 1)} KB billed, ${fmt(results.archive.gzipRatio, 1)}x`, jqMsPerRecord === undefined ? 'jq not installed' : `jq 1.6: ${fmt(jqMsPerRecord * 1000, 1)} µs a record`, '', '', undefined);
 }
 
 function report() {

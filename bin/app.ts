@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -81,6 +81,27 @@ export class VideoWebhooksExampleStack extends Stack {
       reason:
         'The handlers are bundled for and tested on Node.js 22 (esbuild target node22); Node.js 22 is a supported Lambda ' +
         'runtime. The library moves runtimes in a release, not per deployment.',
+    });
+
+    // The archive (Webhooks/Archive): its bucket and the delivery stream's role.
+    Validations.of(this.ingestion).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'The archive bucket is written by one principal only, the delivery stream\'s role, under its prefix; server access logs would ' +
+        'need a second bucket and a log object per request. Turn on CloudTrail S3 data events for it where reads must be audited.',
+    });
+    const archiveBucket = this.ingestion.archiveBucket?.node.defaultChild as CfnElement;
+    Validations.of(this.ingestion).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(archiveBucket)}.Arn>/archive/*]`,
+      reason:
+        'The delivery stream writes objects whose keys Firehose names at delivery time (partition, time, random suffix): PutObject ' +
+        'and AbortMultipartUpload on <bucket>/archive/* only, nothing else on the bucket\'s objects.',
+    });
+    Validations.of(this.ingestion).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(archiveBucket)}.Arn>/archive/vendor=*]`,
+      reason:
+        'The archive replay function reads the objects of the partitions it is asked for (vendor, day), whose keys Firehose names at ' +
+        'delivery time: GetObject on <bucket>/archive/vendor=* only (and ListBucket conditioned on that prefix); it writes nothing there.',
     });
 
     const consumer = sampleConsumer(this);

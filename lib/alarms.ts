@@ -73,6 +73,11 @@ export interface IngestionAlarmsProps {
    * `deploymentId`): the alarms read only this pipeline's series.
    */
   readonly deployment: string;
+  /**
+   * The archive's Firehose delivery stream, whose staleness raises an alarm, with the requests
+   * the handlers could not archive (`ArchiveFailed`). @default - no archive, no archive alarms
+   */
+  readonly archiveDeliveryStreamName?: string;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -111,6 +116,17 @@ export class IngestionAlarms extends Construct {
     this.add('PollerErrors', props.poller.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }), 1,
       'A poll run failed (a status-API key or the jobs index could not be read): see the poller log group.');
 
+    if (props.archiveDeliveryStreamName !== undefined) {
+      // The deployment-wide series (no Vendor) the handlers write beside the per-vendor one: one alarm per pipeline.
+      const archiveFailed = new cloudwatch.Metric({ namespace: METRIC_NAMESPACE, metricName: METRICS.ARCHIVE_FAILED, dimensionsMap: { [METRIC_DIMENSIONS.deployment]: props.deployment }, statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES });
+      this.add('RequestsNotArchived', archiveFailed, 1,
+        'Authenticated requests could not be archived (Firehose throttled, slow or refused them; see ArchiveFailed by Vendor and Reason): they were delivered as usual, but are missing from the archive.');
+      // "Add CloudWatch alarms for when the following metrics exceed the buffering limit (a maximum of 15 minutes): DeliveryToS3.DataFreshness"
+      // (https://docs.aws.amazon.com/firehose/latest/dev/firehose-cloudwatch-metrics-best-practices.html); dynamic partitioning may take 1.5 times the buffer.
+      const freshness = new cloudwatch.Metric({ namespace: 'AWS/Firehose', metricName: 'DeliveryToS3.DataFreshness', dimensionsMap: { DeliveryStreamName: props.archiveDeliveryStreamName }, statistic: cloudwatch.Stats.MAXIMUM, period: FIVE_MINUTES });
+      this.add('ArchiveDeliveryStale', freshness, Duration.minutes(45).toSeconds(),
+        'The archive\'s delivery stream holds records older than 45 minutes (its buffer is 15): Firehose cannot write to the bucket (see the stream\'s error log group and the bucket\'s errors/ prefix).');
+    }
     const rejected = new Construct(this, 'Rejections');
     const pollAuth = new Construct(this, 'PollAuthErrors');
     const pollBackend = new Construct(this, 'PollBackendErrors');

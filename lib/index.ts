@@ -4,6 +4,7 @@
  * `parseVideoJobEvent`, `registerJob`) are in `cdk-video-webhooks/runtime`.
  */
 export { VideoWebhookIngestion, type VideoWebhookIngestionProps, type EventConsumerOptions } from './ingestion';
+export type { RequestArchiveOptions } from './archive-options';
 // The Vendor class and every vendor's options (lib/vendors/<vendor>.ts), as lib/vendor.ts lists them.
 export * from './vendor';
 export { WebhookAuth, SignatureEncoding, TimestampWindow, type HmacWebhookAuthOptions, type BearerWebhookAuthOptions, type KeyedHeaderWebhookAuthOptions, type StandardWebhooksAuthOptions, type Ed25519JwksWebhookAuthOptions } from './webhook-auth';

@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { IngestionAlarmThresholds } from './alarms';
+import type { RequestArchiveOptions } from './archive-options';
 import type { WebhookEventQueueProps } from './event-queue';
 import type { WebhookJobTableProps } from './job-table';
 import type { WebhookQuarantineQueueProps } from './quarantine-queue';
@@ -95,6 +96,16 @@ export interface VideoWebhookIngestionProps {
    * @default true
    */
   readonly dashboard?: boolean;
+  /**
+   * Keep every authenticated request (webhooks and status answers that made, or could have made,
+   * an event, quarantined ones too; never an unauthenticated one) with its verdict: through an
+   * Amazon Data Firehose delivery stream into S3, GZIP JSON Lines under
+   * `<prefix>vendor=<id>/day=<YYYY-MM-DD>/`, with a Glue table for Athena. `true` or options keep
+   * it (see `RequestArchiveOptions`); `false` creates none of it and archives nothing.
+   *
+   * @default true (a new bucket, 90 days)
+   */
+  readonly archive?: boolean | RequestArchiveOptions;
 }
 
 /** Options of `addConsumer`. */

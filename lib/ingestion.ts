@@ -6,6 +6,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SQS_FIFO_GROUP_SENDS_PER_SECOND } from '../lambda/contract/aws-limits';
@@ -16,6 +17,8 @@ import { WebhookEventQueue } from './event-queue';
 import type { EventConsumerOptions, VideoWebhookIngestionProps } from './ingestion-props';
 import { WebhookJobTable } from './job-table';
 import { createWebhookApi } from './private/api';
+import { IngestionArchive } from './private/archive';
+import { addArchiveReplay } from './private/archive-replay';
 import { resourceCountProblems, warnReservedConcurrency, warnShortReplayWindow } from './private/deploy-limits';
 import { deploymentIdOf, vendorMetric } from './private/metrics';
 import { assertGranted, grantRedrive } from './private/grants';
@@ -55,6 +58,19 @@ export class VideoWebhookIngestion extends Construct {
   readonly alarms: cloudwatch.IAlarm[];
   /** The operations dashboard (undefined with `dashboard: false`). */
   readonly dashboard?: cloudwatch.Dashboard;
+  /** The bucket of the archive (the one given, or the one created; undefined with `archive: false`). */
+  readonly archiveBucket?: s3.IBucket;
+  /** The key prefix the archive's partitions start after (`archive/` by default; undefined with `archive: false`). */
+  readonly archivePrefix?: string;
+  /** The name of the archive's Firehose delivery stream (undefined with `archive: false`). */
+  readonly archiveDeliveryStreamName?: string;
+  /** The archive's Glue table for Athena, as `database.table` (undefined with `archive: false`). */
+  readonly archiveTableName?: string;
+  /**
+   * The function `video-webhooks replay-archive --function <name>` invokes: it replays archived
+   * requests exactly once (undefined with `archive: false`). See `grantReplayArchive`.
+   */
+  readonly archiveReplayFunction?: lambda.IFunction;
   /**
    * The `Deployment` dimension value of every metric this pipeline emits, alarms on and graphs
    * (namespace `VideoWebhooks`): the stack name and construct path with a hash, unique in an
@@ -96,12 +112,25 @@ export class VideoWebhookIngestion extends Construct {
       [ENV.GIVE_UP_AFTER_SECONDS]: String(settings.giveUpAfter.toSeconds()),
     };
     this.jobRegistrationEnvironment = { [ENV.JOBS_TABLE_NAME]: this.jobs.tableName, ...delivery };
+    // The archive of authenticated requests (per stack: its resources do not grow with the vendors).
+    const archive = props.archive === false ? undefined : new IngestionArchive(this, 'Archive', {
+      options: typeof props.archive === 'object' ? props.archive : {},
+      vendorIds: this.vendorIds,
+      deploymentId: this.deploymentId,
+      logRetention,
+      removalPolicy: stateful,
+    });
+    this.archiveBucket = archive?.bucket;
+    this.archivePrefix = archive?.prefix;
+    this.archiveDeliveryStreamName = archive?.streamName;
+    this.archiveTableName = archive ? `${archive.databaseName}.${archive.tableName}` : undefined;
     const environment = {
       [ENV.TABLE_NAME]: this.jobs.tableName,
       [ENV.QUEUE_URL]: this.queue.queueUrl,
       ...delivery,
       [ENV.SECRET_REFRESH_SECONDS]: String(settings.secretRefresh.toSeconds()),
       [ENV.DEPLOYMENT]: this.deploymentId,
+      ...(archive ? { [ENV.ARCHIVE_STREAM]: archive.streamName } : {}),
     };
 
     // The API, and a verifier and route per vendor.
@@ -144,6 +173,23 @@ export class VideoWebhookIngestion extends Construct {
       logRetention,
       removalPolicy: stateful,
     });
+    if (archive) {
+      for (const fn of Object.values(this.verifierFunctions)) archive.grantPutRecords(fn, false);
+      archive.grantPutRecords(this.pollerFunction, true);
+      // A replay archives nothing (its requests are archived already): no stream in its environment.
+      const replayEnvironment = Object.fromEntries(Object.entries(environment).filter(([name]) => name !== ENV.ARCHIVE_STREAM));
+      this.archiveReplayFunction = addArchiveReplay(this, {
+        vendors,
+        bucket: archive.bucket,
+        prefix: archive.prefix,
+        events: this.events,
+        jobs: this.jobs,
+        environment: replayEnvironment,
+        runtime: settings.runtime,
+        logRetention,
+        removalPolicy: stateful,
+      });
+    }
     this.alarms = new IngestionAlarms(this, 'Alarms', {
       thresholds: props.alarmThresholds,
       topic: props.alarmTopic,
@@ -154,11 +200,12 @@ export class VideoWebhookIngestion extends Construct {
       poller: this.pollerFunction,
       vendors,
       deployment: this.deploymentId,
+      archiveDeliveryStreamName: archive?.streamName,
     }).alarms;
     if (props.dashboard ?? true) {
       this.dashboard = addDashboard(this, { deployment: this.deploymentId, vendorIds: this.vendorIds, api, events: this.events, quarantine, verifiers: this.verifierFunctions, poller: this.pollerFunction });
     }
-    addOutputs(this, { queue: this.queue, deadLetterQueue: this.deadLetterQueue, quarantineQueue: this.quarantineQueue, tableName: this.jobs.tableName, poller: this.pollerFunction });
+    addOutputs(this, { queue: this.queue, deadLetterQueue: this.deadLetterQueue, quarantineQueue: this.quarantineQueue, tableName: this.jobs.tableName, poller: this.pollerFunction, archive, archiveReplay: this.archiveReplayFunction });
   }
 
   /** The webhook URL to configure at a vendor: `https://<api>/webhooks/<vendorId>`. */
@@ -272,6 +319,15 @@ export class VideoWebhookIngestion extends Construct {
    */
   grantReplayQuarantine(grantee: iam.IGrantable): iam.Grant {
     return this.pollerFunction.grantInvoke(grantee);
+  }
+
+  /**
+   * Lets the grantee replay the archive: invoke `archiveReplayFunction` (what
+   * `video-webhooks replay-archive --function <name>` does). Fails with `archive: false`.
+   */
+  grantReplayArchive(grantee: iam.IGrantable): iam.Grant {
+    if (!this.archiveReplayFunction) throw validationError(this, "grantReplayArchive needs the archive, and this pipeline has archive: false: remove archive: false, or do not call grantReplayArchive");
+    return this.archiveReplayFunction.grantInvoke(grantee);
   }
 
   private endpointUrlOf(vendorId: string): string {

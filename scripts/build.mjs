@@ -209,7 +209,7 @@ async function bundle() {
 async function buildRuntimeEsm() {
   try {
     const probe = await build({ entryPoints: [runtimeEntry], absWorkingDir: root, bundle: true, packages: 'external', format: 'esm', platform: 'node', write: false, metafile: true, logLevel: 'silent' });
-    const modules = Object.keys(probe.metafile.inputs).filter((f) => f.endsWith('.ts'));
+    const modules = withTypeOnlyImports(Object.keys(probe.metafile.inputs).filter((f) => f.endsWith('.ts')));
     const known = new Set(modules.map((f) => join(root, f)));
     const siblingModules = {
       name: 'one-file-per-module',
@@ -243,6 +243,23 @@ async function buildRuntimeEsm() {
     if (!err?.errors) console.error(err);
     return undefined;
   }
+}
+
+/**
+ * `modules` and the modules they import types from (`import type ... from './x'`), which a bundle
+ * leaves out but whose declarations the modules' declarations import (core/ports.ts's
+ * `ArchiveRecord`): so every relative import of a .d.mts resolves to a file of the package.
+ */
+function withTypeOnlyImports(modules) {
+  const all = new Set(modules);
+  for (const module of all) {
+    const source = readFileSync(join(root, module), 'utf8');
+    for (const [, path] of source.matchAll(/^(?:import|export) type [^;]*? from '(\.\.?\/[^']+)';/gms)) {
+      const target = relative(root, resolve(dirname(join(root, module)), `${path}.ts`));
+      if (existsSync(join(root, target))) all.add(target);
+    }
+  }
+  return [...all];
 }
 
 /**

@@ -43,8 +43,8 @@ export interface ArchiveRecord {
   readonly bodyEncoding: ArchiveBodyEncoding;
   /**
    * A status answer's follow-up answers, in the order they were asked for (the adapter asked for
-   * more before it could say: a finished render's download URL), each with its HTTP
-   * status, for the adapter's `then(status, body)`. Absent for a webhook and for an answer without
+   * more before it could say, such as a finished job's download URL), each with its HTTP status,
+   * for the adapter's `then(status, body)`. Absent for a webhook and for an answer without
    * follow-ups.
    */
   readonly followUps?: readonly ArchivedAnswer[];

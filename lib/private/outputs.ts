@@ -3,6 +3,7 @@ import { CfnMapping, CfnOutput, Stack } from 'aws-cdk-lib/core';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { IngestionArchive } from './archive';
 
 export interface OutputsProps {
   readonly queue: sqs.IQueue;
@@ -10,6 +11,8 @@ export interface OutputsProps {
   readonly quarantineQueue: sqs.IQueue;
   readonly tableName: string;
   readonly poller: lambda.IFunction;
+  readonly archive?: IngestionArchive;
+  readonly archiveReplay?: lambda.IFunction;
 }
 
 /** Creates `Outputs` (and the outputs in it) under `scope`. */
@@ -23,6 +26,13 @@ export function addOutputs(scope: Construct, props: OutputsProps): void {
     value: `aws lambda invoke --cli-read-timeout 0 --function-name ${props.poller.functionName} --cli-binary-format raw-in-base64-out --payload '{"action":"replay-quarantine"}' replay.json && cat replay.json`,
   });
   new CfnOutput(outputs, 'JobsTableName', { description: 'Jobs table: registerJob({ tableName })', value: props.tableName });
+  if (props.archive) {
+    const archive = props.archive;
+    new CfnOutput(outputs, 'ArchiveBucketName', { description: `Archive of authenticated requests: s3://<bucket>/${archive.prefix}vendor=<id>/day=<YYYY-MM-DD>/`, value: archive.bucket.bucketName });
+    new CfnOutput(outputs, 'ArchiveDeliveryStreamName', { description: 'The archive\'s Firehose delivery stream', value: archive.streamName });
+    if (props.archiveReplay) new CfnOutput(outputs, 'ArchiveReplayFunctionName', { description: 'Replays the archive exactly once: npx video-webhooks replay-archive --function <name> --vendor V --since T --until T', value: props.archiveReplay.functionName });
+    new CfnOutput(outputs, 'ArchiveTable', { description: 'The archive\'s Glue table, for Athena: SELECT ... FROM <database>.<table>', value: `${archive.databaseName}.${archive.tableName}` });
+  }
   if (props.deadLetterQueue) {
     const dlq = props.deadLetterQueue;
     new CfnOutput(outputs, 'DeadLetterQueueUrl', { description: 'Dead-letter queue (FIFO)', value: dlq.queueUrl });

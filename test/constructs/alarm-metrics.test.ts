@@ -89,6 +89,8 @@ async function emittedByWebhooks(lines: string[]): Promise<void> {
       await post(JSON.stringify(samplePayload(vendor, progress, busyJob, now))); // Busy
     }
     await post(JSON.stringify(samplePayload(vendor, 'completed', `job2-${vendor}`, now)), secret, { ...deps, store: new FailingStore() }); // BackendErrors
+    const firehoseDown = { write: async () => Promise.reject(Object.assign(new Error('Slow down.'), { name: 'ServiceUnavailableException' })) };
+    await post(JSON.stringify(samplePayload(vendor, 'completed', `job3-${vendor}`, now)), secret, { ...deps, archive: firehoseDown }); // ArchiveFailed (+ Reason, + the deployment-wide series)
   }
   // An event type a vendor documents as optional: Ignored.
   const lipdubDeps: WebhookDeps = {
@@ -163,6 +165,8 @@ const AWS_METRICS: Record<string, { metrics: readonly string[]; dimensionSets: r
   'AWS/SQS': { metrics: ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'NumberOfMessagesSent', 'NumberOfMessagesReceived', 'NumberOfMessagesDeleted', 'ApproximateNumberOfMessagesNotVisible'], dimensionSets: ['QueueName'] },
   'AWS/Lambda': { metrics: ['Errors', 'Throttles', 'Duration', 'Invocations', 'ConcurrentExecutions'], dimensionSets: ['FunctionName'] },
   'AWS/ApiGateway': { metrics: ['4xx', '5xx', 'Count', 'Latency', 'IntegrationLatency', 'DataProcessed'], dimensionSets: ['ApiId', 'ApiId,Stage', 'ApiId,Route,Stage'] },
+  // https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html (data delivery metrics, per DeliveryStreamName)
+  'AWS/Firehose': { metrics: ['DeliveryToS3.DataFreshness', 'DeliveryToS3.Success', 'DeliveryToS3.Records', 'IncomingRecords', 'ThrottledRecords'], dimensionSets: ['DeliveryStreamName'] },
 };
 
 describe('alarms and the metrics they watch', () => {
@@ -180,7 +184,7 @@ describe('alarms and the metrics they watch', () => {
     expect([...emitted].filter((s) => !s.split('|')[2].split(',').includes('Deployment'))).toEqual([]);
     const names = [...emitted].filter((s) => s.endsWith('|Deployment,Vendor')).map((s) => s.split('|')[1]).sort();
     expect(names).toEqual(
-      ['BackendErrors', 'Busy', 'Conflicts', 'Duplicates', 'Enqueued', 'Expired', 'Ignored', 'PollAuthErrors', 'PollErrors', 'PollHits', 'PollRateLimited', 'PollRequests', 'QuarantineReplayFailures', 'QuarantineReplayed', 'Quarantined', 'Received', 'Rejected', 'Stale'].sort(),
+      ['ArchiveFailed', 'BackendErrors', 'Busy', 'Conflicts', 'Duplicates', 'Enqueued', 'Expired', 'Ignored', 'PollAuthErrors', 'PollErrors', 'PollHits', 'PollRateLimited', 'PollRequests', 'QuarantineReplayFailures', 'QuarantineReplayed', 'Quarantined', 'Received', 'Rejected', 'Stale'].sort(),
     );
   });
 

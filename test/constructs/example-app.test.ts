@@ -59,8 +59,8 @@ describe('the example app', () => {
     expect(ofType('AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey).sort()).toEqual(
       ['POST /webhooks/lipdub', 'POST /webhooks/sync', 'POST /webhooks/synthesia', 'POST /webhooks/viralsync'],
     );
-    // 4 verifiers + 1 poller + the sample consumer.
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(6);
+    // 4 verifiers + 1 poller + the archive replay + the sample consumer.
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(7);
     const queues = ofType('AWS::SQS::Queue');
     expect(queues.filter((q) => q.Properties.RedrivePolicy)).toHaveLength(1);
     expect(queues.filter((q) => q.Properties.RedriveAllowPolicy)).toHaveLength(1);
@@ -74,7 +74,7 @@ describe('the example app', () => {
     expect(ofType('AWS::Events::Rule')).toHaveLength(1);
     expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(1);
     expect(ofType('AWS::CloudWatch::Alarm').length).toBeGreaterThanOrEqual(5);
-    expect(Object.keys(template.Outputs).length).toBe(4 + 6);
+    expect(Object.keys(template.Outputs).length).toBe(4 + 6 + 4); // + the archive's bucket, stream, table and replay function
 
     // The sample consumer keeps each job's order: a job's event that fails fails the rest of the
     // job's events in the batch, unhandled; other jobs go on. Run as deployed, on the Node.js of its runtime.

@@ -42,7 +42,7 @@ async function commandsIn(handler: Handler): Promise<Set<string>> {
   return commands;
 }
 
-const IAM_PREFIX: Record<string, string> = { dynamodb: 'dynamodb', sqs: 'sqs', 'secrets-manager': 'secretsmanager' };
+const IAM_PREFIX: Record<string, string> = { dynamodb: 'dynamodb', sqs: 'sqs', 'secrets-manager': 'secretsmanager', firehose: 'firehose' };
 
 /**
  * What each handler calls, and what its bundle contains but it never calls (the adapter files are
@@ -50,12 +50,15 @@ const IAM_PREFIX: Record<string, string> = { dynamodb: 'dynamodb', sqs: 'sqs', '
  * only the poller uses).
  */
 const CALLED: Record<Handler, readonly string[]> = {
-  verifier: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'sqs:SendMessage', 'secretsmanager:GetSecretValue'],
-  poller: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'secretsmanager:GetSecretValue'],
+  verifier: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'sqs:SendMessage', 'secretsmanager:GetSecretValue', 'firehose:PutRecord'],
+  poller: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'secretsmanager:GetSecretValue', 'firehose:PutRecord', 'firehose:PutRecordBatch'],
 };
-/** The store's GetItem is registerJob's (the delivery path claims without reading: issue 20). */
+/**
+ * The store's GetItem is registerJob's (the delivery path claims without reading: issue 20); the
+ * archive's PutRecordBatch is a poll run's (a webhook writes one record: PutRecord).
+ */
 const BUNDLED_NOT_CALLED: Record<Handler, readonly string[]> = {
-  verifier: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+  verifier: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'firehose:PutRecordBatch'],
   poller: ['dynamodb:GetItem'],
 };
 
@@ -76,6 +79,9 @@ const KMS_FOR: Record<string, readonly string[]> = {
   'dynamodb:Query': ['kms:Decrypt'],
   'dynamodb:PutItem': ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
   'dynamodb:UpdateItem': ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+  // The stream's buffer is encrypted with an AWS owned key: nothing of the caller's.
+  'firehose:PutRecord': [],
+  'firehose:PutRecordBatch': [],
 };
 
 /** What the Lambda service itself does with the function's role: write its logs. */
@@ -221,6 +227,7 @@ function callsOf(checked: CheckedApp, fn: PipelineFunction): Call[] {
   const events = queueArnOf(env.VW_QUEUE_URL);
   const quarantine = queueArnOf(env.VW_QUARANTINE_QUEUE_URL);
   const secure = { 'aws:SecureTransport': 'true' };
+  const stream = `arn:aws:firehose:${REGION}:${ACCOUNT}:deliverystream/${env.VW_ARCHIVE_STREAM}`;
   if (fn.handler === 'verifier') {
     const items = { ...secure, 'dynamodb:LeadingKeys': [`${fn.vendorId}#job_1`] };
     return [
@@ -229,6 +236,7 @@ function callsOf(checked: CheckedApp, fn: PipelineFunction): Call[] {
       { action: 'sqs:SendMessage', resource: events, context: secure },
       { action: 'sqs:SendMessage', resource: quarantine, context: secure },
       { action: 'secretsmanager:GetSecretValue', resource: secretReached(env.VW_WEBHOOK_SECRET_ID, secrets), context: secure },
+      { action: 'firehose:PutRecord', resource: stream, context: secure },
     ];
   }
   return [
@@ -240,6 +248,8 @@ function callsOf(checked: CheckedApp, fn: PipelineFunction): Call[] {
     { action: 'sqs:SendMessage', resource: quarantine, context: secure },
     { action: 'sqs:ReceiveMessage', resource: quarantine, context: secure },
     { action: 'sqs:DeleteMessage', resource: quarantine, context: secure },
+    { action: 'firehose:PutRecord', resource: stream, context: secure },
+    { action: 'firehose:PutRecordBatch', resource: stream, context: secure },
     ...pollerKeySecrets(checked.app, fn).map((id) => ({ action: 'secretsmanager:GetSecretValue', resource: secretReached(id, secrets), context: secure })),
   ];
 }
@@ -302,6 +312,14 @@ describe('the handlers\' IAM permissions', () => {
       const expected = new Set([...CALLED[fn.handler], ...CALLED[fn.handler].flatMap((a) => KMS_FOR[a] ?? []), ...LAMBDA_RUNTIME]);
       const granted = fn.policies.flatMap((p) => p.policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat() as string[]));
       expect([...new Set(granted.filter((a) => !expected.has(a)))].sort()).toEqual([]);
+    });
+
+    it.each(functions.map((f) => [f.id, f] as const))('let %s put records on the archive\'s stream only, never on another stream (issue 22)', async (_id, fn) => {
+      expect(fn.environment.VW_ARCHIVE_STREAM).toBeTruthy();
+      const other = `arn:aws:firehose:${REGION}:${ACCOUNT}:deliverystream/another-stream`;
+      expect(await allowed(checked, fn, { action: 'firehose:PutRecord', resource: other, context: { 'aws:SecureTransport': 'true' } })).not.toBe('Allowed');
+      const batch = await allowed(checked, fn, { action: 'firehose:PutRecordBatch', resource: `arn:aws:firehose:${REGION}:${ACCOUNT}:deliverystream/${fn.environment.VW_ARCHIVE_STREAM}`, context: { 'aws:SecureTransport': 'true' } });
+      expect(batch === 'Allowed').toBe(fn.handler === 'poller');
     });
 
     it.each(functions.filter((f) => f.handler === 'verifier').map((f) => [f.id, f] as const))('keep %s to its own vendor\'s items', async (_id, fn) => {

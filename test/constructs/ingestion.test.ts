@@ -104,14 +104,14 @@ describe('VideoWebhookIngestion with the four vendors', () => {
   });
 
   it('runs every function on arm64 Node.js 24 (the default runtime) from the prebuilt bundles, with its own log group', () => {
-    t.resourceCountIs('AWS::Lambda::Function', 5);
+    t.resourceCountIs('AWS::Lambda::Function', 6); // 4 verifiers, the poller, the archive replay
     t.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       LoggingConfig: { LogGroup: Match.anyValue() },
     });
-    t.resourceCountIs('AWS::Logs::LogGroup', 6); // 5 functions + access logs
+    t.resourceCountIs('AWS::Logs::LogGroup', 8); // 6 functions + access logs + the archive stream's delivery errors
   });
 
   it('configures each verifier through the deployment contract', () => {
@@ -230,9 +230,9 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     });
   });
 
-  it('creates the alarms: DLQ, oldest message, quarantine, API 5xx but 503, throttling, poller errors; per vendor rejections and poll backend errors; poll auth errors per polled vendor', () => {
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 6 + 4 + 4 + 3);
-    expect(ingestion.alarms).toHaveLength(17);
+  it('creates the alarms: DLQ, oldest message, quarantine, API 5xx but 503, throttling, poller errors; the archive\'s failures and staleness; per vendor rejections and poll backend errors; poll auth errors per polled vendor', () => {
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 6 + 2 + 4 + 4 + 3);
+    expect(ingestion.alarms).toHaveLength(19);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, ingestion.deadLetterQueue!), 'QueueName'] } }],
@@ -264,11 +264,11 @@ describe('VideoWebhookIngestion with the four vendors', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'VideoWebhooks', MetricName: 'PollAuthErrors', Dimensions: [{ Name: 'Deployment', Value: ingestion.deploymentId }, { Name: 'Vendor', Value: 'sync' }] });
   });
 
-  it('outputs each webhook URL, the queue URLs, the table name, the quarantine replay command and a console link to the DLQ', () => {
+  it('outputs each webhook URL, the queue URLs, the table name, the quarantine replay command, a console link to the DLQ and the archive\'s bucket, stream and table', () => {
     const outputs = t.findOutputs('*') as Record<string, { Value: unknown }>;
     const values = Object.values(outputs).map((o) => JSON.stringify(o.Value));
     for (const id of VENDOR_IDS) expect(values.some((v) => v.includes(`webhooks/${id}`))).toBe(true);
-    expect(Object.keys(outputs)).toHaveLength(4 + 6);
+    expect(Object.keys(outputs)).toHaveLength(4 + 6 + 4); // + the archive's bucket, stream, table and replay function
     // The console host comes from a mapping by partition (see deploy-defects.test.ts).
     const consoleLink = values.find((v) => v.includes('/sqs/v3/home'));
     expect(consoleLink).toContain('/sqs/v3/home?region=eu-west-1#/queues/https%3A%2F%2Fsqs.eu-west-1.');

@@ -109,7 +109,7 @@ describe('the npm package', () => {
     const outdir = join(work, 'cdk.out');
     const summary = JSON.parse(run(process.execPath, ['app.js', outdir], appDir, env).stdout.trim().split('\n').pop()!) as Record<string, unknown>;
     expect(summary).toMatchObject({
-      functions: 3,
+      functions: 4, // 2 verifiers, the poller, the archive replay
       routes: ['POST /webhooks/sync', 'POST /webhooks/synthesia'],
       queues: 4, // Orders + events + DLQ + quarantine
       tables: 1,
@@ -119,7 +119,7 @@ describe('the npm package', () => {
     });
 
     // The function code is the package's prebuilt bundles, staged unchanged.
-    const bundles = ['verifier', 'poller'].map((h) => readFileSync(join(appDir, 'node_modules', 'cdk-video-webhooks', 'assets', h, 'index.js'), 'utf8'));
+    const bundles = ['verifier', 'poller', 'archive-replay'].map((h) => readFileSync(join(appDir, 'node_modules', 'cdk-video-webhooks', 'assets', h, 'index.js'), 'utf8'));
     const manifest = JSON.parse(readFileSync(join(outdir, 'OrdersStack.assets.json'), 'utf8')) as {
       files: Record<string, { source: { path: string; packaging?: string } }>;
     };

@@ -57,8 +57,8 @@ describe('the package without its optional dependencies (as the jsii runtime loa
     const r = node(app, ['synth.js', join(work, 'cdk.out')]);
     expect(r.stderr).not.toMatch(/Cannot find module/);
     expect(r.status).toBe(0);
-    // The Synthesia verifier and the poller.
-    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({ functions: 2, routes: ['POST /webhooks/synthesia'] });
+    // The Synthesia verifier, the poller and the archive replay.
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({ functions: 3, routes: ['POST /webhooks/synthesia'] });
   });
 
   it('prints the CLI help, and cdk-video-webhooks/runtime names the optional dependency it lacks', () => {

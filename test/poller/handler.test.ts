@@ -12,6 +12,7 @@ import type { ReplaySummary } from '../../lambda/core/quarantine-replay';
 import type { PollSummary } from '../../lambda/poller/poller';
 import { JobRegistry } from '../../lambda/runtime/register-job';
 import { drainEvents, freshBackend, type TestBackend } from '../support/emulators';
+import { FirehoseWireStandIn } from '../support/firehose-wire-stand-in';
 import { startFakeVendor, type FakeVendorServer } from './support';
 
 type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<PollSummary | ReplaySummary>;
@@ -115,6 +116,26 @@ function fakeSecretsManager(values: Map<string, string>, calls: string[]): Promi
     // A warm container: the key is cached, nothing is due.
     expect(await handler({}, { getRemainingTimeInMillis: () => 6000 })).toMatchObject({ polled: 0 });
     expect(secretCalls).toEqual([SECRET_ARN]);
+  });
+
+  it('archives the status answers of a run through Firehose when VW_ARCHIVE_STREAM is set, before the invocation returns (issue 22)', async () => {
+    const firehose = new FirehoseWireStandIn();
+    await firehose.start();
+    try {
+      const registry = new JobRegistry(backend.store, {}, { now: () => Date.now() - 11 * 60_000 });
+      for (const id of ['gen-a1', 'gen-a2']) {
+        await registry.register('sync', id);
+        sync.jobs.set(id, { id, status: 'COMPLETED', outputUrl: `https://cdn.sync.so/${id}.mp4` });
+      }
+      Object.assign(process.env, { [ENV.ARCHIVE_STREAM]: 'vw-archive', AWS_ENDPOINT_URL_FIREHOSE: firehose.url });
+      const handler = loadHandler([syncConfig()]);
+      expect(await handler({}, { getRemainingTimeInMillis: () => 6000 })).toMatchObject({ polled: 2, hits: 2 });
+      expect(firehose.calls.map((c) => [c.target, c.stream, c.records.length])).toEqual([['Firehose_20150804.PutRecordBatch', 'vw-archive', 2]]);
+      const records = firehose.calls[0].records.map((line) => JSON.parse(line) as { jobId: string; receivedVia: string; verdict: string });
+      expect(records.map((r) => [r.jobId, r.receivedVia, r.verdict]).sort()).toEqual([['gen-a1', 'poll', 'enqueued'], ['gen-a2', 'poll', 'enqueued']]);
+    } finally {
+      await firehose.stop();
+    }
   });
 
   it('never asks loopback on Lambda (AWS_LAMBDA_RUNTIME_API set: the Runtime API listens there), even for a vendor that opted in', async () => {

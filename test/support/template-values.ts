@@ -35,6 +35,7 @@ const NAME_LIMITS: Record<string, number> = {
   'AWS::Logs::LogGroup': 512,
   'AWS::SNS::Topic': 256,
   'AWS::SecretsManager::Secret': 512,
+  'AWS::KinesisFirehose::DeliveryStream': 64,
   'AWS::S3::Bucket': 63,
 };
 
@@ -115,6 +116,9 @@ export class TemplateValues {
         return randomId(logicalId, 10).toLowerCase();
       case 'AWS::ApiGatewayV2::Stage':
         return String(p.StageName ?? '$default');
+      case 'AWS::S3::Bucket':
+        // A generated bucket name is lower case, as its ARN (below).
+        return this.physicalName(logicalId, resource.Type, nameProperty(resource)).toLowerCase();
       default:
         return this.physicalName(logicalId, resource.Type, nameProperty(resource));
     }
@@ -155,8 +159,10 @@ export class TemplateValues {
         return `https://${this.ref(logicalId)}.execute-api.${region}.amazonaws.com`;
       case 'AWS::Events::Rule.Arn':
         return `arn:${partition}:events:${region}:${account}:rule/${this.physicalName(logicalId, resource.Type, undefined)}`;
+      case 'AWS::KinesisFirehose::DeliveryStream.Arn':
+        return `arn:${partition}:firehose:${region}:${account}:deliverystream/${name()}`;
       case 'AWS::S3::Bucket.Arn':
-        return `arn:${partition}:s3:::${name()}`;
+        return `arn:${partition}:s3:::${name().toLowerCase()}`;
       case 'AWS::CloudWatch::Alarm.Arn':
         return `arn:${partition}:cloudwatch:${region}:${account}:alarm:${this.physicalName(logicalId, resource.Type, nameProperty(resource))}`;
       default:
