@@ -4,62 +4,12 @@
  * The checks run in the order a person fixes things: the vendor, then the event, then the secret.
  */
 import { readFileSync } from 'node:fs';
-import type { VendorRuntimeConfig } from '../lambda/contract/deployment';
 import { readVendorConfig } from '../local/dev-server/config';
-import { didYouMean } from '../local/dev-server/suggest';
-import { webhookSecretEnv } from '../local/dev-server/wiring';
-import { signCustomRequest, type CustomOptions } from '../lambda/vendors/custom';
+import { buildSample, SEND_USAGE as USAGE, UnsupportedSampleError, type SignedSample } from '../local/dev-server/sample-request';
 import { registry } from '../lambda/vendors/registry';
-import { sampleJobId, samplePayload, signRequest, UnsupportedSampleError, type SampleEvent } from '../lambda/vendors/samples';
-import { envSecrets } from '../local/adapters/secrets';
 
-export interface SignedSample {
-  readonly url: string;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-  /** The sample's job id; undefined for a body of your own. */
-  readonly jobId: string | undefined;
-}
-
-export interface SampleOptions {
-  readonly jobId?: string;
-  readonly url?: string;
-  /** Posts to http://127.0.0.1:<port>/webhooks/<vendor>. @default 8787 */
-  readonly port?: number;
-  readonly secret?: string;
-  /** Sign and send these bytes instead of a sample. */
-  readonly body?: string;
-  /** Vendors of a `--config` file. */
-  readonly configVendors?: readonly VendorRuntimeConfig[];
-  readonly env?: NodeJS.ProcessEnv;
-  readonly nowMs?: number;
-}
-
-const USAGE = 'usage: video-webhooks send <vendor> <event> | send <vendor> --body FILE  [--job-id ID] [--port 8787 | --url URL] [--secret S] [--config FILE] [--print]';
-const DEFAULT_PORT = 8787;
-
-/** Builds and signs the request; throws UnsupportedSampleError, or an Error saying what to fix. */
-export function buildSample(vendor: string, event: string | undefined, options: SampleOptions = {}): SignedSample {
-  const builtIn = registry.builtIn(vendor);
-  const custom = options.configVendors?.find((v) => v.id === vendor);
-  if (!builtIn && !custom) throw new Error(unknownVendor(vendor, options.configVendors ?? []));
-  if (options.body === undefined && event === undefined) throw new Error(`say which event, or pass --body FILE: ${USAGE}`);
-  if (options.body !== undefined && event !== undefined) throw new Error(`pass an event or --body FILE, not both: ${USAGE}`);
-  if (custom && options.body === undefined) throw new Error(`${vendor} is a vendor of --config and has no sample events: pass --body FILE with the body to sign`);
-  if (builtIn && event !== undefined && !(builtIn.sampleEvents as readonly string[]).includes(event)) {
-    throw new UnsupportedSampleError(`${vendor} has no ${event} webhook; it sends: ${builtIn.sampleEvents.join(', ')}${didYouMean(event, builtIn.sampleEvents)}`);
-  }
-  const env = options.env ?? process.env;
-  const secretEnv = webhookSecretEnv(vendor);
-  // The secret format of core/secrets.ts; during a rotation the newest (last) secret signs.
-  const secret = options.secret ?? envSecrets(env, secretEnv).at(-1);
-  if (!secret) throw new Error(`no secret for ${vendor}: pass --secret or set ${secretEnv}`);
-  const nowMs = options.nowMs ?? Date.now();
-  const jobId = options.body === undefined ? (options.jobId ?? sampleJobId(vendor)) : undefined;
-  const body = options.body ?? JSON.stringify(samplePayload(vendor, event as SampleEvent, jobId as string, nowMs));
-  const headers = custom ? signCustomRequest(custom.options as unknown as CustomOptions, body, secret, nowMs) : signRequest(vendor, body, secret, nowMs);
-  return { url: options.url ?? `http://127.0.0.1:${options.port ?? DEFAULT_PORT}/webhooks/${vendor}`, headers, body, jobId };
-}
+// The signing is shared with the dev console's "Send a test event" (local/dev-server/sample-request.ts).
+export { buildSample, type SampleOptions, type SignedSample } from '../local/dev-server/sample-request';
 
 export function toCurl(sample: SignedSample): string {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -117,10 +67,4 @@ function readBody(file: string): string {
   } catch (err) {
     throw new Error(`cannot read --body ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): give the file with the body to sign`);
   }
-}
-
-function unknownVendor(vendor: string, configVendors: readonly VendorRuntimeConfig[]): string {
-  const ids = [...registry.builtIns.map((b) => b.id), ...configVendors.map((v) => v.id)];
-  const hint = didYouMean(vendor, ids);
-  return `unknown vendor ${vendor}${hint || `: use one of ${ids.join(', ')}`}${configVendors.length === 0 ? ' (a custom vendor needs --config FILE)' : ''}`;
 }

@@ -144,7 +144,7 @@ function fail(deps: WebhookDeps, vendor: string, reason: string, err: unknown, f
  * The adapter's headers, less any that contains a configured secret: whatever an adapter lists,
  * a static key never reaches the quarantine.
  */
-function keptHeaders(headers: Readonly<Record<string, string>>, names: readonly string[], secrets: readonly string[]): Record<string, string> {
+export function keptHeaders(headers: Readonly<Record<string, string>>, names: readonly string[], secrets: readonly string[]): Record<string, string> {
   const keys = secrets.map((secret) => secret.trim()).filter((secret) => secret.length > 0);
   const out: Record<string, string> = {};
   for (const name of names) {

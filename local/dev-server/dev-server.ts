@@ -17,10 +17,11 @@ import type { VideoJobEvent } from '../../lambda/core/event';
 import { pollOnce, type PollerDeps } from '../../lambda/poller/poller';
 import { registry as defaultRegistry, type VendorRegistry } from '../../lambda/vendors/registry';
 import { readVendorConfig } from './config';
+import { createDevConsole, type DevConsole } from './console/dev-console';
 import { forwardUrl, httpForwarder } from './forward-to';
 import { lambdaConsumer, loadHandler, type SqsHandler } from './lambda-handler';
 import { startQueueTap, type EventConsumer } from './queue-tap';
-import { queueInspector } from './queue-inspection';
+import { queueInspector, type QueueInspector } from './queue-inspection';
 import { secretLine } from './request-log';
 import { allowHosts } from './request-guard';
 import { routeRequest } from './routes';
@@ -80,6 +81,8 @@ export interface DevServerOptions {
 
 export interface DevServer {
   readonly url: string;
+  /** The console page (`GET /`): requests, jobs, the quarantine and the DLQ of this run, live. */
+  readonly consoleUrl: string;
   readonly port: number;
   /** Runs one poll now (the interval runs them anyway). */
   pollNow(): Promise<void>;
@@ -96,15 +99,20 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const stops: Array<() => Promise<void>> = [() => emulators.stop()];
   try {
     const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue });
-    const server = await listen(settings, pipeline, emulators, options);
+    const inspector = queueInspector(pipeline.sqs, { endpoint: emulators.sqsEndpoint });
+    const devConsole = createDevConsole({ pipeline, inspector, vendors: settings.vendors, configVendors: settings.configVendors, env: settings.env, ...settings.queue, log: settings.log });
+    stops.unshift(async () => devConsole.stop());
+    const server = await listen(settings, pipeline, inspector, devConsole, options);
     stops.unshift(() => closeServer(server));
+    devConsole.listening(addressOf(server).url);
     await reportSecrets(pipeline, settings);
     const consumer = await consumerOf(settings, handler, emulators, pipeline);
-    const tap = startQueueTap({ sqs: pipeline.sqs, queueUrl: pipeline.queues.queueUrl, ...settings.queue, consumer, onEvent: (line) => report(line, settings, options), log: settings.log });
+    const tap = startQueueTap({ sqs: pipeline.sqs, queueUrl: pipeline.queues.queueUrl, ...settings.queue, consumer, onEvent: (line) => report(line, settings, options), onAttempt: devConsole.recordAttempt, log: settings.log });
     stops.unshift(() => tap.stop());
     const polling = startPolling(pipeline.poller, options.pollIntervalSeconds ?? 30, settings.log);
     stops.unshift(() => polling.stop());
-    return { ...addressOf(server), pollNow: polling.pollNow, stop: () => runAll(stops) };
+    const address = addressOf(server);
+    return { ...address, consoleUrl: `${address.url}/`, pollNow: polling.pollNow, stop: () => runAll(stops) };
   } catch (err) {
     await runAll(stops);
     throw err;
@@ -165,10 +173,9 @@ function checkWritable(file: string): void {
   }
 }
 
-async function listen(settings: Settings, pipeline: LocalPipeline, emulators: Emulators, options: DevServerOptions): Promise<Server> {
-  const inspector = queueInspector(pipeline.sqs, { endpoint: emulators.sqsEndpoint });
-  const hostRule = { allowHosts: settings.allowHosts };
-  const server = createServer(routeRequest({ pipeline, inspector, log: settings.log, onRejection: options.onRejection, hostRule }));
+async function listen(settings: Settings, pipeline: LocalPipeline, inspector: QueueInspector, devConsole: DevConsole, options: DevServerOptions): Promise<Server> {
+  const hostRule = { allowHosts: settings.allowHosts, token: devConsole.token };
+  const server = createServer(routeRequest({ pipeline, inspector, log: settings.log, onRejection: options.onRejection, hostRule, console: devConsole }));
   await new Promise<void>((listening, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenProblem(err, settings.host, settings.port)));
     server.listen(settings.port, settings.host, () => listening());
