@@ -8,7 +8,7 @@
  * state-changing action and reads nothing and changes nothing.
  *
  * A screenshot of each view goes to test-results/console/ (git-ignored) for a reviewer. docs/console.png
- * is the Jobs view of such a run, at this viewport, reduced with pngquant (see README "Develop locally").
+ * (README "Develop locally") is its jobs-docs.png, reduced: `pngquant --quality=60-85 jobs-docs.png`.
  * Needs `npm run build` first; on a machine without Chromium the test says what to install and is
  * skipped, except in CI (CI set), where a missing browser fails it.
  */
@@ -145,6 +145,7 @@ describe('the dev console in headless Chromium', () => {
       for (const name of ['requests', 'jobs', 'queues', 'send'] as const) {
         await view(page, name);
         await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+        if (name === 'jobs') await page.screenshot({ path: join(SHOTS, 'jobs-docs.png'), clip: { x: 0, y: 0, width: 1000, height: 420 } });
       }
       expect(navigations).toBe(1); // the first load: everything after came live
       expect(problems).toEqual([]);
