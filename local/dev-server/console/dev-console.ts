@@ -75,6 +75,7 @@ export function createDevConsole(options: DevConsoleOptions): DevConsole {
   let serverUrl = '';
   let nextRequestId = 1;
   let lastCounts = '';
+  let stopped = false;
 
   /** Peeks at both queues; tells the pages what changed. */
   const look = async (): Promise<void> => {
@@ -88,7 +89,12 @@ export function createDevConsole(options: DevConsoleOptions): DevConsole {
     }
   };
   let looking: Promise<void> | undefined;
-  const lookOnce = () => (looking ??= look().catch((err: unknown) => options.log(`console: could not look at the queues: ${(err as Error).message}`)).finally(() => (looking = undefined)));
+  const lookOnce = () =>
+    (looking ??= look()
+      .catch((err: unknown) => {
+        if (!stopped) options.log(`console: could not look at the queues: ${(err as Error).message}`);
+      })
+      .finally(() => (looking = undefined)));
   const watch = setInterval(() => {
     if (stream.size > 0 || history.awaitsDeadLetterMove()) void lookOnce();
   }, WATCH_MS);
@@ -177,6 +183,7 @@ export function createDevConsole(options: DevConsoleOptions): DevConsole {
       serverUrl = url;
     },
     stop() {
+      stopped = true;
       clearInterval(watch);
       stream.close();
     },

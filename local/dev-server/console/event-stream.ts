@@ -24,7 +24,7 @@ export class EventStream {
     return this.clients.size;
   }
 
-  open(req: IncomingMessage, res: ServerResponse): void {
+  open(_req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -33,7 +33,8 @@ export class EventStream {
     });
     res.write('retry: 1000\n\n');
     this.clients.add(res);
-    req.once('close', () => this.clients.delete(res));
+    // The response closes when the page goes away (or the server closes the connection).
+    res.once('close', () => this.clients.delete(res));
   }
 
   /** One update to every listening page. JSON has no raw newline, so `data:` is one line. */

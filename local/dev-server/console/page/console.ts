@@ -5,24 +5,9 @@
  * it shows that came from a request (bodies, headers, reasons) is put in as text, never as HTML.
  * A state-changing request carries the token the page was served with.
  */
-import type { JobTimeline, RequestRecord, TestEventResult, TimelineEvent, TimelineStep, VendorInfo as Vendor } from '../records';
-
-interface DlqMessage {
-  readonly messageId: string;
-  readonly inFlight: boolean;
-  readonly messageGroupId: string;
-  readonly event: { id?: string; type?: string; data?: { jobId?: string; status?: string } } | string;
-}
-interface QuarantinedMessage {
-  readonly messageId: string;
-  readonly inFlight: boolean;
-  readonly vendor?: string;
-  readonly reason?: string;
-  readonly receivedAt?: string;
-  readonly replays?: number;
-  readonly headers?: Record<string, string>;
-  readonly body?: string;
-}
+import type { JobTimeline, RequestRecord, TestEventResult, VendorInfo as Vendor } from '../records';
+import { byId, errorOf, h, renderList, setCount } from './dom';
+import { dlqItem, jobCard, quarantineItem, requestRow, type DlqMessage, type QuarantinedMessage } from './views';
 
 const TOKEN = document.querySelector<HTMLMetaElement>('meta[name="video-webhooks-token"]')?.content ?? '';
 const VIEWS = ['requests', 'jobs', 'queues', 'send'] as const;
@@ -43,78 +28,10 @@ function renderRequests(): void {
   setCount('requests', items.length);
 }
 
-function requestRow(r: RequestRecord): HTMLElement {
-  const verdict = r.verdict === 'delivered' ? r.reason : `${r.verdict}: ${r.reason}`;
-  const headers = Object.entries(r.headers);
-  return h(
-    'li',
-    { class: `request verdict-${r.verdict}`, 'data-request': String(r.id) },
-    h(
-      'div',
-      { class: 'row' },
-      h('time', { datetime: r.receivedAt }, clock(r.receivedAt)),
-      h('span', { class: 'vendor' }, r.vendor),
-      h('span', { class: `status s${String(r.statusCode)[0]}xx` }, String(r.statusCode)),
-      h('span', { class: 'verdict' }, verdict),
-      r.jobId !== null && h('span', { class: 'field' }, 'job ', h('a', { href: `#jobs`, 'data-job': `${r.vendor}#${r.jobId}` }, r.jobId)),
-      r.eventId !== null && h('span', { class: 'field' }, 'event ', h('code', {}, r.eventId)),
-    ),
-    r.hint !== null && h('p', { class: 'hint' }, r.hint),
-    h(
-      'details',
-      {},
-      h('summary', {}, `Body (${r.bodyBytes.toLocaleString()} bytes${r.bodyTruncated ? ', cut' : ''}) and ${headers.length} kept header${headers.length === 1 ? '' : 's'}`),
-      h('pre', { class: 'body' }, r.bodyEncoding === 'utf8' ? pretty(r.body) : `(not UTF-8; base64)\n${r.body}`),
-      headers.length > 0 && h('dl', { class: 'headers' }, ...headers.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
-    ),
-  );
-}
-
 function renderJobs(): void {
   const items = [...state.jobs.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   renderList(byId('jobs'), items, (j) => j.key, jobCard);
   setCount('jobs', items.length);
-}
-
-function jobCard(job: JobTimeline): HTMLElement {
-  return h(
-    'li',
-    { class: 'job', 'data-job': job.key },
-    h('h3', {}, h('span', { class: 'vendor' }, job.vendor), ' ', h('span', { class: 'job-id' }, job.jobId)),
-    h('ol', { class: 'timeline' }, ...job.events.map(eventItem)),
-  );
-}
-
-const STATE_LABEL: Record<TimelineEvent['state'], string> = {
-  delivered: 'delivered',
-  retrying: 'failed, comes back',
-  'in-dlq': 'in the DLQ',
-  read: 'read (no consumer)',
-  queued: 'back in the queue',
-};
-
-function eventItem(e: TimelineEvent): HTMLElement {
-  const progress = e.progress === null ? '' : ` ${Math.round(e.progress * 100)}%`;
-  return h(
-    'li',
-    { class: `event state-${e.state}`, 'data-event': e.eventId },
-    h(
-      'div',
-      { class: 'row' },
-      h('span', { class: 'type' }, e.type),
-      h('span', { class: 'field' }, `${e.status}${progress}${e.terminal ? ' (terminal)' : ''}`),
-      h('span', { class: 'field' }, `via ${e.receivedVia}`),
-      h('span', { class: 'state' }, STATE_LABEL[e.state]),
-      h('code', {}, e.eventId),
-    ),
-    h('ol', { class: 'steps' }, e.stepsDropped > 0 && h('li', { class: 'step' }, `… ${e.stepsDropped} earlier`), ...e.steps.map(stepItem)),
-  );
-}
-
-function stepItem(s: TimelineStep): HTMLElement {
-  const receive = s.receive === undefined ? '' : `receive ${s.receive} of ${s.maxReceives}: `;
-  const what = { delivered: 'delivered', failed: 'failed', read: 'read', 'moved-to-dlq': 'moved to the DLQ', redriven: 'left the DLQ (redriven)' }[s.kind];
-  return h('li', { class: `step step-${s.kind}` }, h('time', { datetime: s.at }, clock(s.at)), ` ${receive}${what}`, s.detail && h('span', { class: 'detail' }, ` (${s.detail})`));
 }
 
 function renderQueues(): void {
@@ -123,32 +40,6 @@ function renderQueues(): void {
   setCount('dlq', state.dlq.length);
   setCount('quarantine', state.quarantine.length);
   setCount('queues', state.dlq.length + state.quarantine.length, state.dlq.length + state.quarantine.length > 0);
-}
-
-function dlqItem(m: DlqMessage): HTMLElement {
-  const event = typeof m.event === 'object' ? m.event : {};
-  return h(
-    'li',
-    { class: 'message', 'data-message': m.messageId },
-    h('div', { class: 'row' }, h('span', { class: 'type' }, event.type ?? 'not an event'), h('span', { class: 'field' }, `job ${m.messageGroupId}`), event.id && h('code', {}, event.id), m.inFlight && h('span', { class: 'state' }, 'in flight')),
-    h('details', {}, h('summary', {}, `message ${m.messageId}`), h('pre', { class: 'body' }, typeof m.event === 'string' ? m.event : JSON.stringify(m.event, null, 2))),
-  );
-}
-
-function quarantineItem(m: QuarantinedMessage): HTMLElement {
-  const headers = Object.entries(m.headers ?? {});
-  return h(
-    'li',
-    { class: 'message', 'data-message': m.messageId },
-    h('div', { class: 'row' }, m.receivedAt && h('time', { datetime: m.receivedAt }, clock(m.receivedAt)), h('span', { class: 'vendor' }, m.vendor ?? '?'), h('span', { class: 'verdict' }, m.reason ?? ''), m.replays !== undefined && h('span', { class: 'field' }, `replayed ${m.replays}×`)),
-    h(
-      'details',
-      {},
-      h('summary', {}, `Body and ${headers.length} header${headers.length === 1 ? '' : 's'}`),
-      h('pre', { class: 'body' }, pretty(m.body ?? '')),
-      headers.length > 0 && h('dl', { class: 'headers' }, ...headers.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
-    ),
-  );
 }
 
 // ---------------------------------------------------------------- the actions
@@ -268,62 +159,6 @@ function showView(): void {
 }
 
 // ---------------------------------------------------------------- helpers
-
-type Child = Node | string | null | undefined | false;
-
-/** An element with attributes and children; strings become text nodes (never parsed as HTML). */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string>, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
-  for (const child of children) if (child !== null && child !== undefined && child !== false) el.append(child);
-  return el;
-}
-
-const rendered = new WeakMap<HTMLElement, Map<string, { json: string; el: HTMLElement }>>();
-
-/** Puts one element per item in `list`, in order, keeping the elements of unchanged items (and their open details). */
-function renderList<T>(list: HTMLElement, items: readonly T[], key: (item: T) => string, render: (item: T) => HTMLElement): void {
-  const before = rendered.get(list) ?? new Map<string, { json: string; el: HTMLElement }>();
-  const after = new Map<string, { json: string; el: HTMLElement }>();
-  for (const item of items) {
-    const k = key(item);
-    const json = JSON.stringify(item);
-    const kept = before.get(k);
-    after.set(k, kept && kept.json === json ? kept : { json, el: render(item) });
-  }
-  list.replaceChildren(...[...after.values()].map((v) => v.el));
-  rendered.set(list, after);
-  const empty = document.querySelector<HTMLElement>(`[data-empty="${list.id}"]`);
-  if (empty) empty.hidden = items.length > 0;
-}
-
-function setCount(name: string, n: number, warn = false): void {
-  for (const el of document.querySelectorAll<HTMLElement>(`[data-count="${name}"]`)) {
-    el.textContent = String(n);
-    el.classList.toggle('warn', warn);
-  }
-}
-
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  return document.getElementById(id) as T;
-}
-
-function clock(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
-}
-
-function pretty(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
-}
-
-function errorOf(status: number, body: unknown): string {
-  return `${status}: ${typeof body === 'object' && body !== null && 'error' in body ? String((body as { error: unknown }).error) : JSON.stringify(body)}`;
-}
 
 async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { headers: { accept: 'application/json' } });
