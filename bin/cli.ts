@@ -75,7 +75,11 @@ Consumers (one of them):
 Routes: POST /webhooks/{vendor}, POST /jobs {"vendor","jobId"} (registers a job for the poller),
 GET /healthz, GET /quarantine and GET /dlq (what they hold, left in place), POST /dlq/redrive
 (moves the DLQ back to the events queue), POST /archive/replay (replays its archive into its own
-pipeline: video-webhooks replay-archive --to URL).
+pipeline: video-webhooks replay-archive --to URL), POST /quarantine/replay (feeds the quarantine
+through the adapters again). GET / is the console: a page with this run's requests, each job's
+events and what the consumer answered, the quarantine and the DLQ, live; it reads
+GET /console/requests, GET /console/jobs, GET /console/vendors and GET /console/events
+(Server-Sent Events), and sends test events with POST /console/send.
 
 --config FILE serves custom vendors too: {"vendors":[{"id":"acme","options":{...}}]}, options as the
 custom vendor's adapterOptions in JSON, the secret from <ID>_WEBHOOK_SECRET. <ID>_JWKS_URL replaces a
@@ -83,10 +87,11 @@ vendor's JWKS URL (public-key signatures), on loopback over plain http too. The 
 --poll-interval-seconds against <VENDOR>_API_BASE_URL / <VENDOR>_API_KEY when set. --port 0 picks a
 free port; the URL is printed on stderr. --host takes loopback only (localhost, 127.x, ::1): the
 server and its emulators are unauthenticated, so nothing listens beyond this machine.
-POST /jobs, GET /quarantine, GET /dlq, POST /dlq/redrive and POST /archive/replay answer 403 unless Host is localhost,
+These routes (all but POST /webhooks/* and GET /healthz) answer 403 unless Host is localhost,
 127.x or [::1] with the server's port and Origin is absent or the same (against DNS rebinding and
-other sites); --allow-host NAME (repeatable) admits a tunnel's host name too. POST /jobs and
-POST /archive/replay take content-type application/json only (415). POST /webhooks/* answers any Host, as through a tunnel.
+other sites), and a POST from a browser carries the token of the page this run served;
+--allow-host NAME (repeatable) admits a tunnel's host name too. POST /jobs and POST /archive/replay
+take content-type application/json only (415). POST /webhooks/* answers any Host, as through a tunnel.
 
 Every authenticated request (webhooks and status answers, with what became of it) is archived in
 --archive-dir (default .video-webhooks/archive under the working directory) as the deployed
@@ -267,6 +272,7 @@ async function runDev(values: Values): Promise<number> {
   }
   const consumer = values['forward-to'] ? `, forwarding to ${values['forward-to']}` : values.handler ? `, invoking ${values.handler}` : '';
   process.stderr.write(`listening on ${server.url} (POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq, POST /dlq/redrive, POST /archive/replay)${consumer}\n`);
+  process.stderr.write(`console: ${server.consoleUrl} (open it in a browser: requests, jobs, the quarantine and the DLQ, live; send a test event)\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

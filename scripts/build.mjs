@@ -7,7 +7,8 @@
 // (ajv standalone code: the runtime validates with no schema compiler). Beside the CommonJS
 // dist/, the runtime entry (cdk-video-webhooks/runtime) is also written as ES modules to
 // dist/esm/ (one file per module, so consumers' bundlers drop what they do not import), and the
-// example app's sample consumer is bundled to assets/sample-consumer/index.js.
+// example app's sample consumer is bundled to assets/sample-consumer/index.js. The dev console's page
+// (local/dev-server/console/page/) is bundled to dist/local/dev-server/console/assets/.
 // jsii, tsc and esbuild run in parallel; any step failing fails the build.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,8 @@ const runtimeEntry = join(root, 'lambda', 'runtime', 'index.ts');
 const validatorFile = join(root, 'lambda', 'runtime', 'event-validator.generated.ts');
 /** Bundled beside the handlers: the example app's consumer (bin/app.ts, SampleConsumer). */
 const extraBundles = { 'sample-consumer': join(root, 'lambda', 'runtime', 'examples', 'sample-consumer.ts') };
+const consolePageDir = join(root, 'local', 'dev-server', 'console', 'page');
+const consoleAssetsDir = join(distDir, 'local', 'dev-server', 'console', 'assets');
 const started = Date.now();
 
 /**
@@ -47,7 +50,7 @@ if (!(await generateValidator())) {
 }
 rmSync(distDir, { recursive: true, force: true });
 rmSync(join(root, '.jsii'), { force: true });
-const [jsiiOk, tscOk, bundles, esmModules] = await Promise.all([compileLib(), compile(), bundle(), buildRuntimeEsm()]);
+const [jsiiOk, tscOk, bundles, esmModules, consolePage] = await Promise.all([compileLib(), compile(), bundle(), buildRuntimeEsm(), buildConsolePage()]);
 copySchemas();
 // tsc emits its declarations even when it reports errors: write the ESM ones from them anyway.
 const esmTypesOk = esmModules !== undefined && writeRuntimeEsmTypes(esmModules);
@@ -55,14 +58,17 @@ for (const b of bundles ?? []) {
   console.log(`  ${relative(root, b.file)}  ${(b.bytes / 1024).toFixed(1)} KiB`);
 }
 if (esmModules) console.log(`  ${relative(root, esmDir)}/  ${esmModules.length} ES modules of cdk-video-webhooks/runtime`);
-if (!jsiiOk || !tscOk || !bundles || !esmModules || !esmTypesOk) {
+if (consolePage) console.log(`  ${relative(root, consoleAssetsDir)}/  the dev console page, ${(consolePage.bytes / 1024).toFixed(1)} KiB (${consolePage.files.join(', ')})`);
+if (!jsiiOk || !tscOk || !bundles || !esmModules || !esmTypesOk || !consolePage) {
   const failed = !jsiiOk
     ? "jsii could not compile lib/ (keep the public API inside jsii's rules: README, \"Project layout\")"
     : !bundles
       ? 'esbuild could not bundle the handlers'
       : !esmModules
         ? 'esbuild could not write the runtime ES modules'
-        : 'tsc reported errors';
+        : !consolePage
+          ? 'esbuild could not bundle the dev console page'
+          : 'tsc reported errors';
   console.error(`build failed: ${failed} (see above)`);
   process.exit(1);
 }
@@ -260,6 +266,35 @@ function withTypeOnlyImports(modules) {
     }
   }
   return [...all];
+}
+
+/**
+ * The dev console's page (`video-webhooks dev`, GET /): its script and stylesheet minified by
+ * esbuild, its HTML copied, into dist/local/dev-server/console/assets/, where the dev server reads
+ * them (local/dev-server/console/page-assets.ts). No framework: plain DOM code for current browsers.
+ * Resolves to the files and their total size, or undefined on failure.
+ */
+async function buildConsolePage() {
+  try {
+    await build({
+      entryPoints: [join(consolePageDir, 'console.ts'), join(consolePageDir, 'console.css')],
+      outdir: consoleAssetsDir,
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: ['chrome111', 'firefox111', 'safari16.4'],
+      minify: true,
+      sourcemap: false,
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+    cpSync(join(consolePageDir, 'index.html'), join(consoleAssetsDir, 'index.html'));
+    const files = readdirSync(consoleAssetsDir).sort();
+    return { files, bytes: files.reduce((sum, f) => sum + statSync(join(consoleAssetsDir, f)).size, 0) };
+  } catch (err) {
+    if (!err?.errors) console.error(err);
+    return undefined;
+  }
 }
 
 /**

@@ -18,10 +18,11 @@ import type { VideoJobEvent } from '../../lambda/core/event';
 import { pollOnce, type PollerDeps } from '../../lambda/poller/poller';
 import { registry as defaultRegistry, type VendorRegistry } from '../../lambda/vendors/registry';
 import { readVendorConfig } from './config';
+import { createDevConsole, type DevConsole } from './console/dev-console';
 import { forwardUrl, httpForwarder } from './forward-to';
 import { lambdaConsumer, loadHandler, type SqsHandler } from './lambda-handler';
 import { startQueueTap, type EventConsumer } from './queue-tap';
-import { queueInspector } from './queue-inspection';
+import { queueInspector, type QueueInspector } from './queue-inspection';
 import { secretLine } from './request-log';
 import { allowHosts } from './request-guard';
 import { routeRequest } from './routes';
@@ -88,6 +89,8 @@ export interface DevServerOptions {
 
 export interface DevServer {
   readonly url: string;
+  /** The console page (`GET /`): requests, jobs, the quarantine and the DLQ of this run, live. */
+  readonly consoleUrl: string;
   readonly port: number;
   /** The directory the archive is written to (absolute), or undefined when nothing is archived. */
   readonly archiveDir: string | undefined;
@@ -107,16 +110,21 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   try {
     const archive = settings.archiveDir === undefined ? undefined : new DirectoryArchive(settings.archiveDir);
     const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue, archive });
-    const server = await listen(settings, pipeline, emulators, options);
+    const inspector = queueInspector(pipeline.sqs, { endpoint: emulators.sqsEndpoint });
+    const devConsole = createDevConsole({ pipeline, inspector, vendors: settings.vendors, configVendors: settings.configVendors, env: settings.env, ...settings.queue, log: settings.log });
+    stops.unshift(async () => devConsole.stop());
+    const server = await listen(settings, pipeline, inspector, devConsole, options);
     stops.unshift(() => closeServer(server));
+    devConsole.listening(addressOf(server).url);
     await reportSecrets(pipeline, settings);
     settings.log(settings.archiveDir === undefined ? 'archive: off (--no-archive)' : `archive: ${settings.archiveDir} (every authenticated request, JSON Lines in vendor=<id>/day=<YYYY-MM-DD>/)`);
     const consumer = await consumerOf(settings, handler, emulators, pipeline);
-    const tap = startQueueTap({ sqs: pipeline.sqs, queueUrl: pipeline.queues.queueUrl, ...settings.queue, consumer, onEvent: (line) => report(line, settings, options), log: settings.log });
+    const tap = startQueueTap({ sqs: pipeline.sqs, queueUrl: pipeline.queues.queueUrl, ...settings.queue, consumer, onEvent: (line) => report(line, settings, options), onAttempt: devConsole.recordAttempt, log: settings.log });
     stops.unshift(() => tap.stop());
     const polling = startPolling(pipeline.poller, options.pollIntervalSeconds ?? 30, settings.log);
     stops.unshift(() => polling.stop());
-    return { ...addressOf(server), archiveDir: settings.archiveDir, pollNow: polling.pollNow, stop: () => runAll(stops) };
+    const address = addressOf(server);
+    return { ...address, archiveDir: settings.archiveDir, consoleUrl: `${address.url}/`, pollNow: polling.pollNow, stop: () => runAll(stops) };
   } catch (err) {
     await runAll(stops);
     throw err;
@@ -191,10 +199,9 @@ function checkWritable(file: string): void {
   }
 }
 
-async function listen(settings: Settings, pipeline: LocalPipeline, emulators: Emulators, options: DevServerOptions): Promise<Server> {
-  const inspector = queueInspector(pipeline.sqs, { endpoint: emulators.sqsEndpoint });
-  const hostRule = { allowHosts: settings.allowHosts };
-  const server = createServer(routeRequest({ pipeline, inspector, log: settings.log, onRejection: options.onRejection, hostRule, archiveDir: settings.archiveDir }));
+async function listen(settings: Settings, pipeline: LocalPipeline, inspector: QueueInspector, devConsole: DevConsole, options: DevServerOptions): Promise<Server> {
+  const hostRule = { allowHosts: settings.allowHosts, token: devConsole.token };
+  const server = createServer(routeRequest({ pipeline, inspector, log: settings.log, onRejection: options.onRejection, hostRule, archiveDir: settings.archiveDir, console: devConsole }));
   await new Promise<void>((listening, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenProblem(err, settings.host, settings.port)));
     server.listen(settings.port, settings.host, () => listening());

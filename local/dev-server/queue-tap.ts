@@ -51,6 +51,12 @@ export interface QueueTapOptions {
   readonly consumer?: EventConsumer;
   /** Called once per event, at its first receive, with its JSON line. */
   readonly onEvent: (line: string) => void;
+  /**
+   * Called for every received message once the consumer has answered (and a delivered one is
+   * deleted): what it answered, or `undefined` without a consumer (the message was only read).
+   * @default nothing
+   */
+  readonly onAttempt?: (message: QueuedEvent, attempt: Attempt | undefined) => void;
   /** A line for stderr. */
   readonly log: (line: string) => void;
 }
@@ -125,6 +131,7 @@ async function handleBatch(batch: readonly QueuedEvent[], options: QueueTapOptio
     if (attempt.ok) await options.sqs.send(new DeleteMessageCommand({ QueueUrl: options.queueUrl, ReceiptHandle: m.receiptHandle })).catch((err: unknown) => options.log(`could not delete ${m.messageId}: ${(err as Error).message}`));
     // Left alone, a failed message becomes visible again when its visibility timeout ends.
     if (options.consumer && !signal.aborted) options.log(attemptLine({ ...attempt, ...describe(m), receive: m.receiveCount, maxReceives: options.maxReceiveCount, visibilitySeconds: options.visibilityTimeoutSeconds }));
+    if (!signal.aborted) options.onAttempt?.(m, options.consumer ? attempt : undefined);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Who may use the dev server's inspection and state-changing routes (`POST /jobs`,
- * `GET /quarantine`, `GET /dlq`, `POST /dlq/redrive`, `POST /archive/replay`). Listening on loopback keeps other machines
+ * `GET /quarantine`, `GET /dlq`, `POST /dlq/redrive`, `POST /archive/replay`, and the console's:
+ * `GET /`, `/console/*`, `POST /quarantine/replay`). Listening on loopback keeps other machines
  * out, not web pages in the developer's browser:
  * - DNS rebinding: a page on attacker.example re-resolves its own name to 127.0.0.1 and reads
  *   `GET /quarantine` as same-origin; its requests still carry `Host: attacker.example`. So `Host`
@@ -9,16 +10,28 @@
  *   localhost; the browser adds `Origin`. So `Origin`, when present, must be this server's own, and
  *   `POST /jobs` and `POST /archive/replay` take only `application/json` (a content type a page cannot send cross-site
  *   without a CORS preflight, which this server never answers).
+ * - A page of this origin that is not this run's (an old tab of whatever listened on this port
+ *   before): a state-changing request from a browser (one with `Origin` or `Sec-Fetch-Site`, which
+ *   browsers add and pages cannot remove) must also carry this run's token in
+ *   `x-video-webhooks-token`, which only the console page served by this run holds. A custom
+ *   header also makes any cross-origin request a CORS preflight, which this server never answers.
+ *   Requests from curl and scripts carry neither header and need no token.
  * `POST /webhooks/*` and `GET /healthz` are not checked: vendors reach them through tunnels, with
  * the tunnel's `Host`, and the webhook's own authentication is what protects them.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { DevServerStartError } from './start-errors';
 
 export interface HostRule {
   /** Host names admitted beside the loopback ones (`--allow-host`), in lower case, any port. */
   readonly allowHosts: readonly string[];
+  /** This run's token (the console page's): a state-changing request from a browser must carry it. @default - no token asked */
+  readonly token?: string;
 }
+
+/** The header a browser's state-changing request carries this run's token in. */
+export const TOKEN_HEADER = 'x-video-webhooks-token';
 
 /** Why this request may not use a guarded route (for a 403), or undefined when it may. */
 export function forbiddenBecause(req: IncomingMessage, rule: HostRule): string | undefined {
@@ -30,7 +43,20 @@ export function forbiddenBecause(req: IncomingMessage, rule: HostRule): string |
   if (origin !== undefined && !sameOrigin(origin, host)) {
     return `Origin ${origin} is another site: the inspection and job routes answer only requests without Origin (curl, scripts) or from this server's own pages`;
   }
+  const fromBrowser = origin !== undefined || req.headers['sec-fetch-site'] !== undefined;
+  if (rule.token !== undefined && fromBrowser && !SAFE_METHODS.has(req.method ?? '') && !sameToken(req.headers[TOKEN_HEADER], rule.token)) {
+    return `a ${req.method} from a browser needs this run's token in ${TOKEN_HEADER}: only the console page this dev server serves (GET /) has it; reload it if the dev server restarted`;
+  }
   return undefined;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+function sameToken(sent: string | string[] | undefined, token: string): boolean {
+  if (typeof sent !== 'string') return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Why a JSON route refuses this request's content type (for a 415), or undefined. */

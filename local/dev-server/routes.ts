@@ -10,6 +10,7 @@ import { EVENT_BOUNDS, jobIdProblem } from '../../lambda/core/bounds';
 import { rawRequest, toHttpResponse } from '../../lambda/core/http';
 import { handleWebhook } from '../../lambda/core/webhook';
 import { archiveReplayRoute } from './archive-replay-route';
+import type { DevConsole } from './console/dev-console';
 import type { QueueInspector } from './queue-inspection';
 import { forbiddenBecause, notJsonBecause, type HostRule } from './request-guard';
 import { isRejection, requestLine } from './request-log';
@@ -26,6 +27,8 @@ export interface RouteDeps {
   readonly hostRule: HostRule;
   /** The archive directory `POST /archive/replay` replays; undefined when the server keeps no archive. */
   readonly archiveDir?: string;
+  /** The console (console/dev-console.ts): its routes, and told of each webhook request. @default - none */
+  readonly console?: DevConsole;
 }
 
 type Route = (req: IncomingMessage, res: ServerResponse, deps: RouteDeps, match: RegExpExecArray) => Promise<void>;
@@ -41,13 +44,15 @@ const ROUTES: ReadonlyArray<readonly [method: string, path: RegExp, route: Route
   ['POST', /^\/archive\/replay$/, archiveReplayRoute, true],
 ];
 
-const NOT_FOUND = 'not found: POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq, POST /dlq/redrive or POST /archive/replay';
+const NOT_FOUND = 'not found: POST /webhooks/{vendor}, POST /jobs, GET /healthz, GET /quarantine, GET /dlq, POST /dlq/redrive, POST /archive/replay, or the console (GET /, GET /console/...)';
 
 /** Answers one request; a failure inside a route is a 500 and a stderr line. */
 export function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const consoleRoutes = (deps.console?.routes ?? []).map(([method, path, handle]): (typeof ROUTES)[number] => [method, path, (req, res) => handle(req, res), true]);
+  const routes = [...ROUTES, ...consoleRoutes];
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    const found = ROUTES.map(([method, pattern, route, guarded]) => ({ method, match: pattern.exec(path), route, guarded })).find((r) => r.match && r.method === req.method);
+    const found = routes.map(([method, pattern, route, guarded]) => ({ method, match: pattern.exec(path), route, guarded })).find((r) => r.match && r.method === req.method);
     const forbidden = found?.guarded ? forbiddenBecause(req, deps.hostRule) : undefined;
     if (forbidden !== undefined) {
       deps.log(`403 ${req.method} ${path}: ${forbidden}`);
@@ -65,8 +70,11 @@ export function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: Serve
 async function webhook(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, match: RegExpExecArray): Promise<void> {
   const vendor = safeDecode(match[1]);
   const { deps: pipeline } = deps.pipeline;
+  const receivedAtMs = Date.now();
   const body = await readBody(req, pipeline.maxBodyBytes + 1);
-  const answer = await handleWebhook(vendor, rawRequest(req.headers, body), pipeline);
+  const request = rawRequest(req.headers, body);
+  const answer = await handleWebhook(vendor, request, pipeline);
+  deps.console?.recordRequest(vendor, request, answer, receivedAtMs);
   const line = requestLine(vendor, answer);
   deps.log(line);
   if (isRejection(answer)) deps.onRejection?.(line);

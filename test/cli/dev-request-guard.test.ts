@@ -4,11 +4,14 @@
  * on another site, a rebound name or a tunnel would set them (node:http, which sends `Host` as
  * given). The inspection and state-changing routes (`POST /jobs`, `GET /quarantine`, `GET /dlq`,
  * `POST /dlq/redrive`) answer 403 unless `Host` is a loopback name with the server's port (or an
- * `--allow-host` name) and `Origin` is absent or the same; `POST /jobs` takes only JSON (415).
+ * `--allow-host` name) and `Origin` is absent or the same; `POST /jobs` takes only JSON (415). A POST
+ * from a browser (with `Origin` or `Sec-Fetch-Site`) also needs the token of the console page this
+ * run served (console.test.ts tests each console action).
  * `POST /webhooks/*` stays reachable with any `Host`, as through a tunnel.
  */
 import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
+import { pageToken } from './console-support';
 import { spawnCli, startDev, stopDev, type Dev } from './dev-support';
 
 const SECRET = 'vs_guard';
@@ -41,6 +44,10 @@ const GUARDED: ReadonlyArray<readonly [string, string, Record<string, string>, s
   ['GET', '/dlq', {}, undefined],
   ['POST', '/dlq/redrive', {}, undefined],
   ['POST', '/jobs', JSON_TYPE, job('job_guarded')],
+  ['GET', '/', {}, undefined],
+  ['GET', '/console/requests', {}, undefined],
+  ['GET', '/console/jobs', {}, undefined],
+  ['POST', '/quarantine/replay', {}, undefined],
 ];
 
 describe('video-webhooks dev against DNS rebinding and cross-site requests', () => {
@@ -72,12 +79,21 @@ describe('video-webhooks dev against DNS rebinding and cross-site requests', () 
     }
   });
 
-  it.each(GUARDED)('%s %s is answered for a loopback Host with the server\'s port, without Origin or from the same origin', async (method, path, headers, body) => {
+  it.each(GUARDED)('%s %s is answered for a loopback Host with the server\'s port, without Origin or from the same origin (a POST with the page\'s token)', async (method, path, headers, body) => {
+    const token: Record<string, string> = method === 'POST' ? { 'x-video-webhooks-token': await pageToken(dev.url) } : {};
     for (const host of loopbackHosts()) {
       for (const origin of [undefined, `http://${host}`]) {
-        const answer = await call(dev, method, path, { host, ...(origin ? { origin } : {}), ...headers }, body);
+        const answer = await call(dev, method, path, { host, ...(origin ? { origin, ...token } : {}), ...headers }, body);
         expect({ host, origin, admitted: [200, 201].includes(answer.status) }).toEqual({ host, origin, admitted: true });
       }
+    }
+  });
+
+  it.each(GUARDED.filter(([method]) => method === 'POST'))('%s %s from a same-origin page without this run\'s token answers 403 (an old tab of what listened on this port before)', async (method, path, headers, body) => {
+    for (const browser of [{ origin: `http://localhost:${dev.port}` }, { 'sec-fetch-site': 'same-origin' }] as Array<Record<string, string>>) {
+      const answer = await call(dev, method, path, { host: `localhost:${dev.port}`, ...browser, ...headers }, body);
+      expect({ browser, status: answer.status }).toEqual({ browser, status: 403 });
+      expect(JSON.parse(answer.body)).toEqual({ error: expect.stringContaining("needs this run's token in x-video-webhooks-token") });
     }
   });
 
@@ -112,8 +128,9 @@ describe('video-webhooks dev --allow-host', () => {
 
   it.each(GUARDED)('%s %s admits the hosts named, with any port, from their own origin, and still refuses the others', async (method, path, headers, body) => {
     const admitted: Array<[host: string, origin: string | undefined]> = [[TUNNEL, undefined], [TUNNEL.toUpperCase(), `https://${TUNNEL}`], ['dev.example.test:8443', 'https://dev.example.test:8443']];
+    const token: Record<string, string> = method === 'POST' ? { 'x-video-webhooks-token': await pageToken(dev.url) } : {};
     for (const [host, origin] of admitted) {
-      const answer = await call(dev, method, path, { host, ...(origin ? { origin } : {}), ...headers }, body);
+      const answer = await call(dev, method, path, { host, ...(origin ? { origin, ...token } : {}), ...headers }, body);
       expect({ host, admitted: [200, 201].includes(answer.status) }).toEqual({ host, admitted: true });
     }
     expect((await call(dev, method, path, { host: 'attacker.example', ...headers }, body)).status).toBe(403);

@@ -86,6 +86,10 @@ describe('the npm package', () => {
         'dist/bin/cli.js',
         'dist/local/dev-server/dev-server.js',
         'dist/local/strict-aws/emulators.js',
+        // video-webhooks dev's console page, as npm run build writes it.
+        'dist/local/dev-server/console/assets/index.html',
+        'dist/local/dev-server/console/assets/console.js',
+        'dist/local/dev-server/console/assets/console.css',
       ]),
     );
     expect(files.filter((f) => /^(test|lib|lambda|local|bin|scripts)\//.test(f) || f.endsWith('.test.js') || f.startsWith('dist/bin/app'))).toEqual([]);
