@@ -7,7 +7,8 @@
 import type { StatusHttpRequest, VendorStatusApi } from '../core/adapter';
 import { deliver, deliverPendingTerminal, pendingTerminalOf, type DeliveryDeps, type DeliveryOutcome } from '../core/delivery';
 import { describeError } from '../core/errors';
-import { isTerminal, type NormalizedFields } from '../core/event';
+import { isTerminal, type NormalizedFields, type ReceivedVia } from '../core/event';
+import { dueByHint } from '../core/hint';
 import type { JobRecord } from '../core/ports';
 import { expiredFields } from './expiry';
 import type { Lane } from './lane';
@@ -37,6 +38,8 @@ export class JobTasks {
     if (job.expiresAtMs <= now) return () => this.moveOn(lane, job, null);
     // Its terminal event was claimed by an attempt that died: send that, no need to ask the vendor.
     if (pendingTerminalOf(job, now)) return () => this.redeliver(lane, job);
+    // An unsigned callback made it due (core/hint.ts): asked now, whatever came in before.
+    if (dueByHint(job)) return undefined;
     // A webhook's claim leaves the index entry where the job's first event put it (one index write
     // per job, core/claim.ts): a job with news since is not quiet yet, its entry moves to its last
     // sign of life plus staleAfter, and the vendor is not asked.
@@ -128,7 +131,7 @@ export class JobTasks {
       lane.counts.error(pollFailure(job.jobId, 'wrong_job', 'warn', { answerJobId: fields.jobId.slice(0, 200), detail: 'the status answer names another job id: not published' }));
       return this.backOff(lane, job, now, undefined);
     }
-    const { outcome } = await deliver(fields, { vendor: lane.vendor.id, receivedVia: 'poll', receivedAtMs: now }, this.delivery);
+    const { outcome } = await deliver(fields, { vendor: lane.vendor.id, receivedVia: receivedViaOf(job), receivedAtMs: now }, this.delivery);
     if (outcome === 'enqueued') {
       lane.counts.hit();
       return; // the claim moved the job on (or made it final)
@@ -193,6 +196,11 @@ export class JobTasks {
     if (outcome === 'busy') lane.counts.skipped();
     this.deps.telemetry.log('debug', `expiry ${outcome}`, { vendor: lane.vendor.id, jobId: job.jobId });
   }
+}
+
+/** `callback` when an unsigned callback made the job due (its status API was asked because of it), else `poll`. */
+function receivedViaOf(job: JobRecord): ReceivedVia {
+  return dueByHint(job) ? 'callback' : 'poll';
 }
 
 /** A task or a lane that failed on our own side (DynamoDB, SQS, Secrets Manager): the job stays due. */

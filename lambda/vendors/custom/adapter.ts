@@ -8,10 +8,11 @@ import type { AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../
 import type { NormalizedFields } from '../../core/event';
 import { firstPath, ownValue, parseJsonObject, readId, readNumber, readProgress, readString, readTime } from '../../core/json';
 import { matchesAnyKey } from '../shared/crypto';
+import { callbackHint, callbackQuery, callbackTokenAuth } from '../shared/hint';
 import { hmacHeaders, signHmac, verifyHmac, type HmacScheme } from '../shared/hmac';
 import { asStatus } from '../shared/results';
 import { statusApi } from '../shared/status-api';
-import type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
+import type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth, CustomUnsignedHintAuth } from './options';
 import { customManifest } from './manifest';
 import { standardWebhooksScheme } from './standard-webhooks';
 
@@ -20,6 +21,8 @@ const CUSTOM_OPTIONS = customManifest.options.properties;
 /** The adapter for `options` (checked against ./manifest.ts's spec first: see the registry). */
 export function customAdapter(options: CustomOptions, id: string): VendorAdapter {
   const auth = options.auth;
+  const statusApi = options.statusUrlTemplate ? customStatusApi(options, options.statusUrlTemplate) : undefined;
+  if (auth.type === 'unsigned-hint' || auth.type === 'poll-only') return unsignedAdapter(options, auth, id, statusApi);
   const scheme = auth.type === 'bearer' ? undefined : hmacSchemeOf(auth);
   return {
     id,
@@ -33,13 +36,38 @@ export function customAdapter(options: CustomOptions, id: string): VendorAdapter
       if (typeof fields === 'string') return { kind: 'invalid', reason: fields };
       return { kind: 'event', fields: { ...fields, occurredAtMs: fields.occurredAtMs ?? authResult.timestampMs } };
     },
-    statusApi: options.statusUrlTemplate ? customStatusApi(options, options.statusUrlTemplate) : undefined,
+    statusApi,
   };
+}
+
+/**
+ * A vendor whose callbacks are unsigned (each a hint: only `paths.jobId` is read) or that sends none
+ * (poll only). Either way its events come from the status API alone.
+ */
+function unsignedAdapter(options: CustomOptions, auth: CustomUnsignedHintAuth | { readonly type: 'poll-only' }, id: string, statusApi: VendorAdapter['statusApi']): VendorAdapter {
+  const paths = options.paths;
+  const at = (body: object, p: string | readonly string[] | undefined) => (p === undefined ? undefined : firstPath(body, typeof p === 'string' ? [p] : p));
+  return {
+    id,
+    reports: auth.type === 'poll-only' ? 'poll' : 'hint',
+    authHeaders: [],
+    // A poll-only vendor has no route (core/webhook.ts answers 404 before this).
+    authenticate: (req, secrets) => (auth.type === 'unsigned-hint' ? callbackTokenAuth(req, secrets, auth.tokenParameter) : { ok: false, reason: 'missing_key' }),
+    normalize: (req) => callbackHint(req, (body) => at(body, paths.jobId), (body) => at(body, paths.status)),
+    statusApi,
+  };
+}
+
+/** The query a sender of this custom vendor puts on its callback URL (for `video-webhooks send`); none for a signed vendor. */
+export function customCallbackQuery(options: CustomOptions, secret: string): Record<string, string> {
+  return options.auth.type === 'unsigned-hint' ? callbackQuery(secret, options.auth.tokenParameter) : {};
 }
 
 /** The headers a sender of this custom vendor sends with `body` (for `video-webhooks send`). */
 export function signCustomRequest(options: CustomOptions, body: string, secret: string, nowMs: number): Record<string, string> {
   const auth = options.auth;
+  // An unsigned vendor signs nothing: its token goes in the URL (customCallbackQuery).
+  if (auth.type === 'unsigned-hint' || auth.type === 'poll-only') return { 'content-type': 'application/json' };
   const headers = auth.type === 'bearer' ? { [keyHeaderOf(auth)]: keyHeaderOf(auth) === 'authorization' ? `Bearer ${secret}` : secret } : signHmac(hmacSchemeOf(auth), body, secret, nowMs);
   return { 'content-type': 'application/json', ...headers };
 }

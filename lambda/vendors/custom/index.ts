@@ -4,9 +4,9 @@ import { customAdapter } from './adapter';
 import { customManifest } from './manifest';
 import type { CustomOptions } from './options';
 
-export { customAdapter, hmacSchemeOf, signCustomRequest } from './adapter';
+export { customAdapter, customCallbackQuery, hmacSchemeOf, signCustomRequest } from './adapter';
 export { customManifest } from './manifest';
-export type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
+export type { CustomHmacAuth, CustomKeyAuth, CustomOptions, CustomPaths, CustomPollOnlyAuth, CustomStandardWebhooksAuth, CustomUnsignedHintAuth } from './options';
 
 export const custom = defineVendor({
   manifest: customManifest,

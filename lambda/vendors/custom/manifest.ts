@@ -63,6 +63,21 @@ export const customManifest = {
               toleranceSeconds: { ...SECONDS, default: 300 },
             },
           },
+          // Unsigned callbacks, each a hint for the status API (core/hint.ts); the URL's token is the webhook secret.
+          'unsigned-hint': {
+            type: 'object',
+            properties: {
+              type: { type: 'string' },
+              tokenParameter: { type: 'string', default: 'token' },
+            },
+          },
+          // No webhooks: jobs are registered and polled at the vendor's poll interval.
+          'poll-only': {
+            type: 'object',
+            properties: {
+              type: { type: 'string' },
+            },
+          },
         },
       },
       paths: paths(['jobId', 'status']),
@@ -78,4 +93,5 @@ export const customManifest = {
   pollerOnlyOptions: ['statusUrlTemplate', 'apiKeyHeader', 'apiKeyPrefix', 'statusPaths'],
   pollRequestsPerMinute: 60,
   statusApi: 'options',
+  reports: 'options',
 } as const satisfies VendorManifest;
