@@ -107,7 +107,9 @@ async function verifierCore() {
   const { handleWebhook } = require('./dist/lambda/core/webhook.js');
   const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/local/adapters/memory.js');
   const { StaticSecretSource } = require('./dist/local/adapters/secrets.js');
-  const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  const { createAdapter } = require('./dist/lambda/vendors/registry.js');
+  // The vendors whose webhooks are reports (an unsigned vendor's callback, a poll-only vendor: no event of their own).
+  const BUILT_IN_VENDOR_IDS = Object.keys(require('./dist/lambda/vendors/samples.js').REPORT_EVENTS);
   const { sampleJobId, samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
   const { rawRequest } = require('./dist/lambda/core/http.js');
   const n = quick ? 2000 : 10000;
@@ -326,7 +328,9 @@ async function latency() {
   const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/local/adapters/memory.js');
   const { StaticSecretSource } = require('./dist/local/adapters/secrets.js');
   const { JobRegistry } = require('./dist/lambda/runtime/register-job.js');
-  const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  const { createAdapter } = require('./dist/lambda/vendors/registry.js');
+  // The vendors whose webhooks are reports (an unsigned vendor's callback, a poll-only vendor: no event of their own).
+  const BUILT_IN_VENDOR_IDS = Object.keys(require('./dist/lambda/vendors/samples.js').REPORT_EVENTS);
   const calls = new AsyncLocalStorage();
   // Every method call of a port: noted for the request it serves, then answered after the round trip.
   const remote = (target, service) =>
@@ -400,7 +404,8 @@ async function latency() {
  * as the README asks. Each request is signed when it is made.
  */
 function webhookMix(jobsPerVendor, firstJob) {
-  const { BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  // The vendors whose webhooks are reports (an unsigned vendor's callback, a poll-only vendor: no event of their own).
+  const BUILT_IN_VENDOR_IDS = Object.keys(require('./dist/lambda/vendors/samples.js').REPORT_EVENTS);
   const { sampleJobId, samplePayload, signRequest, VENDOR_EVENTS } = require('./dist/lambda/vendors/samples.js');
   const { rawRequest } = require('./dist/lambda/core/http.js');
   const sequences = Object.fromEntries(Object.entries(VENDOR_EVENTS).map(([v, events]) => [v, [...events.filter((e) => e === 'progress' || e === 'created').slice(0, 1), 'completed']]));
@@ -432,7 +437,8 @@ async function verifierInLambda() {
   const { startEmulators } = require('./dist/local/strict-aws/emulators.js');
   const { createJobTable, createQueues } = require('./dist/local/strict-aws/resources.js');
   const { sampleJobId, samplePayload, signRequest } = require('./dist/lambda/vendors/samples.js');
-  const { BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  // The vendors whose webhooks are reports (an unsigned vendor's callback, a poll-only vendor: no event of their own).
+  const BUILT_IN_VENDOR_IDS = Object.keys(require('./dist/lambda/vendors/samples.js').REPORT_EVENTS);
   const emulators = await startEmulators();
   const tmp = join(root, 'bench', '.tmp');
   mkdirSync(tmp, { recursive: true });
@@ -550,7 +556,9 @@ async function costModel() {
   const { StaticSecretSource } = require('./dist/local/adapters/secrets.js');
   const { telemetryFromEnv } = require('./dist/lambda/composition/lambda.js');
   const { JobRegistry } = require('./dist/lambda/runtime/register-job.js');
-  const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
+  const { createAdapter } = require('./dist/lambda/vendors/registry.js');
+  // The vendors whose webhooks are reports (an unsigned vendor's callback, a poll-only vendor: no event of their own).
+  const BUILT_IN_VENDOR_IDS = Object.keys(require('./dist/lambda/vendors/samples.js').REPORT_EVENTS);
   // The rules of a claim (absent before issue 20: the store's claim is then never called).
   let claimRules;
   try {

@@ -13,18 +13,26 @@ import { validateDuration, validateHttpUrl, validateNumber } from './private/val
 import type { VendorManifest } from '../lambda/contract/manifest';
 import type { DefinedVendorOptions, VendorDefinition } from './vendors/base';
 import { customDefinition, type CustomVendorOptions } from './vendors/custom';
+import { heygenDefinition, type HeyGenVendorOptions } from './vendors/heygen';
 import { lipdubDefinition, type LipDubVendorOptions } from './vendors/lipdub';
+import { lumaDefinition, type LumaVendorOptions } from './vendors/luma';
+import { runwayDefinition, type RunwayVendorOptions } from './vendors/runway';
 import { standardWebhooksDefinition, type StandardWebhooksVendorOptions } from './vendors/standard-webhooks';
 import { syncDefinition, type SyncVendorOptions } from './vendors/sync';
 import { synthesiaDefinition, type SynthesiaVendorOptions } from './vendors/synthesia';
+import { tavusDefinition, type TavusVendorOptions } from './vendors/tavus';
 import { viralsyncDefinition, type ViralSyncVendorOptions } from './vendors/viralsync';
 
 export type { BuiltInVendorOptions, PolledVendorOptions, PollOnlyVendorOptions, VendorOptions } from './vendors/base';
 export type { CustomVendorAdapterOptions, CustomVendorMappingOptions, CustomVendorOptions, CustomVendorPaths } from './vendors/custom';
+export type { HeyGenVendorOptions } from './vendors/heygen';
 export type { LipDubVendorOptions } from './vendors/lipdub';
+export type { LumaVendorOptions } from './vendors/luma';
+export type { RunwayVendorOptions } from './vendors/runway';
 export type { StandardWebhooksVendorOptions } from './vendors/standard-webhooks';
 export type { SyncVendorOptions } from './vendors/sync';
 export type { SynthesiaVendorOptions } from './vendors/synthesia';
+export type { TavusVendorOptions } from './vendors/tavus';
 export type { ViralSyncVendorOptions } from './vendors/viralsync';
 
 /** The pattern a vendor id must match. */
@@ -58,6 +66,26 @@ export class Vendor {
   /** Synthesia: `Synthesia-Signature` + `Synthesia-Timestamp` HMAC-SHA256, status API `GET /v2/videos/{id}`. */
   static synthesia(options: SynthesiaVendorOptions): Vendor {
     return new Vendor(synthesiaDefinition(options));
+  }
+
+  /** Luma Dream Machine: unsigned callbacks, each a hint for `GET /dream-machine/v1/generations/{id}` (its answer is the event). */
+  static luma(options: LumaVendorOptions): Vendor {
+    return new Vendor(lumaDefinition(options));
+  }
+
+  /** Runway: no webhooks; each registered task is polled at `GET /v1/tasks/{id}` every 30 seconds. */
+  static runway(options: RunwayVendorOptions = {}): Vendor {
+    return new Vendor(runwayDefinition(options));
+  }
+
+  /** HeyGen: unsigned per-job callbacks, each a hint for `GET /v3/videos/{video_id}` (its answer is the event). */
+  static heygen(options: HeyGenVendorOptions): Vendor {
+    return new Vendor(heygenDefinition(options));
+  }
+
+  /** Tavus: unsigned callbacks, each a hint for `GET /v2/videos/{video_id}` (its answer is the event). */
+  static tavus(options: TavusVendorOptions): Vendor {
+    return new Vendor(tavusDefinition(options));
   }
 
   /** Any other vendor, run by the custom adapter configured with `adapterOptions`. */

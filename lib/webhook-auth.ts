@@ -116,7 +116,7 @@ export class WebhookAuth {
   }
 
   /**
-   * Unsigned callbacks (Luma, Tavus and HeyGen per-job callbacks): the body is never trusted. A
+   * Unsigned callbacks (a `callback_url` the vendor POSTs to without a signature): the body is never trusted. A
    * callback only names a job; if the app registered it (`registerJob`), the job is asked about at
    * the poller's next run (every minute with such a vendor), and only the status API's answer is
    * published (`receivedVia: "callback"`). The callback URL carries the webhook secret as a token,
@@ -128,7 +128,7 @@ export class WebhookAuth {
   }
 
   /**
-   * No webhooks at all (Runway): no route and no verifier; the app registers each job
+   * No webhooks at all (the vendor is only polled): no route and no verifier; the app registers each job
    * (`registerJob`) and the poller asks the status API at the vendor's `pollInterval` (30 seconds by
    * default) from its registration on. Needs `statusUrlTemplate`; takes no `webhookSecret`.
    */

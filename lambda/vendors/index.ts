@@ -5,10 +5,14 @@
  * `Vendor.<vendor>()` factory).
  */
 import { custom } from './custom';
+import { heygen } from './heygen';
 import { lipdub } from './lipdub';
+import { luma } from './luma';
 import type { VendorModule } from './module';
+import { runway } from './runway';
 import { sync } from './sync';
 import { synthesia } from './synthesia';
+import { tavus } from './tavus';
 import { viralsync } from './viralsync';
 
-export const VENDORS: readonly VendorModule[] = [sync, lipdub, viralsync, synthesia, custom];
+export const VENDORS: readonly VendorModule[] = [sync, lipdub, viralsync, synthesia, luma, runway, heygen, tavus, custom];

@@ -11,11 +11,19 @@ export { SAMPLE_EVENTS, type SampleEvent };
 /** Which sample events each built-in vendor really sends by webhook. */
 export const VENDOR_EVENTS: Readonly<Record<string, readonly SampleEvent[]>> = Object.fromEntries(registry.builtIns.map((b) => [b.id, b.sampleEvents]));
 
+/**
+ * The sample events of the built-in vendors whose webhooks are reports (signed or keyed): each
+ * sample becomes an event. An unsigned vendor's samples are callbacks, which only the status API
+ * answers (core/hint.ts), and a poll-only vendor has none.
+ */
+export const REPORT_EVENTS: Readonly<Record<string, readonly SampleEvent[]>> = Object.fromEntries(registry.builtIns.filter((b) => b.reports === 'webhook').map((b) => [b.id, b.sampleEvents]));
+
 export class UnsupportedSampleError extends Error {}
 
 /** The payload `vendor` sends for `event`, or throws UnsupportedSampleError naming what it has. */
 export function samplePayload(vendor: string, event: SampleEvent, jobId: string, nowMs: number): Record<string, unknown> {
   const b = sampled(vendor);
+  if (b.reports === 'poll') throw new UnsupportedSampleError(`${vendor} sends no webhooks: it is polled`);
   if (!b.sampleEvents.includes(event)) throw new UnsupportedSampleError(`${vendor} has no ${event} webhook; it sends: ${b.sampleEvents.join(', ')}`);
   return b.samples.payload(event, jobId, nowMs);
 }
@@ -23,6 +31,11 @@ export function samplePayload(vendor: string, event: SampleEvent, jobId: string,
 /** The headers `vendor` sends with `body`, authenticated with `secret` at `nowMs`. Never throws, whatever the body. */
 export function signRequest(vendor: string, body: string, secret: string, nowMs: number): Record<string, string> {
   return sampled(vendor).samples.sign(body, secret, nowMs);
+}
+
+/** The query `vendor`'s callback URL carries for `secret` (an unsigned vendor's token); none for a signing vendor. */
+export function sampleQuery(vendor: string, secret: string): Record<string, string> {
+  return sampled(vendor).samples.query?.(secret) ?? {};
 }
 
 /** A realistic job id for `vendor` (some vendors' are numbers): the `sequence`-th one, or a random one. */

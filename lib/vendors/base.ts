@@ -65,7 +65,7 @@ export interface PolledVendorOptions {
    * API; a vendor with a poll interval makes the poller run every minute. 10 seconds to 1 hour;
    * under the poller's schedule, it is asked at every run.
    *
-   * @default - the vendor's own (Runway and a poll-only custom vendor: 30 seconds); none for the others
+   * @default - the vendor's own (a poll-only vendor's, 30 seconds for the built-in one and a custom one); none for the others
    */
   readonly pollInterval?: Duration;
 }

@@ -93,8 +93,11 @@ function localPollerConfigs(served: readonly VendorRuntimeConfig[], vendors: Ven
     const baseUrl = env[local.apiBaseUrlEnv]?.replace(/\/+$/, '') || undefined;
     const statusApi = adapters.get(vendor.id)?.statusApi;
     const asked = baseUrl ?? statusApi?.defaultBaseUrl;
+    const reports = adapters.get(vendor.id)?.reports;
+    const interval = vendors.builtIn(vendor.id)?.manifest.pollIntervalSeconds ?? (reports === 'poll' ? DEFAULTS.pollOnlyIntervalSeconds : undefined);
     return {
       vendor,
+      ...(interval !== undefined ? { pollIntervalMs: interval * 1000 } : {}),
       // The key is read by variable name from the environment (EnvSecretSource).
       apiKeySecretArn: env[local.apiKeyEnv] ? local.apiKeyEnv : undefined,
       statusApiBaseUrl: baseUrl,

@@ -43,7 +43,7 @@ describe('video-webhooks CLI', () => {
   it('send --help lists every vendor of the vendor list with the events it sends', () => {
     const out = run(['send', '--help']);
     expect(out.status).toBe(0);
-    for (const b of registry.builtIns) expect(out.stdout).toContain(`  ${b.id.padEnd(10)} ${b.sampleEvents.join(', ')}`);
+    for (const b of registry.builtIns) expect(out.stdout).toContain(`  ${b.id.padEnd(10)} ${b.reports === 'poll' ? '(none: it is polled' : b.sampleEvents.join(', ')}`);
   });
 
   it('send refuses an event the vendor does not send with that reason, even with no secret set', () => {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { VENDOR_EVENTS } from '../../lambda/vendors/samples';
+import { REPORT_EVENTS } from '../../lambda/vendors/samples';
 import { childEnv } from '../support/child-env';
 import { CLI, startDev, waitFor, type Dev } from './dev-support';
 
@@ -66,7 +66,7 @@ describe('video-webhooks dev (child process)', () => {
     expect(dev.stdout.some((l) => l.includes('vid_forged'))).toBe(false);
   });
 
-  it.each(Object.entries(VENDOR_EVENTS).flatMap(([vendor, evs]) => evs.map((e) => [vendor, e])))('send %s %s: posts a signed sample that is queued', async (vendor, event) => {
+  it.each(Object.entries(REPORT_EVENTS).flatMap(([vendor, evs]) => evs.map((e) => [vendor, e])))('send %s %s: posts a signed sample that is queued', async (vendor, event) => {
     const jobId = vendor === 'lipdub' ? String(700000 + Math.floor(Math.random() * 99999)) : `job_send_${vendor}_${event}`;
     const run = spawnSync(process.execPath, [CLI, 'send', vendor, event, '--url', `${dev.url}/webhooks/${vendor}`, '--job-id', jobId], {
       env: childEnv(SECRETS),

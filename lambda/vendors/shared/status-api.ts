@@ -13,6 +13,8 @@ export interface StatusApiSpec {
   /** The header the status-API key goes in, and the text before the key. */
   readonly keyHeader: string;
   readonly keyPrefix?: string;
+  /** Headers every request carries besides the key, e.g. an API version. @default - none */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Reads a JSON object answer. */
   readonly parse: (jobId: string, body: JsonObject, ctx: StatusRequestContext) => StatusParseResult;
 }
@@ -36,7 +38,7 @@ export function statusApi(spec: StatusApiSpec): VendorStatusApi {
  * `/v2/generate/..` into `/v2/` and the key would go to another endpoint, whose answer would be
  * published as the job's status. The poller never polls such a job (it expires at the give-up age).
  */
-export function statusRequest(spec: Pick<StatusApiSpec, 'keyHeader' | 'keyPrefix'>, ctx: StatusRequestContext, path: string, jobId?: string): StatusHttpRequest {
+export function statusRequest(spec: Pick<StatusApiSpec, 'keyHeader' | 'keyPrefix' | 'headers'>, ctx: StatusRequestContext, path: string, jobId?: string): StatusHttpRequest {
   const url = `${ctx.baseUrl}${path}`;
   const changed = changedPath(ctx.baseUrl, path);
   if (changed) {
@@ -45,7 +47,7 @@ export function statusRequest(spec: Pick<StatusApiSpec, 'keyHeader' | 'keyPrefix
   }
   return {
     url,
-    headers: { accept: 'application/json', ...(ctx.apiKey ? { [spec.keyHeader]: `${spec.keyPrefix ?? ''}${ctx.apiKey}` } : {}) },
+    headers: { accept: 'application/json', ...spec.headers, ...(ctx.apiKey ? { [spec.keyHeader]: `${spec.keyPrefix ?? ''}${ctx.apiKey}` } : {}) },
   };
 }
 
