@@ -35,7 +35,7 @@ describe('adding a vendor', () => {
     //    factory, and its options in the exports).
     edit(join(work, 'lambda', 'vendors', 'index.ts'), [
       ["import { custom } from './custom';\n", "import { acmecast } from './acmecast';\nimport { custom } from './custom';\n"],
-      ['[sync, lipdub, viralsync, synthesia, custom]', '[sync, lipdub, viralsync, synthesia, acmecast, custom]'],
+      ['[sync, lipdub, viralsync, synthesia, luma, runway, heygen, tavus, custom]', '[sync, lipdub, viralsync, synthesia, luma, runway, heygen, tavus, acmecast, custom]'],
     ]);
     edit(join(work, 'lib', 'vendor.ts'), [
       ["import { customDefinition,", "import { acmecastDefinition, type AcmecastVendorOptions } from './vendors/acmecast';\nimport { customDefinition,"],
