@@ -22,7 +22,6 @@
  */
 import { HANDLER_METRICS } from '../contract/metrics';
 import type { Clock, HintRequest, JobRecord, JobStore, Telemetry } from './ports';
-import type { WebhookAnswer } from './webhook';
 
 export type HintOutcome = 'scheduled' | 'already_scheduled' | 'job_final' | 'unknown_job' | 'busy';
 
@@ -32,16 +31,23 @@ export interface HintDeps {
   readonly telemetry: Telemetry;
 }
 
+/** What a hint comes to, as the HTTP answer core/webhook.ts gives. */
+export interface HintAnswer {
+  readonly statusCode: number;
+  readonly body: { readonly [key: string]: string | boolean };
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly outcome: HintOutcome;
+}
+
 /** Records a hint for `jobId` and answers: the status codes of the table above. Rejects on a store failure. */
-export async function handleHint(vendor: string, jobId: string, vendorStatus: string | null, deps: HintDeps, intervalMs: number): Promise<WebhookAnswer> {
+export async function handleHint(vendor: string, jobId: string, vendorStatus: string | null, deps: HintDeps, intervalMs: number): Promise<HintAnswer> {
   const request: HintRequest = { vendor, jobId, nowMs: deps.clock.now(), intervalMs };
   const result = await deps.store.hint(request);
   const outcome: HintOutcome = result.recorded ? 'scheduled' : hintVerdict(result.current, request);
   deps.telemetry.count(HANDLER_METRICS.HINTS, vendor, 1, { Reason: outcome });
   // The callback's own status word is logged, never acted on.
   deps.telemetry.log('info', `callback hint ${outcome}`, { vendor, jobId, outcome, callbackStatus: vendorStatus });
-  const answer = ANSWERS[outcome];
-  return { ...answer, result: { kind: 'hinted', outcome, jobId } };
+  return { ...ANSWERS[outcome], outcome };
 }
 
 /** Whether the store records the hint at once: a live job, not final, no attempt in flight, not hinted within the interval. Pure. */
@@ -68,7 +74,7 @@ export function dueByHint(job: JobRecord): boolean {
   return job.hintedAtMs !== undefined && job.nextPollAtMs === job.hintedAtMs;
 }
 
-const ANSWERS: Record<HintOutcome, Omit<WebhookAnswer, 'result'>> = {
+const ANSWERS: Record<HintOutcome, Omit<HintAnswer, 'outcome'>> = {
   scheduled: { statusCode: 200, body: { accepted: true, check: 'scheduled' } },
   already_scheduled: { statusCode: 200, body: { accepted: true, check: 'already_scheduled' } },
   job_final: { statusCode: 200, body: { accepted: true, check: 'job_final' } },

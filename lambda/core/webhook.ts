@@ -86,7 +86,8 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
   const normalized = normalizeWithinBounds(adapter, request, auth);
   if (normalized.kind === 'hint') {
     try {
-      return await handleHint(vendorId, normalized.jobId, normalized.vendorStatus, deps, deps.hintIntervalMs ?? DEFAULTS.hintIntervalSeconds * 1000);
+      const { outcome, ...answer } = await handleHint(vendorId, normalized.jobId, normalized.vendorStatus, deps, deps.hintIntervalMs ?? DEFAULTS.hintIntervalSeconds * 1000);
+      return { ...answer, result: { kind: 'hinted', outcome, jobId: normalized.jobId } };
     } catch (err) {
       return fail(deps, vendorId, 'backend_error', err, { jobId: normalized.jobId });
     }

@@ -12,7 +12,9 @@ import { rawRequest } from '../../lambda/core/http';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { pollOnce, type PollerDeps } from '../../lambda/poller/poller';
 import { JobRegistry } from '../../lambda/runtime/register-job';
+import { parseVideoJobEvent } from '../../lambda/runtime/parse-event';
 import { createAdapter } from '../../lambda/vendors/registry';
+import { sampleJobId, samplePayload, sampleQuery, signRequest } from '../../lambda/vendors/samples';
 import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { StaticSecretSource } from '../../local/adapters/secrets';
 import { drainEvents, freshBackend, ManualClock, TEST_DELIVERY_CONFIG, type TestBackend } from '../support/emulators';
@@ -141,5 +143,44 @@ describe('an unsigned callback is a hint, answered by the status API (emulators,
     expect(await callback({ id: 'gen-4' })).toMatchObject({ statusCode: 200, result: { kind: 'hinted', outcome: 'job_final' } });
     await run();
     expect(api.asked('gen-4')).toBe(1);
+  });
+});
+
+describe('the built-in unsigned vendors end to end: a forged terminal callback never becomes an event (emulators, fake status APIs)', () => {
+  const cases = [
+    { vendor: 'luma', route: /^\/dream-machine\/v1\/generations\/([^/]+)$/, running: (id: string) => ({ id, state: 'dreaming', assets: {} }), forged: 'completed' as const, key: (h: Record<string, unknown>) => h.authorization === 'Bearer luma-key' },
+    { vendor: 'heygen', route: /^\/v3\/videos\/([^/]+)$/, running: (id: string) => ({ data: { id, status: 'processing' } }), forged: 'completed' as const, key: (h: Record<string, unknown>) => h['x-api-key'] === 'heygen-key' },
+    { vendor: 'tavus', route: /^\/v2\/videos\/([^/]+)$/, running: (id: string) => ({ video_id: id, status: 'generating', generation_progress: '10/100' }), forged: 'completed' as const, key: (h: Record<string, unknown>) => h['x-api-key'] === 'tavus-key' },
+  ];
+
+  it.each(cases)('$vendor: the status API says still running, so nothing terminal is queued; only its answer, received via callback', async ({ vendor, route, running, forged, key }) => {
+    const backend = await freshBackend();
+    const clock = new ManualClock();
+    const api = await startFakeStatusApi(route, key);
+    try {
+      const config: VendorRuntimeConfig = { id: vendor, kind: vendor, options: {} };
+      const telemetry = new CountingTelemetry();
+      const deps: WebhookDeps = { ...backend, clock, telemetry, config: TEST_DELIVERY_CONFIG, adapters: new Map([[vendor, createAdapter(config)]]), secrets: new StaticSecretSource({ [vendor]: [TOKEN] }), secretIdFor: (id) => id, maxBodyBytes: DEFAULTS.maxBodyBytes };
+      const poller = buildPoller(
+        [{ vendor: config, apiKeySecretArn: 'key', statusApiBaseUrl: api.baseUrl, requestsPerMinute: 600, pollingEnabled: true, requestTimeoutMs: 2000, allowInsecureStatusApi: true }],
+        { ...backend, secrets: new StaticSecretSource({ key: [`${vendor}-key`] }), clock, telemetry, createAdapter },
+        TEST_DELIVERY_CONFIG,
+        4,
+      );
+      const jobId = sampleJobId(vendor, 7);
+      await new JobRegistry(backend.store, {}, clock).register(vendor, jobId);
+      api.jobs.set(jobId, running(jobId));
+      // The vendor's own completed sample, its token right: still only a hint.
+      const body = JSON.stringify(samplePayload(vendor, forged, jobId, clock.now()));
+      const answer = await handleWebhook(vendor, rawRequest(signRequest(vendor, body, TOKEN, clock.now()), body, false, sampleQuery(vendor, TOKEN)), deps);
+      expect(answer.statusCode).toBe(200);
+      await pollOnce(poller, { deadlineMs: clock.now() + 20_000 });
+      const events = await drainEvents(backend.sqs, backend.queueUrl);
+      expect(events.map((e) => [e.type, e.data.terminal, e.data.receivedVia])).toEqual([['video.job.processing', false, 'callback']]);
+      expect(api.asked(jobId)).toBe(1);
+      for (const e of events) expect(parseVideoJobEvent(e).id).toBe(e.id);
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { handleWebhook } from '../../lambda/core/webhook';
 import { pollOnce, type PollerDeps } from '../../lambda/poller/poller';
 import { JobRegistry } from '../../lambda/runtime/register-job';
 import { createAdapter } from '../../lambda/vendors/registry';
+import { runwayManifest, runwayTask } from '../../lambda/vendors/runway';
 import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { StaticSecretSource } from '../../local/adapters/secrets';
 import { drainEvents, freshBackend, ManualClock, TEST_DELIVERY_CONFIG, type TestBackend } from '../support/emulators';
@@ -111,5 +112,46 @@ describe('a poll-only vendor: asked at its interval from registration on (emulat
     const answer = await handleWebhook('acme-poll', rawRequest({}, JSON.stringify({ id: 'task-r', status: 'SUCCEEDED' })), deps);
     expect(answer.statusCode).toBe(404);
     expect(await drainEvents(backend.sqs, backend.queueUrl)).toEqual([]);
+  });
+});
+
+describe('Runway, built in: poll only at 30 s, terminal event within a minute (emulators, fake status API on 127.0.0.1)', () => {
+  it('asks GET /v1/tasks/{id} with its key and X-Runway-Version, and queues SUCCEEDED at the first run after it', async () => {
+    const backend = await freshBackend();
+    const clock = new ManualClock();
+    const api = await startFakeStatusApi(/^\/v1\/tasks\/([^/]+)$/, (h) => h.authorization === 'Bearer rw-key' && h['x-runway-version'] === '2024-11-06');
+    try {
+      const config: VendorRuntimeConfig = { id: 'runway', kind: 'runway', options: {} };
+      const vendor: PollerVendorConfig = {
+        vendor: config,
+        apiKeySecretArn: 'rw',
+        statusApiBaseUrl: api.baseUrl,
+        requestsPerMinute: 60,
+        pollingEnabled: true,
+        requestTimeoutMs: 2000,
+        allowInsecureStatusApi: true,
+        pollIntervalMs: runwayManifest.pollIntervalSeconds * 1000,
+      };
+      const poller = buildPoller([vendor], { ...backend, secrets: new StaticSecretSource({ rw: ['rw-key'] }), clock, telemetry: new CountingTelemetry(), createAdapter }, TEST_DELIVERY_CONFIG, 4);
+      await new JobRegistry(backend.store, {}, clock).register('runway', 'task-1');
+      api.jobs.set('task-1', runwayTask('created', 'task-1', new Date(clock.now()).toISOString()));
+      const types: string[][] = [];
+      let finalAt = 0;
+      for (let minute = 0; minute < 5; minute++) {
+        if (minute === 2) api.jobs.set('task-1', runwayTask('progress', 'task-1', ''));
+        if (minute === 3) {
+          finalAt = clock.now() - 20_000; // 40 s after the run of minute 2
+          api.jobs.set('task-1', runwayTask('completed', 'task-1', ''));
+        }
+        await pollOnce(poller, { deadlineMs: clock.now() + 40_000 });
+        types.push((await drainEvents(backend.sqs, backend.queueUrl)).map((e) => e.type));
+        if (minute === 3) expect(clock.now() - finalAt).toBe(20_000);
+        clock.advance(SCHEDULE_MS);
+      }
+      expect(types).toEqual([[], ['video.job.queued'], ['video.job.processing'], ['video.job.succeeded'], []]);
+      expect(api.requests).toHaveLength(3); // minutes 1 to 3 asked; final, it is not asked again
+    } finally {
+      await api.close();
+    }
   });
 });
