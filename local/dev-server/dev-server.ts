@@ -95,7 +95,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   });
   const stops: Array<() => Promise<void>> = [() => emulators.stop()];
   try {
-    const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue });
+    const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, pollIntervalSeconds: options.pollIntervalSeconds ?? 30, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue });
     const server = await listen(settings, pipeline, emulators, options);
     stops.unshift(() => closeServer(server));
     await reportSecrets(pipeline, settings);
