@@ -89,7 +89,7 @@ describe('video-webhooks CLI', () => {
     expect(out.status).toBe(0);
     expect(out.stdout).toContain(`-H 'x-render-signature: ${createHmac('sha256', 's3cret').update(bytes).digest('hex')}'`);
     expect(run(['send', 'viralsync', 'completed', '--body', file, '--secret', 's']).stderr).toMatch(/^pass an event or --body FILE, not both/);
-    expect(run(['send', 'acme', '--body', file, '--secret', 's']).stderr).toBe('unknown vendor acme: use one of sync, lipdub, viralsync, synthesia (a custom vendor needs --config FILE)\n');
+    expect(run(['send', 'acme', '--body', file, '--secret', 's']).stderr).toBe('unknown vendor acme: use one of sync, lipdub, viralsync, synthesia, luma, runway, heygen, tavus (a custom vendor needs --config FILE)\n');
   });
 
   it('names no vendor in bin/cli*.ts: the help and checks come from the vendor list', () => {
