@@ -7,12 +7,13 @@
 import type { StatusHttpRequest, VendorStatusApi } from '../core/adapter';
 import { deliver, deliverPendingTerminal, pendingTerminalOf, type DeliveryDeps, type DeliveryOutcome } from '../core/delivery';
 import { describeError } from '../core/errors';
-import { isTerminal, type NormalizedFields } from '../core/event';
+import { isTerminal, type NormalizedFields, type ReceivedVia } from '../core/event';
+import { dueByHint } from '../core/hint';
 import type { JobRecord } from '../core/ports';
 import { expiredFields } from './expiry';
 import type { Lane } from './lane';
 import { AUTH_REASON, type PollFailure } from './lane-counts';
-import { backoffUntil, giveUpAt, isPastGiveUp } from './schedule';
+import { backoffUntil, giveUpAt, intervalBackoffUntil, isPastGiveUp } from './schedule';
 import type { StatusCheckResult, StatusRefusal } from './status-client';
 import type { PollerDeps } from './types';
 
@@ -26,6 +27,8 @@ export class JobTasks {
     private readonly deps: PollerDeps,
     /** No request may still be open at this time. */
     private readonly deadlineMs: number,
+    /** When the run started: a vendor polled at an interval is asked again one interval after it. */
+    private readonly runStartMs: number,
   ) {
     // A poll never waits for another event of the job: it is left to the next run.
     this.delivery = { ...deps, config: { ...deps.config, busyWaitMs: 0 } };
@@ -37,6 +40,8 @@ export class JobTasks {
     if (job.expiresAtMs <= now) return () => this.moveOn(lane, job, null);
     // Its terminal event was claimed by an attempt that died: send that, no need to ask the vendor.
     if (pendingTerminalOf(job, now)) return () => this.redeliver(lane, job);
+    // An unsigned callback made it due (core/hint.ts), or its vendor is asked at an interval whatever came in: asked now.
+    if (dueByHint(job) || lane.vendor.pollIntervalMs !== undefined) return undefined;
     // A webhook's claim leaves the index entry where the job's first event put it (one index write
     // per job, core/claim.ts): a job with news since is not quiet yet, its entry moves to its last
     // sign of life plus staleAfter, and the vendor is not asked.
@@ -128,7 +133,9 @@ export class JobTasks {
       lane.counts.error(pollFailure(job.jobId, 'wrong_job', 'warn', { answerJobId: fields.jobId.slice(0, 200), detail: 'the status answer names another job id: not published' }));
       return this.backOff(lane, job, now, undefined);
     }
-    const { outcome } = await deliver(fields, { vendor: lane.vendor.id, receivedVia: 'poll', receivedAtMs: now }, this.delivery);
+    const interval = lane.vendor.pollIntervalMs;
+    const nextPollAtMs = interval === undefined ? undefined : this.runStartMs + interval;
+    const { outcome } = await deliver(fields, { vendor: lane.vendor.id, receivedVia: receivedViaOf(job), receivedAtMs: now, nextPollAtMs }, this.delivery);
     if (outcome === 'enqueued') {
       lane.counts.hit();
       return; // the claim moved the job on (or made it final)
@@ -136,7 +143,8 @@ export class JobTasks {
     if (outcome === 'busy' || (outcome === 'duplicate' && isTerminal(fields.status))) return;
     // Nothing new (same status, behind, or a terminal conflict): the job is quiet.
     if (isPastGiveUp(job, now, this.deps.config)) return this.expire(lane, job, fields);
-    await this.moveOn(lane, job, this.backoffUntil(job, now, undefined));
+    // A vendor polled at an interval: asked again at it, not on a growing backoff.
+    await this.moveOn(lane, job, nextPollAtMs === undefined ? this.backoffUntil(job, now, undefined) : Math.min(nextPollAtMs, giveUpAt(job, this.deps.config)));
   }
 
   /** A 429: nothing learned; the vendor is paused, and the job keeps its place for the next run. */
@@ -169,7 +177,8 @@ export class JobTasks {
   /** After a failed poll: the job expires if past its give-up age, else is looked at again after `delayMs` (or its backoff). */
   private async backOff(lane: Lane, job: JobRecord, now: number, delayMs: number | undefined): Promise<void> {
     if (isPastGiveUp(job, now, this.deps.config)) return this.expire(lane, job, undefined);
-    await this.moveOn(lane, job, this.backoffUntil(job, now, delayMs));
+    const interval = lane.vendor.pollIntervalMs;
+    await this.moveOn(lane, job, interval !== undefined && delayMs === undefined ? intervalBackoffUntil(job, now, this.deps.config, interval) : this.backoffUntil(job, now, delayMs));
   }
 
   private async redeliver(lane: Lane, job: JobRecord): Promise<void> {
@@ -193,6 +202,11 @@ export class JobTasks {
     if (outcome === 'busy') lane.counts.skipped();
     this.deps.telemetry.log('debug', `expiry ${outcome}`, { vendor: lane.vendor.id, jobId: job.jobId });
   }
+}
+
+/** `callback` when an unsigned callback made the job due (its status API was asked because of it), else `poll`. */
+function receivedViaOf(job: JobRecord): ReceivedVia {
+  return dueByHint(job) ? 'callback' : 'poll';
 }
 
 /** A task or a lane that failed on our own side (DynamoDB, SQS, Secrets Manager): the job stays due. */

@@ -95,7 +95,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   });
   const stops: Array<() => Promise<void>> = [() => emulators.stop()];
   try {
-    const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue });
+    const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, pollIntervalSeconds: options.pollIntervalSeconds ?? 30, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue });
     const server = await listen(settings, pipeline, emulators, options);
     stops.unshift(() => closeServer(server));
     await reportSecrets(pipeline, settings);
@@ -184,7 +184,11 @@ async function listen(settings: Settings, pipeline: LocalPipeline, emulators: Em
 
 /** One line per vendor served: whether its secret variable is set, and in the secret format. */
 async function reportSecrets(pipeline: LocalPipeline, settings: Settings): Promise<void> {
-  for (const vendor of pipeline.deps.adapters.keys()) {
+  for (const [vendor, adapter] of pipeline.deps.adapters) {
+    if (adapter.reports === 'poll') {
+      settings.log(`${vendor}: sends no webhooks: its registered jobs are polled (${pollerLine(pipeline, vendor)})`);
+      continue;
+    }
     const variable = pipeline.deps.secretIdFor(vendor);
     try {
       settings.log(secretLine(vendor, variable, (await pipeline.deps.secrets.get(variable)).length));
@@ -192,6 +196,11 @@ async function reportSecrets(pipeline: LocalPipeline, settings: Settings): Promi
       settings.log(`${vendor}: ${(err as Error).message} (until then it answers 503)`);
     }
   }
+}
+
+function pollerLine(pipeline: LocalPipeline, vendor: string): string {
+  const polled = pipeline.poller.vendors.find((v) => v.id === vendor)?.statusApi !== undefined;
+  return polled ? 'its status API is set' : 'set its _API_BASE_URL or _API_KEY variable to poll it';
 }
 
 async function consumerOf(settings: Settings, handler: SqsHandler | undefined, emulators: Emulators, pipeline: LocalPipeline): Promise<EventConsumer | undefined> {

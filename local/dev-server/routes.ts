@@ -61,7 +61,10 @@ async function webhook(req: IncomingMessage, res: ServerResponse, deps: RouteDep
   const vendor = safeDecode(match[1]);
   const { deps: pipeline } = deps.pipeline;
   const body = await readBody(req, pipeline.maxBodyBytes + 1);
-  const answer = await handleWebhook(vendor, rawRequest(req.headers, body), pipeline);
+  // The query: where an unsigned vendor's callback URL carries its token (a repeated name joined with `,`, as API Gateway does).
+  const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const query = Object.fromEntries([...new Set(params.keys())].map((name) => [name, params.getAll(name).join(',')]));
+  const answer = await handleWebhook(vendor, rawRequest(req.headers, body, false, query), pipeline);
   const line = requestLine(vendor, answer);
   deps.log(line);
   if (isRejection(answer)) deps.onRejection?.(line);
