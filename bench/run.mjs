@@ -108,14 +108,15 @@ async function verifierCore() {
   const { handleWebhook } = require('./dist/lambda/core/webhook.js');
   const { MemoryJobStore, MemoryQuarantineQueue } = require('./dist/local/adapters/memory.js');
   const { StaticSecretSource } = require('./dist/local/adapters/secrets.js');
-  const { createAdapter, BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
-  const { sampleJobId, samplePayload, sampleSecret, signRequest, signsWithSecret } = require('./dist/lambda/vendors/samples.js');
+  const { createAdapter } = require('./dist/lambda/vendors/registry.js');
+  const { REPORT_EVENTS, sampleJobId, samplePayload, sampleSecret, signRequest, signsWithSecret } = require('./dist/lambda/vendors/samples.js');
   const { rawRequest } = require('./dist/lambda/core/http.js');
   const n = quick ? 2000 : 10000;
   const reps = quick ? 3 : 5;
   results.verifierCore = {};
-  // The vendors signed with a secret (a public-key vendor's signature is another measure: an Ed25519 verify).
-  for (const vendor of BUILT_IN_VENDOR_IDS.filter(signsWithSecret)) {
+  // The vendors whose webhooks are reports (an unsigned vendor's callback, a poll-only vendor: no
+  // event of their own) signed with a secret (a public-key vendor's signature is another measure: an Ed25519 verify).
+  for (const vendor of Object.keys(REPORT_EVENTS).filter(signsWithSecret)) {
     const secret = sampleSecret(vendor);
     const now = Date.now();
     const requests = Array.from({ length: n }, (_, i) => {
@@ -445,14 +446,14 @@ function webhookMix(jobsPerVendor, firstJob) {
 }
 
 /**
- * The mix's vendors and their webhook secrets, each in its vendor's form: the vendors that sign
+ * The mix's vendors and their webhook secrets, each in its vendor's form: the vendors whose webhooks
+ * are reports (an unsigned vendor's callback, a poll-only vendor: no event of their own) that sign
  * with a secret (a public-key vendor's signature is another cost, an Ed25519 verify, left out).
  */
 function mixSecrets() {
   if (mixSecrets.memo) return mixSecrets.memo;
-  const { BUILT_IN_VENDOR_IDS } = require('./dist/lambda/vendors/registry.js');
-  const { sampleSecret, signsWithSecret } = require('./dist/lambda/vendors/samples.js');
-  mixSecrets.memo = Object.fromEntries(BUILT_IN_VENDOR_IDS.filter(signsWithSecret).map((v) => [v, sampleSecret(v)]));
+  const { REPORT_EVENTS, sampleSecret, signsWithSecret } = require('./dist/lambda/vendors/samples.js');
+  mixSecrets.memo = Object.fromEntries(Object.keys(REPORT_EVENTS).filter(signsWithSecret).map((v) => [v, sampleSecret(v)]));
   return mixSecrets.memo;
 }
 

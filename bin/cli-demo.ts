@@ -10,10 +10,11 @@ import type { VideoJobEvent } from '../lambda/core/event';
 import { startDevServer } from '../local/dev-server/dev-server';
 import { jwksUrlEnv, webhookSecretEnv } from '../local/dev-server/wiring';
 import { registry } from '../lambda/vendors/registry';
-import { sampleSecret, VENDOR_EVENTS } from '../lambda/vendors/samples';
+import { REPORT_EVENTS, sampleSecret, VENDOR_EVENTS } from '../lambda/vendors/samples';
 import { buildSample } from './cli-send';
 
-const VENDOR_IDS = registry.builtIns.map((b) => b.id);
+// The vendors whose webhooks are reports: an unsigned vendor's callback, or a poll-only vendor, makes no event of its own.
+const VENDOR_IDS = Object.keys(REPORT_EVENTS);
 
 interface Check {
   readonly vendor: string;

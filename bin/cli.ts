@@ -121,7 +121,7 @@ secret names; the dev server checks it with the keys at <ID>_JWKS_URL. --print p
 request as a curl command instead of sending it. An event the vendor does not send is refused.
 
 Vendors and the events each sends:
-${VENDORS.map((v) => `  ${v.id.padEnd(10)} ${v.sampleEvents.join(', ')}`).join('\n')}`,
+${VENDORS.map((v) => `  ${v.id.padEnd(10)} ${v.reports === 'poll' ? '(none: it is polled; register its jobs with POST /jobs)' : `${v.sampleEvents.join(', ')}${v.reports === 'hint' ? ' (unsigned callbacks: the token goes in the URL)' : ''}`}`).join('\n')}`,
     run: runSend,
   },
   replay: {

@@ -131,8 +131,11 @@ export class IngestionAlarms extends Construct {
     const pollAuth = new Construct(this, 'PollAuthErrors');
     const pollBackend = new Construct(this, 'PollBackendErrors');
     for (const vendor of props.vendors) {
-      this.add(vendor.id, vendorMetric(METRICS.REJECTED, props.deployment, vendor.id), rejections,
-        `Webhooks of vendor ${vendor.id} are being rejected (bad or missing signature, stale timestamp, too large): check its webhook secret.`, rejected);
+      // A poll-only vendor has no route, so nothing of it is rejected.
+      if (vendor.reports !== 'poll') {
+        this.add(vendor.id, vendorMetric(METRICS.REJECTED, props.deployment, vendor.id), rejections,
+          `Webhooks of vendor ${vendor.id} are being rejected (bad or missing signature, stale timestamp, too large): check its webhook secret.`, rejected);
+      }
       // Failures of the pipeline's own backends inside a poll (DynamoDB throttling, AccessDenied, an event SQS refuses):
       // polling recovers the final webhooks a vendor never sent, so these must not go unnoticed.
       this.add(vendor.id, vendorMetric(METRICS.POLL_ERRORS, props.deployment, vendor.id, { [METRIC_DIMENSIONS.reason]: 'backend' }), 1,

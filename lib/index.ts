@@ -7,7 +7,17 @@ export { VideoWebhookIngestion, type VideoWebhookIngestionProps, type EventConsu
 export type { RequestArchiveOptions } from './archive-options';
 // The Vendor class and every vendor's options (lib/vendors/<vendor>.ts), as lib/vendor.ts lists them.
 export * from './vendor';
-export { WebhookAuth, SignatureEncoding, TimestampWindow, type HmacWebhookAuthOptions, type BearerWebhookAuthOptions, type KeyedHeaderWebhookAuthOptions, type StandardWebhooksAuthOptions, type Ed25519JwksWebhookAuthOptions } from './webhook-auth';
+export {
+  WebhookAuth,
+  SignatureEncoding,
+  TimestampWindow,
+  type HmacWebhookAuthOptions,
+  type BearerWebhookAuthOptions,
+  type KeyedHeaderWebhookAuthOptions,
+  type StandardWebhooksAuthOptions,
+  type Ed25519JwksWebhookAuthOptions,
+  type UnsignedHintAuthOptions,
+} from './webhook-auth';
 export { WebhookEventQueue, EVENT_QUEUE_DEFAULTS, type WebhookEventQueueProps } from './event-queue';
 export { WebhookQuarantineQueue, type WebhookQuarantineQueueProps } from './quarantine-queue';
 export { WebhookJobTable, type WebhookJobTableProps } from './job-table';

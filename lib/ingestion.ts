@@ -85,6 +85,7 @@ export class VideoWebhookIngestion extends Construct {
   readonly jobRegistrationEnvironment: { [name: string]: string };
 
   private readonly vendorIds: readonly string[];
+  private readonly pollOnlyIds: readonly string[];
   private readonly events: WebhookEventQueue;
   private readonly jobs: WebhookJobTable;
 
@@ -92,6 +93,7 @@ export class VideoWebhookIngestion extends Construct {
     super(scope, id);
     const vendors = validateVendors(this, props.vendors);
     this.vendorIds = vendors.map((v) => v.id);
+    this.pollOnlyIds = vendors.filter((v) => v.reports === 'poll').map((v) => v.id);
     const settings = resolveSettings(this, props);
     this.deploymentId = deploymentIdOf(this);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
@@ -154,7 +156,7 @@ export class VideoWebhookIngestion extends Construct {
       endpointUrl: (vendorId) => this.endpointUrlOf(vendorId),
     });
 
-    warnReservedConcurrency(this, props.reservedConcurrency, vendors.length);
+    warnReservedConcurrency(this, props.reservedConcurrency, Object.keys(this.verifierFunctions).length);
     warnShortReplayWindow(this, quarantine.retentionPeriod, settings.dedupeWindow);
     // At validation, so that everything the app adds to the stack is counted.
     this.node.addValidation({ validate: () => resourceCountProblems(this, this.vendorIds) });
@@ -166,7 +168,7 @@ export class VideoWebhookIngestion extends Construct {
       quarantine,
       jobs: this.jobs,
       environment,
-      schedule: props.pollSchedule,
+      schedule: settings.pollSchedule,
       timeout: settings.pollerTimeout,
       concurrency: settings.pollConcurrency,
       runtime: settings.runtime,
@@ -208,14 +210,17 @@ export class VideoWebhookIngestion extends Construct {
     addOutputs(this, { queue: this.queue, deadLetterQueue: this.deadLetterQueue, quarantineQueue: this.quarantineQueue, tableName: this.jobs.tableName, poller: this.pollerFunction, archive, archiveReplay: this.archiveReplayFunction });
   }
 
-  /** The webhook URL to configure at a vendor: `https://<api>/webhooks/<vendorId>`. */
+  /**
+   * The webhook URL to configure at a vendor: `https://<api>/webhooks/<vendorId>` (an unsigned
+   * vendor's callback URL adds `?token=<its webhook secret's value>`). A poll-only vendor has none.
+   */
   endpointUrl(vendorId: string): string {
-    return this.endpointUrlOf(this.knownVendor(vendorId));
+    return this.endpointUrlOf(this.routedVendor(vendorId));
   }
 
-  /** The verifier function of a vendor. */
+  /** The verifier function of a vendor (a poll-only vendor has none). */
   verifierFunction(vendorId: string): lambda.IFunction {
-    return this.verifierFunctions[this.knownVendor(vendorId)];
+    return this.verifierFunctions[this.routedVendor(vendorId)];
   }
 
   /**
@@ -337,6 +342,13 @@ export class VideoWebhookIngestion extends Construct {
   /** This pipeline's counter of a vendor: the series the alarms and the dashboard read. */
   private vendorMetric(metricName: string, vendorId: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return vendorMetric(metricName, this.deploymentId, this.knownVendor(vendorId)).with(props);
+  }
+
+  private routedVendor(vendorId: string): string {
+    if (this.pollOnlyIds.includes(this.knownVendor(vendorId))) {
+      throw validationError(this, `vendor ${vendorId} sends no webhooks (it is polled): it has no webhook URL and no verifier`);
+    }
+    return vendorId;
   }
 
   private knownVendor(vendorId: string): string {

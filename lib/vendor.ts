@@ -5,34 +5,42 @@
  */
 import { Duration, Token } from 'aws-cdk-lib/core';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { PollerVendorConfig, VendorRuntimeConfig } from '../lambda/contract/deployment';
+import { DEFAULTS, type PollerVendorConfig, type VendorRuntimeConfig } from '../lambda/contract/deployment';
 import { optionsProblem } from '../lambda/contract/options';
 import { secretIdOf } from './private/grants';
 import { checkStatusUrl } from './private/status-url';
 import { validateDuration, validateHttpUrl, validateNumber } from './private/validate';
 import type { VendorManifest } from '../lambda/contract/manifest';
-import type { VendorDefinition, VendorOptions } from './vendors/base';
+import type { DefinedVendorOptions, VendorDefinition } from './vendors/base';
 import { customDefinition, type CustomVendorOptions } from './vendors/custom';
 import { elevenlabsDefinition, type ElevenLabsVendorOptions } from './vendors/elevenlabs';
 import { falDefinition, type FalVendorOptions } from './vendors/fal';
+import { heygenDefinition, type HeyGenVendorOptions } from './vendors/heygen';
 import { lipdubDefinition, type LipDubVendorOptions } from './vendors/lipdub';
+import { lumaDefinition, type LumaVendorOptions } from './vendors/luma';
 import { muxDefinition, type MuxVendorOptions } from './vendors/mux';
 import { replicateDefinition, type ReplicateVendorOptions } from './vendors/replicate';
+import { runwayDefinition, type RunwayVendorOptions } from './vendors/runway';
 import { standardWebhooksDefinition, type StandardWebhooksVendorOptions } from './vendors/standard-webhooks';
 import { syncDefinition, type SyncVendorOptions } from './vendors/sync';
 import { synthesiaDefinition, type SynthesiaVendorOptions } from './vendors/synthesia';
+import { tavusDefinition, type TavusVendorOptions } from './vendors/tavus';
 import { viralsyncDefinition, type ViralSyncVendorOptions } from './vendors/viralsync';
 
-export type { BuiltInVendorOptions, VendorOptions } from './vendors/base';
+export type { BuiltInVendorOptions, PolledVendorOptions, PollOnlyVendorOptions, VendorOptions } from './vendors/base';
 export type { CustomVendorAdapterOptions, CustomVendorMappingOptions, CustomVendorOptions, CustomVendorPaths } from './vendors/custom';
 export type { ElevenLabsVendorOptions } from './vendors/elevenlabs';
 export type { FalVendorOptions } from './vendors/fal';
+export type { HeyGenVendorOptions } from './vendors/heygen';
 export type { LipDubVendorOptions } from './vendors/lipdub';
+export type { LumaVendorOptions } from './vendors/luma';
 export type { MuxVendorOptions } from './vendors/mux';
 export type { ReplicateVendorOptions } from './vendors/replicate';
+export type { RunwayVendorOptions } from './vendors/runway';
 export type { StandardWebhooksVendorOptions } from './vendors/standard-webhooks';
 export type { SyncVendorOptions } from './vendors/sync';
 export type { SynthesiaVendorOptions } from './vendors/synthesia';
+export type { TavusVendorOptions } from './vendors/tavus';
 export type { ViralSyncVendorOptions } from './vendors/viralsync';
 
 /** The pattern a vendor id must match. */
@@ -88,6 +96,26 @@ export class Vendor {
     return new Vendor(falDefinition(options));
   }
 
+  /** Luma Dream Machine: unsigned callbacks, each a hint for `GET /dream-machine/v1/generations/{id}` (its answer is the event). */
+  static luma(options: LumaVendorOptions): Vendor {
+    return new Vendor(lumaDefinition(options));
+  }
+
+  /** Runway: no webhooks; each registered task is polled at `GET /v1/tasks/{id}` every 30 seconds. */
+  static runway(options: RunwayVendorOptions = {}): Vendor {
+    return new Vendor(runwayDefinition(options));
+  }
+
+  /** HeyGen: unsigned per-job callbacks, each a hint for `GET /v3/videos/{video_id}` (its answer is the event). */
+  static heygen(options: HeyGenVendorOptions): Vendor {
+    return new Vendor(heygenDefinition(options));
+  }
+
+  /** Tavus: unsigned callbacks, each a hint for `GET /v2/videos/{video_id}` (its answer is the event). */
+  static tavus(options: TavusVendorOptions): Vendor {
+    return new Vendor(tavusDefinition(options));
+  }
+
   /** Any other vendor, run by the custom adapter configured with `adapterOptions`. */
   static custom(options: CustomVendorOptions): Vendor {
     return new Vendor(customDefinition(options));
@@ -102,8 +130,16 @@ export class Vendor {
   readonly id: string;
   /** The adapter that handles it: a built-in vendor's own, or `custom`. */
   readonly kind: string;
-  /** The webhook secret (read by this vendor's verifier only). */
-  readonly webhookSecret: secretsmanager.ISecret;
+  /** The webhook secret (read by this vendor's verifier only); none for a vendor that sends no webhooks. */
+  readonly webhookSecret?: secretsmanager.ISecret;
+  /**
+   * How the vendor reports: `webhook` (signed reports, each verified and made an event), `hint`
+   * (unsigned callbacks, each only a hint for the status API, which makes the events) or `poll` (no
+   * webhooks: no route, its jobs are registered and polled).
+   */
+  readonly reports: string;
+  /** How often the poller asks about each of its jobs that are not final; undefined: after `staleAfter` of quiet. */
+  readonly pollInterval?: Duration;
   /** The status-API key (read by the poller only), if any. */
   readonly apiKey?: secretsmanager.ISecret;
   /** Whether the poller asks this vendor's status API. */
@@ -118,13 +154,14 @@ export class Vendor {
   private readonly pollerOnlyOptions: readonly string[];
   private readonly statusUrlWarnings: readonly string[];
 
-  private constructor({ manifest, options, adapterOptions, optionsPath }: VendorDefinition) {
+  private constructor({ manifest, options, adapterOptions, optionsPath, reports }: VendorDefinition) {
     this.id = options.id ?? manifest.kind;
     validateId(this.id);
     const subject = `vendor ${this.id}`;
     this.kind = manifest.kind;
+    this.reports = reports;
     this.pollerOnlyOptions = manifest.pollerOnlyOptions ?? [];
-    this.webhookSecret = options.webhookSecret;
+    this.webhookSecret = webhookSecretOf(subject, reports, options, manifest.kind === 'custom' ? 'WebhookAuth.pollOnly()' : undefined);
     this.apiKey = options.apiKey;
     this.statusApiBaseUrl = options.statusApiBaseUrl;
     validateHttpUrl(subject, 'statusApiBaseUrl', options.statusApiBaseUrl, 'https://api.example.com');
@@ -137,6 +174,9 @@ export class Vendor {
     const pollable =
       manifest.statusApi === 'options' ? typeof this.options.statusUrlTemplate === 'string' : manifest.statusApi === 'base-url' && (manifest.statusApiBaseUrl !== undefined || options.statusApiBaseUrl !== undefined);
     this.pollingEnabled = options.polling ?? pollable;
+    if (!this.pollingEnabled && reports !== 'webhook') {
+      throw new Error(`${subject} reports only through its status API: polling cannot be false`);
+    }
     if (this.pollingEnabled && !pollable) {
       throw new Error(
         manifest.statusApi === 'options'
@@ -151,6 +191,18 @@ export class Vendor {
     validateNumber(subject, 'pollRequestsPerMinute', this.pollRequestsPerMinute, (n) => n > 0 && n <= 100_000, "a positive number up to 100000, below the vendor's read limit");
     this.statusRequestTimeout = options.statusRequestTimeout ?? DEFAULT_STATUS_REQUEST_TIMEOUT;
     validateDuration(subject, 'statusRequestTimeout', this.statusRequestTimeout, Duration.millis(100), Duration.seconds(60));
+    const ownInterval = manifest.pollIntervalSeconds ?? (reports === 'poll' ? DEFAULTS.pollOnlyIntervalSeconds : undefined);
+    this.pollInterval = options.pollInterval ?? (ownInterval === undefined ? undefined : Duration.seconds(ownInterval));
+    validateDuration(subject, 'pollInterval', this.pollInterval, Duration.seconds(10), Duration.hours(1));
+  }
+
+  /**
+   * Whether the poller must run every minute for this vendor: its jobs are asked at an interval,
+   * or its callbacks are hints the next run answers.
+   * @internal
+   */
+  _needsPromptPolling(): boolean {
+    return this.reports === 'hint' || this.pollInterval !== undefined;
   }
 
   /**
@@ -184,11 +236,12 @@ export class Vendor {
       pollingEnabled: this.pollingEnabled,
       requestTimeoutMs: this.statusRequestTimeout.toMilliseconds(),
       ...(this.allowInsecureStatusApi ? { allowInsecureStatusApi: true } : {}),
+      ...(this.pollInterval ? { pollIntervalMs: this.pollInterval.toMilliseconds() } : {}),
     };
   }
 
   /** The URL the poller will ask (a base URL overrides a template's origin), checked; its warnings. */
-  private checkStatusUrl(manifest: VendorManifest, options: VendorOptions, optionsPath: string): string[] {
+  private checkStatusUrl(manifest: VendorManifest, options: DefinedVendorOptions, optionsPath: string): string[] {
     const template = manifest.statusApi === 'options' ? this.options.statusUrlTemplate : undefined;
     const [option, url] =
       options.statusApiBaseUrl !== undefined ? ['statusApiBaseUrl', options.statusApiBaseUrl]
@@ -197,6 +250,18 @@ export class Vendor {
     if (option === undefined || url === undefined) return []; // a built-in vendor's own public https URL
     return checkStatusUrl({ vendorId: this.id, option, url, hasApiKey: options.apiKey !== undefined, allowInsecure: this.allowInsecureStatusApi });
   }
+}
+
+/** The webhook secret a vendor needs (every one but a poll-only vendor, which takes none). */
+function webhookSecretOf(subject: string, reports: string, options: DefinedVendorOptions, pollOnlyAuth: string | undefined): secretsmanager.ISecret | undefined {
+  if (reports === 'poll') {
+    if (options.webhookSecret !== undefined) throw new Error(`${subject} sends no webhooks${pollOnlyAuth ? ` (${pollOnlyAuth})` : ''}: remove webhookSecret`);
+    return undefined;
+  }
+  if (options.webhookSecret === undefined) {
+    throw new Error(`${subject}: webhookSecret is required: ${reports === 'hint' ? 'the token its callback URL carries (?token=<secret value>)' : 'the secret its webhooks are signed with (or its key)'}`);
+  }
+  return options.webhookSecret;
 }
 
 function validateId(id: string): void {

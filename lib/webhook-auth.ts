@@ -177,6 +177,17 @@ export interface StandardWebhooksAuthOptions {
   readonly tolerance?: Duration;
 }
 
+/** Unsigned callbacks, taken as hints for the status API (never as events). */
+export interface UnsignedHintAuthOptions {
+  /**
+   * The query parameter of the callback URL that carries the token (the value of the vendor's
+   * `webhookSecret`): give the vendor `<webhook URL>?token=<secret value>` as its callback URL.
+   *
+   * @default 'token'
+   */
+  readonly tokenParameter?: string;
+}
+
 /** How a custom vendor's webhooks are authenticated. */
 export class WebhookAuth {
   /** An HMAC-SHA256 signature (hex or base64) over the raw body and, optionally, a timestamp. */
@@ -239,7 +250,28 @@ export class WebhookAuth {
     return new WebhookAuth({ type: 'standard-webhooks', toleranceSeconds: toleranceSeconds('WebhookAuth.standardWebhooks', 'tolerance', options.tolerance) });
   }
 
-  /** The kind of authentication: `hmac`, `bearer`, `keyed-header`, `standard-webhooks` or `ed25519-jwks`. */
+  /**
+   * Unsigned callbacks (a `callback_url` the vendor POSTs to without a signature): the body is never trusted. A
+   * callback only names a job; if the app registered it (`registerJob`), the job is asked about at
+   * the poller's next run (every minute with such a vendor), and only the status API's answer is
+   * published (`receivedVia: "callback"`). The callback URL carries the webhook secret as a token,
+   * compared in constant time: it keeps strangers from making the verifier write, it does not make
+   * the body true. Needs `statusUrlTemplate`.
+   */
+  static unsignedHint(options: UnsignedHintAuthOptions = {}): WebhookAuth {
+    return new WebhookAuth({ type: 'unsigned-hint', tokenParameter: options.tokenParameter });
+  }
+
+  /**
+   * No webhooks at all (the vendor is only polled): no route and no verifier; the app registers each job
+   * (`registerJob`) and the poller asks the status API at the vendor's `pollInterval` (30 seconds by
+   * default) from its registration on. Needs `statusUrlTemplate`; takes no `webhookSecret`.
+   */
+  static pollOnly(): WebhookAuth {
+    return new WebhookAuth({ type: 'poll-only' });
+  }
+
+  /** The kind of authentication: `hmac`, `bearer`, `keyed-header`, `standard-webhooks`, `ed25519-jwks`, `unsigned-hint` or `poll-only`. */
   readonly type: string;
 
   /**

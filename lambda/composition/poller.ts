@@ -76,6 +76,7 @@ function pollerVendor(c: PollerVendorConfig, ports: PollerPorts): PollerVendor {
     requestsPerMinute: c.requestsPerMinute,
     requestTimeoutMs: c.requestTimeoutMs > 0 ? c.requestTimeoutMs : 10_000,
     allowInsecureStatusApi: c.allowInsecureStatusApi === true,
+    ...(c.pollIntervalMs !== undefined && c.pollIntervalMs > 0 ? { pollIntervalMs: c.pollIntervalMs } : {}),
   };
 }
 

@@ -13,7 +13,8 @@ export const ARCHIVE_RECORD_VERSION = 1;
 export type ArchiveVerdict = 'enqueued' | 'duplicate' | 'stale' | 'conflict' | 'ignored' | 'quarantined';
 
 /** How the archived request reached the pipeline. */
-export type ArchiveReceivedVia = 'webhook' | 'poll';
+/** `callback`: a status answer the poller asked for because an unsigned callback named the job (its event says the same). */
+export type ArchiveReceivedVia = 'webhook' | 'poll' | 'callback';
 
 /**
  * One archived request: one JSON object per line (JSON Lines), UTF-8, each line ending in `\n`.

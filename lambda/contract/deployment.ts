@@ -27,6 +27,11 @@ export interface PollerVendorConfig {
   /** Per-request timeout. */
   readonly requestTimeoutMs: number;
   /**
+   * Ask about each of the vendor's jobs that are not final this often, from its registration on,
+   * whether or not it was quiet (poll-only vendors). @default - none: after staleAfter of quiet, with a growing backoff
+   */
+  readonly pollIntervalMs?: number;
+  /**
    * The vendor's `allowInsecureStatusApi`: the key may go over plain http and a loopback status API
    * may be asked (a local stand-in). Never link-local; never loopback on Lambda. @default false
    */
@@ -114,6 +119,14 @@ export const DEFAULTS = {
    * each time its failing event is (see README, "Replay the dead-letter queue").
    */
   maxReceiveCount: 5,
+  /**
+   * An unsigned callback (a hint, core/hint.ts) makes its registered job due for a status request
+   * at most once per this many seconds: a flood of callbacks for one job costs at most one status
+   * request per interval.
+   */
+  hintIntervalSeconds: 60,
+  /** The poll interval of a poll-only custom vendor (`WebhookAuth.pollOnly()`) that sets none. */
+  pollOnlyIntervalSeconds: 30,
 } as const;
 
 /**

@@ -10,6 +10,16 @@ import type { ObjectSpec } from './options';
 export const SAMPLE_EVENTS = ['created', 'progress', 'completed', 'failed', 'cancelled'] as const;
 export type SampleEvent = (typeof SAMPLE_EVENTS)[number];
 
+/**
+ * How a vendor reports a job: `webhook`, signed (or keyed) reports the verifier authenticates and
+ * turns into events; `hint`, unsigned callbacks whose body is never trusted: a callback only makes
+ * its (registered) job due for a status request, and the status API's answer is the event
+ * (core/hint.ts); `poll`, no webhooks at all: no route, jobs are registered by the app and the
+ * poller asks the status API at the vendor's poll interval.
+ */
+export const VENDOR_REPORTS = ['webhook', 'hint', 'poll'] as const;
+export type VendorReports = (typeof VENDOR_REPORTS)[number];
+
 export interface VendorManifest {
   /** The adapter kind, and the default vendor id (`acme`). */
   readonly kind: string;
@@ -30,6 +40,17 @@ export interface VendorManifest {
   readonly pollerOnlyOptions?: readonly string[];
   /** Default tolerance of the signed timestamp, in seconds; undefined when the vendor signs none. */
   readonly timestampToleranceSeconds?: number;
+  /**
+   * How the vendor reports (see VendorReports); `options` for a kind whose options say (custom).
+   * @default 'webhook'
+   */
+  readonly reports?: VendorReports | 'options';
+  /**
+   * The default poll interval, in seconds: the poller asks about each of the vendor's jobs that are
+   * not final this often, from its registration on (a vendor that only reports by its status API).
+   * @default - none: a job is asked after `staleAfter` of quiet, then with a growing backoff
+   */
+  readonly pollIntervalSeconds?: number;
   /** Default status-API requests per minute, below the vendor's documented read limit. */
   readonly pollRequestsPerMinute: number;
   /**

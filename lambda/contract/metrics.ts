@@ -29,6 +29,8 @@ export const HANDLER_METRICS = {
   /** Webhooks answered 503 because another event of the job was being delivered (the vendor retries). */
   BUSY: 'Busy',
   BACKEND_ERRORS: 'BackendErrors',
+  /** Unsigned callbacks (hints) by what they came to (`Reason`: scheduled, already_scheduled, job_final, unknown_job, busy). */
+  HINTS: 'Hints',
   POLL_REQUESTS: 'PollRequests',
   POLL_HITS: 'PollHits',
   /** Poll failures (also per `Reason`: `http_5xx`, `timeout`, ..., and `backend` for our own DynamoDB/SQS). */

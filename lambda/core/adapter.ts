@@ -2,13 +2,21 @@
  * The vendor adapter contract: what the core asks of a vendor. Each vendor implements it in its
  * own folder (lambda/vendors/<vendor>/); the core knows no vendor.
  */
+import type { VendorReports } from '../contract/manifest';
 import type { NormalizedFields } from './event';
 import type { JsonObject } from './json';
+
+export type { VendorReports };
 
 /** A raw inbound webhook request. Header names are lower-case. The body is exactly the bytes received. */
 export interface RawRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
+  /**
+   * The URL's query parameters (a repeated one joined with `,`, as API Gateway does): where an
+   * unsigned vendor's callback URL carries its token. @default - none
+   */
+  readonly query?: Readonly<Record<string, string>>;
 }
 
 export type AuthFailureReason =
@@ -31,7 +39,12 @@ export type NormalizeResult =
   /** Authentic, well-formed, but a type we do not turn into events (e.g. event types a vendor documents as optional). Answer 202. */
   | { readonly kind: 'ignored'; readonly vendorEventType: string | null; readonly reason: string }
   /** Authentic but not understood (not JSON, or a shape we cannot normalize). Quarantined, answer 202. */
-  | { readonly kind: 'invalid'; readonly reason: string };
+  | { readonly kind: 'invalid'; readonly reason: string }
+  /**
+   * An unsigned callback (`reports: 'hint'`): it names a job and nothing in it is trusted; the job,
+   * if registered, is made due for a status request (core/hint.ts). `vendorStatus` is for the log only.
+   */
+  | { readonly kind: 'hint'; readonly jobId: string; readonly vendorStatus: string | null };
 
 /** What a status-API call needs. */
 export interface StatusRequestContext {
@@ -65,6 +78,12 @@ export interface VendorStatusApi {
 export interface VendorAdapter {
   /** The id in the path `/webhooks/{id}` and in `source`/`data.vendor`. */
   readonly id: string;
+  /**
+   * How the vendor reports: `webhook` (authenticate, then normalize into an event), `hint` (the
+   * request's token checked, then `normalize` gives a `hint`, never an event), `poll` (no webhooks:
+   * its route answers 404). @default 'webhook'
+   */
+  readonly reports?: VendorReports;
   /**
    * Headers the quarantine keeps beside the body: the signature headers and those `normalize`
    * reads. Never a header carrying a static key: whoever reads the quarantine could forge events

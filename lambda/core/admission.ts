@@ -18,6 +18,8 @@ export function normalizeWithinBounds(adapter: Pick<VendorAdapter, 'normalize'>,
   const normalized = adapter.normalize(request, auth);
   if (normalized.kind === 'invalid') return { kind: 'invalid', reason: boundText(normalized.reason, MAX_REASON_CHARS) };
   // An id SQS or DynamoDB would refuse would fail every retry: kept for a person instead.
-  const idProblem = normalized.kind === 'event' ? jobIdProblem(normalized.fields.jobId) : undefined;
+  const idProblem = normalized.kind === 'event' ? jobIdProblem(normalized.fields.jobId) : normalized.kind === 'hint' ? jobIdProblem(normalized.jobId) : undefined;
+  // A hint's body is not a report: one naming no usable job is ignored, never kept (core/hint.ts).
+  if (idProblem && normalized.kind === 'hint') return { kind: 'ignored', vendorEventType: null, reason: `callback names no usable job id: ${idProblem}` };
   return idProblem ? { kind: 'invalid', reason: idProblem } : normalized;
 }

@@ -70,7 +70,7 @@ export function parseArchiveRecord(text: string): ArchiveRecord | string {
     typeof r.vendor !== 'string' && 'vendor',
     r.jobId !== null && typeof r.jobId !== 'string' && 'jobId',
     (typeof r.receivedAt !== 'string' || Number.isNaN(Date.parse(r.receivedAt))) && 'receivedAt',
-    r.receivedVia !== 'webhook' && r.receivedVia !== 'poll' && 'receivedVia',
+    r.receivedVia !== 'webhook' && r.receivedVia !== 'poll' && r.receivedVia !== 'callback' && 'receivedVia',
     typeof r.verdict !== 'string' && 'verdict',
     r.eventId !== null && typeof r.eventId !== 'string' && 'eventId',
     !(isObject(headers) && Object.values(headers).every((h) => typeof h === 'string')) && 'headers',

@@ -94,7 +94,7 @@ export function claimRequestOf(
   event: VideoJobEvent,
   nowMs: number,
   config: { readonly claimLeaseMs: number; readonly staleAfterMs: number; readonly giveUpAfterMs: number; readonly dedupeWindowMs: number },
-  options: { readonly pendingTerminal: string | null; readonly moveEntry: boolean },
+  options: { readonly pendingTerminal: string | null; readonly moveEntry: boolean; readonly nextPollAtMs?: number },
 ): ClaimRequest {
   const { data } = event;
   const terminal = isTerminal(data.status);
@@ -109,7 +109,7 @@ export function claimRequestOf(
     nowMs,
     leaseUntilMs: nowMs + config.claimLeaseMs,
     pendingTerminal: terminal ? options.pendingTerminal : null,
-    nextPollAtMs: nowMs + config.staleAfterMs,
+    nextPollAtMs: options.nextPollAtMs ?? nowMs + config.staleAfterMs,
     moveEntry: options.moveEntry,
     expiresAtMs: nowMs + config.giveUpAfterMs + config.dedupeWindowMs,
   };

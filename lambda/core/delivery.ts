@@ -56,6 +56,18 @@ export type DeliveryOutcome =
   /** Another event of the job is between claim and send: try again shortly. */
   | 'busy';
 
+/** Where an event comes from, and (for the poller) when its job is to be asked next. */
+export interface DeliverySource {
+  readonly vendor: string;
+  readonly receivedVia: ReceivedVia;
+  readonly receivedAtMs: number;
+  /**
+   * The job's next due time if this event is claimed and not terminal (the poller's, for a vendor
+   * polled at an interval). @default - the claim's time plus staleAfter
+   */
+  readonly nextPollAtMs?: number;
+}
+
 export interface DeliveryResult {
   readonly outcome: DeliveryOutcome;
   readonly event: VideoJobEvent;
@@ -70,12 +82,7 @@ export interface DeliveryResult {
 export type OnOutcome = (outcome: Exclude<DeliveryOutcome, 'busy'>, event: VideoJobEvent) => Promise<void>;
 
 /** Publishes normalized fields: the one path for webhooks and polls alike. */
-export async function deliver(
-  fields: NormalizedFields,
-  source: { readonly vendor: string; readonly receivedVia: ReceivedVia; readonly receivedAtMs: number },
-  deps: DeliveryDeps,
-  onOutcome?: OnOutcome,
-): Promise<DeliveryResult> {
+export async function deliver(fields: NormalizedFields, source: DeliverySource, deps: DeliveryDeps, onOutcome?: OnOutcome): Promise<DeliveryResult> {
   const event = buildEvent(fields, source);
   const { store, clock, config } = deps;
   const waitUntil = clock.now() + config.busyWaitMs;
@@ -83,8 +90,8 @@ export async function deliver(
   const pending = event.data.terminal ? pendingJson(event) : null;
   for (let attempt = 0; ; attempt++) {
     const now = clock.now();
-    // A poll moves the job's index entry on (the vendor was just asked); a webhook leaves it.
-    const request = claimRequestOf(event, now, config, { pendingTerminal: pending, moveEntry: source.receivedVia === 'poll' });
+    // A poll (scheduled, or asked for by a callback) moves the job's index entry on: the vendor was just asked; a webhook leaves it.
+    const request = claimRequestOf(event, now, config, { pendingTerminal: pending, moveEntry: source.receivedVia !== 'webhook', nextPollAtMs: source.nextPollAtMs });
     const result = await store.claim(request);
     if (result.claimed) {
       await sendAndMark(applyClaim(result.previous, request), event, deps, onOutcome);
@@ -215,7 +222,7 @@ type Decision = { readonly kind: Exclude<DeliveryOutcome, 'enqueued'> } | { read
 
 /** What to do with `event` given the job's current (unexpired) record, and the record a claim makes (claim.ts). Pure. */
 export function decide(current: JobRecord | undefined, event: VideoJobEvent, now: number, config: DeliveryConfig, receivedVia: ReceivedVia = event.data.receivedVia): Decision {
-  const request = claimRequestOf(event, now, config, { pendingTerminal: event.data.terminal ? pendingJson(event) : null, moveEntry: receivedVia === 'poll' });
+  const request = claimRequestOf(event, now, config, { pendingTerminal: event.data.terminal ? pendingJson(event) : null, moveEntry: receivedVia !== 'webhook' });
   const verdict = judge(current, request);
   return verdict === 'claim' ? { kind: 'claim', claimed: applyClaim(current, request) } : { kind: verdict };
 }

@@ -6,7 +6,7 @@
  */
 import { applyClaim, claimsAtOnce } from './claim';
 import { jobKey } from './job-key';
-import type { ClaimRequest, ClaimResult, DuePage, EventMessage, EventQueue, JobRecord, JobStore } from './ports';
+import type { ClaimRequest, ClaimResult, DuePage, EventMessage, EventQueue, HintResult, JobRecord, JobStore } from './ports';
 
 /** Reads through to `inner` (GetItem only); claims and puts change a copy in memory. */
 export class DryRunStore implements JobStore {
@@ -36,6 +36,11 @@ export class DryRunStore implements JobStore {
 
   async listDue(): Promise<DuePage> {
     return { items: [], cursor: undefined };
+  }
+
+  /** A replay never hints (hints come from unsigned callbacks, which are not archived): refused. */
+  async hint(): Promise<HintResult> {
+    throw new Error('a dry run records no hint');
   }
 }
 

@@ -32,7 +32,12 @@ export interface VideoJobError {
   readonly code: string | null;
 }
 
-export type ReceivedVia = 'webhook' | 'poll';
+/**
+ * How the pipeline learnt what the event says: `webhook`, an authenticated report; `poll`, the
+ * status API asked by the poller; `callback`, the status API asked because an unsigned callback
+ * (a hint, never trusted itself) said the job had news.
+ */
+export type ReceivedVia = 'webhook' | 'poll' | 'callback';
 
 /** `data` of the CloudEvent. Fields that do not apply are `null`, never missing. */
 export interface VideoJobEventData {

@@ -15,9 +15,15 @@ export function normalizeHeaders(headers: Readonly<Record<string, string | strin
 }
 
 /** The raw body exactly as sent: API Gateway base64-encodes bodies it does not treat as text. */
-export function rawRequest(headers: Readonly<Record<string, string | string[] | undefined>> | undefined, body: string | Buffer | undefined | null, isBase64Encoded = false): RawRequest {
+export function rawRequest(
+  headers: Readonly<Record<string, string | string[] | undefined>> | undefined,
+  body: string | Buffer | undefined | null,
+  isBase64Encoded = false,
+  query?: Readonly<Record<string, string | undefined>> | null,
+): RawRequest {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body ?? '', isBase64Encoded ? 'base64' : 'utf8');
-  return { headers: normalizeHeaders(headers), body: bytes };
+  const params = Object.entries(query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return { headers: normalizeHeaders(headers), body: bytes, ...(params.length > 0 ? { query: Object.fromEntries(params) } : {}) };
 }
 
 export interface HttpResponse {

@@ -47,7 +47,27 @@ export interface JobRecord {
   readonly pollAttempts: number;
   /** After this the item counts as absent (DynamoDB TTL deletes it days later). */
   readonly expiresAtMs: number;
+  /**
+   * When an unsigned callback last made the job due (core/hint.ts): a job whose due time is this
+   * is asked because of a hint, and its events say `receivedVia: "callback"`. @default - never
+   */
+  readonly hintedAtMs?: number;
 }
+
+/** What a hint asks of the store (core/hint.ts). */
+export interface HintRequest {
+  readonly vendor: string;
+  readonly jobId: string;
+  readonly nowMs: number;
+  /** A hint recorded at or after `nowMs - intervalMs` blocks this one. */
+  readonly intervalMs: number;
+}
+
+export type HintResult =
+  /** Recorded: the job is due now (`hintedAtMs` and its due time set to `nowMs`, its version counted up). */
+  | { readonly recorded: true }
+  /** Nothing written; `current` is the stored record (expired or not), for `hintVerdict`. */
+  | { readonly recorded: false; readonly current: JobRecord | undefined };
 
 /** What a claim asks of the store (core/claim.ts): everything the claim writes and its rules need. */
 export interface ClaimRequest {
@@ -103,6 +123,11 @@ export interface JobStore {
   put(record: JobRecord, expectedVersion: number | null): Promise<boolean>;
   /** Jobs of a vendor that are not final and due for a poll at `dueAtMs`, oldest first. */
   listDue(vendor: string, dueAtMs: number, limit: number, cursor?: string): Promise<DuePage>;
+  /**
+   * Makes a job due now in one conditional write when `hintsAtOnce(stored, request)` holds
+   * (core/hint.ts); otherwise writes nothing and gives the stored record back. Rejects on any other error.
+   */
+  hint(request: HintRequest): Promise<HintResult>;
 }
 
 /** One event as the queue carries it: its JSON, and what the FIFO queue orders and deduplicates it by. */

@@ -188,7 +188,8 @@ async function replayOne(deps: ReplayDeps, message: QuarantineMessage | undefine
   const request: RawRequest = { headers: message.headers, body: Buffer.from(message.bodyBase64, 'base64') };
   // The same bounds as on arrival (core/admission.ts): what they refuse stays quarantined.
   const normalized = normalizeWithinBounds(adapter, request, { ok: true, timestampMs: message.signedTimestampMs ?? null });
-  if (normalized.kind === 'ignored') {
+  // A hint (an unsigned callback) is never quarantined and is no report: nothing to replay.
+  if (normalized.kind === 'ignored' || normalized.kind === 'hint') {
     deps.telemetry.count('Ignored', message.vendor);
     return 'ignored';
   }

@@ -2,11 +2,13 @@
  * One inbound webhook, start to answer: size check, authenticate, normalize, deliver (or
  * quarantine). Transport-free: the Lambda handler and the dev server map HTTP to and from this.
  */
+import { DEFAULTS } from '../contract/deployment';
 import { PublicKeysUnavailableError, type AuthResult, type RawRequest, type VendorAdapter } from './adapter';
 import { normalizeWithinBounds } from './admission';
 import { alongside, archiveQuietly, archiveRecord, type ArchiveVerdictFields } from './archive';
 import { deliver, type DeliveryDeps, type DeliveryOutcome } from './delivery';
 import { describeError } from './errors';
+import { handleHint, type HintOutcome } from './hint';
 import type { QuarantineQueue, RequestArchive, SecretSource } from './ports';
 import { SecretFormatError } from './secrets';
 
@@ -32,6 +34,11 @@ export interface WebhookDeps extends DeliveryDeps {
    * not for an unauthenticated caller.
    */
   readonly notConfiguredAdvice?: (vendor: string) => string;
+  /**
+   * A registered job's hints (unsigned callbacks) are recorded at most once per this long.
+   * @default DEFAULTS.hintIntervalSeconds (60 s)
+   */
+  readonly hintIntervalMs?: number;
 }
 
 export interface WebhookAnswer {
@@ -45,6 +52,8 @@ export interface WebhookAnswer {
 export type WebhookResult =
   | { readonly kind: 'delivered'; readonly outcome: DeliveryOutcome; readonly eventId: string; readonly jobId: string }
   | { readonly kind: 'ignored'; readonly reason: string }
+  /** An unsigned callback: what it did to its job (core/hint.ts); never an event by itself. */
+  | { readonly kind: 'hinted'; readonly outcome: HintOutcome; readonly jobId: string }
   | { readonly kind: 'quarantined'; readonly reason: string }
   | { readonly kind: 'rejected'; readonly reason: string }
   | { readonly kind: 'failed'; readonly reason: string };
@@ -53,6 +62,8 @@ export type WebhookResult =
 export async function handleWebhook(vendorId: string, request: RawRequest, deps: WebhookDeps): Promise<WebhookAnswer> {
   const adapter = deps.adapters.get(vendorId);
   if (!adapter) return reject(deps, 'unknown', 404, 'unknown_vendor', 'unknown vendor');
+  // A poll-only vendor sends nothing: it has no route on AWS, and none here.
+  if (adapter.reports === 'poll') return reject(deps, vendorId, 404, 'poll_only', `vendor ${vendorId} sends no webhooks: it is polled (register its jobs)`);
   deps.telemetry.count('Received', vendorId);
   if (request.body.length > deps.maxBodyBytes) return reject(deps, vendorId, 413, 'body_too_large', 'body too large');
 
@@ -85,6 +96,14 @@ export async function handleWebhook(vendorId: string, request: RawRequest, deps:
   const archived = (verdict: ArchiveVerdictFields): Promise<void> =>
     archiveQuietly(deps.archive, [archiveRecord({ vendor: vendorId, receivedAtMs, receivedVia: 'webhook', headers, body: request.body, signedTimestampMs: auth.timestampMs }, verdict)], deps.telemetry);
   const normalized = normalizeWithinBounds(adapter, request, auth);
+  if (normalized.kind === 'hint') {
+    try {
+      const { outcome, ...answer } = await handleHint(vendorId, normalized.jobId, normalized.vendorStatus, deps, deps.hintIntervalMs ?? DEFAULTS.hintIntervalSeconds * 1000);
+      return { ...answer, result: { kind: 'hinted', outcome, jobId: normalized.jobId } };
+    } catch (err) {
+      return fail(deps, vendorId, 'backend_error', err, { jobId: normalized.jobId });
+    }
+  }
   if (normalized.kind === 'ignored') {
     deps.telemetry.count('Ignored', vendorId);
     deps.telemetry.log('info', 'event type ignored', { vendor: vendorId, vendorEventType: normalized.vendorEventType, reason: normalized.reason });

@@ -14,7 +14,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   const pathVendor = event.pathParameters?.vendor ?? lastPathSegment(event.rawPath);
   const vendor = pathVendor === undefined || pathVendor === vendorId ? vendorId : pathVendor;
   try {
-    const answer = await handleWebhook(vendor, rawRequest(event.headers, event.body, event.isBase64Encoded), deps);
+    const answer = await handleWebhook(vendor, rawRequest(event.headers, event.body, event.isBase64Encoded, event.queryStringParameters), deps);
     return toHttpResponse(answer);
   } finally {
     telemetry.flush();

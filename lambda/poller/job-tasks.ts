@@ -8,13 +8,15 @@ import type { StatusHttpRequest, VendorStatusApi } from '../core/adapter';
 import { archiveRecord, type ArchiveVerdictFields, type ReadAnswer } from '../core/archive';
 import { deliver, deliverPendingTerminal, pendingTerminalOf, type DeliveryDeps, type DeliveryOutcome } from '../core/delivery';
 import { describeError } from '../core/errors';
-import { isTerminal, type NormalizedFields } from '../core/event';
+import { isTerminal, type NormalizedFields, type ReceivedVia } from '../core/event';
+import { dueByHint } from '../core/hint';
 import type { JobRecord } from '../core/ports';
+import type { ArchiveReceivedVia } from '../contract/archive';
 import { expiredFields } from './expiry';
 import { ArchiveBatch } from './archive-batch';
 import type { Lane } from './lane';
 import { AUTH_REASON, type PollFailure } from './lane-counts';
-import { backoffUntil, giveUpAt, isPastGiveUp } from './schedule';
+import { backoffUntil, giveUpAt, intervalBackoffUntil, isPastGiveUp } from './schedule';
 import type { StatusCheckResult, StatusRefusal } from './status-client';
 import type { PollerDeps } from './types';
 
@@ -29,6 +31,8 @@ export class JobTasks {
     private readonly deps: PollerDeps,
     /** No request may still be open at this time. */
     private readonly deadlineMs: number,
+    /** When the run started: a vendor polled at an interval is asked again one interval after it. */
+    private readonly runStartMs: number,
   ) {
     // A poll never waits for another event of the job: it is left to the next run.
     this.delivery = { ...deps, config: { ...deps.config, busyWaitMs: 0 } };
@@ -46,6 +50,8 @@ export class JobTasks {
     if (job.expiresAtMs <= now) return () => this.moveOn(lane, job, null);
     // Its terminal event was claimed by an attempt that died: send that, no need to ask the vendor.
     if (pendingTerminalOf(job, now)) return () => this.redeliver(lane, job);
+    // An unsigned callback made it due (core/hint.ts), or its vendor is asked at an interval whatever came in: asked now.
+    if (dueByHint(job) || lane.vendor.pollIntervalMs !== undefined) return undefined;
     // A webhook's claim leaves the index entry where the job's first event put it (one index write
     // per job, core/claim.ts): a job with news since is not quiet yet, its entry moves to its last
     // sign of life plus staleAfter, and the vendor is not asked.
@@ -123,7 +129,7 @@ export class JobTasks {
         return this.refuse(lane, job, result);
       default:
         // An answer the adapter read but could not understand could have made an event: kept, as a quarantined webhook is.
-        if (result.kind === 'invalid' && result.answers?.length) this.keep(lane, now, result.answers, { verdict: 'quarantined', eventId: null, jobId: job.jobId, reason: result.reason });
+        if (result.kind === 'invalid' && result.answers?.length) this.keep(lane, now, result.answers, { verdict: 'quarantined', eventId: null, jobId: job.jobId, reason: result.reason }, receivedViaOf(job));
         this.pollFailed(lane, job.jobId, result);
         return this.backOff(lane, job, now, undefined);
     }
@@ -140,8 +146,11 @@ export class JobTasks {
       lane.counts.error(pollFailure(job.jobId, 'wrong_job', 'warn', { answerJobId: fields.jobId.slice(0, 200), detail: 'the status answer names another job id: not published' }));
       return this.backOff(lane, job, now, undefined);
     }
-    const { outcome } = await deliver(fields, { vendor: lane.vendor.id, receivedVia: 'poll', receivedAtMs: now }, this.delivery, async (verdict, event) =>
-      this.keep(lane, now, answers, { verdict, eventId: event.id, jobId: event.data.jobId }),
+    const interval = lane.vendor.pollIntervalMs;
+    const nextPollAtMs = interval === undefined ? undefined : this.runStartMs + interval;
+    const receivedVia = receivedViaOf(job);
+    const { outcome } = await deliver(fields, { vendor: lane.vendor.id, receivedVia, receivedAtMs: now, nextPollAtMs }, this.delivery, async (verdict, event) =>
+      this.keep(lane, now, answers, { verdict, eventId: event.id, jobId: event.data.jobId }, receivedVia),
     );
     if (outcome === 'enqueued') {
       lane.counts.hit();
@@ -150,14 +159,15 @@ export class JobTasks {
     if (outcome === 'busy' || (outcome === 'duplicate' && isTerminal(fields.status))) return;
     // Nothing new (same status, behind, or a terminal conflict): the job is quiet.
     if (isPastGiveUp(job, now, this.deps.config)) return this.expire(lane, job, fields);
-    await this.moveOn(lane, job, this.backoffUntil(job, now, undefined));
+    // A vendor polled at an interval: asked again at it, not on a growing backoff.
+    await this.moveOn(lane, job, nextPollAtMs === undefined ? this.backoffUntil(job, now, undefined) : Math.min(nextPollAtMs, giveUpAt(job, this.deps.config)));
   }
 
   /** Adds the record of a status answer to the run's archive batch (written later: a poll is not held up by it). */
-  private keep(lane: Lane, receivedAtMs: number, answers: readonly ReadAnswer[], verdict: ArchiveVerdictFields): void {
+  private keep(lane: Lane, receivedAtMs: number, answers: readonly ReadAnswer[], verdict: ArchiveVerdictFields, receivedVia: ArchiveReceivedVia = 'poll'): void {
     const [first, ...followUps] = answers;
     if (!first) return;
-    this.archive.add(archiveRecord({ vendor: lane.vendor.id, receivedAtMs, receivedVia: 'poll', headers: {}, body: first.body }, verdict, followUps));
+    this.archive.add(archiveRecord({ vendor: lane.vendor.id, receivedAtMs, receivedVia, headers: {}, body: first.body }, verdict, followUps));
   }
 
   /** A 429: nothing learned; the vendor is paused, and the job keeps its place for the next run. */
@@ -190,7 +200,8 @@ export class JobTasks {
   /** After a failed poll: the job expires if past its give-up age, else is looked at again after `delayMs` (or its backoff). */
   private async backOff(lane: Lane, job: JobRecord, now: number, delayMs: number | undefined): Promise<void> {
     if (isPastGiveUp(job, now, this.deps.config)) return this.expire(lane, job, undefined);
-    await this.moveOn(lane, job, this.backoffUntil(job, now, delayMs));
+    const interval = lane.vendor.pollIntervalMs;
+    await this.moveOn(lane, job, interval !== undefined && delayMs === undefined ? intervalBackoffUntil(job, now, this.deps.config, interval) : this.backoffUntil(job, now, delayMs));
   }
 
   private async redeliver(lane: Lane, job: JobRecord): Promise<void> {
@@ -214,6 +225,11 @@ export class JobTasks {
     if (outcome === 'busy') lane.counts.skipped();
     this.deps.telemetry.log('debug', `expiry ${outcome}`, { vendor: lane.vendor.id, jobId: job.jobId });
   }
+}
+
+/** `callback` when an unsigned callback made the job due (its status API was asked because of it), else `poll`. */
+function receivedViaOf(job: JobRecord): ReceivedVia {
+  return dueByHint(job) ? 'callback' : 'poll';
 }
 
 /** A task or a lane that failed on our own side (DynamoDB, SQS, Secrets Manager): the job stays due. */

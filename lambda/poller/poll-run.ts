@@ -10,11 +10,11 @@ import { JobTasks, runFailure } from './job-tasks';
 import { newLane, type Lane } from './lane';
 import { totalOf } from './lane-counts';
 import { Semaphore } from './rate-limiter';
-import { isPastGiveUp, leaseHeld } from './schedule';
+import { dueAtInterval, isPastGiveUp, leaseHeld } from './schedule';
 import type { LaneStop, PollerDeps, PollerVendor, PollRunOptions, PollSummary, VendorPollSummary } from './types';
 
 /** What starting a job came to: a task started, nothing to do, waiting for the next run, or why the lane stops. */
-type Started = 'started' | 'skipped' | 'waiting' | Exclude<LaneStop, 'done' | 'failed'>;
+type Started = 'started' | 'skipped' | 'waiting' | 'not_due' | Exclude<LaneStop, 'done' | 'failed'>;
 
 export class PollRun {
   private readonly startedAt: number;
@@ -29,7 +29,7 @@ export class PollRun {
   ) {
     this.startedAt = deps.clock.now();
     this.slots = new Semaphore(deps.settings.concurrency);
-    this.tasks = new JobTasks(deps, options.deadlineMs);
+    this.tasks = new JobTasks(deps, options.deadlineMs, this.startedAt);
   }
 
   async lane(vendor: PollerVendor): Promise<void> {
@@ -79,10 +79,13 @@ export class PollRun {
   private async walk(lane: Lane): Promise<void> {
     const { store, settings } = this.deps;
     const { counts } = lane;
-    for await (const due of dueJobs(store, lane.vendor.id, this.startedAt, settings.pageSize)) {
+    // A vendor polled at an interval also reads the jobs registered within staleAfter (their due
+    // time is a registration's, which does not know the interval: see dueAtInterval).
+    const horizon = lane.vendor.pollIntervalMs === undefined ? this.startedAt : this.startedAt + this.deps.config.staleAfterMs;
+    for await (const due of dueJobs(store, lane.vendor.id, horizon, settings.pageSize)) {
       const started = await this.start(lane, due.job);
       if (started === 'waiting') counts.remaining();
-      if (started === 'started' || started === 'skipped' || started === 'waiting') continue;
+      if (started === 'started' || started === 'skipped' || started === 'waiting' || started === 'not_due') continue;
       counts.stats.stop = started;
       // This job and the rest of the page were not handled; later pages were not read.
       const { jobs, moreDue } = due.unhandled();
@@ -96,6 +99,8 @@ export class PollRun {
   private async start(lane: Lane, job: JobRecord): Promise<Started> {
     const now = this.deps.clock.now();
     if (now >= this.options.deadlineMs) return 'deadline';
+    const interval = lane.vendor.pollIntervalMs;
+    if (interval !== undefined && !dueAtInterval(job, this.startedAt, interval)) return 'not_due';
     if (leaseHeld(job, now)) {
       lane.counts.skipped();
       return 'skipped';

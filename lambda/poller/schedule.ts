@@ -28,3 +28,22 @@ export function backoffUntil(job: JobRecord, now: number, config: Ages, maxBacko
 export function leaseHeld(job: JobRecord, now: number): boolean {
   return job.leaseUntilMs !== null && job.leaseUntilMs > now;
 }
+
+/**
+ * Whether a run that started at `runStartMs` asks a job of a vendor polled every `intervalMs`: its
+ * due time has come, or it was registered at least an interval ago and never asked (a
+ * registration's due time is staleAfter away: it does not know the vendor's interval).
+ */
+export function dueAtInterval(job: JobRecord, runStartMs: number, intervalMs: number): boolean {
+  if (job.nextPollAtMs !== null && job.nextPollAtMs <= runStartMs) return true;
+  return job.status === 'registered' && job.pollAttempts === 0 && job.createdAtMs + intervalMs <= runStartMs;
+}
+
+/**
+ * The next poll of a job of a vendor polled at an interval after a failed poll: exponential from
+ * the interval, capped at staleAfter (such a vendor's jobs have nothing else to report them), and
+ * never past the give-up age.
+ */
+export function intervalBackoffUntil(job: JobRecord, now: number, config: Ages, intervalMs: number): number {
+  return backoffUntil(job, now, config, Math.max(config.staleAfterMs, intervalMs), Math.min(intervalMs * 2 ** Math.min(job.pollAttempts, 30), Math.max(config.staleAfterMs, intervalMs)));
+}

@@ -23,6 +23,12 @@ export interface PollerVendor {
   readonly requestTimeoutMs: number;
   /** The key may go over plain http, and a loopback status API be asked (see `StatusAccess`). @default false */
   readonly allowInsecureStatusApi?: boolean;
+  /**
+   * Ask each job that is not final this often, counted from the run that asked it, from one
+   * interval after its registration on, whether or not it had news (a vendor that reports only by
+   * its status API). @default - none: after staleAfter of quiet, then with a growing backoff
+   */
+  readonly pollIntervalMs?: number;
 }
 
 export interface PollerSettings {

@@ -7,12 +7,16 @@
 import { custom } from './custom';
 import { elevenlabs } from './elevenlabs';
 import { fal } from './fal';
+import { heygen } from './heygen';
 import { lipdub } from './lipdub';
+import { luma } from './luma';
 import type { VendorModule } from './module';
 import { mux } from './mux';
 import { replicate } from './replicate';
+import { runway } from './runway';
 import { sync } from './sync';
 import { synthesia } from './synthesia';
+import { tavus } from './tavus';
 import { viralsync } from './viralsync';
 
-export const VENDORS: readonly VendorModule[] = [sync, lipdub, viralsync, synthesia, replicate, mux, elevenlabs, fal, custom];
+export const VENDORS: readonly VendorModule[] = [sync, lipdub, viralsync, synthesia, replicate, mux, elevenlabs, fal, luma, runway, heygen, tavus, custom];

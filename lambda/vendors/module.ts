@@ -32,6 +32,11 @@ export interface VendorSamples {
   jobId(sequence?: number): string;
   /** What the vendor's status API answers for a job still in progress (for fake status APIs). */
   statusAnswer(jobId: string): Record<string, unknown>;
+  /**
+   * The query the vendor's callback URL carries for `secret` (an unsigned vendor's token: the
+   * sender puts it in the URL, not in a header). @default - none
+   */
+  query?(secret: string): Record<string, string>;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

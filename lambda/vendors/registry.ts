@@ -4,7 +4,7 @@
  * `vendorRegistry(list)` builds the same from another list (a test vendor, a fork's own).
  */
 import type { AdapterPorts, VendorAdapter } from '../core/adapter';
-import type { SampleEvent, VendorManifest } from '../contract/manifest';
+import type { SampleEvent, VendorManifest, VendorReports } from '../contract/manifest';
 import type { VendorRuntimeConfig } from '../contract/deployment';
 import { optionsProblem } from '../contract/options';
 import { VENDORS } from './index';
@@ -32,13 +32,15 @@ export interface BuiltInVendor {
   readonly manifest: VendorManifest & { readonly local: NonNullable<VendorManifest['local']> };
   readonly samples: VendorSamples | undefined;
   readonly sampleEvents: readonly SampleEvent[];
+  /** How it reports: `webhook` (a sample becomes an event), `hint` (a sample is a callback the status API answers), `poll` (no webhooks). */
+  readonly reports: VendorReports;
 }
 
 export function vendorRegistry(modules: readonly VendorModule[]): VendorRegistry {
   const byKind = new Map(modules.map((m) => [m.manifest.kind, m]));
   const builtIns: BuiltInVendor[] = modules
     .filter((m) => m.manifest.builtIn && m.manifest.local)
-    .map((m) => ({ id: m.manifest.kind, manifest: m.manifest as BuiltInVendor['manifest'], samples: m.samples, sampleEvents: m.manifest.sampleEvents ?? [] }));
+    .map((m) => ({ id: m.manifest.kind, manifest: m.manifest as BuiltInVendor['manifest'], samples: m.samples, sampleEvents: m.manifest.sampleEvents ?? [], reports: reportsOf(m.manifest) }));
   const builtInById = new Map(builtIns.map((b) => [b.id, b]));
   return {
     modules,
@@ -53,6 +55,10 @@ export function vendorRegistry(modules: readonly VendorModule[]): VendorRegistry
       return module.createAdapter({ ...config.options }, config.id, ports);
     },
   };
+}
+
+function reportsOf(manifest: VendorManifest): VendorReports {
+  return manifest.reports === undefined || manifest.reports === 'options' ? 'webhook' : manifest.reports;
 }
 
 /** This runtime's vendors. */

@@ -12,11 +12,19 @@ export { SAMPLE_EVENTS, type SampleEvent };
 /** Which sample events each built-in vendor really sends by webhook. */
 export const VENDOR_EVENTS: Readonly<Record<string, readonly SampleEvent[]>> = Object.fromEntries(registry.builtIns.map((b) => [b.id, b.sampleEvents]));
 
+/**
+ * The sample events of the built-in vendors whose webhooks are reports (signed or keyed): each
+ * sample becomes an event. An unsigned vendor's samples are callbacks, which only the status API
+ * answers (core/hint.ts), and a poll-only vendor has none.
+ */
+export const REPORT_EVENTS: Readonly<Record<string, readonly SampleEvent[]>> = Object.fromEntries(registry.builtIns.filter((b) => b.reports === 'webhook').map((b) => [b.id, b.sampleEvents]));
+
 export class UnsupportedSampleError extends Error {}
 
 /** The payload `vendor` sends for `event`, or throws UnsupportedSampleError naming what it has. */
 export function samplePayload(vendor: string, event: SampleEvent, jobId: string, nowMs: number): Record<string, unknown> {
   const b = sampled(vendor);
+  if (b.reports === 'poll') throw new UnsupportedSampleError(`${vendor} sends no webhooks: it is polled`);
   if (!b.sampleEvents.includes(event)) throw new UnsupportedSampleError(`${vendor} has no ${event} webhook; it sends: ${b.sampleEvents.join(', ')}`);
   return b.samples.payload(event, jobId, nowMs);
 }
@@ -40,6 +48,11 @@ export function signsWithSecret(vendor: string): boolean {
 /** A random webhook secret in `vendor`'s form (for the demo and tests): what signRequest signs with. */
 export function sampleSecret(vendor: string): string {
   return sampled(vendor).samples.secret?.() ?? `${vendor}_${randomBytes(12).toString('hex')}`;
+}
+
+/** The query `vendor`'s callback URL carries for `secret` (an unsigned vendor's token); none for a signing vendor. */
+export function sampleQuery(vendor: string, secret: string): Record<string, string> {
+  return sampled(vendor).samples.query?.(secret) ?? {};
 }
 
 /** A realistic job id for `vendor` (some vendors' are numbers): the `sequence`-th one, or a random one. */

@@ -22,7 +22,7 @@ export interface PollerProps {
   readonly quarantine: WebhookQuarantineQueue;
   readonly jobs: WebhookJobTable;
   readonly environment: Readonly<Record<string, string>>;
-  readonly schedule: events.Schedule | undefined;
+  readonly schedule: events.Schedule;
   readonly timeout: Duration;
   readonly concurrency: number;
   readonly runtime: lambda.Runtime;
@@ -69,7 +69,7 @@ export function addPoller(scope: Construct, props: PollerProps): lambda.Function
   props.quarantine.grantQuarantine(poller);
   new events.Rule(pollerScope, 'Schedule', {
     description: 'Runs the cdk-video-webhooks poller',
-    schedule: props.schedule ?? events.Schedule.rate(Duration.minutes(5)),
+    schedule: props.schedule,
     targets: [new targets.LambdaFunction(poller, { retryAttempts: 0 })],
   });
   return poller;

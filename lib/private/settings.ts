@@ -1,5 +1,6 @@
 /** The resolved settings of `VideoWebhookIngestion`, checked one rule per line. */
 import { Duration } from 'aws-cdk-lib/core';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DEFAULTS } from '../../lambda/contract/deployment';
 import type { VideoWebhookIngestionProps } from '../ingestion-props';
@@ -17,7 +18,19 @@ export type IngestionSettings = ReturnType<typeof resolveSettings>;
  */
 const DEFAULT_THROTTLE = { rateLimit: 1000, burstLimit: 2000 } as const;
 
+/**
+ * The poller's schedule when none is given: every minute when a vendor needs it (a poll interval,
+ * or unsigned callbacks the next run answers), else every 5 minutes. 1 minute is the shortest rate
+ * a schedule takes (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html#eb-rate-expressions).
+ */
+const PROMPT_SCHEDULE = Duration.minutes(1);
+const DEFAULT_SCHEDULE = Duration.minutes(5);
+/** The poller's timeout when none is given: 4 minutes, or 50 s on the 1-minute schedule (a run then stops 10 s before it, 20 s before the next). */
+const DEFAULT_POLLER_TIMEOUT = Duration.minutes(4);
+const PROMPT_POLLER_TIMEOUT = Duration.seconds(50);
+
 export function resolveSettings(scope: Construct, props: VideoWebhookIngestionProps) {
+  const prompt = props.pollSchedule === undefined && (props.vendors ?? []).some((v) => v._needsPromptPolling());
   const s = {
     maxBodyBytes: props.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
     dedupeWindow: props.dedupeWindow ?? Duration.seconds(DEFAULTS.dedupeWindowSeconds),
@@ -25,7 +38,8 @@ export function resolveSettings(scope: Construct, props: VideoWebhookIngestionPr
     giveUpAfter: props.giveUpAfter ?? Duration.seconds(DEFAULTS.giveUpAfterSeconds),
     secretRefresh: props.secretRefreshInterval ?? Duration.seconds(DEFAULTS.secretRefreshSeconds),
     pollConcurrency: props.pollConcurrency ?? DEFAULTS.pollConcurrency,
-    pollerTimeout: props.pollerTimeout ?? Duration.minutes(4),
+    pollerTimeout: props.pollerTimeout ?? (prompt ? PROMPT_POLLER_TIMEOUT : DEFAULT_POLLER_TIMEOUT),
+    pollSchedule: props.pollSchedule ?? events.Schedule.rate(prompt ? PROMPT_SCHEDULE : DEFAULT_SCHEDULE),
     verifierMemorySize: props.verifierMemorySize ?? 256,
     runtime: validateRuntime(scope, props.runtime ?? lambda.Runtime.NODEJS_24_X),
     throttle: { ...DEFAULT_THROTTLE, ...props.throttle },
@@ -45,10 +59,10 @@ export function resolveSettings(scope: Construct, props: VideoWebhookIngestionPr
   if (!s.staleAfter.isUnresolved() && !s.giveUpAfter.isUnresolved() && s.giveUpAfter.toSeconds() <= s.staleAfter.toSeconds()) {
     throw validationError(scope, `giveUpAfter ${s.giveUpAfter.toHumanString()} is not longer than staleAfter ${s.staleAfter.toHumanString()}: a job must be polled before it expires; raise giveUpAfter`);
   }
-  const interval = props.pollSchedule ? rateSeconds(props.pollSchedule.expressionString) : 300;
+  const interval = rateSeconds(s.pollSchedule.expressionString);
   if (interval !== undefined && !s.pollerTimeout.isUnresolved() && s.pollerTimeout.toSeconds() >= interval) {
     throw validationError(scope,
-      `pollerTimeout ${s.pollerTimeout.toHumanString()} is not shorter than the poll schedule ${props.pollSchedule?.expressionString ?? 'rate(5 minutes)'}: ` +
+      `pollerTimeout ${s.pollerTimeout.toHumanString()} is not shorter than the poll schedule ${s.pollSchedule.expressionString}: ` +
         'two runs would overlap and together exceed the vendors\' rate limits; lower pollerTimeout or poll less often',
     );
   }

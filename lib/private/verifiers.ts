@@ -4,6 +4,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambda/contract/deployment';
 import type { WebhookEventQueue } from '../event-queue';
@@ -36,14 +37,18 @@ const VERIFIER_TIMEOUT = Duration.seconds(10);
 /** The file beside the verifiers' shared code that holds a vendor's configuration. */
 const vendorFile = (vendorId: string) => `vendor-${vendorId}.json`;
 
-/** Creates `Verifiers/<vendor>/{LogGroup,ServiceRole,Function,Route,WebhookUrl}` under `scope`. */
+/**
+ * Creates `Verifiers/<vendor>/{LogGroup,ServiceRole,Function,Route,WebhookUrl}` under `scope` for
+ * each vendor that sends webhooks (a poll-only vendor gets none: it is only polled).
+ */
 export function addVerifiers(scope: Construct, props: VerifiersProps): Record<string, lambda.IFunction> {
   const verifiersScope = new Construct(scope, 'Verifiers');
   const functions: Record<string, lambda.IFunction> = {};
+  const routed = props.vendors.filter((v): v is Vendor & { readonly webhookSecret: secretsmanager.ISecret } => v.webhookSecret !== undefined);
   // One asset for every verifier, a configuration file per vendor in it: a vendor's options (a
   // custom vendor's statusMap and paths) would outgrow Lambda's 4 KB environment.
-  const config = codeWithConfigs('verifier', Object.fromEntries(props.vendors.map((v) => [vendorFile(v.id), v._runtimeConfig()])), 'VW_VENDOR_VALUE_');
-  for (const vendor of props.vendors) {
+  const config = codeWithConfigs('verifier', Object.fromEntries(routed.map((v) => [vendorFile(v.id), v._runtimeConfig()])), 'VW_VENDOR_VALUE_');
+  for (const vendor of routed) {
     const vendorScope = new Construct(verifiersScope, vendor.id);
     const fn = createPipelineFunction(vendorScope, 'verifier', {
       code: config.code(),

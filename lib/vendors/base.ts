@@ -4,20 +4,11 @@
  */
 import type { Duration } from 'aws-cdk-lib/core';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { VendorManifest } from '../../lambda/contract/manifest';
+import type { VendorManifest, VendorReports } from '../../lambda/contract/manifest';
 import type { OptionsOf } from '../../lambda/contract/options';
 
-/** Options every vendor takes. */
-export interface VendorOptions {
-  /**
-   * An existing secret the vendor's webhooks are authenticated with: the signing secret (HMAC
-   * vendors), the static key (bearer vendors), or the account ids whose deliveries are accepted
-   * (vendors that sign with public keys). The secret value is either one string or a
-   * JSON array of strings, all accepted at once (during a rotation, or several accounts). Only read
-   * (by this vendor's verifier), never created or changed here.
-   */
-  readonly webhookSecret: secretsmanager.ISecret;
-
+/** Options every vendor takes but the webhook secret (a poll-only vendor sends no webhooks). */
+export interface PolledVendorOptions {
   /**
    * An existing secret holding the key of the vendor's status API, read by the poller only (never
    * by the verifier).
@@ -66,6 +57,41 @@ export interface VendorOptions {
    * @default false
    */
   readonly allowInsecureStatusApi?: boolean;
+
+  /**
+   * Ask the status API about each of the vendor's jobs that are not final once per this interval,
+   * from one interval after its registration on, whether or not it was quiet (instead of after
+   * `staleAfter` of quiet with a growing backoff). For a vendor that reports only through its status
+   * API; a vendor with a poll interval makes the poller run every minute. 10 seconds to 1 hour;
+   * under the poller's schedule, it is asked at every run.
+   *
+   * @default - the vendor's own (a poll-only vendor's, 30 seconds for the built-in one and a custom one); none for the others
+   */
+  readonly pollInterval?: Duration;
+}
+
+/** Options every vendor that sends webhooks takes. */
+export interface VendorOptions extends PolledVendorOptions {
+  /**
+   * An existing secret the vendor's webhooks are authenticated with: the signing secret (HMAC
+   * vendors), the static key (bearer vendors), the account ids whose deliveries are accepted
+   * (vendors that sign with public keys), or the token of an unsigned vendor's callback URL. The
+   * secret value is either one string or a JSON array of strings, all accepted at once (during a
+   * rotation, or several accounts). Only read (by this vendor's verifier), never created or changed here.
+   */
+  readonly webhookSecret: secretsmanager.ISecret;
+}
+
+/** Options of a built-in vendor that sends no webhooks (it is polled). */
+export interface PollOnlyVendorOptions extends PolledVendorOptions {
+  /**
+   * The vendor id: the event `source` (`video-webhooks/<id>`) and `data.vendor`, and the vendor
+   * `registerJob` names. Lower case letters, digits and `-`, at most 32 characters, starting with
+   * a letter.
+   *
+   * @default - the vendor's own (each vendor's options name it)
+   */
+  readonly id?: string;
 }
 
 /** Options of a built-in vendor. */
@@ -83,8 +109,10 @@ export interface BuiltInVendorOptions extends VendorOptions {
 /** What a vendor's file makes of its options: the `Vendor` its factory returns is built from it. */
 export interface VendorDefinition {
   readonly manifest: VendorManifest;
-  /** The options every vendor takes (and the id, if given). */
-  readonly options: VendorOptions & { readonly id?: string };
+  /** The options every vendor takes (and the id and the webhook secret, if given). */
+  readonly options: DefinedVendorOptions;
+  /** How the vendor reports (a custom vendor's auth says; a built-in vendor's manifest). */
+  readonly reports: VendorReports;
   /** The adapter's options, as its manifest's option spec types them; the unset ones are left out. */
   readonly adapterOptions: object;
   /** Where the adapter's options are in the vendor's options (`adapterOptions`), for the messages; '' at the top. */
@@ -99,13 +127,17 @@ export interface VendorDefinition {
  */
 export function vendorDefinition<M extends VendorManifest>(
   manifest: M,
-  options: VendorOptions & { readonly id?: string },
+  options: DefinedVendorOptions,
   adapterOptions: NoInfer<OptionsOf<M['options']>>,
   optionsPath = '',
   unlisted: object = {},
+  reports: VendorReports = manifest.reports === undefined || manifest.reports === 'options' ? 'webhook' : manifest.reports,
 ): VendorDefinition {
-  return { manifest, options, adapterOptions: { ...unlisted, ...adapterOptions }, optionsPath };
+  return { manifest, options, reports, adapterOptions: { ...unlisted, ...adapterOptions }, optionsPath };
 }
+
+/** The options a vendor's definition carries: the shared ones, and the id and webhook secret when given. */
+export type DefinedVendorOptions = PolledVendorOptions & { readonly id?: string; readonly webhookSecret?: secretsmanager.ISecret };
 
 /** Who a vendor's problems are about, in messages: `vendor <id>` (a factory has no construct path yet). */
 export function vendorSubject(manifest: VendorManifest, options: { readonly id?: string }): string {

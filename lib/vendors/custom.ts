@@ -6,7 +6,8 @@
 import type { OptionsOf } from '../../lambda/contract/options';
 import { customManifest } from '../../lambda/vendors/custom/manifest';
 import { WebhookAuth } from '../webhook-auth';
-import { vendorDefinition, type VendorDefinition, type VendorOptions } from './base';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { vendorDefinition, type PolledVendorOptions, type VendorDefinition } from './base';
 
 /**
  * Dotted JSON paths into the vendor's body (`data.job.id`, `items.0.id`); a list is tried in order,
@@ -79,7 +80,11 @@ export interface CustomVendorMappingOptions {
 
 /** How a custom vendor's webhooks are read. The same options, as JSON, configure `video-webhooks dev --config`. */
 export interface CustomVendorAdapterOptions extends CustomVendorMappingOptions {
-  /** How the webhooks are authenticated: `WebhookAuth.hmac({...})`, `WebhookAuth.keyedHeader({...})`, `WebhookAuth.ed25519Jwks({...})`, `WebhookAuth.standardWebhooks()` or `WebhookAuth.bearer()`. */
+  /**
+   * How the webhooks are authenticated: `WebhookAuth.hmac({...})`, `WebhookAuth.keyedHeader({...})`,
+   * `WebhookAuth.ed25519Jwks({...})`, `WebhookAuth.standardWebhooks()` or `WebhookAuth.bearer()`;
+   * `WebhookAuth.unsignedHint()` for unsigned callbacks, `WebhookAuth.pollOnly()` for none.
+   */
   readonly auth: WebhookAuth;
 }
 
@@ -88,9 +93,18 @@ export interface CustomVendorAdapterOptions extends CustomVendorMappingOptions {
  *
  * Defaults of the shared options: `pollRequestsPerMinute` 60, `statusApiBaseUrl` none (`adapterOptions.statusUrlTemplate` says where the status API is).
  */
-export interface CustomVendorOptions extends VendorOptions {
+export interface CustomVendorOptions extends PolledVendorOptions {
   /** The vendor id (see `BuiltInVendorOptions.id` for its form). */
   readonly id: string;
+
+  /**
+   * An existing secret the vendor's webhooks are authenticated with (see `VendorOptions.webhookSecret`):
+   * its signing secret or key, or with `WebhookAuth.unsignedHint()` the token of its callback URL.
+   * Required, but with `WebhookAuth.pollOnly()`, which takes none.
+   *
+   * @default - none: only with `WebhookAuth.pollOnly()`
+   */
+  readonly webhookSecret?: secretsmanager.ISecret;
 
   /** How its webhooks are authenticated and read. */
   readonly adapterOptions: CustomVendorAdapterOptions;
@@ -106,10 +120,16 @@ export function customDefinition(options: CustomVendorOptions): VendorDefinition
     throw new Error(`vendor ${options.id}: a custom vendor needs adapterOptions with auth, paths and statusMap`);
   }
   if (!(adapterOptions.auth instanceof WebhookAuth)) {
-    throw new Error(`vendor ${options.id}: adapterOptions.auth must be WebhookAuth.hmac({...}), WebhookAuth.keyedHeader({...}), WebhookAuth.ed25519Jwks({...}), WebhookAuth.standardWebhooks() or WebhookAuth.bearer({...})`);
+    throw new Error(
+      `vendor ${options.id}: adapterOptions.auth must be WebhookAuth.hmac({...}), WebhookAuth.keyedHeader({...}), WebhookAuth.ed25519Jwks({...}), WebhookAuth.standardWebhooks(), WebhookAuth.bearer({...}), WebhookAuth.unsignedHint() or WebhookAuth.pollOnly()`,
+    );
   }
   const { auth, paths, statusMap, statusUrlTemplate, apiKeyHeader, apiKeyPrefix, statusPaths, ...unlisted } = adapterOptions;
-  return vendorDefinition(customManifest, options, { auth: auth._json, ...mappingOf({ paths, statusMap, statusUrlTemplate, apiKeyHeader, apiKeyPrefix, statusPaths }) }, 'adapterOptions', unlisted);
+  const reports = auth.type === 'poll-only' ? 'poll' : auth.type === 'unsigned-hint' ? 'hint' : 'webhook';
+  if (reports !== 'webhook' && statusUrlTemplate === undefined) {
+    throw new Error(`vendor ${options.id}: ${reports === 'poll' ? 'a poll-only vendor' : 'an unsigned vendor'} reports through its status API alone: set adapterOptions.statusUrlTemplate`);
+  }
+  return vendorDefinition(customManifest, options, { auth: auth._json, ...mappingOf({ paths, statusMap, statusUrlTemplate, apiKeyHeader, apiKeyPrefix, statusPaths }) }, 'adapterOptions', unlisted, reports);
 }
 
 /** The shared options as the custom adapter takes them. */

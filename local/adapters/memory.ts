@@ -1,9 +1,10 @@
 /** In-memory ports: for unit tests and the verifier benchmark. Same semantics as the AWS ones. */
 import { applyClaim, claimsAtOnce } from '../../lambda/core/claim';
+import { applyHint, hintsAtOnce } from '../../lambda/core/hint';
 import type { VideoJobEvent } from '../../lambda/core/event';
 import { jobKey } from '../../lambda/core/job-key';
 import type { ArchiveRecord } from '../../lambda/contract/archive';
-import type { ArchiveWriteFailure, ClaimRequest, ClaimResult, DuePage, EventMessage, EventQueue, JobRecord, JobStore, QuarantineMessage, QuarantineQueue, RequestArchive } from '../../lambda/core/ports';
+import type { ArchiveWriteFailure, ClaimRequest, ClaimResult, DuePage, EventMessage, EventQueue, HintRequest, HintResult, JobRecord, JobStore, QuarantineMessage, QuarantineQueue, RequestArchive } from '../../lambda/core/ports';
 
 export class MemoryJobStore implements JobStore {
   readonly records = new Map<string, JobRecord>();
@@ -18,6 +19,14 @@ export class MemoryJobStore implements JobStore {
     if (!claimsAtOnce(stored, request)) return { claimed: false, current: stored };
     this.records.set(key, applyClaim(stored, request));
     return { claimed: true, previous: stored };
+  }
+
+  async hint(request: HintRequest): Promise<HintResult> {
+    const key = jobKey(request.vendor, request.jobId);
+    const stored = this.records.get(key);
+    if (!stored || !hintsAtOnce(stored, request)) return { recorded: false, current: stored };
+    this.records.set(key, applyHint(stored, request));
+    return { recorded: true };
   }
 
   async put(record: JobRecord, expectedVersion: number | null): Promise<boolean> {

@@ -66,6 +66,10 @@ function vendorOf(entry: unknown, at: string, vendors: VendorRegistry, seen: Set
   if (seen.has(id)) throw problem(`${at}.id "${id}" is given twice: give each vendor its own id`);
   seen.add(id);
   if (!isObject(entry.options)) throw problem(`${at}.options must be the custom vendor's options: auth, paths, statusMap, ...`);
+  const auth = isObject(entry.options.auth) ? entry.options.auth.type : undefined;
+  if ((auth === 'unsigned-hint' || auth === 'poll-only') && entry.options.statusUrlTemplate === undefined) {
+    throw problem(`${at}: ${auth === 'poll-only' ? 'a poll-only vendor' : 'an unsigned vendor'} reports through its status API alone: set options.statusUrlTemplate`);
+  }
   return { id, kind: CONFIG_VENDOR_KIND, options: entry.options };
 }
 

@@ -109,7 +109,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const stops: Array<() => Promise<void>> = [() => emulators.stop()];
   try {
     const archive = settings.archiveDir === undefined ? undefined : new DirectoryArchive(settings.archiveDir);
-    const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue, archive });
+    const pipeline = await wireLocalPipeline(emulators, { env: settings.env, staleAfterSeconds: options.staleAfterSeconds, pollIntervalSeconds: options.pollIntervalSeconds ?? 30, vendors: settings.vendors, configVendors: settings.configVendors, queue: settings.queue, archive });
     const inspector = queueInspector(pipeline.sqs, { endpoint: emulators.sqsEndpoint });
     const devConsole = createDevConsole({ pipeline, inspector, vendors: settings.vendors, configVendors: settings.configVendors, env: settings.env, ...settings.queue, log: settings.log });
     stops.unshift(async () => devConsole.stop());
@@ -217,7 +217,11 @@ async function listen(settings: Settings, pipeline: LocalPipeline, inspector: Qu
 
 /** One line per vendor served: whether its secret variable is set, and in the secret format. */
 async function reportSecrets(pipeline: LocalPipeline, settings: Settings): Promise<void> {
-  for (const vendor of pipeline.deps.adapters.keys()) {
+  for (const [vendor, adapter] of pipeline.deps.adapters) {
+    if (adapter.reports === 'poll') {
+      settings.log(`${vendor}: sends no webhooks: its registered jobs are polled (${pollerLine(pipeline, vendor)})`);
+      continue;
+    }
     const variable = pipeline.deps.secretIdFor(vendor);
     try {
       settings.log(secretLine(vendor, variable, (await pipeline.deps.secrets.get(variable)).length));
@@ -225,6 +229,11 @@ async function reportSecrets(pipeline: LocalPipeline, settings: Settings): Promi
       settings.log(`${vendor}: ${(err as Error).message} (until then it answers 503)`);
     }
   }
+}
+
+function pollerLine(pipeline: LocalPipeline, vendor: string): string {
+  const polled = pipeline.poller.vendors.find((v) => v.id === vendor)?.statusApi !== undefined;
+  return polled ? 'its status API is set' : 'set its _API_BASE_URL or _API_KEY variable to poll it';
 }
 
 async function consumerOf(settings: Settings, handler: SqsHandler | undefined, emulators: Emulators, pipeline: LocalPipeline): Promise<EventConsumer | undefined> {

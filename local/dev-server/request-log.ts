@@ -8,13 +8,14 @@ import type { WebhookAnswer } from '../../lambda/core/webhook';
 /** `200 acme delivered: enqueued (job j-1, event 8c1f...)`, `401 acme rejected: bad_signature`. */
 export function requestLine(vendor: string, answer: WebhookAnswer): string {
   const r = answer.result;
-  const detail = r.kind === 'delivered' ? `${r.outcome} (job ${r.jobId}, event ${r.eventId})` : r.reason;
+  const detail = r.kind === 'delivered' ? `${r.outcome} (job ${r.jobId}, event ${r.eventId})` : r.kind === 'hinted' ? `${r.outcome} (job ${r.jobId})` : r.reason;
   return `${answer.statusCode} ${vendor} ${r.kind}: ${detail}`;
 }
 
 /** Whether the request was refused, or accepted without an event: what `onRejection` is told. */
 export function isRejection(answer: WebhookAnswer): boolean {
-  return !(answer.result.kind === 'delivered' && answer.statusCode < 300);
+  const { kind } = answer.result;
+  return !((kind === 'delivered' || (kind === 'hinted' && answer.result.outcome !== 'unknown_job')) && answer.statusCode < 300);
 }
 
 /** `acme: secret set (ACME_WEBHOOK_SECRET)`, or what to set. */

@@ -72,7 +72,10 @@ async function webhook(req: IncomingMessage, res: ServerResponse, deps: RouteDep
   const { deps: pipeline } = deps.pipeline;
   const receivedAtMs = Date.now();
   const body = await readBody(req, pipeline.maxBodyBytes + 1);
-  const request = rawRequest(req.headers, body);
+  // The query: where an unsigned vendor's callback URL carries its token (a repeated name joined with `,`, as API Gateway does).
+  const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const query = Object.fromEntries([...new Set(params.keys())].map((name) => [name, params.getAll(name).join(',')]));
+  const request = rawRequest(req.headers, body, false, query);
   const answer = await handleWebhook(vendor, request, pipeline);
   deps.console?.recordRequest(vendor, request, answer, receivedAtMs);
   const line = requestLine(vendor, answer);

@@ -5,9 +5,9 @@
  * then the event, then the secret.
  */
 import type { VendorRuntimeConfig } from '../../lambda/contract/deployment';
-import { signCustomRequest, type CustomOptions } from '../../lambda/vendors/custom';
+import { customCallbackQuery, signCustomRequest, type CustomOptions } from '../../lambda/vendors/custom';
 import { registry } from '../../lambda/vendors/registry';
-import { sampleJobId, samplePayload, signRequest, UnsupportedSampleError, type SampleEvent } from '../../lambda/vendors/samples';
+import { sampleJobId, samplePayload, sampleQuery, signRequest, UnsupportedSampleError, type SampleEvent } from '../../lambda/vendors/samples';
 import { envSecrets } from '../adapters/secrets';
 import { didYouMean } from './suggest';
 import { webhookSecretEnv } from './wiring';
@@ -46,6 +46,10 @@ export function buildSample(vendor: string, event: string | undefined, options: 
   const builtIn = registry.builtIn(vendor);
   const custom = options.configVendors?.find((v) => v.id === vendor);
   if (!builtIn && !custom) throw new Error(unknownVendor(vendor, options.configVendors ?? []));
+  if (builtIn?.reports === 'poll' || (custom?.options.auth as { type?: string } | undefined)?.type === 'poll-only') {
+    const local = builtIn?.manifest.local;
+    throw new UnsupportedSampleError(`${vendor} sends no webhooks: it is polled; register its jobs (POST /jobs) and set ${local ? `${local.apiBaseUrlEnv} or ${local.apiKeyEnv}` : 'its <ID>_API_BASE_URL or <ID>_API_KEY'}`);
+  }
   if (options.body === undefined && event === undefined) throw new Error(`say which event, or pass --body FILE: ${SEND_USAGE}`);
   if (options.body !== undefined && event !== undefined) throw new Error(`pass an event or --body FILE, not both: ${SEND_USAGE}`);
   if (custom && options.body === undefined) throw new Error(`${vendor} is a vendor of --config and has no sample events: pass --body FILE with the body to sign`);
@@ -62,7 +66,11 @@ export function buildSample(vendor: string, event: string | undefined, options: 
   const body = options.body ?? JSON.stringify(samplePayload(vendor, event as SampleEvent, jobId as string, nowMs));
   const signingKey = signingKeyOf(vendor, builtIn?.manifest.local.signingKeyEnv, custom, options.signingKey, env);
   const headers = custom ? signCustomRequest(custom.options as unknown as CustomOptions, body, secret, nowMs, signingKey) : signRequest(vendor, body, secret, nowMs, signingKey);
-  return { url: options.url ?? `http://127.0.0.1:${options.port ?? DEFAULT_PORT}/webhooks/${vendor}`, headers, body, jobId };
+  // An unsigned vendor's callback carries its token in the URL, not in a header.
+  const query = custom ? customCallbackQuery(custom.options as unknown as CustomOptions, secret) : sampleQuery(vendor, secret);
+  const url = new URL(options.url ?? `http://127.0.0.1:${options.port ?? DEFAULT_PORT}/webhooks/${vendor}`);
+  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+  return { url: Object.keys(query).length > 0 ? url.toString() : (options.url ?? url.toString()), headers, body, jobId };
 }
 
 function signingKeyOf(vendor: string, builtInEnv: string | undefined, custom: VendorRuntimeConfig | undefined, given: string | undefined, env: NodeJS.ProcessEnv): string | undefined {

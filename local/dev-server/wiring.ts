@@ -24,6 +24,11 @@ import { registry as defaultRegistry, type VendorRegistry } from '../../lambda/v
 
 export interface LocalSettings {
   readonly staleAfterSeconds?: number;
+  /**
+   * How often the local poller runs: a vendor polled at an interval (poll only) is asked at each
+   * run, when that is more often than its own interval. @default its own interval
+   */
+  readonly pollIntervalSeconds?: number;
   /** Secrets, status-API base URLs and keys are read from here. */
   readonly env: NodeJS.ProcessEnv;
   /** @default the vendor list of this runtime */
@@ -78,7 +83,7 @@ export async function wireLocalPipeline(emulators: Emulators, settings: LocalSet
     maxBodyBytes: DEFAULTS.maxBodyBytes,
     ...(settings.archive ? { archive: settings.archive } : {}),
   };
-  const poller = buildPoller(localPollerConfigs(served, vendors, adapters, settings.env), { ...deps, createAdapter: (c) => adapters.get(c.id) ?? vendors.createAdapter(c) }, config, DEFAULTS.pollConcurrency);
+  const poller = buildPoller(localPollerConfigs(served, vendors, adapters, settings.env, settings.pollIntervalSeconds), { ...deps, createAdapter: (c) => adapters.get(c.id) ?? vendors.createAdapter(c) }, config, DEFAULTS.pollConcurrency);
   return { deps, poller, jobs: new JobRegistry(store, { staleAfterSeconds: settings.staleAfterSeconds }), queues, sqs };
 }
 
@@ -94,14 +99,18 @@ export function webhookSecretEnv(vendor: string, vendors: VendorRegistry = defau
  * and plain http to it never leaves the machine. Any other status API gets no such allowance: the
  * developer's real key never goes over plain http to another host.
  */
-function localPollerConfigs(served: readonly VendorRuntimeConfig[], vendors: VendorRegistry, adapters: ReadonlyMap<string, VendorAdapter>, env: NodeJS.ProcessEnv): PollerVendorConfig[] {
+function localPollerConfigs(served: readonly VendorRuntimeConfig[], vendors: VendorRegistry, adapters: ReadonlyMap<string, VendorAdapter>, env: NodeJS.ProcessEnv, runSeconds: number | undefined): PollerVendorConfig[] {
   return served.map((vendor) => {
     const local = vendors.builtIn(vendor.id)?.manifest.local ?? { apiBaseUrlEnv: `${envPrefix(vendor.id)}_API_BASE_URL`, apiKeyEnv: `${envPrefix(vendor.id)}_API_KEY` };
     const baseUrl = env[local.apiBaseUrlEnv]?.replace(/\/+$/, '') || undefined;
     const statusApi = adapters.get(vendor.id)?.statusApi;
     const asked = baseUrl ?? statusApi?.defaultBaseUrl;
+    const reports = adapters.get(vendor.id)?.reports;
+    const own = vendors.builtIn(vendor.id)?.manifest.pollIntervalSeconds ?? (reports === 'poll' ? DEFAULTS.pollOnlyIntervalSeconds : undefined);
+    const interval = own === undefined ? undefined : Math.min(own, runSeconds ?? own);
     return {
       vendor,
+      ...(interval !== undefined ? { pollIntervalMs: interval * 1000 } : {}),
       // The key is read by variable name from the environment (EnvSecretSource).
       apiKeySecretArn: env[local.apiKeyEnv] ? local.apiKeyEnv : undefined,
       statusApiBaseUrl: baseUrl,

@@ -43,7 +43,7 @@ describe('video-webhooks CLI', () => {
   it('send --help lists every vendor of the vendor list with the events it sends', () => {
     const out = run(['send', '--help']);
     expect(out.status).toBe(0);
-    for (const b of registry.builtIns) expect(out.stdout).toContain(`  ${b.id.padEnd(10)} ${b.sampleEvents.join(', ')}`);
+    for (const b of registry.builtIns) expect(out.stdout).toContain(`  ${b.id.padEnd(10)} ${b.reports === 'poll' ? '(none: it is polled' : b.sampleEvents.join(', ')}`);
   });
 
   it('send refuses an event the vendor does not send with that reason, even with no secret set', () => {
@@ -89,7 +89,9 @@ describe('video-webhooks CLI', () => {
     expect(out.status).toBe(0);
     expect(out.stdout).toContain(`-H 'x-render-signature: ${createHmac('sha256', 's3cret').update(bytes).digest('hex')}'`);
     expect(run(['send', 'viralsync', 'completed', '--body', file, '--secret', 's']).stderr).toMatch(/^pass an event or --body FILE, not both/);
-    expect(run(['send', 'acme', '--body', file, '--secret', 's']).stderr).toBe('unknown vendor acme: use one of sync, lipdub, viralsync, synthesia, replicate, mux, elevenlabs, fal (a custom vendor needs --config FILE)\n');
+    expect(run(['send', 'acme', '--body', file, '--secret', 's']).stderr).toBe(
+      'unknown vendor acme: use one of sync, lipdub, viralsync, synthesia, replicate, mux, elevenlabs, fal, luma, runway, heygen, tavus (a custom vendor needs --config FILE)\n',
+    );
   });
 
   it('names no vendor in bin/cli*.ts: the help and checks come from the vendor list', () => {

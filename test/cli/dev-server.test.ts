@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { signsWithSecret, VENDOR_EVENTS } from '../../lambda/vendors/samples';
+import { REPORT_EVENTS, signsWithSecret } from '../../lambda/vendors/samples';
 import { childEnv } from '../support/child-env';
 import { CLI, startDev, waitFor, type Dev } from './dev-support';
 
@@ -74,8 +74,8 @@ describe('video-webhooks dev (child process)', () => {
     expect(dev.stdout.some((l) => l.includes('vid_forged'))).toBe(false);
   });
 
-  // A vendor that signs with a private key: test/cli/dev-public-keys.test.ts.
-  it.each(Object.entries(VENDOR_EVENTS).filter(([vendor]) => signsWithSecret(vendor)).flatMap(([vendor, evs]) => evs.map((e) => [vendor, e])))('send %s %s: posts a signed sample that is queued', async (vendor, event) => {
+  // A vendor that signs with a private key: test/cli/dev-public-keys.test.ts; an unsigned or poll-only one: test/cli/dev-unsigned.test.ts.
+  it.each(Object.entries(REPORT_EVENTS).filter(([vendor]) => signsWithSecret(vendor)).flatMap(([vendor, evs]) => evs.map((e) => [vendor, e])))('send %s %s: posts a signed sample that is queued', async (vendor, event) => {
     const jobId = vendor === 'lipdub' ? String(700000 + Math.floor(Math.random() * 99999)) : vendor === 'elevenlabs' ? `proj_send:lang_${event}` : `job_send_${vendor}_${event}`;
     const run = spawnSync(process.execPath, [CLI, 'send', vendor, event, '--url', `${dev.url}/webhooks/${vendor}`, '--job-id', jobId], {
       env: childEnv(SECRETS),

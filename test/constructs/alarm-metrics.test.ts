@@ -19,8 +19,8 @@ import type { JobRecord, JobStore, QuarantineMessage } from '../../lambda/core/p
 import { replayQuarantine, type QuarantineSource } from '../../lambda/core/quarantine-replay';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { pollOnce } from '../../lambda/poller/poller';
-import { BUILT_IN_VENDOR_IDS, createAdapter } from '../../lambda/vendors/registry';
-import { samplePayload, sampleSecret, signRequest, signsWithSecret, VENDOR_EVENTS } from '../../lambda/vendors/samples';
+import { createAdapter } from '../../lambda/vendors/registry';
+import { REPORT_EVENTS, samplePayload, sampleSecret, signRequest, signsWithSecret, VENDOR_EVENTS } from '../../lambda/vendors/samples';
 import { ACCOUNT, exampleStack, largeStack, REGION } from '../support/apps';
 import { TemplateValues, type SynthTemplate } from '../support/template-values';
 import { TEST_DELIVERY_CONFIG } from '../support/emulators';
@@ -53,8 +53,9 @@ async function emittedByWebhooks(lines: string[]): Promise<void> {
   const write = (line: string) => lines.push(line);
   const telemetry = telemetryFromEnv(FUNCTION_ENV, { write, buffered: true });
   const now = Date.now();
-  // The vendors signed with their webhook secret alone (a public-key vendor's metrics are the same ones).
-  for (const vendor of BUILT_IN_VENDOR_IDS.filter(signsWithSecret)) {
+  // The vendors whose webhooks are reports (an unsigned vendor's callbacks are hints, counted in
+  // Hints) signed with their webhook secret alone (a public-key vendor's metrics are the same ones).
+  for (const vendor of Object.keys(REPORT_EVENTS).filter(signsWithSecret)) {
     const store = new MemoryJobStore();
     const secret = sampleSecret(vendor);
     const deps: WebhookDeps = {

@@ -45,8 +45,22 @@ describe('the folder rules', () => {
     const files = [...sourceFiles('lambda'), ...sourceFiles('lib')];
     for (const id of BUILT_IN_VENDOR_IDS) {
       const own = `lambda/vendors/${id}/`;
-      const naming = files.filter((f) => !relative(root, join(root, f)).startsWith(own) && f !== `lib/vendors/${id}.ts` && new RegExp(`\\b${id}\\b`, 'i').test(readFileSync(join(root, f), 'utf8')));
+      const naming = files.filter((f) => !relative(root, join(root, f)).startsWith(own) && f !== `lib/vendors/${id}.ts` && namesVendor(readFileSync(join(root, f), 'utf8'), id));
       expect({ id, files: naming.sort() }).toEqual({ id, files: ['lambda/vendors/index.ts', 'lib/vendor.ts'] });
     }
   });
+
+  it("counts a vendor's id anywhere in the code but in a URL's host (Tavus's videos are on stream.mux.com: Mux's host, not the mux vendor)", () => {
+    expect(namesVendor("import { mux } from './mux';", 'mux')).toBe(true);
+    expect(namesVendor("if (vendor === 'mux') return;", 'mux')).toBe(true);
+    expect(namesVendor('Vendor.mux({ webhookSecret })', 'mux')).toBe(true);
+    expect(namesVendor("const url = 'https://example.com/mux/assets';", 'mux')).toBe(true); // a path is not a host
+    expect(namesVendor('download_url: `https://stream.mux.com/${id}/high.mp4`,', 'mux')).toBe(false);
+    expect(namesVendor('https://stream.mux.com/a then mux', 'mux')).toBe(true);
+  });
 });
+
+/** Whether `text` names the vendor `id` (a whole word, any case), leaving out the hosts of URLs: a host is the vendor company's, not a reference to the vendor's code. */
+function namesVendor(text: string, id: string): boolean {
+  return new RegExp(`\\b${id}\\b`, 'i').test(text.replace(/https?:\/\/[^/\s'"`]+/g, 'https://'));
+}

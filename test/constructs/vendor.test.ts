@@ -83,7 +83,9 @@ describe('Vendor', () => {
   it('checks the custom adapter options at synth time, with the path of the option and what to use', () => {
     const custom = (adapterOptions: Record<string, unknown>) => () => Vendor.custom({ id: 'acme', webhookSecret, adapterOptions: adapterOptions as never });
     expect(() => Vendor.custom({ webhookSecret, adapterOptions: acmeOptions } as never)).toThrow(/a custom vendor needs an id/);
-    expect(custom({ ...acmeOptions, auth: { type: 'jwt' } })).toThrow('vendor acme: adapterOptions.auth must be WebhookAuth.hmac({...}), WebhookAuth.keyedHeader({...}), WebhookAuth.ed25519Jwks({...}), WebhookAuth.standardWebhooks() or WebhookAuth.bearer({...})');
+    expect(custom({ ...acmeOptions, auth: { type: 'jwt' } })).toThrow(
+      'vendor acme: adapterOptions.auth must be WebhookAuth.hmac({...}), WebhookAuth.keyedHeader({...}), WebhookAuth.ed25519Jwks({...}), WebhookAuth.standardWebhooks(), WebhookAuth.bearer({...}), WebhookAuth.unsignedHint() or WebhookAuth.pollOnly()',
+    );
     expect(custom({ ...acmeOptions, auth: WebhookAuth.hmac({ signatureHeader: '' }) })).toThrow('vendor acme: adapterOptions.auth.signatureHeader is required for hmac auth');
     expect(custom({ ...acmeOptions, paths: { jobId: 'id' } })).toThrow('vendor acme: adapterOptions.paths.status is required');
     expect(custom({ ...acmeOptions, statusMap: { done: 'finished' } })).toThrow(

@@ -164,6 +164,7 @@ function timedPorts(rttMs: number) {
     claim: (r) => timed('claim', () => inner.claim(r))(),
     put: (record, expected) => timed('mark', () => inner.put(record, expected))(),
     listDue: (...a) => inner.listDue(...a),
+    hint: (r) => inner.hint(r),
   };
   const queue = { send: (m: EventMessage) => timed('send', async () => void m)() };
   const archived: ArchiveRecord[] = [];

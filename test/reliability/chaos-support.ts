@@ -1,6 +1,6 @@
 /** Fault injection and vendor simulation for the chaos run (compressed time on a ManualClock). */
 import { createHmac } from 'node:crypto';
-import type { ClaimRequest, ClaimResult, DuePage, EventMessage, EventQueue, JobRecord, JobStore } from '../../lambda/core/ports';
+import type { ClaimRequest, ClaimResult, DuePage, EventMessage, EventQueue, HintRequest, HintResult, JobRecord, JobStore } from '../../lambda/core/ports';
 
 /** A small seeded PRNG (mulberry32) so a failing run can be replayed. */
 export function rng(seed: number): () => number {
@@ -68,6 +68,9 @@ export class ChaosStore implements JobStore {
   }
   listDue(vendor: string, dueAtMs: number, limit: number, cursor?: string): Promise<DuePage> {
     return this.inner.listDue(vendor, dueAtMs, limit, cursor);
+  }
+  hint(request: HintRequest): Promise<HintResult> {
+    return this.inner.hint(request);
   }
 }
 

@@ -8,7 +8,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aw
 import { DynamoJobStore } from '../../lambda/adapters/aws/dynamo-store';
 import type { DeliveryConfig } from '../../lambda/core/delivery';
 import type { VideoJobEvent } from '../../lambda/core/event';
-import type { ClaimRequest, ClaimResult, Clock, EventMessage, EventQueue, JobRecord, JobStore } from '../../lambda/core/ports';
+import type { ClaimRequest, ClaimResult, Clock, EventMessage, EventQueue, HintRequest, HintResult, JobRecord, JobStore } from '../../lambda/core/ports';
 import { SqsEventQueue, SqsQuarantineQueue } from '../../lambda/adapters/aws/sqs-queue';
 import { endpoints } from '../../local/strict-aws/emulators';
 import { createJobTable, createQueues, type LocalQueueOptions, type LocalQueues } from '../../local/strict-aws/resources';
@@ -137,6 +137,9 @@ export class FaultyStore implements JobStore {
   }
   listDue(vendor: string, dueAtMs: number, limit: number, cursor?: string) {
     return this.inner.listDue(vendor, dueAtMs, limit, cursor);
+  }
+  hint(request: HintRequest): Promise<HintResult> {
+    return this.inner.hint(request);
   }
   resetCount(): void {
     this.puts = 0;

@@ -233,7 +233,11 @@ describe('custom adapter', () => {
     const ALL_STATUSES = "'queued' or 'processing' or 'succeeded' or 'failed' or 'cancelled' or 'expired'";
     it.each<[string, unknown, string]>([
       ['missing options', undefined, 'vendor acme: auth is required'],
-      ['an unknown auth type', { ...HMAC, auth: { type: 'hmac-sha1' } }, "vendor acme: auth.type is \"hmac-sha1\": use 'hmac' or 'bearer' or 'standard-webhooks' or 'keyed-header' or 'ed25519-jwks'"],
+      [
+        'an unknown auth type',
+        { ...HMAC, auth: { type: 'hmac-sha1' } },
+        "vendor acme: auth.type is \"hmac-sha1\": use 'hmac' or 'bearer' or 'standard-webhooks' or 'keyed-header' or 'ed25519-jwks' or 'unsigned-hint' or 'poll-only'",
+      ],
       ['hmac without a signature header', { ...HMAC, auth: { ...hmacAuth, signatureHeader: '' } }, 'vendor acme: auth.signatureHeader is required for hmac auth'],
       ['a misspelt auth option', { ...HMAC, auth: { ...hmacAuth, signatureHeadr: 'x' } }, 'vendor acme: auth.signatureHeadr is not an option of hmac auth: use type, algorithm, signatureHeader, encoding, signaturePrefix, timestampHeader, template, toleranceSeconds'],
       ['{timestamp} without a timestamp header', { ...HMAC, auth: { type: 'hmac', signatureHeader: 'x-sig', template: '{timestamp}.{body}' } }, 'vendor acme: auth.template uses {timestamp}: set auth.timestampHeader'],

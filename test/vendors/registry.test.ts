@@ -78,14 +78,14 @@ describe('vendor registry', () => {
     expect(adapter.authenticate(request(sign(body), body), ['', '  '], NOW_MS)).toEqual({ ok: false, reason: 'bad_signature' });
   });
 
-  it.each(['heygen', 'Sync', '', 'toString', '__proto__', 'constructor'])('refuses the unknown kind %j with a message listing the known ones', (kind) => {
+  it.each(['kling', 'Sync', '', 'toString', '__proto__', 'constructor'])('refuses the unknown kind %j with a message listing the known ones', (kind) => {
     expect(() => createAdapter({ id: 'x', kind: kind as VendorKind, options: {} })).toThrow(
-      new Error(`unknown vendor kind ${JSON.stringify(kind)}: use one of sync, lipdub, viralsync, synthesia, replicate, mux, elevenlabs, fal, custom`),
+      new Error(`unknown vendor kind ${JSON.stringify(kind)}: use one of sync, lipdub, viralsync, synthesia, replicate, mux, elevenlabs, fal, luma, runway, heygen, tavus, custom`),
     );
   });
 
   it('lists the built-in vendors, and does not take Object.prototype names for one', () => {
-    expect(BUILT_IN_VENDOR_IDS).toEqual(['sync', 'lipdub', 'viralsync', 'synthesia', 'replicate', 'mux', 'elevenlabs', 'fal']);
+    expect(BUILT_IN_VENDOR_IDS).toEqual(['sync', 'lipdub', 'viralsync', 'synthesia', 'replicate', 'mux', 'elevenlabs', 'fal', 'luma', 'runway', 'heygen', 'tavus']);
     expect(isBuiltInVendor('synthesia')).toBe(true);
     expect(isBuiltInVendor('custom')).toBe(false);
     expect(isBuiltInVendor('toString')).toBe(false);

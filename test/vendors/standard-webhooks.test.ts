@@ -174,7 +174,7 @@ describe('custom vendor with auth "standard-webhooks", against the standardwebho
       new Error('vendor acme: auth.tolerance is not an option of standard-webhooks auth: use type, toleranceSeconds'),
     );
     expect(() => createAdapter({ id: 'acme', kind: 'custom', options: { ...OPTIONS, auth: { type: 'standard-webhook' } } })).toThrow(
-      new Error(`vendor acme: auth.type is "standard-webhook": use 'hmac' or 'bearer' or 'standard-webhooks' or 'keyed-header' or 'ed25519-jwks'`),
+      new Error(`vendor acme: auth.type is "standard-webhook": use 'hmac' or 'bearer' or 'standard-webhooks' or 'keyed-header' or 'ed25519-jwks' or 'unsigned-hint' or 'poll-only'`),
     );
   });
 });

@@ -83,6 +83,10 @@ export function expectWellFormed(result: NormalizeResult): void {
     expect(typeof result.reason).toBe('string');
     return;
   }
+  if (result.kind === 'hint') {
+    expect(result.jobId.length).toBeGreaterThan(0);
+    return;
+  }
   expect(result.kind).toBe('event');
   expectWellFormedFields(result.fields);
 }

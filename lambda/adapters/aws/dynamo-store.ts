@@ -18,8 +18,9 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { TABLE_SCHEMA } from '../../contract/deployment';
 import { RECENT_EVENT_IDS } from '../../core/claim';
 import { jobKey } from '../../core/job-key';
-import type { ClaimRequest, ClaimResult, DuePage, JobRecord, JobStore } from '../../core/ports';
+import type { ClaimRequest, ClaimResult, DuePage, HintRequest, HintResult, JobRecord, JobStore } from '../../core/ports';
 import { claimUpdate } from './dynamo-claim';
+import { hintUpdate } from './dynamo-hint';
 
 export class DynamoJobStore implements JobStore {
   constructor(
@@ -49,6 +50,17 @@ export class DynamoJobStore implements JobStore {
       if (!isConditionFailed(err)) throw err;
       const item = (err as ConditionalCheckFailedException).Item;
       return { claimed: false, current: item ? fromItem(item) : undefined };
+    }
+  }
+
+  async hint(request: HintRequest): Promise<HintResult> {
+    try {
+      await this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: { pk: { S: jobKey(request.vendor, request.jobId) } }, ...hintUpdate(request) }));
+      return { recorded: true };
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const item = (err as ConditionalCheckFailedException).Item;
+      return { recorded: false, current: item ? fromItem(item) : undefined };
     }
   }
 
@@ -223,6 +235,7 @@ export function toItem(r: JobRecord): Record<string, AttributeValue> {
   // 1 KB of one write request unit.
   if (r.pendingTerminal !== null) item.pendingTerminal = { B: deflateRawSync(Buffer.from(r.pendingTerminal, 'utf8')) };
   if (r.leaseUntilMs !== null) item.leaseUntilMs = { N: String(r.leaseUntilMs) };
+  if (r.hintedAtMs !== undefined) item.hintedAtMs = { N: String(r.hintedAtMs) };
   if (r.nextPollAtMs !== null) {
     // Present only while the job is not final: this is what makes the `pending` index sparse.
     item.pollVendor = { S: pendingKeyFor(r.vendor, r.jobId) };
@@ -256,5 +269,6 @@ function fromItem(item: Record<string, AttributeValue>): JobRecord {
     nextPollAtMs: n('nextPollAt'),
     pollAttempts: n('pollAttempts') ?? 0,
     expiresAtMs: n('expiresAtMs') ?? (n('expiresAt') ?? 0) * 1000,
+    ...(n('hintedAtMs') !== null ? { hintedAtMs: n('hintedAtMs') as number } : {}),
   };
 }

@@ -2,18 +2,29 @@
  * A custom vendor: one described by options instead of code, so users can add one without
  * forking. Authentication is the shared HMAC-SHA256 scheme, configured by the options (a template
  * of the timestamp and the raw body, hex or base64), as a keyed header (`t=...,v1=...`) or as
- * Standard Webhooks; or a static key in a header. Fields are read by dotted JSON paths.
+ * Standard Webhooks; Ed25519 signatures checked with a JWKS; a static key in a header; or none
+ * (unsigned callbacks as hints, or poll only). Fields are read by dotted JSON paths.
  */
 import type { AdapterPorts, AuthResult, NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
 import type { NormalizedFields } from '../../core/event';
 import { firstPath, ownValue, parseJsonObject, readId, readNumber, readProgress, readString, readTime } from '../../core/json';
 import { matchesAnyKey } from '../shared/crypto';
+import { callbackHint, callbackQuery, callbackTokenAuth } from '../shared/hint';
 import { hmacHeaders, signHmac, verifyHmac, type HmacScheme } from '../shared/hmac';
 import { asStatus } from '../shared/results';
 import { statusApi } from '../shared/status-api';
 import { ed25519PrivateKey, ed25519Verifier, signEd25519, type Ed25519Scheme } from '../shared/ed25519';
 import { keyedHeaderScheme } from '../shared/keyed-header';
-import type { CustomEd25519JwksAuth, CustomHmacAuth, CustomKeyAuth, CustomKeyedHeaderAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
+import type {
+  CustomEd25519JwksAuth,
+  CustomHmacAuth,
+  CustomKeyAuth,
+  CustomKeyedHeaderAuth,
+  CustomOptions,
+  CustomPaths,
+  CustomStandardWebhooksAuth,
+  CustomUnsignedHintAuth,
+} from './options';
 import { customManifest } from './manifest';
 import { standardWebhooksScheme } from '../shared/standard-webhooks';
 
@@ -23,6 +34,8 @@ const AUTH_VARIANTS = CUSTOM_OPTIONS.auth.variants;
 /** The adapter for `options` (checked against ./manifest.ts's spec first: see the registry). */
 export function customAdapter(options: CustomOptions, id: string, ports: AdapterPorts = {}): VendorAdapter {
   const auth = options.auth;
+  const statusApi = options.statusUrlTemplate ? customStatusApi(options, options.statusUrlTemplate) : undefined;
+  if (auth.type === 'unsigned-hint' || auth.type === 'poll-only') return unsignedAdapter(options, auth, id, statusApi);
   const keys = auth.type === 'ed25519-jwks' ? ed25519Verifier(ed25519SchemeOf(auth), ports) : undefined;
   const scheme = auth.type === 'bearer' || auth.type === 'ed25519-jwks' ? undefined : hmacSchemeOf(auth);
   return {
@@ -38,17 +51,43 @@ export function customAdapter(options: CustomOptions, id: string, ports: Adapter
       if (typeof fields === 'string') return { kind: 'invalid', reason: fields };
       return { kind: 'event', fields: { ...fields, occurredAtMs: fields.occurredAtMs ?? authResult.timestampMs } };
     },
-    statusApi: options.statusUrlTemplate ? customStatusApi(options, options.statusUrlTemplate) : undefined,
+    statusApi,
   };
+}
+
+/**
+/**
+ * A vendor whose callbacks are unsigned (each a hint: only `paths.jobId` is read) or that sends none
+ * (poll only). Either way its events come from the status API alone.
+ */
+function unsignedAdapter(options: CustomOptions, auth: CustomUnsignedHintAuth | { readonly type: 'poll-only' }, id: string, statusApi: VendorAdapter['statusApi']): VendorAdapter {
+  const paths = options.paths;
+  const at = (body: object, p: string | readonly string[] | undefined) => (p === undefined ? undefined : firstPath(body, typeof p === 'string' ? [p] : p));
+  return {
+    id,
+    reports: auth.type === 'poll-only' ? 'poll' : 'hint',
+    authHeaders: [],
+    // A poll-only vendor has no route (core/webhook.ts answers 404 before this).
+    authenticate: (req, secrets) => (auth.type === 'unsigned-hint' ? callbackTokenAuth(req, secrets, auth.tokenParameter) : { ok: false, reason: 'missing_key' }),
+    normalize: (req) => callbackHint(req, (body) => at(body, paths.jobId), (body) => at(body, paths.status)),
+    statusApi,
+  };
+}
+
+/** The query a sender of this custom vendor puts on its callback URL (for `video-webhooks send`); none for a signed vendor. */
+export function customCallbackQuery(options: CustomOptions, secret: string): Record<string, string> {
+  return options.auth.type === 'unsigned-hint' ? callbackQuery(secret, options.auth.tokenParameter) : {};
 }
 
 /**
  * The headers a sender of this custom vendor sends with `body` (for `video-webhooks send`). A
  * public-key vendor signs with `signingKey` (an Ed25519 private key, PEM or JWK), for the account
- * `secret`; the other headers its template signs get a message id.
+ * `secret`; the other headers its template signs get a message id. An unsigned vendor signs
+ * nothing: its token goes in the URL (customCallbackQuery).
  */
 export function signCustomRequest(options: CustomOptions, body: string, secret: string, nowMs: number, signingKey?: string): Record<string, string> {
   const auth = options.auth;
+  if (auth.type === 'unsigned-hint' || auth.type === 'poll-only') return { 'content-type': 'application/json' };
   let headers: Record<string, string>;
   if (auth.type === 'bearer') headers = { [keyHeaderOf(auth)]: keyHeaderOf(auth) === 'authorization' ? `Bearer ${secret}` : secret };
   else if (auth.type === 'ed25519-jwks') {

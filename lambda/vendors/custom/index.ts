@@ -5,9 +5,19 @@ import { customAdapter } from './adapter';
 import { customManifest } from './manifest';
 import type { CustomOptions } from './options';
 
-export { customAdapter, ed25519SchemeOf, hmacSchemeOf, signCustomRequest } from './adapter';
+export { customAdapter, customCallbackQuery, ed25519SchemeOf, hmacSchemeOf, signCustomRequest } from './adapter';
 export { customManifest } from './manifest';
-export type { CustomEd25519JwksAuth, CustomHmacAuth, CustomKeyAuth, CustomKeyedHeaderAuth, CustomOptions, CustomPaths, CustomStandardWebhooksAuth } from './options';
+export type {
+  CustomEd25519JwksAuth,
+  CustomHmacAuth,
+  CustomKeyAuth,
+  CustomKeyedHeaderAuth,
+  CustomOptions,
+  CustomPaths,
+  CustomPollOnlyAuth,
+  CustomStandardWebhooksAuth,
+  CustomUnsignedHintAuth,
+} from './options';
 
 export const custom = defineVendor({
   manifest: customManifest,

@@ -108,6 +108,21 @@ export const customManifest = {
               template: { option: 'accountHeader', as: '{header:%s}', why: 'an account that is not signed could be changed, and a delivery the vendor signed for another account would pass' },
             },
           },
+          // Unsigned callbacks, each a hint for the status API (core/hint.ts); the URL's token is the webhook secret.
+          'unsigned-hint': {
+            type: 'object',
+            properties: {
+              type: { type: 'string' },
+              tokenParameter: { type: 'string', default: 'token' },
+            },
+          },
+          // No webhooks: jobs are registered and polled at the vendor's poll interval.
+          'poll-only': {
+            type: 'object',
+            properties: {
+              type: { type: 'string' },
+            },
+          },
         },
       },
       paths: paths(['jobId', 'status']),
@@ -123,4 +138,5 @@ export const customManifest = {
   pollerOnlyOptions: ['statusUrlTemplate', 'apiKeyHeader', 'apiKeyPrefix', 'statusPaths'],
   pollRequestsPerMinute: 60,
   statusApi: 'options',
+  reports: 'options',
 } as const satisfies VendorManifest;

@@ -85,6 +85,22 @@ export interface CustomStandardWebhooksAuth {
   readonly toleranceSeconds?: number;
 }
 
+/**
+ * Unsigned callbacks: each is a hint (core/hint.ts), never an event. The callback URL carries the
+ * webhook secret as a token (`?token=<secret>`), compared in constant time; only `paths.jobId` is
+ * read from the body, and the status API (`statusUrlTemplate`, required) says what happened.
+ */
+export interface CustomUnsignedHintAuth {
+  readonly type: 'unsigned-hint';
+  /** The query parameter of the token. @default 'token' */
+  readonly tokenParameter?: string;
+}
+
+/** No webhooks: the vendor's jobs are registered by the app and polled at its poll interval. */
+export interface CustomPollOnlyAuth {
+  readonly type: 'poll-only';
+}
+
 /** Dotted JSON paths into the body (first match wins for lists). */
 export interface CustomPaths {
   readonly jobId: string | readonly string[];
@@ -101,7 +117,7 @@ export interface CustomPaths {
 }
 
 export interface CustomOptions {
-  readonly auth: CustomHmacAuth | CustomKeyAuth | CustomKeyedHeaderAuth | CustomStandardWebhooksAuth | CustomEd25519JwksAuth;
+  readonly auth: CustomHmacAuth | CustomKeyAuth | CustomKeyedHeaderAuth | CustomStandardWebhooksAuth | CustomEd25519JwksAuth | CustomUnsignedHintAuth | CustomPollOnlyAuth;
   readonly paths: CustomPaths;
   /** The vendor's status words to normalized statuses; a status not in the map is quarantined. */
   readonly statusMap: Readonly<Record<string, VideoJobStatus>>;

@@ -18,6 +18,8 @@ export interface StatusApiSpec {
    * why, for a key that cannot be sent (the job is then not polled). @default - the key as it is
    */
   readonly keyValue?: (apiKey: string) => string;
+  /** Headers every request carries besides the key, e.g. an API version. @default - none */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Reads a JSON object answer. */
   readonly parse: (jobId: string, body: JsonObject, ctx: StatusRequestContext) => StatusParseResult;
 }
@@ -41,7 +43,7 @@ export function statusApi(spec: StatusApiSpec): VendorStatusApi {
  * `/v2/generate/..` into `/v2/` and the key would go to another endpoint, whose answer would be
  * published as the job's status. The poller never polls such a job (it expires at the give-up age).
  */
-export function statusRequest(spec: Pick<StatusApiSpec, 'keyHeader' | 'keyPrefix' | 'keyValue'>, ctx: StatusRequestContext, path: string, jobId?: string): StatusHttpRequest {
+export function statusRequest(spec: Pick<StatusApiSpec, 'keyHeader' | 'keyPrefix' | 'keyValue' | 'headers'>, ctx: StatusRequestContext, path: string, jobId?: string): StatusHttpRequest {
   const url = `${ctx.baseUrl}${path}`;
   const changed = changedPath(ctx.baseUrl, path);
   if (changed) {
@@ -50,7 +52,7 @@ export function statusRequest(spec: Pick<StatusApiSpec, 'keyHeader' | 'keyPrefix
   }
   return {
     url,
-    headers: { accept: 'application/json', ...(ctx.apiKey ? { [spec.keyHeader]: `${spec.keyPrefix ?? ''}${spec.keyValue ? spec.keyValue(ctx.apiKey) : ctx.apiKey}` } : {}) },
+    headers: { accept: 'application/json', ...spec.headers, ...(ctx.apiKey ? { [spec.keyHeader]: `${spec.keyPrefix ?? ''}${spec.keyValue ? spec.keyValue(ctx.apiKey) : ctx.apiKey}` } : {}) },
   };
 }
 

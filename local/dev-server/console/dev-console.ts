@@ -197,7 +197,7 @@ async function requestRecord(id: number, receivedAt: string, vendor: string, req
   const secrets = adapter ? await deps.secrets.get(deps.secretIdFor(vendor), vendor).catch(() => [] as readonly string[]) : [];
   const headers = keptHeaders(request.headers, [...(adapter?.authHeaders ?? []), 'content-type'], secrets);
   const r = answer.result;
-  const reason = r.kind === 'delivered' ? r.outcome : r.reason;
+  const reason = r.kind === 'delivered' || r.kind === 'hinted' ? r.outcome : r.reason;
   const text = utf8(request.body);
   const body = text ?? request.body.toString('base64');
   const hint =
@@ -215,7 +215,7 @@ async function requestRecord(id: number, receivedAt: string, vendor: string, req
     statusCode: answer.statusCode,
     verdict: r.kind,
     reason,
-    jobId: r.kind === 'delivered' ? r.jobId : null,
+    jobId: r.kind === 'delivered' || r.kind === 'hinted' ? r.jobId : null,
     eventId: r.kind === 'delivered' ? r.eventId : null,
     headers,
     body: body.slice(0, MAX_BODY_CHARS),

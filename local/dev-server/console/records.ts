@@ -11,8 +11,11 @@ export interface RequestRecord {
   readonly vendor: string;
   readonly statusCode: number;
   /** What the pipeline did: `delivered`, `ignored`, `quarantined`, `rejected` or `failed`. */
-  readonly verdict: 'delivered' | 'ignored' | 'quarantined' | 'rejected' | 'failed';
-  /** The delivery outcome (`enqueued`, `duplicate`, `stale`, `conflict`, `busy`), else the reason (`bad_signature`...). */
+  readonly verdict: 'delivered' | 'hinted' | 'ignored' | 'quarantined' | 'rejected' | 'failed';
+  /**
+   * The delivery outcome (`enqueued`, `duplicate`, `stale`, `conflict`, `busy`), for an unsigned
+   * vendor's callback (`hinted`) what the hint did (core/hint.ts), else the reason (`bad_signature`...).
+   */
   readonly reason: string;
   readonly jobId: string | null;
   readonly eventId: string | null;
