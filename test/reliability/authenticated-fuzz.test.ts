@@ -24,9 +24,13 @@ import { samplePayload, VENDOR_EVENTS } from '../../lambda/vendors/samples';
 import { drainQueue, freshBackend, TEST_DELIVERY_CONFIG } from '../support/emulators';
 
 const PER_VENDOR = process.env.RELIABILITY === 'full' ? 10_000 : 150;
-const VENDORS = ['sync', 'lipdub', 'viralsync', 'synthesia'] as const;
+// The first four, and the catalogue's vendors that sign with a secret (issue 21).
+const VENDORS = ['sync', 'lipdub', 'viralsync', 'synthesia', 'replicate', 'mux', 'elevenlabs'] as const;
 type VendorId = (typeof VENDORS)[number];
 const SECRET = 'whsec_authenticated_fuzz';
+/** Replicate's key is Standard Webhooks': `whsec_` and the base64 of at least 24 bytes. */
+const REPLICATE_SECRET = `whsec_${Buffer.alloc(32, 0x5a).toString('base64')}`;
+const secretOf = (vendor: VendorId) => (vendor === 'replicate' ? REPLICATE_SECRET : SECRET);
 const MAX_BODY = 256 * 1024;
 
 jest.setTimeout(60 * 60_000);
@@ -49,6 +53,16 @@ function sign(vendor: VendorId, body: Buffer, nowMs: number): Record<string, str
       return { 'x-render-signature': hex(SECRET, body) };
     case 'synthesia':
       return { 'synthesia-timestamp': t, 'synthesia-signature': hex(SECRET, `${t}.`, body) };
+    case 'mux':
+      return { 'mux-signature': `t=${t},v1=${hex(SECRET, `${t}.`, body)}` };
+    case 'elevenlabs':
+      return { 'elevenlabs-signature': `t=${t},v0=${hex(SECRET, `${t}.`, body)}` };
+    case 'replicate': {
+      // Standard Webhooks: HMAC-SHA256 with the decoded key over `<id>.<timestamp>.<body>`, base64.
+      const id = `msg_${hex(SECRET, body).slice(0, 24)}`;
+      const mac = createHmac('sha256', Buffer.from(REPLICATE_SECRET.slice('whsec_'.length), 'base64')).update(`${id}.${t}.`).update(body).digest('base64');
+      return { 'webhook-id': id, 'webhook-timestamp': t, 'webhook-signature': `v1,${mac}` };
+    }
   }
 }
 
@@ -157,7 +171,7 @@ describe(`authenticated fuzz: ${PER_VENDOR} signed hostile requests per vendor`,
       store: backend.store,
       queue: backend.queue,
       quarantine: backend.quarantine,
-      secrets: new StaticSecretSource({ [vendor]: [SECRET] }),
+      secrets: new StaticSecretSource({ [vendor]: [secretOf(vendor)] }),
       secretIdFor: (v) => v,
       clock: systemClock,
       telemetry: new CountingTelemetry(),
