@@ -9,7 +9,7 @@
 import type { NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
 import type { VideoJobStatus } from '../../core/event';
 import { isObject, ownValue, parseJsonObject, readNumber, readString } from '../../core/json';
-import { hmacHeaders, verifyHmac, type HmacScheme } from '../shared/hmac';
+import { hmacAuth, type HmacScheme } from '../shared/hmac';
 import { keyedHeaderScheme } from '../shared/keyed-header';
 import { asEvent } from '../shared/results';
 import { elevenlabsManifest } from './manifest';
@@ -38,8 +38,7 @@ export function elevenlabsAdapter(options: ElevenLabsOptions = {}, id = 'elevenl
   const scheme = elevenlabsScheme(options.timestampToleranceSeconds);
   return {
     id,
-    authHeaders: hmacHeaders(scheme),
-    authenticate: (req, secrets, nowMs) => verifyHmac(scheme, req, secrets, nowMs),
+    ...hmacAuth(scheme),
     normalize(req: RawRequest, auth): NormalizeResult {
       const body = parseJsonObject(req.body);
       if (!body) return { kind: 'invalid', reason: 'body is not a JSON object' };

@@ -7,7 +7,7 @@
 import type { NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
 import type { VideoJobStatus } from '../../core/event';
 import { isObject, ownValue, parseJsonObject, readString, readTime } from '../../core/json';
-import { hmacHeaders, verifyHmac, type HmacScheme } from '../shared/hmac';
+import { hmacAuth, type HmacScheme } from '../shared/hmac';
 import { keyedHeaderScheme } from '../shared/keyed-header';
 import { asEvent } from '../shared/results';
 import { muxManifest } from './manifest';
@@ -40,8 +40,7 @@ export function muxAdapter(options: MuxOptions = {}, id = 'mux'): VendorAdapter 
   const scheme = muxScheme(options.timestampToleranceSeconds);
   return {
     id,
-    authHeaders: hmacHeaders(scheme),
-    authenticate: (req, secrets, nowMs) => verifyHmac(scheme, req, secrets, nowMs),
+    ...hmacAuth(scheme),
     normalize(req: RawRequest, auth): NormalizeResult {
       const body = parseJsonObject(req.body);
       if (!body) return { kind: 'invalid', reason: 'body is not a JSON object' };

@@ -6,7 +6,7 @@
  */
 import type { NormalizeResult, RawRequest, VendorAdapter } from '../../core/adapter';
 import { parseJsonObject } from '../../core/json';
-import { hmacHeaders, verifyHmac } from '../shared/hmac';
+import { hmacAuth } from '../shared/hmac';
 import { asEvent } from '../shared/results';
 import { standardWebhooksScheme } from '../shared/standard-webhooks';
 import { replicateManifest } from './manifest';
@@ -25,8 +25,7 @@ export function replicateAdapter(options: ReplicateOptions = {}, id = 'replicate
   const scheme = standardWebhooksScheme(options.timestampToleranceSeconds ?? replicateManifest.timestampToleranceSeconds);
   return {
     id,
-    authHeaders: hmacHeaders(scheme),
-    authenticate: (req, secrets, nowMs) => verifyHmac(scheme, req, secrets, nowMs),
+    ...hmacAuth(scheme),
     normalize(req: RawRequest, auth): NormalizeResult {
       const body = parseJsonObject(req.body);
       if (!body) return { kind: 'invalid', reason: 'body is not a JSON object' };

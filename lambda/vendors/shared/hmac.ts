@@ -9,7 +9,7 @@
  * secret's HMAC is computed once, whatever the number of signatures), in constant time and without
  * an early exit, so the time taken says nothing about which secret or signature matched.
  */
-import type { AuthResult, RawRequest } from '../../core/adapter';
+import type { AuthResult, RawRequest, VendorAdapter } from '../../core/adapter';
 import { SecretFormatError } from '../../core/secrets';
 import { fromBase64, fromHex, hmacSha256, parseUnixSeconds, safeEqual, usableSecret, withinTolerance, type TimestampWindow } from './crypto';
 
@@ -132,6 +132,11 @@ export function signHmac(scheme: HmacScheme, body: string | Buffer, secret: stri
 }
 
 /** The headers verification reads: what a quarantined request keeps so it can be looked at again. */
+/** The part of an adapter an HMAC scheme decides: the headers it reads, and the check. */
+export function hmacAuth(scheme: HmacScheme): Pick<VendorAdapter, 'authHeaders' | 'authenticate'> {
+  return { authHeaders: hmacHeaders(scheme), authenticate: (req, secrets, nowMs) => verifyHmac(scheme, req, secrets, nowMs) };
+}
+
 export function hmacHeaders(scheme: HmacScheme): string[] {
   return [...scheme.signatureHeaders, ...(usesTimestamp(scheme) ? (scheme.timestampHeaders ?? []) : []), ...(scheme.template.includes('{id}') ? (scheme.idHeaders ?? []) : [])];
 }
