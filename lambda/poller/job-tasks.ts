@@ -164,7 +164,7 @@ export class JobTasks {
   }
 
   /** Adds the record of a status answer to the run's archive batch (written later: a poll is not held up by it). */
-  private keep(lane: Lane, receivedAtMs: number, answers: readonly ReadAnswer[], verdict: ArchiveVerdictFields, receivedVia: ArchiveReceivedVia = 'poll'): void {
+  private keep(lane: Lane, receivedAtMs: number, answers: readonly ReadAnswer[], verdict: ArchiveVerdictFields, receivedVia: ArchiveReceivedVia): void {
     const [first, ...followUps] = answers;
     if (!first) return;
     this.archive.add(archiveRecord({ vendor: lane.vendor.id, receivedAtMs, receivedVia, headers: {}, body: first.body }, verdict, followUps));
