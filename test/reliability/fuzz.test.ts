@@ -12,10 +12,12 @@ import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
 import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
 import { createAdapter } from '../../lambda/vendors/registry';
 import { TEST_DELIVERY_CONFIG } from '../support/emulators';
-import { authHeaders, jobDeliveries, type Vendor } from './chaos-support';
+import { samplePayload, sampleJobId, VENDOR_EVENTS } from '../../lambda/vendors/samples';
+import { signAs, type SigningVendor } from '../support/vendor-signers';
 
 const PER_VENDOR = process.env.RELIABILITY === 'full' ? 10_000 : 1_000;
-const VENDORS: Vendor[] = ['sync', 'lipdub', 'viralsync', 'synthesia'];
+const VENDORS: SigningVendor[] = ['sync', 'lipdub', 'viralsync', 'synthesia'];
+const authHeaders = (vendor: SigningVendor, body: string, secret: string, nowMs: number) => signAs(vendor, body, { secret }, nowMs);
 const SECRET = 'fuzz_secret_value';
 const MAX_BODY = 4096;
 const HEADER_NAMES = ['sync-signature', 'x-signature-primary', 'x-render-signature', 'synthesia-signature', 'synthesia-timestamp', 'authorization', 'x-api-key', 'x-lipdub-event', 'content-type', 'content-encoding'];
@@ -38,7 +40,7 @@ describe(`fuzz: ${PER_VENDOR} unauthenticated requests per vendor`, () => {
       config: TEST_DELIVERY_CONFIG,
       maxBodyBytes: MAX_BODY,
     };
-    const genuine = jobDeliveries(vendor, vendor === 'lipdub' ? '123456' : 'job-fuzz', 'succeeded', new Date().toISOString()).map((d) => d.body);
+    const genuine = VENDOR_EVENTS[vendor].map((event) => JSON.stringify(samplePayload(vendor, event, sampleJobId(vendor, 7), Date.now())));
     const printable = fc.string({ unit: 'grapheme', maxLength: 300 });
     const body = fc.oneof(
       printable,
