@@ -25,6 +25,8 @@ export interface ChaosVendor {
   readonly finals: readonly Final[];
   /** Delays of its retries after a non-2xx answer or a timeout; [] when it never retries. */
   readonly retryDelaysMs: readonly number[];
+  /** Whether only its final webhook is retried. @default false */
+  readonly retriesFinalOnly?: boolean;
   /** Adapter options the run needs (fal polls only with a model id). */
   readonly options: Readonly<Record<string, unknown>>;
   /** Matches the path of a status request; the job id is the captures joined with ':'. */
@@ -77,7 +79,8 @@ export const CHAOS_VENDORS: readonly ChaosVendor[] = [
     id: 'replicate',
     reports: 'webhook',
     finals: ['succeeded', 'failed', 'cancelled'],
-    retryDelaysMs: [60_000, 120_000, 240_000, 480_000], // the final webhook, "several times on an exponential backoff"
+    retryDelaysMs: [60_000, 120_000, 240_000, 480_000], // "several times on an exponential backoff"
+    retriesFinalOnly: true, // "only the final webhook is retried"
     options: {},
     route: /^\/v1\/predictions\/([^/]+)$/,
     answer: (id, f) => ok({ id, status: by(f, { succeeded: 'succeeded', failed: 'failed', cancelled: 'canceled' }), output: f === 'succeeded' ? `https://replicate.delivery/${id}/out.mp4` : null, error: f === 'failed' ? 'CUDA out of memory' : null }),

@@ -182,7 +182,7 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
               if (r.kind === 'hinted') hints.set(r.outcome, (hints.get(r.outcome) ?? 0) + 1);
               if (r.kind === 'hinted' && r.outcome !== 'unknown_job' && !finals.has(`${vendor.id}#${r.jobId}`)) strayScheduled.push(`${vendor.id}#${r.jobId}: ${r.outcome}`);
               if (answer.statusCode >= 500) {
-                const delay = vendor.retryDelaysMs[p.attempt];
+                const delay = vendor.retriesFinalOnly && p.delivery.kind !== 'terminal' ? undefined : vendor.retryDelaysMs[p.attempt];
                 if (delay === undefined) vendorGaveUp++;
                 else pending.push({ at: clock.now() + delay, delivery: p.delivery, attempt: p.attempt + 1 });
               }
@@ -255,7 +255,7 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
     const perVendor = Object.fromEntries(
       VENDORS.map((v) => {
         const mine = events.filter((e) => e.data.vendor === v.id);
-        return [v.id, { reports: v.reports, jobs: [...finals.values()].filter((f) => f.vendor === v).length, events: mine.length, byReceivedVia: countBy(mine.map((e) => e.data.receivedVia)), statusRequests: apis.get(v.id)!.counts.asked }];
+        return [v.id, { reports: v.reports, jobs: [...finals.values()].filter((f) => f.vendor === v).length, events: mine.length, byReceivedVia: countBy(mine.map((e) => e.data.receivedVia)), statusRequests: apis.get(v.id)!.counts.asked, forUnknownJobs: apis.get(v.id)!.counts.unknown }];
       }),
     );
     const figures = {
@@ -288,6 +288,7 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
     expect(faults.total).toBeGreaterThan(0);
     expect(lyingCallbacks).toBeGreaterThan(0);
     expect(strayScheduled).toEqual([]); // a callback for a job nobody registered makes nothing due
+    expect([...apis.values()].reduce((n, a) => n + a.counts.unknown, 0)).toBe(0); // and costs no status request
     expect(missingTerminal).toEqual([]);
     expect(wrongTerminal).toEqual([]);
     expect(notFromStatusApi).toEqual([]);
