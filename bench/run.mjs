@@ -729,7 +729,7 @@ async function costModel() {
   const total = Object.values(cost).reduce((a, b) => a + b, 0);
   results.cost = {
     prices,
-    assumptions: { verifierMemoryMb, durationMs, durationFrom: measured ? 'derived from the measured CPU time of the bundle (part 6)' : 'assumed', platformLogLines: platformLines, mix: `${jobsPerVendor} jobs per vendor, each vendor's first progress-like webhook and its final one, 10% retries, Sync jobs registered`, secretsManager: 'cached per container: negligible per event' },
+    assumptions: { verifierMemoryMb, durationMs, durationFrom: measured ? 'derived from the measured CPU time of the bundle (part 6)' : 'assumed', platformLogLines: platformLines, mix: `${jobsPerVendor} jobs per vendor, each vendor's first progress-like webhook and its final one, 10% retries, the jobs of vendors that send only their final webhook registered`, secretsManager: 'cached per container: negligible per event' },
     counted: { largestItemBytes: largestItem, largestItemOf, webhooks, registrations, tableWriteUnits: units.wru, indexWriteUnits: units.gsiWru, readUnits: units.rru, sqsSends: sends, calls: callsByName },
     perEvent,
     perMillionUsd: cost,
