@@ -612,8 +612,14 @@ async function costModel() {
   const callsByName = {};
   const inner = new MemoryJobStore();
   let largestItem = 0;
+  // Which item it was: its vendor, its status, and whether it kept a terminal event pending.
+  let largestItemOf = '';
   const wru = (...records) => {
-    for (const r of records) if (r) largestItem = Math.max(largestItem, itemSizeOf(r));
+    for (const r of records) {
+      if (!r || itemSizeOf(r) <= largestItem) continue;
+      largestItem = itemSizeOf(r);
+      largestItemOf = `${r.vendor}, ${r.status}${r.pendingTerminal !== null ? ', its terminal event pending' : ''}`;
+    }
     return Math.max(1, ...records.map((r) => (r ? Math.ceil(itemSizeOf(r) / 1024) : 0)));
   };
   const index = (before, after) => {
@@ -723,8 +729,8 @@ async function costModel() {
   const total = Object.values(cost).reduce((a, b) => a + b, 0);
   results.cost = {
     prices,
-    assumptions: { verifierMemoryMb, durationMs, durationFrom: measured ? 'derived from the measured CPU time of the bundle (part 6)' : 'assumed', platformLogLines: platformLines, mix: `${jobsPerVendor} jobs per vendor, each vendor's first progress-like webhook and its final one, 10% retries, Sync jobs registered`, secretsManager: 'cached per container: negligible per event' },
-    counted: { largestItemBytes: largestItem, webhooks, registrations, tableWriteUnits: units.wru, indexWriteUnits: units.gsiWru, readUnits: units.rru, sqsSends: sends, calls: callsByName },
+    assumptions: { verifierMemoryMb, durationMs, durationFrom: measured ? 'derived from the measured CPU time of the bundle (part 6)' : 'assumed', platformLogLines: platformLines, mix: `${jobsPerVendor} jobs per vendor, each vendor's first progress-like webhook and its final one, 10% retries, the jobs of vendors that send only their final webhook registered`, secretsManager: 'cached per container: negligible per event' },
+    counted: { largestItemBytes: largestItem, largestItemOf, webhooks, registrations, tableWriteUnits: units.wru, indexWriteUnits: units.gsiWru, readUnits: units.rru, sqsSends: sends, calls: callsByName },
     perEvent,
     perMillionUsd: cost,
     totalPerMillionUsd: total,
@@ -734,7 +740,7 @@ async function costModel() {
   row('cost', 'USD per million webhook events', `$${fmt(total, 2)}`, was((b) => `$${fmt(b.totalPerMillionUsd, 2)} (${baseline.measuredOn})`), '', '<= $3.25', total <= 3.25);
   row('cost', 'by line, USD per million', Object.entries(cost).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', '), was((b) => Object.entries(b.perMillionUsd).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')), '', '', undefined);
   row('cost', 'DynamoDB WRU / RRU per event', `${fmt(perEvent.dynamoWriteUnits, 2)} / ${fmt(perEvent.dynamoReadUnits, 2)}`, was((b) => `${fmt(b.perEvent.dynamoWriteUnits, 2)} / ${fmt(b.perEvent.dynamoReadUnits, 2)}`), '', '<= 2.0 / 0', perEvent.dynamoWriteUnits <= 2 && perEvent.dynamoReadUnits === 0);
-  row('cost', 'largest item written (bytes as DynamoDB bills them)', String(largestItem), was((b) => String(b.counted.largestItemBytes ?? '')), '', '<= 1024', largestItem <= 1024);
+  row('cost', 'largest item written (bytes as DynamoDB bills them)', `${largestItem} (${largestItemOf})`, was((b) => String(b.counted.largestItemBytes ?? '')), '', '<= 1024', largestItem <= 1024);
   row('cost', 'our log bytes per event (all lines)', `${fmt(perEvent.ownLogBytes, 0)} B (${fmt(perEvent.logBytes, 0)} B)`, was((b) => `${fmt(b.perEvent.ownLogBytes ?? b.perEvent.logBytes - 350, 0)} B (${fmt(b.perEvent.logBytes, 0)} B)`), '', '<= 400 B ours', perEvent.ownLogBytes <= 400);
   row('cost', 'SQS requests per event', fmt(perEvent.sqsRequests, 2), was((b) => fmt(b.perEvent.sqsRequests, 2)), '', '', undefined);
   row('cost', `Lambda: ${verifierMemoryMb} MB x billed ms`, `${fmt(durationMs)} ms (${measured ? 'derived from measured CPU' : 'assumed'})`, was((b) => `${fmt(b.assumptions.durationMs)} ms (${b.assumptions.durationFrom ?? 'assumed'})`), '', '', undefined);

@@ -3,12 +3,15 @@
  * vendor (issue 13, defect 15), records of 0.1.0 still found, the key as the truth of a record,
  * and what a registration writes.
  */
+import { deflateRawSync } from 'node:zlib';
 import { GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoJobStore, pendingKeyFor, pendingKeysOf, toItem } from '../../lambda/adapters/aws/dynamo-store';
 import { REGISTRATION_ATTRIBUTES, TABLE_SCHEMA } from '../../lambda/contract/deployment';
-import { newRecord } from '../../lambda/core/delivery';
+import { decide, deliverPendingTerminal, newRecord } from '../../lambda/core/delivery';
+import { buildEvent, EMPTY_MEDIA } from '../../lambda/core/event';
 import type { JobRecord } from '../../lambda/core/ports';
-import { freshBackend, testEmulators, TEST_DELIVERY_CONFIG } from '../support/emulators';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
+import { drainQueue, freshBackend, ManualClock, testEmulators, TEST_DELIVERY_CONFIG } from '../support/emulators';
 
 const due = (vendor: string, jobId: string, nextPollAtMs: number): JobRecord => ({ ...newRecord(vendor, jobId, 0, TEST_DELIVERY_CONFIG), nextPollAtMs });
 
@@ -114,6 +117,43 @@ describe('a record read back', () => {
     const dynamo = testEmulators().dynamoClient();
     await dynamo.send(new PutItemCommand({ TableName: backend.tableName, Item: { ...toItem(due('sync', 'a', 1)), vendor: { S: 'lipdub' }, jobId: { S: 'z' } } }));
     expect(await backend.store.get('sync', 'a')).toMatchObject({ vendor: 'sync', jobId: 'a' });
+  });
+});
+
+describe('a pending terminal event kept by the version before the preset dictionary (deflated without one)', () => {
+  it('is read back as it was and sent by the next attempt once its lease is over', async () => {
+    const backend = await freshBackend();
+    const clock = new ManualClock();
+    const event = buildEvent(
+      { jobId: 'pred_4kq2m9x7c1', status: 'succeeded', progress: 1, stage: null, outputUrl: 'https://cdn.example/out.mp4', media: { ...EMPTY_MEDIA, durationSeconds: 12 }, error: null, vendorEventType: null, vendorStatus: 'succeeded', occurredAtMs: null, raw: { id: 'pred_4kq2m9x7c1', status: 'succeeded' } },
+      { vendor: 'replicate', receivedVia: 'webhook', receivedAtMs: clock.now() },
+    );
+    const decision = decide(undefined, event, clock.now(), TEST_DELIVERY_CONFIG);
+    if (decision.kind !== 'claim' || decision.claimed.pendingTerminal === null) throw new Error('expected a claim keeping the event');
+    const json = decision.claimed.pendingTerminal;
+    // The item as dynamo-store.ts wrote it before dynamo-pending.ts: the JSON raw-deflated alone.
+    const old = { ...toItem(decision.claimed), pendingTerminal: { B: deflateRawSync(Buffer.from(json, 'utf8')) } };
+    await testEmulators().dynamoClient().send(new PutItemCommand({ TableName: backend.tableName, Item: old }));
+    const record = await backend.store.get('replicate', 'pred_4kq2m9x7c1');
+    expect(record?.pendingTerminal).toBe(json);
+
+    clock.advance(TEST_DELIVERY_CONFIG.claimLeaseMs + 1);
+    const deps = { store: backend.store, queue: backend.queue, clock, telemetry: new CountingTelemetry(), config: TEST_DELIVERY_CONFIG };
+    expect(await deliverPendingTerminal(record as JobRecord, deps)).toBe(true);
+    expect((await drainQueue(backend.sqs, backend.queueUrl)).map((m) => m.body)).toEqual([json]);
+    expect(await backend.store.get('replicate', 'pred_4kq2m9x7c1')).toMatchObject({ terminalDelivered: true, pendingTerminal: null });
+  });
+
+  it('is kept in fewer bytes now: the envelope the record repeats costs next to nothing', () => {
+    const event = buildEvent(
+      { jobId: 'pred_4kq2m9x7c1', status: 'failed', progress: null, stage: null, outputUrl: null, media: null, error: { message: 'CUDA out of memory', code: null }, vendorEventType: null, vendorStatus: 'failed', occurredAtMs: null, raw: { id: 'pred_4kq2m9x7c1', status: 'failed', error: 'CUDA out of memory' } },
+      { vendor: 'replicate', receivedVia: 'webhook', receivedAtMs: 0 },
+    );
+    const decision = decide(undefined, event, 0, TEST_DELIVERY_CONFIG);
+    if (decision.kind !== 'claim' || decision.claimed.pendingTerminal === null) throw new Error('expected a claim keeping the event');
+    const before = deflateRawSync(Buffer.from(decision.claimed.pendingTerminal, 'utf8')).length;
+    const now = (toItem(decision.claimed).pendingTerminal?.B as Uint8Array).length;
+    expect(now).toBeLessThan(before - 150);
   });
 });
 

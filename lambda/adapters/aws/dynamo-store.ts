@@ -14,12 +14,12 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { TABLE_SCHEMA } from '../../contract/deployment';
 import { RECENT_EVENT_IDS } from '../../core/claim';
 import { jobKey } from '../../core/job-key';
 import type { ClaimRequest, ClaimResult, DuePage, HintRequest, HintResult, JobRecord, JobStore } from '../../core/ports';
 import { claimUpdate } from './dynamo-claim';
+import { decodePendingTerminal, encodePendingTerminal } from './dynamo-pending';
 import { hintUpdate } from './dynamo-hint';
 
 export class DynamoJobStore implements JobStore {
@@ -36,7 +36,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
-    const pending = request.terminal && request.pendingTerminal !== null ? deflateRawSync(Buffer.from(request.pendingTerminal, 'utf8')) : null;
+    const pending = request.terminal && request.pendingTerminal !== null ? encodePendingTerminal(request.vendor, request.jobId, request.eventId, request.pendingTerminal) : null;
     try {
       const out = await this.client.send(
         new UpdateItemCommand({
@@ -199,13 +199,9 @@ export function pendingKeyFor(vendor: string, jobId: string): string {
   return `${vendor}#${(hash >>> 0) % TABLE_SCHEMA.pendingShards}`;
 }
 
-function pendingOf(value: AttributeValue | undefined): string | null {
-  if (value?.B === undefined) return null;
-  try {
-    return inflateRawSync(value.B).toString('utf8');
-  } catch {
-    return null; // unreadable: treated as not kept (the same status arriving again still recovers the job)
-  }
+/** The kept terminal event of an item; unreadable, it is treated as not kept (the same status arriving again still recovers the job). */
+function pendingOf(value: AttributeValue | undefined, vendor: string, jobId: string, eventId: string | null): string | null {
+  return value?.B === undefined ? null : decodePendingTerminal(vendor, jobId, eventId ?? '', value.B);
 }
 
 /** The item of a record (exported for the registration-attributes check). */
@@ -231,9 +227,9 @@ export function toItem(r: JobRecord): Record<string, AttributeValue> {
   const delivered = r.lastEventId !== null && r.lastEventDelivered ? [...r.recentEventIds.filter((id) => id !== r.lastEventId), r.lastEventId] : r.recentEventIds;
   if (delivered.length > 0) item.recentEventIds = { S: delivered.join(' ') };
   if (r.terminalEventId !== null) item.terminalEventId = { S: r.terminalEventId };
-  // Deflated: a typical terminal event (0.7-1.6 KB of JSON) then fits beside the record in the
-  // 1 KB of one write request unit.
-  if (r.pendingTerminal !== null) item.pendingTerminal = { B: deflateRawSync(Buffer.from(r.pendingTerminal, 'utf8')) };
+  // Deflated with what the record holds as its dictionary (dynamo-pending.ts): a realistic terminal
+  // event (0.7-1.6 KB of JSON) then fits beside the record in the 1 KB of one write request unit.
+  if (r.pendingTerminal !== null) item.pendingTerminal = { B: encodePendingTerminal(r.vendor, r.jobId, r.terminalEventId ?? '', r.pendingTerminal) };
   if (r.leaseUntilMs !== null) item.leaseUntilMs = { N: String(r.leaseUntilMs) };
   if (r.hintedAtMs !== undefined) item.hintedAtMs = { N: String(r.hintedAtMs) };
   if (r.nextPollAtMs !== null) {
@@ -250,9 +246,11 @@ function fromItem(item: Record<string, AttributeValue>): JobRecord {
   // The key is the truth: a record reads as the job its key names, whatever else an item says.
   const pk = s('pk') ?? '';
   const hash = pk.indexOf('#');
+  const vendor = hash < 0 ? (s('vendor') ?? '') : pk.slice(0, hash);
+  const jobId = hash < 0 ? (s('jobId') ?? '') : pk.slice(hash + 1);
   return {
-    vendor: hash < 0 ? (s('vendor') ?? '') : pk.slice(0, hash),
-    jobId: hash < 0 ? (s('jobId') ?? '') : pk.slice(hash + 1),
+    vendor,
+    jobId,
     version: n('version') ?? 0,
     status: (s('status') ?? 'registered') as JobRecord['status'],
     position: n('position') ?? 0,
@@ -263,7 +261,7 @@ function fromItem(item: Record<string, AttributeValue>): JobRecord {
     leaseUntilMs: n('leaseUntilMs'),
     terminalEventId: s('terminalEventId'),
     terminalDelivered: item.terminalDelivered?.BOOL ?? false,
-    pendingTerminal: pendingOf(item.pendingTerminal),
+    pendingTerminal: pendingOf(item.pendingTerminal, vendor, jobId, s('terminalEventId')),
     lastActivityMs: n('lastActivityMs') ?? 0,
     createdAtMs: n('createdAtMs') ?? 0,
     nextPollAtMs: n('nextPollAt'),
