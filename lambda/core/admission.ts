@@ -11,8 +11,19 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from './json';
 /** A quarantine reason's characters at most. */
 const MAX_REASON_CHARS = 256;
 
-/** Normalizes an authenticated request within the bounds: what the bounds refuse is `invalid` (quarantined). */
-export function normalizeWithinBounds(adapter: Pick<VendorAdapter, 'normalize'>, request: RawRequest, auth: Extract<AuthResult, { ok: true }>): NormalizeResult {
+/**
+ * Normalizes an authenticated request within the bounds: what the bounds refuse is `invalid`
+ * (quarantined), except for an unsigned callback (`reports: 'hint'`), which is no report: whatever
+ * is wrong with it, it is `ignored` and kept nowhere (core/hint.ts), or anyone who sees the
+ * callback URL could fill the quarantine.
+ */
+export function normalizeWithinBounds(adapter: Pick<VendorAdapter, 'normalize' | 'reports'>, request: RawRequest, auth: Extract<AuthResult, { ok: true }>): NormalizeResult {
+  const normalized = boundedNormalize(adapter, request, auth);
+  if (normalized.kind === 'invalid' && adapter.reports === 'hint') return { kind: 'ignored', vendorEventType: null, reason: `unusable callback: ${normalized.reason}` };
+  return normalized;
+}
+
+function boundedNormalize(adapter: Pick<VendorAdapter, 'normalize'>, request: RawRequest, auth: Extract<AuthResult, { ok: true }>): NormalizeResult {
   // Bounded before it is paid: a deep tree would be built by JSON.parse and break JSON.stringify.
   if (nestsDeeperThan(request.body)) return { kind: 'invalid', reason: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
   const normalized = adapter.normalize(request, auth);

@@ -19,6 +19,12 @@ import { RUNWAY_STATUSES } from '../../lambda/vendors/runway';
 import { samplePayload, sampleQuery, UnsupportedSampleError } from '../../lambda/vendors/samples';
 import { TAVUS_STATUSES } from '../../lambda/vendors/tavus';
 import { NOW_MS, request } from './support';
+import { rawRequest } from '../../lambda/core/http';
+import { handleWebhook, type WebhookDeps } from '../../lambda/core/webhook';
+import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
+import { MemoryEventQueue, MemoryJobStore, MemoryQuarantineQueue } from '../../local/adapters/memory';
+import { StaticSecretSource } from '../../local/adapters/secrets';
+import { TEST_DELIVERY_CONFIG } from '../support/emulators';
 
 const adapter = (id: string): VendorAdapter => createAdapter({ id, kind: id, options: {} });
 const CTX: StatusRequestContext = { baseUrl: 'https://api.example.test', apiKey: 'key-123' };
@@ -70,6 +76,31 @@ describe('unsigned callbacks are hints: the token in the URL, then only the job 
     expect(adapter('runway').reports).toBe('poll');
     expect(() => samplePayload('runway', 'completed', 't', NOW_MS)).toThrow(UnsupportedSampleError);
     expect(() => samplePayload('runway', 'completed', 't', NOW_MS)).toThrow('runway sends no webhooks: it is polled');
+  });
+});
+
+describe('an unsigned callback is never quarantined, however bad its body (the verifier core, memory ports)', () => {
+  it.each(['luma', 'heygen', 'tavus'])('%s: a body nested deeper than 64 levels, token right, is answered 202 ignored and kept nowhere', async (vendor) => {
+    const queue = new MemoryEventQueue();
+    const quarantine = new MemoryQuarantineQueue();
+    const deps: WebhookDeps = {
+      adapters: new Map([[vendor, adapter(vendor)]]),
+      store: new MemoryJobStore(),
+      queue,
+      quarantine,
+      secrets: new StaticSecretSource({ [vendor]: ['tok-secret'] }),
+      secretIdFor: (v) => v,
+      clock: { now: () => NOW_MS, sleep: async () => undefined },
+      telemetry: new CountingTelemetry(),
+      config: TEST_DELIVERY_CONFIG,
+      maxBodyBytes: 256 * 1024,
+    };
+    for (const body of [`{"id":"gen-1","video_id":"gen-1","x":${'['.repeat(70)}${']'.repeat(70)}}`, '{'.repeat(100)]) {
+      const answer = await handleWebhook(vendor, rawRequest({ 'content-type': 'application/json' }, body, false, { token: 'tok-secret' }), deps);
+      expect([answer.statusCode, answer.result.kind]).toEqual([202, 'ignored']);
+    }
+    expect(quarantine.messages).toEqual([]);
+    expect(queue.events).toEqual([]);
   });
 });
 
