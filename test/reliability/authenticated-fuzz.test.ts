@@ -12,7 +12,6 @@
  * passes the published schema (parseVideoJobEvent). RELIABILITY=full sends 10,000 per vendor,
  * `npm test` 150.
  */
-import { createHash, createHmac, sign as ed25519Sign } from 'node:crypto';
 import fc from 'fast-check';
 import { JwksKeySource } from '../../lambda/adapters/http/jwks-source';
 import { CountingTelemetry } from '../../local/adapters/counting-telemetry';
@@ -25,11 +24,13 @@ import { createAdapter } from '../../lambda/vendors/registry';
 import { samplePayload, VENDOR_EVENTS } from '../../lambda/vendors/samples';
 import { drainQueue, freshBackend, TEST_DELIVERY_CONFIG } from '../support/emulators';
 import { ed25519Key, JwksServer } from '../support/jwks-server';
+import { signAs } from '../support/vendor-signers';
 
 const PER_VENDOR = process.env.RELIABILITY === 'full' ? 10_000 : 150;
 // The first four, the catalogue's vendors that sign with a secret, and fal, which signs with published keys (issue 21).
 const VENDORS = ['sync', 'lipdub', 'viralsync', 'synthesia', 'replicate', 'mux', 'elevenlabs', 'fal'] as const;
 type VendorId = (typeof VENDORS)[number];
+/** The HMAC vendors' secret (LipDub's API key). */
 const SECRET = 'whsec_authenticated_fuzz';
 /** Replicate's key is Standard Webhooks': `whsec_` and the base64 of at least 24 bytes. */
 const REPLICATE_SECRET = `whsec_${Buffer.alloc(32, 0x5a).toString('base64')}`;
@@ -43,44 +44,8 @@ const MAX_BODY = 256 * 1024;
 
 jest.setTimeout(60 * 60_000);
 
-const hex = (key: string, ...parts: Array<string | Buffer>) => {
-  const mac = createHmac('sha256', key);
-  for (const p of parts) mac.update(p);
-  return mac.digest('hex');
-};
-
-/** The headers each vendor signs `body` (any bytes) with, as VENDORS.md documents. */
-function sign(vendor: VendorId, body: Buffer, nowMs: number): Record<string, string> {
-  const t = String(Math.floor(nowMs / 1000));
-  switch (vendor) {
-    case 'sync':
-      return { 'sync-signature': `t=${t},v1=${hex(SECRET, `${t}.`, body)}` };
-    case 'lipdub':
-      return { authorization: `Bearer ${SECRET}` };
-    case 'viralsync':
-      return { 'x-render-signature': hex(SECRET, body) };
-    case 'synthesia':
-      return { 'synthesia-timestamp': t, 'synthesia-signature': hex(SECRET, `${t}.`, body) };
-    case 'mux':
-      return { 'mux-signature': `t=${t},v1=${hex(SECRET, `${t}.`, body)}` };
-    case 'elevenlabs':
-      return { 'elevenlabs-signature': `t=${t},v0=${hex(SECRET, `${t}.`, body)}` };
-    case 'replicate': {
-      // Standard Webhooks: HMAC-SHA256 with the decoded key over `<id>.<timestamp>.<body>`, base64.
-      const id = `msg_${hex(SECRET, body).slice(0, 24)}`;
-      const mac = createHmac('sha256', Buffer.from(REPLICATE_SECRET.slice('whsec_'.length), 'base64')).update(`${id}.${t}.`).update(body).digest('base64');
-      return { 'webhook-id': id, 'webhook-timestamp': t, 'webhook-signature': `v1,${mac}` };
-    }
-    case 'fal': {
-      // Ed25519 (no pre-hash) over `<request id>\n<user id>\n<timestamp>\n<hex SHA-256 of the raw body>`, hex:
-      // lambda/vendors/fal/adapter.ts falScheme's template, from docs.fal.ai/model-apis/model-endpoints/webhooks (VENDORS.md).
-      const requestId = `req-${createHash('sha256').update(body).digest('hex').slice(0, 16)}`;
-      const message = Buffer.from(`${requestId}\n${FAL_USER}\n${t}\n${createHash('sha256').update(body).digest('hex')}`, 'utf8');
-      const signature = ed25519Sign(null, message, FAL_KEY.privateKey).toString('hex');
-      return { 'x-fal-webhook-request-id': requestId, 'x-fal-webhook-user-id': FAL_USER, 'x-fal-webhook-timestamp': t, 'x-fal-webhook-signature': signature };
-    }
-  }
-}
+/** The headers each vendor signs `body` (any bytes) with, as its docs say (test/support/vendor-signers.ts, node:crypto). */
+const sign = (vendor: VendorId, body: Buffer, nowMs: number) => signAs(vendor, body, { secret: secretOf(vendor), falKey: FAL_KEY }, nowMs);
 
 /** Placeholders replaced in the JSON text, for what JSON.stringify cannot write. */
 const RAW_TOKENS: Record<string, string> = {
