@@ -225,10 +225,11 @@ export class VideoWebhookIngestion extends Construct {
 
   /**
    * Webhooks received from a vendor, before they are authenticated (`Received` in the
-   * `VideoWebhooks` namespace, dimensions `Deployment` and `Vendor`): summed per 5 minutes.
+   * `VideoWebhooks` namespace, dimensions `Deployment` and `Vendor`): summed per 5 minutes. A
+   * poll-only vendor has none (refused).
    */
   metricReceived(vendorId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.vendorMetric(METRICS.RECEIVED, vendorId, props);
+    return this.vendorMetric(METRICS.RECEIVED, this.webhookVendor(vendorId), props);
   }
 
   /**
@@ -237,7 +238,7 @@ export class VideoWebhookIngestion extends Construct {
    * rejection alarm: summed per 5 minutes.
    */
   metricRejected(vendorId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.vendorMetric(METRICS.REJECTED, vendorId, props);
+    return this.vendorMetric(METRICS.REJECTED, this.webhookVendor(vendorId), props);
   }
 
   /** Events of a vendor put on the events queue, from webhooks and polls (`Enqueued`): summed per 5 minutes. */
@@ -247,7 +248,7 @@ export class VideoWebhookIngestion extends Construct {
 
   /** Authenticated requests of a vendor that could not be normalized and went to the quarantine (`Quarantined`): summed per 5 minutes. */
   metricQuarantined(vendorId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.vendorMetric(METRICS.QUARANTINED, vendorId, props);
+    return this.vendorMetric(METRICS.QUARANTINED, this.webhookVendor(vendorId), props);
   }
 
   /**
@@ -342,6 +343,14 @@ export class VideoWebhookIngestion extends Construct {
   /** This pipeline's counter of a vendor: the series the alarms and the dashboard read. */
   private vendorMetric(metricName: string, vendorId: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return vendorMetric(metricName, this.deploymentId, this.knownVendor(vendorId)).with(props);
+  }
+
+  /** A vendor whose webhooks are counted: a poll-only one has no route, so none of its webhook metrics is ever published. */
+  private webhookVendor(vendorId: string): string {
+    if (this.pollOnlyIds.includes(this.knownVendor(vendorId))) {
+      throw validationError(this, `vendor ${vendorId} sends no webhooks (it is polled): it has no webhook metrics; metricEnqueued('${vendorId}') counts its events`);
+    }
+    return vendorId;
   }
 
   private routedVendor(vendorId: string): string {

@@ -175,18 +175,22 @@ function checkExistingTable(scope: Construct, table: dynamodb.ITable): void {
       `cannot check the existing table (it is imported): it needs partition key ${TABLE_SCHEMA.partitionKey} (S), TTL on ${TABLE_SCHEMA.ttlAttribute}, and the index ${TABLE_SCHEMA.pendingIndex} (${TABLE_SCHEMA.pendingPartitionKey} S, ${TABLE_SCHEMA.pendingSortKey} N, keys only)`);
     return;
   }
-  const key = table.schema().partitionKey;
-  if (key?.name !== TABLE_SCHEMA.partitionKey || key.type !== dynamodb.AttributeType.STRING || table.schema().sortKey) {
-    throw validationError(scope, `existingTable has partition key ${key?.name} (${key?.type})${table.schema().sortKey ? ' and a sort key' : ''}: the jobs table needs ${TABLE_SCHEMA.partitionKey} (S) and no sort key; create it with WebhookJobTable, or drop existingTable`);
+  const keys = table.schemaV2();
+  const key = keys.partitionKeys.length === 1 ? keys.partitionKeys[0] : undefined;
+  if (key?.name !== TABLE_SCHEMA.partitionKey || key.type !== dynamodb.AttributeType.STRING || keys.sortKeys.length > 0) {
+    const has = keys.partitionKeys.map((k) => `${k.name} (${k.type})`).join(' + ');
+    throw validationError(scope, `existingTable has partition key ${has}${keys.sortKeys.length > 0 ? ' and a sort key' : ''}: the jobs table needs ${TABLE_SCHEMA.partitionKey} (S) and no sort key; create it with WebhookJobTable, or drop existingTable`);
   }
-  let index: dynamodb.SchemaOptions;
+  let index: dynamodb.KeySchema;
   try {
-    index = table.schema(TABLE_SCHEMA.pendingIndex);
+    index = table.schemaV2(TABLE_SCHEMA.pendingIndex);
   } catch {
     throw validationError(scope, `existingTable has no index ${TABLE_SCHEMA.pendingIndex}: add a global secondary index ${TABLE_SCHEMA.pendingIndex} on ${TABLE_SCHEMA.pendingPartitionKey} (S) and ${TABLE_SCHEMA.pendingSortKey} (N), projection keys only`);
   }
-  if (index.partitionKey?.name !== TABLE_SCHEMA.pendingPartitionKey || index.sortKey?.name !== TABLE_SCHEMA.pendingSortKey || index.sortKey.type !== dynamodb.AttributeType.NUMBER) {
-    throw validationError(scope, `existingTable's index ${TABLE_SCHEMA.pendingIndex} has keys ${index.partitionKey?.name}/${index.sortKey?.name}: it needs ${TABLE_SCHEMA.pendingPartitionKey} (S) and ${TABLE_SCHEMA.pendingSortKey} (N)`);
+  const [indexPartition, indexSort] = [index.partitionKeys.length === 1 ? index.partitionKeys[0] : undefined, index.sortKeys.length === 1 ? index.sortKeys[0] : undefined];
+  if (indexPartition?.name !== TABLE_SCHEMA.pendingPartitionKey || indexSort?.name !== TABLE_SCHEMA.pendingSortKey || indexSort.type !== dynamodb.AttributeType.NUMBER) {
+    const names = (attributes: readonly dynamodb.Attribute[]) => attributes.map((a) => a.name).join('+') || 'none';
+    throw validationError(scope, `existingTable's index ${TABLE_SCHEMA.pendingIndex} has keys ${names(index.partitionKeys)}/${names(index.sortKeys)}: it needs ${TABLE_SCHEMA.pendingPartitionKey} (S) and ${TABLE_SCHEMA.pendingSortKey} (N)`);
   }
   const ttl = (table.node.defaultChild as dynamodb.CfnTable).timeToLiveSpecification as dynamodb.CfnTable.TimeToLiveSpecificationProperty | undefined;
   if (!Token.isUnresolved(ttl) && ttl?.attributeName !== TABLE_SCHEMA.ttlAttribute) {

@@ -35,18 +35,18 @@ export function addDashboard(scope: Construct, parts: DashboardParts): cloudwatc
 
   dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: '# Video webhooks\nPer vendor: what arrived and what became of it (sums per 5 minutes); then the queues, the API and the functions.', width: 24, height: 2 }));
   for (const vendor of parts.vendorIds) {
+    // A poll-only vendor has no route: nothing of it is received, rejected or quarantined.
+    const routed = vendor in parts.verifiers;
+    const events = [counter(M.ENQUEUED, vendor, 'enqueued'), counter(M.DUPLICATES, vendor, 'duplicates'), counter(M.POLL_HITS, vendor, 'poll hits'), counter(M.POLL_ERRORS, vendor, 'poll errors')];
+    if (!routed) {
+      dashboard.addWidgets(new cloudwatch.GraphWidget({ title: `${vendor}: polls (it sends no webhooks)`, width: 2 * WIDTH, left: events }));
+      continue;
+    }
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: `${vendor}: webhooks and polls`,
         width: WIDTH,
-        left: [
-          counter(M.RECEIVED, vendor, 'received'),
-          counter(M.ENQUEUED, vendor, 'enqueued'),
-          counter(M.DUPLICATES, vendor, 'duplicates'),
-          counter(M.QUARANTINED, vendor, 'quarantined'),
-          counter(M.POLL_HITS, vendor, 'poll hits'),
-          counter(M.POLL_ERRORS, vendor, 'poll errors'),
-        ],
+        left: [counter(M.RECEIVED, vendor, 'received'), ...events.slice(0, 2), counter(M.QUARANTINED, vendor, 'quarantined'), ...events.slice(2)],
       }),
       new cloudwatch.GraphWidget({
         title: `${vendor}: rejected, by reason`,

@@ -92,6 +92,15 @@ describe("VideoWebhookIngestion's metrics", () => {
     });
   });
 
+  it('refuses the webhook metrics of a poll-only vendor (it has no route: they are never published), not its events', () => {
+    const stack = new Stack(new App(), 'Polled');
+    const ingestion = new VideoWebhookIngestion(stack, 'Webhooks', { vendors: [Vendor.runway({ apiKey: secretsmanager.Secret.fromSecretNameV2(stack, 'Key', 'runway') })] });
+    for (const method of ['metricReceived', 'metricRejected', 'metricQuarantined'] as const) {
+      expect(() => ingestion[method]('runway')).toThrow('Polled/Webhooks: vendor runway sends no webhooks (it is polled): it has no webhook metrics; metricEnqueued(\'runway\') counts its events');
+    }
+    expect(ingestion.metricEnqueued('runway').dimensions).toEqual({ Deployment: ingestion.deploymentId, Vendor: 'runway' });
+  });
+
   it('refuses a vendor the pipeline does not have, saying which it has', () => {
     const { ingestion } = pipeline();
     for (const method of ['metricReceived', 'metricRejected', 'metricEnqueued', 'metricQuarantined'] as const) {

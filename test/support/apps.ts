@@ -103,6 +103,15 @@ export function largeStack(): BuiltApp {
       Vendor.lipdub({ webhookSecret: byName('video/lipdub/webhook-key'), apiKey: withKey('video/lipdub/api-key') }),
       Vendor.viralsync({ webhookSecret: byName('video/viralsync/webhook'), apiKey: withKey('video/viralsync/api-key'), statusApiBaseUrl: 'https://api.viralsync.example' }),
       Vendor.synthesia({ webhookSecret: withKey('video/synthesia/webhook'), apiKey: withKey('video/synthesia/api-key') }),
+      // The catalogue: every other built-in vendor, each way of reporting (signed, public-key, unsigned, poll only).
+      Vendor.replicate({ webhookSecret: withKey('video/replicate/webhook'), apiKey: byName('video/replicate/api-token') }),
+      Vendor.mux({ webhookSecret: byName('video/mux/webhook'), apiKey: withKey('video/mux/access-token') }),
+      Vendor.elevenlabs({ webhookSecret: withKey('video/elevenlabs/webhook'), apiKey: withKey('video/elevenlabs/api-key') }),
+      Vendor.fal({ webhookSecret: byName('video/fal/user-ids'), apiKey: withKey('video/fal/api-key'), modelId: 'fal-ai/kling-video' }),
+      Vendor.luma({ webhookSecret: withKey('video/luma/callback-token'), apiKey: withKey('video/luma/api-key') }),
+      Vendor.runway({ apiKey: withImportedKey('video/runway/api-key') }),
+      Vendor.heygen({ webhookSecret: byName('video/heygen/callback-token'), apiKey: byName('video/heygen/api-key') }),
+      Vendor.tavus({ webhookSecret: withKey('video/tavus/callback-token'), apiKey: withKey('video/tavus/api-key') }),
       ...[1, 2, 3, 4].map((i) =>
         Vendor.custom({
           id: `vendor${i}`,
