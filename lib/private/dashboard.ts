@@ -37,16 +37,17 @@ export function addDashboard(scope: Construct, parts: DashboardParts): cloudwatc
   for (const vendor of parts.vendorIds) {
     // A poll-only vendor has no route: nothing of it is received, rejected or quarantined.
     const routed = vendor in parts.verifiers;
-    const events = [counter(M.ENQUEUED, vendor, 'enqueued'), counter(M.DUPLICATES, vendor, 'duplicates'), counter(M.POLL_HITS, vendor, 'poll hits'), counter(M.POLL_ERRORS, vendor, 'poll errors')];
+    const enqueued = [counter(M.ENQUEUED, vendor, 'enqueued'), counter(M.DUPLICATES, vendor, 'duplicates')];
+    const polls = [counter(M.POLL_HITS, vendor, 'poll hits'), counter(M.POLL_ERRORS, vendor, 'poll errors')];
     if (!routed) {
-      dashboard.addWidgets(new cloudwatch.GraphWidget({ title: `${vendor}: polls (it sends no webhooks)`, width: 2 * WIDTH, left: events }));
+      dashboard.addWidgets(new cloudwatch.GraphWidget({ title: `${vendor}: polls (it sends no webhooks)`, width: 2 * WIDTH, left: [...enqueued, ...polls] }));
       continue;
     }
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: `${vendor}: webhooks and polls`,
         width: WIDTH,
-        left: [counter(M.RECEIVED, vendor, 'received'), ...events.slice(0, 2), counter(M.QUARANTINED, vendor, 'quarantined'), ...events.slice(2)],
+        left: [counter(M.RECEIVED, vendor, 'received'), ...enqueued, counter(M.QUARANTINED, vendor, 'quarantined'), ...polls],
       }),
       new cloudwatch.GraphWidget({
         title: `${vendor}: rejected, by reason`,
