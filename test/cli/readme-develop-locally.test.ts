@@ -12,6 +12,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childEnv } from '../support/child-env';
+import { withPortLock } from '../support/port-lock';
 import { CLI } from './dev-support';
 
 const README = join(__dirname, '..', '..', 'README.md');
@@ -63,26 +64,28 @@ describe('README "Develop locally"', () => {
     const devIndex = commands.findIndex((c) => /npx video-webhooks dev\b.*&\s*(#.*)?$/.test(c));
     expect(devIndex).toBeGreaterThanOrEqual(0); // the block starts dev in the background
     const port = Number(/--port (\d+)/.exec(commands[devIndex])?.[1] ?? 8787);
-    const deadline = Date.now() + 30_000;
-    while (!(await portIsFree(port))) {
-      if (Date.now() > deadline) throw new Error(`port ${port}, which the README block uses, stays in use: stop what listens there and run the test again`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    // Another jest run at once (npm test's two shifted-clock passes) may run this block too: one at a time.
+    await withPortLock(port, async () => {
+      const deadline = Date.now() + 30_000;
+      while (!(await portIsFree(port))) {
+        if (Date.now() > deadline) throw new Error(`port ${port}, which the README block uses, stays in use: stop what listens there and run the test again`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
 
-    // A project that installed the package: npx finds node_modules/.bin/video-webhooks, offline.
-    const work = mkdtempSync(join(tmpdir(), 'vw-readme-'));
-    writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'readme-check', version: '1.0.0', private: true }));
-    mkdirSync(join(work, 'node_modules', '.bin'), { recursive: true });
-    const bin = join(work, 'node_modules', '.bin', 'video-webhooks');
-    writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-    chmodSync(bin, 0o755);
-    writeFileSync(join(work, 'block.sh'), script(commands));
+      // A project that installed the package: npx finds node_modules/.bin/video-webhooks, offline.
+      const work = mkdtempSync(join(tmpdir(), 'vw-readme-'));
+      writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'readme-check', version: '1.0.0', private: true }));
+      mkdirSync(join(work, 'node_modules', '.bin'), { recursive: true });
+      const bin = join(work, 'node_modules', '.bin', 'video-webhooks');
+      writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+      chmodSync(bin, 0o755);
+      writeFileSync(join(work, 'block.sh'), script(commands));
 
-    const bash = spawn('bash', ['block.sh'], {
-      cwd: work,
-      env: childEnv({ HOME: work, npm_config_offline: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }),
-      stdio: 'ignore',
-      detached: true,
+      const bash = spawn('bash', ['block.sh'], {
+        cwd: work,
+        env: childEnv({ HOME: work, npm_config_offline: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }),
+        stdio: 'ignore',
+        detached: true,
     });
     const stop = setTimeout(() => bash.kill('SIGTERM'), 120_000);
     const kill = setTimeout(() => process.kill(-bash.pid!, 'SIGKILL'), 125_000);
@@ -114,5 +117,6 @@ describe('README "Develop locally"', () => {
     const stopped = Date.now() + 10_000;
     while (!(await portIsFree(port)) && Date.now() < stopped) await new Promise((r) => setTimeout(r, 200));
     expect(await portIsFree(port)).toBe(true);
-  }, 200_000);
+    });
+  }, 400_000);
 });
