@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ClaimRequest, ClaimResult, DuePage, EventMessage, EventQueue, HintRequest, HintResult, JobRecord, JobStore } from '../../lambda/core/ports';
-import type { ChaosVendor, Final } from './chaos-vendors';
+import type { ApiState, ChaosVendor } from './chaos-vendors';
 
 /** A small seeded PRNG (mulberry32) so a failing run can be replayed. */
 export function rng(seed: number): () => number {
@@ -108,20 +108,25 @@ export class ChaosQueue implements EventQueue {
 export interface ChaosStatusApi {
   readonly baseUrl: string;
   /** Requests answered, by outcome. */
-  readonly counts: { asked: number; unknown: number };
+  readonly counts: { asked: number; unknown: number; running: number };
   close(): Promise<void>;
 }
 
-export async function startChaosStatusApi(vendor: ChaosVendor, finals: ReadonlyMap<string, Final>): Promise<ChaosStatusApi> {
-  const counts = { asked: 0, unknown: 0 };
+/**
+ * A status API on 127.0.0.1 for `vendor`: `stateOf` says what it knows of a job now (running, its
+ * end, or nothing: 404).
+ */
+export async function startChaosStatusApi(vendor: ChaosVendor, stateOf: (jobId: string) => ApiState | undefined): Promise<ChaosStatusApi> {
+  const counts = { asked: 0, unknown: 0, running: 0 };
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const match = vendor.route.exec(path);
     const jobId = match ? match.slice(1).map((p) => decodeURIComponent(p)).join(':') : '';
-    const final = finals.get(jobId);
+    const state = stateOf(jobId);
     counts.asked++;
-    const reply = final === undefined ? (counts.unknown++, { status: 404, body: { error: 'no such job' } }) : vendor.answer(jobId, final, path);
+    if (state === 'running') counts.running++;
+    const reply = state === undefined ? (counts.unknown++, { status: 404, body: { error: 'no such job' } }) : vendor.answer(jobId, state, path);
     res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
   });
   server.on('connection', (socket) => {

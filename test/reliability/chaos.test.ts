@@ -3,10 +3,13 @@
  * on dynalite and fauxqs: signed webhooks (signed here: test/support/vendor-signers.ts) with each
  * vendor's retry behaviour, duplicates, out-of-order progress, lost webhooks and a secret rotation;
  * unsigned callbacks (some lying about the outcome, some for jobs nobody registered); a poll-only
- * vendor; and 5% faults at every backend step. The poller, built as the Lambda builds it, on status
- * APIs on 127.0.0.1 that know every job's end, recovers what webhooks could not. Checked on the
- * queue: one terminal event per job, the status API's, no duplicate ids, nothing lost, nothing
- * left claimed. Time is compressed on a ManualClock. RELIABILITY=full runs 2,400 jobs; `npm test` 240.
+ * vendor; and 5% faults at every backend step. The poller, built as the Lambda builds it, runs
+ * while the webhooks arrive (each run beside a slice of them, so both race for the same job
+ * records) and after them, on status APIs on 127.0.0.1 that say a job is running until its end,
+ * and for three jobs in ten are behind its webhooks by up to 8 s; it recovers what webhooks could
+ * not. Checked on the queue: one terminal event per job, the status API's, no progress after it,
+ * no duplicate ids, nothing lost, nothing left claimed. Time is compressed on a ManualClock.
+ * RELIABILITY=full runs 2,400 jobs; `npm test` 240.
  */
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { JwksKeySource } from '../../lambda/adapters/http/jwks-source';
@@ -38,6 +41,10 @@ const VENDORS = CHAOS_VENDORS;
 const SECRET_OF = (vendor: string) => (vendor === 'replicate' ? `whsec_${Buffer.alloc(32, 0x3c).toString('base64')}` : vendor === 'fal' ? 'github|4242424' : vendor === 'synthesia' ? 'syn_old' : `${vendor}_chaos`);
 const SYNTHESIA_NEW = 'syn_new';
 const FAL_KEY = ed25519Key('fal-chaos-1');
+/** Simulated time between poller runs while webhooks arrive (the deployed poller runs each minute; more often here, to race them). */
+const POLL_EVERY_MS = 2000;
+/** A job is stale (polled) 4 s after its last report here, not 10 minutes: the poller asks while its webhooks still arrive. */
+const CONFIG = { ...TEST_DELIVERY_CONFIG, staleAfterMs: 4000 };
 
 const countBy = (values: readonly string[]) => Object.fromEntries([...new Set(values)].sort().map((v) => [v, values.filter((x) => x === v).length]));
 
@@ -95,12 +102,13 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
       secretIdFor: (v) => v,
       clock,
       telemetry,
-      config: TEST_DELIVERY_CONFIG,
+      config: CONFIG,
       maxBodyBytes: 256 * 1024,
     };
 
     // The jobs and what their vendors send.
-    const finals = new Map<string, { vendor: ChaosVendor; jobId: string; final: Final }>();
+    // `apiFinalAt`: when the job's status API starts saying its end (before, it says running).
+    const finals = new Map<string, { vendor: ChaosVendor; jobId: string; final: Final; apiFinalAt: number }>();
     const pending: Pending[] = [];
     let lostByDesign = 0;
     let duplicatesSent = 0;
@@ -109,9 +117,12 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
       const vendor = VENDORS[j % VENDORS.length];
       const jobId = sampleJobId(vendor.id, j);
       const final = finalFor(vendor, random());
-      finals.set(`${vendor.id}#${jobId}`, { vendor, jobId, final });
-      if (vendor.reports === 'poll') continue; // it sends nothing: the poller asks
       const start = t0 + j * 50;
+      // The status API turns final when the vendor sends its final report, for three jobs in ten up to
+      // 8 s later (its reads lag); a poll-only job runs for up to 2 minutes (polled every 30 s).
+      const apiFinalAt = start + 3000 + (vendor.reports === 'poll' ? random() * 120_000 : random() < 0.3 ? random() * 8000 : 0);
+      finals.set(`${vendor.id}#${jobId}`, { vendor, jobId, final, apiFinalAt });
+      if (vendor.reports === 'poll') continue; // it sends nothing: the poller asks
       const progress = sampleEventsOf(vendor).filter((e) => e === 'created' || e === 'progress');
       // An unsigned callback may say anything: one in five says the other outcome (the status API decides).
       const lies = vendor.reports === 'hint' && random() < 0.2;
@@ -146,12 +157,35 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
 
     // The app registers, when it creates them, the jobs of the vendors the README says to: those
     // that send only a final webhook (Sync never retries it: an unregistered lost job is invisible),
-    // unsigned callbacks, or nothing. Its own call is retried until it works.
-    const jobs = new JobRegistry(backend.store, { staleAfterSeconds: TEST_DELIVERY_CONFIG.staleAfterMs / 1000 }, clock);
+    // retry only their final one (Replicate), unsigned callbacks, or nothing. Its own call is retried until it works.
+    const jobs = new JobRegistry(backend.store, { staleAfterSeconds: CONFIG.staleAfterMs / 1000 }, clock);
     let registered = 0;
     for (const { vendor, jobId } of finals.values()) if (appRegisters(vendor)) registered += (await jobs.register(vendor.id, jobId), 1);
 
-    // Deliver in time order, concurrently within each 250 ms slice, retrying as each vendor does.
+    // The poller, built as the Lambda builds it, with the same faults, on status APIs that know every
+    // job: running until `apiFinalAt`, then its end.
+    const apis = new Map<string, ChaosStatusApi>();
+    for (const v of VENDORS) {
+      apis.set(
+        v.id,
+        await startChaosStatusApi(v, (jobId) => {
+          const job = finals.get(`${v.id}#${jobId}`);
+          return job === undefined ? undefined : clock.now() >= job.apiFinalAt ? job.final : 'running';
+        }),
+      );
+    }
+    const pollerConfigs: PollerVendorConfig[] = VENDORS.map((v) => {
+      const interval = registry.builtIn(v.id)?.manifest.pollIntervalSeconds;
+      return { vendor: configOf(v), apiKeySecretArn: `${v.id}-api-key`, statusApiBaseUrl: apis.get(v.id)!.baseUrl, requestsPerMinute: 60_000, pollingEnabled: true, requestTimeoutMs: 2000, allowInsecureStatusApi: true, ...(interval ? { pollIntervalMs: interval * 1000 } : {}) };
+    });
+    const apiKeys = new StaticSecretSource(Object.fromEntries(VENDORS.map((v) => [`${v.id}-api-key`, [`${v.id}-token-id:${v.id}-token-secret`]])));
+    const poller = buildPoller(pollerConfigs, { store, queue, secrets: apiKeys, clock, telemetry, createAdapter: (c) => createAdapter(c) }, CONFIG, 8);
+
+    // Deliver in time order, concurrently within each 250 ms slice, retrying as each vendor does; every
+    // POLL_EVERY_MS of simulated time a poller run goes beside a slice.
+    let pollsDuringDelivery = 0;
+    let hitsDuringDelivery = 0;
+    let lastPollAt = t0;
     const accepted = new Set<string>();
     const answers = new Map<number, number>();
     const hints = new Map<string, number>();
@@ -164,6 +198,10 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
       const cut = pending.findIndex((p) => p.at > sliceEnd);
       const batch = pending.splice(0, cut === -1 ? pending.length : cut);
       if (clock.now() < batch[0].at) clock.ms = batch[0].at;
+      const polling =
+        clock.now() - lastPollAt >= POLL_EVERY_MS
+          ? ((lastPollAt = clock.now()), pollsDuringDelivery++, pollOnce(poller, { deadlineMs: clock.now() + 60_000 }).then((summary) => void (hitsDuringDelivery += summary.hits)))
+          : undefined;
       for (let i = 0; i < batch.length; i += 32) {
         await Promise.all(
           batch.slice(i, i + 32).map(async (p) => {
@@ -190,18 +228,11 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
           }),
         );
       }
+      await polling;
     }
-    const beforePolling = await drainQueue(backend.sqs, backend.queueUrl);
+    const duringDelivery = await drainQueue(backend.sqs, backend.queueUrl);
 
-    // The poller, built as the Lambda builds it, on status APIs that know every job's end, with the same faults.
-    const apis = new Map<string, ChaosStatusApi>();
-    for (const v of VENDORS) apis.set(v.id, await startChaosStatusApi(v, new Map([...finals.values()].filter((f) => f.vendor === v).map((f) => [f.jobId, f.final]))));
-    const pollerConfigs: PollerVendorConfig[] = VENDORS.map((v) => {
-      const interval = registry.builtIn(v.id)?.manifest.pollIntervalSeconds;
-      return { vendor: configOf(v), apiKeySecretArn: `${v.id}-api-key`, statusApiBaseUrl: apis.get(v.id)!.baseUrl, requestsPerMinute: 60_000, pollingEnabled: true, requestTimeoutMs: 2000, allowInsecureStatusApi: true, ...(interval ? { pollIntervalMs: interval * 1000 } : {}) };
-    });
-    const apiKeys = new StaticSecretSource(Object.fromEntries(VENDORS.map((v) => [`${v.id}-api-key`, [`${v.id}-token-id:${v.id}-token-secret`]])));
-    const poller = buildPoller(pollerConfigs, { store, queue, secrets: apiKeys, clock, telemetry, createAdapter: (c) => createAdapter(c) }, TEST_DELIVERY_CONFIG, 8);
+    // Then the poller alone, until nothing is due.
     let pollRuns = 0;
     let recoveredByPoll = 0;
     for (; pollRuns < 25; pollRuns++) {
@@ -215,7 +246,7 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
     await jwks.stop();
 
     // Read the whole queue back.
-    const messages = [...beforePolling, ...(await drainQueue(backend.sqs, backend.queueUrl))];
+    const messages = [...duringDelivery, ...(await drainQueue(backend.sqs, backend.queueUrl))];
     const events = messages.map((m) => JSON.parse(m.body) as VideoJobEvent);
     const invalid = messages.filter((m) => {
       try {
@@ -240,9 +271,9 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
       else if (terminals[0].id !== eventIdFor(vendor.id, { jobId, status: final, progress: null, stage: null })) wrongTerminal.push(`${key}: ${terminals[0].data.status}, not ${final}`);
       const firstTerminal = jobEvents.findIndex((e) => isTerminal(e.data.status));
       if (firstTerminal >= 0 && jobEvents.slice(firstTerminal + 1).some((e) => !isTerminal(e.data.status))) progressAfterTerminal.push(key);
-      // An unsigned or absent report is never the source of an event: only the status API is, and here
-      // it answers only the job's end (a callback's event says it was asked because of one).
-      if (vendor.reports !== 'webhook') notFromStatusApi.push(...jobEvents.filter((e) => !['poll', 'callback'].includes(e.data.receivedVia) || e.data.status !== final).map((e) => `${key}: ${e.data.receivedVia} ${e.data.status}`));
+      // An unsigned or absent report is never the source of an event: only the status API is, and it
+      // says running (processing) or the job's end (a callback's event says it was asked because of one).
+      if (vendor.reports !== 'webhook') notFromStatusApi.push(...jobEvents.filter((e) => !['poll', 'callback'].includes(e.data.receivedVia) || ![final, 'processing'].includes(e.data.status)).map((e) => `${key}: ${e.data.receivedVia} ${e.data.status}`));
     }
     const strays = events.filter((e) => !finals.has(`${e.data.vendor}#${e.data.jobId}`)).map((e) => `${e.data.vendor}#${e.data.jobId}`);
     const queued = new Set(ids);
@@ -255,7 +286,7 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
     const perVendor = Object.fromEntries(
       VENDORS.map((v) => {
         const mine = events.filter((e) => e.data.vendor === v.id);
-        return [v.id, { reports: v.reports, jobs: [...finals.values()].filter((f) => f.vendor === v).length, events: mine.length, byReceivedVia: countBy(mine.map((e) => e.data.receivedVia)), statusRequests: apis.get(v.id)!.counts.asked, forUnknownJobs: apis.get(v.id)!.counts.unknown }];
+        return [v.id, { reports: v.reports, jobs: [...finals.values()].filter((f) => f.vendor === v).length, events: mine.length, byReceivedVia: countBy(mine.map((e) => e.data.receivedVia)), statusRequests: apis.get(v.id)!.counts.asked, answeredRunning: apis.get(v.id)!.counts.running, forUnknownJobs: apis.get(v.id)!.counts.unknown }];
       }),
     );
     const figures = {
@@ -272,9 +303,12 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
       deliveriesVendorsGaveUpOn: vendorGaveUp,
       callbacks: { lying: lyingCallbacks, forUnregisteredJobs: strayCallbacks, outcomes: Object.fromEntries([...hints].sort()) },
       jwksFetches: jwks.requests,
-      eventsBeforePolling: beforePolling.length,
-      recoveredByPolling: recoveredByPoll,
-      pollRuns: pollRuns + 1,
+      pollRunsDuringDelivery: pollsDuringDelivery,
+      eventsFromPollsDuringDelivery: hitsDuringDelivery,
+      eventsDuringDelivery: duringDelivery.length,
+      recoveredByPollingAfter: recoveredByPoll,
+      pollRunsAfter: pollRuns + 1,
+      progressFromStatusApis: events.filter((e) => e.data.receivedVia !== 'webhook' && !isTerminal(e.data.status)).length,
       eventsQueued: events.length,
       perVendor,
       lost: lost.length + missingTerminal.length,
@@ -287,6 +321,8 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
     expect(answers.get(401) ?? 0).toBe(0); // rotation: both subscriptions were accepted throughout
     expect(faults.total).toBeGreaterThan(0);
     expect(lyingCallbacks).toBeGreaterThan(0);
+    expect(pollsDuringDelivery).toBeGreaterThan(0); // the poller raced the webhooks
+    expect([...apis.values()].reduce((n, a) => n + a.counts.running, 0)).toBeGreaterThan(0); // and was told a job still ran
     expect(strayScheduled).toEqual([]); // a callback for a job nobody registered makes nothing due
     expect([...apis.values()].reduce((n, a) => n + a.counts.unknown, 0)).toBe(0); // and costs no status request
     expect(missingTerminal).toEqual([]);
