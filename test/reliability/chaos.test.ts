@@ -204,10 +204,14 @@ describe(`chaos run (${JOBS} jobs over every built-in vendor, 5% faults at every
       const cut = pending.findIndex((p) => p.at > sliceEnd);
       const batch = pending.splice(0, cut === -1 ? pending.length : cut);
       if (clock.now() < batch[0].at) clock.ms = batch[0].at;
-      const polling =
-        clock.now() - lastPollAt >= POLL_EVERY_MS
-          ? ((lastPollAt = clock.now()), pollsDuringDelivery++, pollOnce(poller, { deadlineMs: clock.now() + 60_000 }).then((summary) => void (hitsDuringDelivery += summary.hits)))
-          : undefined;
+      let polling: Promise<void> | undefined;
+      if (clock.now() - lastPollAt >= POLL_EVERY_MS) {
+        lastPollAt = clock.now();
+        pollsDuringDelivery++;
+        polling = pollOnce(poller, { deadlineMs: clock.now() + 60_000 }).then((summary) => {
+          hitsDuringDelivery += summary.hits;
+        });
+      }
       for (let i = 0; i < batch.length; i += 32) {
         await Promise.all(
           batch.slice(i, i + 32).map(async (p) => {

@@ -5,7 +5,7 @@
  * The lock is a file in the OS temp folder created exclusively, holding its owner's pid; a lock
  * whose owner no longer runs (a run killed mid-test) is taken over.
  */
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,9 +25,7 @@ export async function withPortLock<T>(port: number, body: () => Promise<T>, wait
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      writeFileSync(path, String(process.pid), { flag: 'wx' }); // created only if absent
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
